@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { DomainError, ErrorCode } from '../errors/index.js';
+
+/** `forecastql forecast`: placeholder until its issue lands; it says so instead of pretending. */
+export function register(program: Command): void {
+  program
+    .command('forecast')
+    .description('(not built yet)')
+    .allowUnknownOption()
+    .action(() => {
+      throw new DomainError(ErrorCode.INTERNAL_SERVER_ERROR, '"forecast" is not built yet.');
+    });
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm test`: every *.test.ts under api/, widgets/ and test/, on Node's own test runner with tsx.
+// Usage: npm test [-- PATH_FRAGMENT ...]   (only files whose path contains one of the fragments)
+// The PostgreSQL suite runs when TEST_PG_URL is set (.ci/run sets it); otherwise it is skipped,
+// and this script says so. Browser tests need /usr/bin/chromium (.ci/run installs it).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const roots = ['api', 'widgets', 'test', 'bench'];
+const files = [];
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith('.test.ts')) files.push(relative(root, p));
+  }
+}
+for (const r of roots) if (existsSync(join(root, r))) walk(join(root, r));
+const filters = process.argv.slice(2);
+const selected = files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).toSorted();
+
+const pg = process.env.TEST_PG_URL;
+process.stderr.write(
+  pg
+    ? `Databases under test: SQLite and PostgreSQL (TEST_PG_URL=${pg.replace(/:[^:@/]*@/, ':***@')})\n`
+    : 'Databases under test: SQLite only. PostgreSQL SKIPPED: set TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test to run it (.ci/run does).\n',
+);
+process.stderr.write(
+  existsSync('/usr/bin/chromium')
+    ? 'Browser tests: Chromium at /usr/bin/chromium\n'
+    : 'Browser tests SKIPPED: /usr/bin/chromium is missing (apt-get install -y chromium; .ci/run does).\n',
+);
+if (selected.length === 0) {
+  process.stderr.write(`No test files matched ${filters.join(' ')}\n`);
+  process.exit(1);
+}
+const args = ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...selected];
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+process.exit(r.status ?? 1);
