@@ -94,3 +94,80 @@ export interface GlobalForecaster {
   /** Frees tensors and variables. Safe to call twice. */
   dispose(): void;
 }
+
+/**
+ * One series as read from a file or the database, before it is put on a grid: dates ascending
+ * and unique; `values[i]` null = unknown (also used for future rows that only carry covariates).
+ * `frames.ts` turns a list of these into a `Panel` (`buildPanel`).
+ */
+export interface RawSeries {
+  readonly id: string;
+  readonly statics: Readonly<Record<string, string>>;
+  readonly dates: readonly string[];
+  readonly values: readonly (number | null)[];
+  readonly covariates: Readonly<Record<string, readonly (number | null)[]>>;
+}
+
+/** Models a user can ask for. `auto` chooses by rolling-origin validation (see pipeline.ts). */
+export const MODEL_KINDS = [
+  'auto',
+  'mlp',
+  'conv1d',
+  'lstm',
+  'gru',
+  'snaive',
+  'naive',
+  'ses',
+  'theta',
+  'croston',
+  'tsb',
+] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+/** Accuracy figures with the definitions of shared/peers/score.py. */
+export interface MetricSet {
+  readonly mase: number;
+  readonly smape: number;
+  readonly rmsse: number;
+  readonly wape: number;
+  /** Mean weighted quantile loss over the forecast's quantile levels (0.1/0.5/0.9 by default). */
+  readonly wql: number;
+  /** Share of actuals inside the 10–90 % interval. */
+  readonly coverage80: number;
+}
+
+export interface ModelScore {
+  readonly model: string;
+  readonly metrics: MetricSet;
+}
+
+export interface FeatureImportanceEntry {
+  /** Stable key of the feature group, e.g. `weekday`, `holiday:christmas`, `covariate:price`. */
+  readonly feature: string;
+  /** Words a shop owner understands: "Weekday pattern", "Christmas", "Price". */
+  readonly label: string;
+  /** Increase in validation loss when the group is permuted, normalised to sum to 1. */
+  readonly importance: number;
+}
+
+export interface PipelineOptions extends FitOptions {
+  readonly model: ModelKind;
+  /** Rolling-origin validation windows (each of `horizon` steps) used for choosing and scoring. */
+  readonly origins?: number;
+}
+
+export interface PipelineResult {
+  /** The alias of the model whose forecasts are returned (e.g. `mlp`, `ensemble(mlp,conv1d)`, `snaive`). */
+  readonly chosenModel: string;
+  /** Forecast of the `horizon` points after each series' history. */
+  readonly forecasts: QuantileForecast[];
+  /** Rolling-origin backtest scores of the chosen model and of every baseline, seasonal naive included. */
+  readonly backtest: { readonly origins: number; readonly horizon: number; readonly scores: readonly ModelScore[] };
+  /** Dataset-level importance, ranked. */
+  readonly importance: readonly FeatureImportanceEntry[];
+  /** Per-series importance, where the model supports it. */
+  readonly seriesImportance: ReadonlyMap<string, readonly FeatureImportanceEntry[]>;
+  readonly artefact: SerializedModel;
+  /** Things the user should know: fallbacks, a model that lost to its baseline, short series. */
+  readonly warnings: readonly string[];
+}
