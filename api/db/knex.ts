@@ -1,8 +1,15 @@
 /** Builds the knex instance for a database config. The only place a knex connection is made. */
 import knexFactory, { type Knex } from 'knex';
+import { types as pgTypes } from 'pg';
 import type { DatabaseConfig } from '../config/env.js';
 
 export type { Knex };
+
+// Same values on both dialects: a DATE column reads as the ISO string 'YYYY-MM-DD' (pg would
+// otherwise build a local-midnight Date and shift it by the time zone), and int8 (count(*), sums,
+// bigint columns) reads as a number, which is exact below 2^53.
+pgTypes.setTypeParser(pgTypes.builtins.DATE, (value: string) => value);
+pgTypes.setTypeParser(pgTypes.builtins.INT8, (value: string) => Number(value));
 
 export function createKnex(db: DatabaseConfig): Knex {
   if (db.client === 'pg') {

@@ -1,0 +1,35 @@
+/**
+ * The ordered list of migrations. `api/db/migrate.ts` feeds it to knex as a custom migration
+ * source, so the same list works under tsx (.ts) and from dist/ (.js) without knex's directory
+ * loader. Add a new file for every change (never edit a migration another one may depend on) and
+ * append it here; names are `yyyymmddhhmmss_verb_object` (UTC).
+ */
+import type { Knex } from 'knex';
+import * as createTenants from './20261130011000_create_tenants.js';
+import * as createApiKeys from './20261130011100_create_api_keys.js';
+import * as createDatasets from './20261130011200_create_datasets.js';
+import * as createSeries from './20261130011300_create_series.js';
+import * as createObservations from './20261130011400_create_observations.js';
+import * as createTrainingRuns from './20261130011500_create_training_runs.js';
+import * as createModelArtefacts from './20261130011600_create_model_artefacts.js';
+import * as createForecasts from './20261130011700_create_forecasts.js';
+import * as createBacktestMetrics from './20261130011800_create_backtest_metrics.js';
+import * as createFeatureImportance from './20261130011900_create_feature_importance.js';
+
+export interface MigrationEntry {
+  readonly name: string;
+  readonly migration: Knex.Migration & { readonly config?: { readonly transaction?: boolean } };
+}
+
+export const MIGRATIONS: readonly MigrationEntry[] = [
+  { name: '20261130011000_create_tenants', migration: createTenants },
+  { name: '20261130011100_create_api_keys', migration: createApiKeys },
+  { name: '20261130011200_create_datasets', migration: createDatasets },
+  { name: '20261130011300_create_series', migration: createSeries },
+  { name: '20261130011400_create_observations', migration: createObservations },
+  { name: '20261130011500_create_training_runs', migration: createTrainingRuns },
+  { name: '20261130011600_create_model_artefacts', migration: createModelArtefacts },
+  { name: '20261130011700_create_forecasts', migration: createForecasts },
+  { name: '20261130011800_create_backtest_metrics', migration: createBacktestMetrics },
+  { name: '20261130011900_create_feature_importance', migration: createFeatureImportance },
+];
