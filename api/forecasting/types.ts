@@ -93,6 +93,21 @@ export interface GlobalForecaster {
   serialize(): Promise<SerializedModel>;
   /** Frees tensors and variables. Safe to call twice. */
   dispose(): void;
+  /**
+   * Optional, for permutation importance (pipeline.ts owns the algorithm): the feature groups the
+   * model derives itself and can permute (`weekday`, `yearly`, `holiday:christmas`, …). Groups
+   * that live in the panel (`history`, `covariate:NAME`, `static:NAME`) the pipeline permutes in
+   * the panel and scores through `predict`, unless the model lists them here too.
+   */
+  featureGroups?(panel: Panel): readonly string[];
+  /**
+   * Optional, with `featureGroups`: `predict(panel)` with the inputs of `group` permuted across
+   * the rows the model builds (a seeded, deterministic shuffle). The pipeline turns the loss
+   * increase over the unpermuted forecast into importance.
+   */
+  predictPermuted?(panel: Panel, group: string, seed: number): Promise<QuantileForecast[]>;
+  /** Optional: things the user should know from the last fit (fallbacks for short series, …). */
+  readonly warnings?: readonly string[];
 }
 
 /**
