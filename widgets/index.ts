@@ -1,2 +1,20 @@
-/** ForecastQL widgets: named re-exports of every component (filled in by the widgets issue). */
+/**
+ * ForecastQL widgets: importing this module defines every `fq-*` element. It is also the entry of the
+ * embeddable bundle `dist/widgets/forecastql.js`.
+ *
+ * @example
+ * ```html
+ * <script type="module" src="https://shop.example/widgets/forecastql.js"></script>
+ * <fq-forecast-chart endpoint="/graphql" token="…" dataset="demo-shop" series="FOODS_1_001_CA_1"></fq-forecast-chart>
+ * ```
+ */
 export const WIDGETS_VERSION = '0.1.0';
+
+export { FqForecastChart } from './forecast-chart/forecast-chart.js';
+export { BaseWidget, WIDGET_THEMES, type WidgetTheme } from './internal/base-widget.js';
+export { GraphQLClient, GraphQLRequestError, CLIENT_ERROR_CODES } from './internal/graphql-client.js';
+export { WIDGET_LOCALES, type WidgetLocale, type Bucket } from './internal/i18n.js';
+export type * from './internal/events/fq-events.js';
+export { FqFeatureImportance } from './feature-importance/feature-importance.js';
+export { FqTrainingRuns } from './training-runs/training-runs.js';
+export { FqAccuracy } from './accuracy/accuracy.js';

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  apexLocale,
+  buildAnnotations,
+  buildForecastChartOptions,
+  escapeHtml,
+  tooltipHtml,
+  type ForecastChartOptionsInput,
+} from './build-options.js';
+import { toForecastChartData, type ForecastPoint } from './to-apex-series.js';
+
+const POINTS: ForecastPoint[] = [
+  { date: '2025-12-29', actual: 10, p10: null, p50: null, p90: null },
+  { date: '2025-12-30', actual: 12, p10: null, p50: null, p90: null },
+  { date: '2025-12-31', actual: 14, p10: 14, p50: 14, p90: 14 },
+  { date: '2026-01-01', actual: null, p10: 9, p50: 13, p90: 18 },
+  { date: '2026-01-02', actual: null, p10: 8, p50: 12, p90: 19 },
+  { date: '2026-01-03', actual: null, p10: 7, p50: 11, p90: 20 },
+];
+
+function input(overrides: Partial<ForecastChartOptionsInput> = {}): ForecastChartOptionsInput {
+  return {
+    data: toForecastChartData(POINTS),
+    events: [
+      { date: '2026-01-01', kind: 'HOLIDAY', label: "New Year's <Day>" },
+      { date: '2025-12-29', kind: 'PROMOTION', label: 'Sale' },
+      { date: '2025-12-30', kind: 'PROMOTION', label: 'Sale' },
+      { date: '2024-01-01', kind: 'HOLIDAY', label: 'Out of range' },
+    ],
+    labels: {
+      actual: 'Actual',
+      forecast: 'Forecast',
+      interval: 'Range',
+      forecastStart: 'Forecast starts',
+      holiday: 'Holiday',
+      promotion: 'Promotion',
+    },
+    palette: {
+      actual: '#111',
+      forecast: '#22f',
+      band: '#9cf',
+      holiday: '#b50',
+      promotion: '#70e',
+      text: '#222',
+      muted: '#555',
+      border: '#ddd',
+      background: '#fff',
+    },
+    mode: 'light',
+    locale: 'en',
+    height: 360,
+    fontFamily: 'system-ui',
+    bucketDays: 1,
+    formatValue: (value) => (value === null ? '–' : value.toFixed(1)),
+    formatAxis: (value) => String(value),
+    formatDate: (date) => `D:${date}`,
+    ...overrides,
+  };
+}
+
+describe('buildForecastChartOptions', () => {
+  test('draws band, actual and p50 in one rangeArea chart, in that order, with matching colours', () => {
+    const options = buildForecastChartOptions(input());
+    assert.equal(options.chart?.type, 'rangeArea');
+    const series = options.series as { name: string; type: string; data: { x: number; y: unknown }[] }[];
+    assert.deepEqual(
+      series.map((item) => [item.name, item.type]),
+      [
+        ['Range', 'rangeArea'],
+        ['Actual', 'line'],
+        ['Forecast', 'line'],
+      ],
+    );
+    assert.deepEqual(series[0]!.data[3]!.y, [9, 18]);
+    assert.deepEqual(options.colors, ['#9cf', '#111', '#22f']);
+    assert.deepEqual(options.stroke?.dashArray, [0, 0, 6]);
+  });
+
+  test('drops the band when there is no interval', () => {
+    const noInterval = POINTS.map((point) => ({ ...point, p10: null, p90: null }));
+    const options = buildForecastChartOptions(input({ data: toForecastChartData(noInterval) }));
+    const series = options.series as { name: string }[];
+    assert.deepEqual(
+      series.map((item) => item.name),
+      ['Actual', 'Forecast'],
+    );
+    assert.deepEqual(options.colors, ['#111', '#22f']);
+  });
+
+  test('enables x zoom and pan but not ApexCharts’ own download menu', () => {
+    const options = buildForecastChartOptions(input());
+    assert.equal(options.chart?.zoom?.enabled, true);
+    assert.equal(options.chart?.zoom?.type, 'x');
+    const tools = options.chart?.toolbar?.tools;
+    assert.equal(tools?.pan, true);
+    assert.equal(tools?.download, false);
+  });
+
+  test('reports zoom ranges through onZoom', () => {
+    const calls: [number | null, number | null][] = [];
+    const options = buildForecastChartOptions(input({ onZoom: (from, to) => calls.push([from, to]) }));
+    const zoomed = options.chart?.events?.zoomed as (
+      chart: unknown,
+      range: { xaxis: { min: number; max: number } },
+    ) => void;
+    zoomed({}, { xaxis: { min: 1, max: 2 } });
+    assert.deepEqual(calls, [[1, 2]]);
+  });
+
+  test('never mutates its input', () => {
+    const value = input();
+    const before = JSON.stringify(value);
+    buildForecastChartOptions(value);
+    assert.equal(JSON.stringify(value), before);
+  });
+
+  test('uses the locale’s month names', () => {
+    const locale = apexLocale('zh-CN');
+    assert.equal(locale.name, 'zh-cn');
+    assert.equal(locale.options?.months?.[0], '一月');
+    assert.equal(apexLocale('en').options?.shortDays?.[0], 'Sun');
+  });
+});
+
+describe('buildAnnotations', () => {
+  test('marks the forecast start, in-range holidays and merged promotion days', () => {
+    const annotations = buildAnnotations(input());
+    const start = annotations.find((annotation) => annotation.label?.text === 'Forecast starts');
+    assert.equal(start?.x, Date.UTC(2026, 0, 1));
+    const holidays = annotations.filter((annotation) => annotation.borderColor === '#b50');
+    assert.equal(holidays.length, 1, 'the 2024 holiday outside the data is dropped');
+    const promotions = annotations.filter((annotation) => annotation.fillColor === '#70e');
+    assert.equal(promotions.length, 1, 'two consecutive promotion days make one band');
+    assert.equal(promotions[0]!.x, Date.UTC(2025, 11, 29));
+    assert.ok((promotions[0]!.x2 as number) > Date.UTC(2025, 11, 30));
+  });
+
+  test('respects the annotation budget but always keeps the forecast start', () => {
+    const events = Array.from({ length: 400 }, (_, index) => ({
+      date: index % 2 ? '2025-12-30' : '2026-01-02',
+      kind: 'HOLIDAY',
+      label: `H${index}`,
+    }));
+    const annotations = buildAnnotations(input({ events, maxAnnotations: 20 }));
+    assert.equal(annotations.length, 21);
+    assert.equal(annotations.at(-1)?.label?.text, 'Forecast starts');
+  });
+});
+
+describe('tooltipHtml', () => {
+  test('lists every value of the row and the day’s events, escaped', () => {
+    const value = input();
+    const row = value.data.rows.find((item) => item.date === '2026-01-01')!;
+    const markup = tooltipHtml(row, value);
+    assert.match(markup, /D:2026-01-01/);
+    assert.match(markup, /Forecast<\/span><b class="fq-tooltip-value">13\.0/);
+    assert.match(markup, /Range<\/span><b class="fq-tooltip-value">9\.0 – 18\.0/);
+    assert.match(markup, /Holiday: New Year&#39;s &#60;Day&#62;/);
+    assert.doesNotMatch(markup, /Actual/);
+  });
+
+  test('is what the ApexCharts custom tooltip returns for a data point index', () => {
+    const options = buildForecastChartOptions(input());
+    const custom = options.tooltip?.custom as (context: { dataPointIndex: number }) => string;
+    assert.match(custom({ dataPointIndex: 0 }), /Actual<\/span><b class="fq-tooltip-value">10\.0/);
+    assert.equal(custom({ dataPointIndex: 99 }), '');
+  });
+
+  test('escapeHtml escapes markup characters', () => {
+    assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+  });
+});

@@ -1,0 +1,530 @@
+import { Task, TaskStatus } from '@lit/task';
+import ApexCharts from 'apexcharts';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { baseStyles } from '../internal/base.styles.js';
+import { BaseWidget } from '../internal/base-widget.js';
+import type { Bucket } from '../internal/i18n.js';
+import { buildForecastChartOptions, type ForecastChartPalette } from './build-options.js';
+import { toCsv } from './csv.js';
+import {
+  CALENDAR_EVENTS_QUERY,
+  FORECAST_QUERY,
+  SERIES_SEARCH_QUERY,
+  type CalendarEventsQueryResult,
+  type ForecastQueryResult,
+  type ForecastQueryVariables,
+  type SeriesSearchQueryResult,
+  type SeriesSummary,
+} from './forecast-chart.queries.js';
+import { forecastChartStyles } from './forecast-chart.styles.js';
+import {
+  DEFAULT_MAX_POINTS,
+  toForecastChartData,
+  type CalendarEvent,
+  type ForecastChartData,
+  type ForecastPoint,
+} from './to-apex-series.js';
+
+/** What the forecast task delivers. */
+interface ForecastResult {
+  readonly points: readonly ForecastPoint[];
+  readonly events: readonly CalendarEvent[];
+  readonly subject: string;
+}
+
+const BUCKET_DAYS: Readonly<Record<Bucket, number>> = { DAY: 1, WEEK: 7, MONTH: 30 };
+
+/**
+ * Sales history and forecast of one series or a group total: actuals, the p50 forecast and the
+ * p10–p90 band, with holidays, promotions, zoom, a series picker, buckets and export.
+ *
+ * @summary Actuals, forecast and likely range of a product, a store or the whole shop.
+ * @status stable
+ * @since 0.1.0
+ *
+ * @fires fq-load - Data arrived and the chart was drawn. `detail: { kind: 'forecast', count }`.
+ * @fires fq-error - A request failed; the widget shows an error state. `detail: { code, message }`.
+ * @fires fq-series-change - The user picked another series or a group total. `detail: { seriesId, groupBy }`.
+ * @fires fq-bucket-change - The user switched day/week/month. `detail: { bucket }`.
+ * @fires fq-range-change - The user zoomed or panned. `detail: { from, to }` (ISO dates).
+ * @fires fq-export - The user exported the chart. `detail: { format, fileName }`.
+ *
+ * @csspart base - The wrapper of everything.
+ * @csspart header - Title and controls.
+ * @csspart controls - The series picker, view, bucket and export controls.
+ * @csspart chart - The chart region.
+ * @csspart state - Loading, empty and error panels.
+ * @csspart error - The error panel.
+ * @csspart table - The visually hidden data table.
+ *
+ * @cssproperty --chart-height - Height of the chart area (default 360px).
+ * @cssproperty --actual-color - Line colour of actual sales.
+ * @cssproperty --accent-color - Line colour of the p50 forecast, and focus rings.
+ * @cssproperty --band-color - Fill of the p10–p90 band.
+ * @cssproperty --holiday-color - Holiday markers.
+ * @cssproperty --promotion-color - Promotion bands.
+ * @cssproperty --background-color - Widget background.
+ * @cssproperty --text-color - Text colour.
+ * @cssproperty --muted-color - Secondary text and axes.
+ * @cssproperty --border-color - Borders and grid.
+ * @cssproperty --font-family - Font stack.
+ * @cssproperty --radius - Corner radius.
+ */
+export class FqForecastChart extends BaseWidget {
+  static override styles = [baseStyles, forecastChartStyles];
+
+  /** Series id to show; empty shows the total of all series (unless `group-by` is set). */
+  @property() series = '';
+
+  /** Group total instead of one series: `attribute=value`, e.g. `store=CA_1`. */
+  @property({ attribute: 'group-by' }) groupBy = '';
+
+  /** Time bucket: `DAY`, `WEEK` or `MONTH`. */
+  @property() bucket: Bucket = 'DAY';
+
+  /** First date shown, ISO `YYYY-MM-DD`; empty for the whole history. */
+  @property() from = '';
+
+  /** Last date shown, ISO `YYYY-MM-DD`; empty through the end of the forecast. */
+  @property() to = '';
+
+  /** Points drawn before LTTB downsampling starts, 100–10000 (default 2000). */
+  @property({ type: Number, attribute: 'max-points' }) maxPoints = DEFAULT_MAX_POINTS;
+
+  /** Hides the series picker, view and bucket controls (export stays). */
+  @property({ type: Boolean, attribute: 'no-picker', reflect: true }) noPicker = false;
+
+  @state() private searchText = '';
+
+  private chart: ApexCharts | null = null;
+  private chartContainer: HTMLElement | null = null;
+  private appliedResult: ForecastResult | null = null;
+  private appliedKey = '';
+  private appliedAnnotationsKey = '';
+  private chartData: ForecastChartData | null = null;
+  private chartDataSource: { result: ForecastResult; maxPoints: number } | null = null;
+  private pendingChart: Promise<void> = Promise.resolve();
+  private knownSeries = new Map<string, SeriesSummary>();
+
+  private readonly forecastTask = new Task(this, {
+    task: async ([datasetId, seriesId, groupBy, bucket, from, to], { signal }): Promise<ForecastResult | null> => {
+      if (!datasetId) return null;
+      const variables: ForecastQueryVariables = {
+        datasetId,
+        seriesId: groupBy ? null : seriesId || null,
+        groupBy: groupBy || null,
+        bucket,
+        from: from || null,
+        to: to || null,
+      };
+      const client = this.client;
+      const eventsRequest = client
+        .request<CalendarEventsQueryResult>(
+          CALENDAR_EVENTS_QUERY,
+          { datasetId, seriesId: variables.seriesId, from: variables.from, to: variables.to },
+          signal,
+        )
+        .then((result) => result.calendarEvents ?? [])
+        .catch((error: unknown) => {
+          if (signal.aborted) throw error;
+          return [] as CalendarEvent[];
+        });
+      try {
+        const [forecast, events] = await Promise.all([
+          client.request<ForecastQueryResult, ForecastQueryVariables>(FORECAST_QUERY, variables, signal),
+          eventsRequest,
+        ]);
+        return { points: forecast.forecast?.points ?? [], events, subject: this.subjectLabel(seriesId, groupBy) };
+      } catch (error) {
+        if (!signal.aborted) this.reportError(error);
+        throw error;
+      }
+    },
+    args: () =>
+      [
+        this.datasetId,
+        this.series,
+        this.groupBy,
+        this.bucket,
+        this.from,
+        this.to,
+        this.endpoint,
+        this.token,
+        this.fetchImpl,
+      ] as const,
+  });
+
+  private readonly seriesTask = new Task(this, {
+    task: async ([datasetId, search, noPicker], { signal }): Promise<readonly SeriesSummary[]> => {
+      if (!datasetId || noPicker) return [];
+      if (search) await new Promise((resolve) => setTimeout(resolve, 200));
+      signal.throwIfAborted();
+      const result = await this.client.request<SeriesSearchQueryResult>(
+        SERIES_SEARCH_QUERY,
+        { datasetId, search: search || null, first: 50 },
+        signal,
+      );
+      const found = result.series.edges.map((edge) => edge.node);
+      for (const item of found) this.knownSeries.set(item.id, item);
+      return found;
+    },
+    args: () => [this.datasetId, this.searchText, this.noPicker, this.endpoint, this.token, this.fetchImpl] as const,
+  });
+
+  /** Resolves when the chart has applied the latest data or options (for tests and benchmarks). */
+  get chartUpdateComplete(): Promise<void> {
+    return this.updateComplete.then(() => this.pendingChart);
+  }
+
+  override firstUpdated(): void {
+    this.chartContainer = this.renderRoot.querySelector<HTMLElement>('.chart-canvas');
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const result = this.forecastTask.value ?? null;
+    if (!result) return;
+    const source = this.chartDataSource;
+    if (source?.result !== result || source.maxPoints !== this.maxPoints) {
+      this.chartData = toForecastChartData(result.points, { maxPoints: this.maxPoints });
+      this.chartDataSource = { result, maxPoints: this.maxPoints };
+    }
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const result = this.forecastTask.value ?? null;
+    if (!result || result.points.length === 0 || !this.chartContainer) return;
+    const key = [this.localeTag, this.resolvedTheme, this.currency, this.bucket, this.maxPoints].join('|');
+    if (result === this.appliedResult && key === this.appliedKey) return;
+    this.applyChart(result, key);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.chart?.destroy();
+    this.chart = null;
+    this.appliedResult = null;
+    this.appliedKey = '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-attached after a move in the DOM: the chart was destroyed, draw it again.
+    if (this.hasUpdated) this.requestUpdate();
+  }
+
+  private applyChart(result: ForecastResult, key: string): void {
+    const data = this.chartData ?? toForecastChartData(result.points, { maxPoints: this.maxPoints });
+    const options = buildForecastChartOptions({
+      data,
+      events: result.events,
+      labels: this.messages,
+      palette: this.palette(),
+      mode: this.resolvedTheme,
+      locale: this.localeTag,
+      height: this.chartHeight(),
+      fontFamily: this.cssVariable('--font-family', 'system-ui, sans-serif'),
+      bucketDays: BUCKET_DAYS[this.bucket] ?? 1,
+      formatValue: (value) => this.formatters(this.bucket).value(value),
+      formatAxis: (value) => this.formatters(this.bucket).axis(value),
+      formatDate: (date) => this.formatters(this.bucket).date(date),
+      onZoom: (from, to) =>
+        this.emit('fq-range-change', {
+          from: from === null ? null : new Date(from).toISOString().slice(0, 10),
+          to: to === null ? null : new Date(to).toISOString().slice(0, 10),
+        }),
+    });
+    const annotationsKey = `${key}|${JSON.stringify(options.annotations)}|${result.subject}`;
+    const onlyData = this.chart !== null && key === this.appliedKey && annotationsKey === this.appliedAnnotationsKey;
+    this.appliedResult = result;
+    this.appliedKey = key;
+    this.appliedAnnotationsKey = annotationsKey;
+    const container = this.chartContainer!;
+    let work: Promise<unknown>;
+    if (!this.chart) {
+      this.chart = new ApexCharts(container, options);
+      work = this.chart.render();
+    } else if (onlyData) {
+      work = this.chart.updateSeries(options.series ?? []);
+    } else {
+      work = this.chart.updateOptions(options, true, false);
+    }
+    this.pendingChart = work.then(
+      () => {
+        this.emit('fq-load', { kind: 'forecast', count: result.points.length });
+      },
+      (error: unknown) => {
+        this.reportError(error);
+      },
+    );
+  }
+
+  private palette(): ForecastChartPalette {
+    const dark = this.resolvedTheme === 'dark';
+    return {
+      actual: this.cssVariable('--actual-color', dark ? '#f9fafb' : '#111827'),
+      forecast: this.cssVariable('--accent-color', dark ? '#60a5fa' : '#2563eb'),
+      band: this.cssVariable('--band-color', dark ? '#1e40af' : '#93c5fd'),
+      holiday: this.cssVariable('--holiday-color', '#b45309'),
+      promotion: this.cssVariable('--promotion-color', '#7c3aed'),
+      text: this.cssVariable('--text-color', dark ? '#f3f4f6' : '#1f2937'),
+      muted: this.cssVariable('--muted-color', dark ? '#cbd5e1' : '#4b5563'),
+      border: this.cssVariable('--border-color', dark ? '#374151' : '#d1d5db'),
+      background: this.cssVariable('--background-color', dark ? '#111827' : '#ffffff'),
+    };
+  }
+
+  private chartHeight(): number {
+    const raw = this.cssVariable('--chart-height', '360px');
+    const pixels = Number.parseFloat(raw);
+    return Number.isFinite(pixels) && pixels > 80 ? pixels : 360;
+  }
+
+  private subjectLabel(seriesId: string, groupBy: string): string {
+    if (groupBy) return groupBy.replace('=', ' ');
+    return seriesId || this.messages.allSeries;
+  }
+
+  private pickSeries(value: string): void {
+    if (value.startsWith('group:')) {
+      this.groupBy = value.slice('group:'.length);
+      this.emit('fq-series-change', { seriesId: null, groupBy: this.groupBy });
+    } else if (value === 'all') {
+      this.groupBy = '';
+      this.series = '';
+      this.emit('fq-series-change', { seriesId: null, groupBy: null });
+    } else {
+      this.groupBy = '';
+      this.series = value;
+      this.emit('fq-series-change', { seriesId: value, groupBy: null });
+    }
+  }
+
+  private onSeriesSelect(event: Event): void {
+    const value = (event.target as HTMLSelectElement).value;
+    if (value) this.pickSeries(value);
+  }
+
+  private onViewSelect(event: Event): void {
+    const value = (event.target as HTMLSelectElement).value;
+    if (value === 'series') this.pickSeries(this.series || this.seriesTask.value?.[0]?.id || 'all');
+    else this.pickSeries(value);
+  }
+
+  private onBucketSelect(event: Event): void {
+    this.bucket = (event.target as HTMLSelectElement).value as Bucket;
+    this.emit('fq-bucket-change', { bucket: this.bucket });
+  }
+
+  private onSearchInput(event: Event): void {
+    this.searchText = (event.target as HTMLInputElement).value.trim();
+  }
+
+  private fileBaseName(): string {
+    const subject = (this.groupBy || this.series || 'all').replace(/[^\w.-]+/g, '_');
+    return `forecast-${subject}-${this.bucket.toLowerCase()}`;
+  }
+
+  private download(href: string, fileName: string): void {
+    const link = document.createElement('a');
+    link.href = href;
+    link.download = fileName;
+    link.hidden = true;
+    this.renderRoot.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
+  /** Exports the full (not downsampled) data as CSV, or the drawn chart as PNG or SVG. */
+  async exportAs(format: 'csv' | 'png' | 'svg'): Promise<void> {
+    const result = this.forecastTask.value;
+    if (!result) return;
+    const fileName = `${this.fileBaseName()}.${format}`;
+    if (format === 'csv') {
+      const subject = this.groupBy || this.series || 'all';
+      const rows = [
+        ['series', 'date', 'actual', 'p10', 'p50', 'p90'],
+        ...result.points.map((point) => [subject, point.date, point.actual, point.p10, point.p50, point.p90]),
+      ];
+      const url = URL.createObjectURL(new Blob([toCsv(rows)], { type: 'text/csv;charset=utf-8' }));
+      this.download(url, fileName);
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } else if (this.chart) {
+      await this.pendingChart;
+      if (format === 'png') {
+        const uri = await this.chart.dataURI({ scale: 2 });
+        if ('imgURI' in uri) this.download(uri.imgURI, fileName);
+      } else {
+        const chartWithSvg = this.chart as unknown as { getSvgString(scale?: number): Promise<string> };
+        const svg = await chartWithSvg.getSvgString(1);
+        const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml;charset=utf-8' }));
+        this.download(url, fileName);
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      }
+    }
+    this.emit('fq-export', { format, fileName });
+  }
+
+  private renderPicker(): TemplateResult | typeof nothing {
+    if (this.noPicker) return nothing;
+    const messages = this.messages;
+    const found = this.seriesTask.value ?? [];
+    const current = this.series ? this.knownSeries.get(this.series) : undefined;
+    const options = current && !found.some((item) => item.id === current.id) ? [current, ...found] : found;
+    const viewValue = this.groupBy ? `group:${this.groupBy}` : this.series ? 'series' : 'all';
+    const groups = (current?.attributes ?? []).map((attribute) => `${attribute.name}=${attribute.value}`);
+    if (this.groupBy && !groups.includes(this.groupBy)) groups.push(this.groupBy);
+    return html`
+      <label>
+        <span class="sr-only">${messages.searchSeries}</span>
+        <input
+          type="search"
+          part="search"
+          placeholder=${messages.searchSeries}
+          .value=${this.searchText}
+          @input=${this.onSearchInput}
+        />
+      </label>
+      <label>
+        ${messages.series}
+        <select part="series-select" @change=${this.onSeriesSelect} .value=${this.series}>
+          ${this.series ? nothing : html`<option value="" selected>—</option>`}
+          ${options.map(
+            (item) =>
+              html`<option value=${item.id} ?selected=${item.id === this.series}>
+                ${item.id}${item.attributes.length ? ` · ${item.attributes.map((a) => a.value).join(' · ')}` : ''}
+              </option>`,
+          )}
+          ${options.length === 0 && this.searchText ? html`<option disabled>${messages.noSeriesMatch}</option>` : nothing}
+        </select>
+      </label>
+      <label>
+        ${messages.view}
+        <select part="view-select" @change=${this.onViewSelect}>
+          <option value="series" ?selected=${viewValue === 'series'}>${messages.singleSeries}</option>
+          ${groups.map(
+            (group) =>
+              html`<option value=${`group:${group}`} ?selected=${viewValue === `group:${group}`}>
+                ${messages.totalBy(group.replace('=', ' '))}
+              </option>`,
+          )}
+          <option value="all" ?selected=${viewValue === 'all'}>${messages.totalAll}</option>
+        </select>
+      </label>
+      <label>
+        ${messages.bucket}
+        <select part="bucket-select" @change=${this.onBucketSelect}>
+          ${(['DAY', 'WEEK', 'MONTH'] as const).map(
+            (bucket) =>
+              html`<option value=${bucket} ?selected=${bucket === this.bucket}>${messages.buckets[bucket]}</option>`,
+          )}
+        </select>
+      </label>
+    `;
+  }
+
+  private renderTable(result: ForecastResult): TemplateResult | typeof nothing {
+    const data = this.chartData;
+    if (!data || this.chartDataSource?.result !== result) return nothing;
+    const format = this.formatters(this.bucket);
+    const messages = this.messages;
+    return html`<table class="sr-only" part="table">
+      <caption>
+        ${messages.tableCaption(result.subject, data.rows.length)}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${messages.date}</th>
+          <th scope="col">${messages.actual}</th>
+          <th scope="col">${messages.forecast}</th>
+          <th scope="col">${messages.interval}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${data.rows.map(
+          (row) =>
+            html`<tr>
+              <th scope="row">${format.date(row.date)}</th>
+              <td>${format.value(row.actual)}</td>
+              <td>${format.value(row.p50)}</td>
+              <td>
+                ${row.p10 === null || row.p90 === null ? '–' : `${format.value(row.p10)} – ${format.value(row.p90)}`}
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  override render(): TemplateResult {
+    const messages = this.messages;
+    const result = this.forecastTask.value;
+    const status = this.forecastTask.status;
+    let regionState: 'initial' | 'loading' | 'error' | 'empty' | 'complete' = 'complete';
+    let overlay: TemplateResult | typeof nothing = nothing;
+    if (!this.datasetId) {
+      regionState = 'error';
+      overlay = this.renderEmpty(messages.missingDataset);
+    } else if (status === TaskStatus.ERROR) {
+      regionState = 'error';
+      overlay = this.renderError(this.forecastTask.error, () => void this.forecastTask.run());
+    } else if (!result) {
+      regionState = 'initial';
+      overlay = this.renderLoading();
+    } else if (result.points.length === 0) {
+      regionState = 'empty';
+      overlay = status === TaskStatus.PENDING ? this.renderLoading() : this.renderEmpty();
+    }
+    const busy = status === TaskStatus.PENDING && result;
+    const subject = result?.subject ?? this.subjectLabel(this.series, this.groupBy);
+    return html`
+      <section part="base" class="base" aria-labelledby="title">
+        <div class="header" part="header">
+          <h2 id="title">${messages.chartTitle(subject)}</h2>
+          <div class="controls" part="controls">
+            ${this.renderPicker()}
+            <span class="export" role="group" aria-label=${messages.exportLabel}>
+              <button
+                type="button"
+                part="export-csv"
+                ?disabled=${!result?.points.length}
+                @click=${() => this.exportAs('csv')}
+              >
+                CSV
+              </button>
+              <button
+                type="button"
+                part="export-png"
+                ?disabled=${!result?.points.length}
+                @click=${() => this.exportAs('png')}
+              >
+                PNG
+              </button>
+              <button
+                type="button"
+                part="export-svg"
+                ?disabled=${!result?.points.length}
+                @click=${() => this.exportAs('svg')}
+              >
+                SVG
+              </button>
+            </span>
+          </div>
+        </div>
+        <div class="busy" role="status" aria-live="polite">${busy ? messages.loading : ''}</div>
+        <div class="chart-region" part="chart" data-state=${regionState}>
+          <div class="chart-canvas" aria-hidden="true"></div>
+          ${overlay === nothing ? nothing : html`<div class="overlay">${overlay}</div>`}
+        </div>
+        ${
+          this.chartData?.downsampled && regionState === 'complete'
+            ? html`<p class="note">${messages.downsampled(this.chartData.rows.length, this.chartData.totalPoints)}</p>`
+            : nothing
+        }
+        ${result && regionState === 'complete' ? this.renderTable(result) : nothing}
+      </section>
+    `;
+  }
+}

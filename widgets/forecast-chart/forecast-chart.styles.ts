@@ -1,0 +1,123 @@
+import { css } from 'lit';
+
+/** Styles of `<fq-forecast-chart>` (ApexCharts' own stylesheet is added to the same shadow root). */
+export const forecastChartStyles = css`
+  .header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-end;
+    justify-content: space-between;
+    gap: 8px 16px;
+    margin-bottom: 8px;
+  }
+
+  .header h2 {
+    margin: 0;
+  }
+
+  .controls {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px 12px;
+  }
+
+  .controls input[type='search'] {
+    width: 14em;
+  }
+
+  .controls select {
+    max-width: 16em;
+  }
+
+  .export {
+    display: inline-flex;
+    gap: 4px;
+    align-items: center;
+  }
+
+  .export button {
+    padding: 2px 8px;
+    font-size: 0.9em;
+  }
+
+  .busy {
+    font-size: 0.85em;
+    color: var(--muted-color);
+    min-height: 1.2em;
+  }
+
+  .chart-region {
+    position: relative;
+    min-height: var(--chart-height);
+  }
+
+  .chart-canvas {
+    width: 100%;
+    min-height: var(--chart-height);
+  }
+
+  .chart-region[data-state='error'] .chart-canvas,
+  .chart-region[data-state='empty'] .chart-canvas,
+  .chart-region[data-state='initial'] .chart-canvas {
+    visibility: hidden;
+  }
+
+  .overlay {
+    position: absolute;
+    inset: 0;
+    display: flex;
+    align-items: flex-start;
+    justify-content: stretch;
+  }
+
+  .overlay > .state {
+    width: 100%;
+  }
+
+  .note {
+    margin: 4px 0 0;
+    font-size: 0.85em;
+    color: var(--muted-color);
+  }
+
+  /* The tooltip markup comes from build-options.ts#tooltipHtml. */
+  .fq-tooltip {
+    padding: 8px 10px;
+    font-size: 12px;
+    min-width: 180px;
+  }
+
+  .fq-tooltip-title {
+    font-weight: 600;
+    margin-bottom: 4px;
+  }
+
+  .fq-tooltip-row {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    justify-content: space-between;
+  }
+
+  .fq-tooltip-label {
+    flex: 1;
+  }
+
+  .fq-tooltip-swatch {
+    display: inline-block;
+    width: 10px;
+    height: 10px;
+    border-radius: 2px;
+  }
+
+  .fq-tooltip-event {
+    margin-top: 4px;
+    font-style: italic;
+  }
+
+  .apexcharts-tooltip.apexcharts-theme-dark {
+    background: #1f2937;
+    color: #f9fafb;
+  }
+`;

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { dateToEpoch, toApexSeries, toForecastChartData, type ForecastPoint } from './to-apex-series.js';
+
+function points(history: number, horizon: number): ForecastPoint[] {
+  const result: ForecastPoint[] = [];
+  const start = Date.UTC(2024, 0, 1);
+  for (let index = 0; index < history + horizon; index++) {
+    const date = new Date(start + index * 86_400_000).toISOString().slice(0, 10);
+    const future = index >= history;
+    result.push({
+      date,
+      actual: future ? null : 10 + (index % 7),
+      p10: future ? 8 : null,
+      p50: future ? 11 : null,
+      p90: future ? 15 : null,
+    });
+  }
+  return result;
+}
+
+describe('toForecastChartData', () => {
+  test('sorts by date, converts to UTC epoch ms and finds the forecast start', () => {
+    const input = points(5, 3).toReversed();
+    const data = toForecastChartData(input);
+    assert.deepEqual(
+      data.rows.map((row) => row.date),
+      ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-01-06', '2024-01-07', '2024-01-08'],
+    );
+    assert.equal(data.forecastStart, Date.UTC(2024, 0, 6));
+    assert.equal(data.hasInterval, true);
+    assert.equal(data.downsampled, false);
+  });
+
+  test('has no forecast start and no interval for history only', () => {
+    const data = toForecastChartData(points(10, 0));
+    assert.equal(data.forecastStart, null);
+    assert.equal(data.hasInterval, false);
+  });
+
+  test('downsamples above maxPoints but keeps the point where the forecast starts', () => {
+    const data = toForecastChartData(points(9_910, 90), { maxPoints: 2000 });
+    assert.equal(data.totalPoints, 10_000);
+    assert.equal(data.downsampled, true);
+    assert.ok(data.rows.length <= 2002 && data.rows.length >= 2000, `got ${data.rows.length} rows`);
+    assert.ok(data.rows.some((row) => row.x === data.forecastStart));
+    assert.equal(data.rows[0]!.date, '2024-01-01');
+    assert.equal(data.rows.at(-1)!.p50, 11);
+  });
+
+  test('treats non-finite values as missing', () => {
+    const data = toForecastChartData([{ date: '2024-01-01', actual: Number.NaN, p10: null, p50: 3, p90: null }]);
+    assert.equal(data.rows[0]!.actual, null);
+    assert.equal(data.forecastStart, Date.UTC(2024, 0, 1));
+  });
+
+  test('rejects a malformed date with the value and the expected format', () => {
+    assert.throws(() => dateToEpoch('01/02/2024'), /"01\/02\/2024".*YYYY-MM-DD/);
+  });
+});
+
+describe('toApexSeries', () => {
+  test('builds three aligned series with the band only where p10 and p90 exist', () => {
+    const series = toApexSeries(toForecastChartData(points(2, 2)));
+    assert.equal(series.band.length, 4);
+    assert.equal(series.actual.length, 4);
+    assert.equal(series.p50.length, 4);
+    assert.deepEqual(
+      series.band.map((point) => point.y),
+      [null, null, [8, 15], [8, 15]],
+    );
+    assert.deepEqual(
+      series.actual.map((point) => point.y),
+      [10, 11, null, null],
+    );
+    assert.deepEqual(
+      series.p50.map((point) => point.y),
+      [null, null, 11, 11],
+    );
+    assert.deepEqual(
+      series.actual.map((point) => point.x),
+      series.band.map((point) => point.x),
+    );
+  });
+});

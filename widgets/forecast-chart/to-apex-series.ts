@@ -1,0 +1,115 @@
+import { lttbIndices } from './lttb.js';
+
+/** One point of the `forecast` query (ARCHITECTURE §4). */
+export interface ForecastPoint {
+  /** ISO date `YYYY-MM-DD` (start of the bucket). */
+  readonly date: string;
+  readonly actual: number | null;
+  readonly p10: number | null;
+  readonly p50: number | null;
+  readonly p90: number | null;
+}
+
+/** A holiday or promotion day from `calendarEvents`. */
+export interface CalendarEvent {
+  readonly date: string;
+  readonly kind: 'HOLIDAY' | 'PROMOTION' | string;
+  readonly label: string;
+}
+
+/** One row as drawn: epoch milliseconds (UTC) plus the values. */
+export interface ChartRow {
+  readonly x: number;
+  readonly date: string;
+  readonly actual: number | null;
+  readonly p10: number | null;
+  readonly p50: number | null;
+  readonly p90: number | null;
+}
+
+/** The points reshaped for the chart, after optional downsampling. */
+export interface ForecastChartData {
+  /** Rows drawn (downsampled when there were more than `maxPoints`). */
+  readonly rows: readonly ChartRow[];
+  /** Epoch ms of the first date with a forecast and no actual, or null when there is no forecast. */
+  readonly forecastStart: number | null;
+  readonly totalPoints: number;
+  readonly downsampled: boolean;
+  /** Whether any row has a p10–p90 interval. */
+  readonly hasInterval: boolean;
+}
+
+/** Default upper bound of drawn points: ApexCharts slows sharply beyond a few thousand (ARCHITECTURE §8). */
+export const DEFAULT_MAX_POINTS = 2000;
+
+/** Epoch milliseconds of an ISO date at midnight UTC. */
+export function dateToEpoch(date: string): number {
+  const epoch = Date.parse(`${date.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(epoch)) throw new RangeError(`Not an ISO date: "${date}"; expected YYYY-MM-DD`);
+  return epoch;
+}
+
+/**
+ * Reshapes forecast points into chart rows: sorted by date, dates as epoch ms, and thinned with LTTB
+ * on the visible signal (actual, else p50) when there are more than `maxPoints`. The first forecast
+ * point and every forecast point of a short horizon are kept, so the band and its start never move.
+ *
+ * @example
+ * ```ts
+ * const data = toForecastChartData(result.forecast.points, { maxPoints: 2000 });
+ * data.forecastStart; // epoch ms where the forecast begins
+ * ```
+ */
+export function toForecastChartData(
+  points: readonly ForecastPoint[],
+  options: { readonly maxPoints?: number } = {},
+): ForecastChartData {
+  const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
+  const rows: ChartRow[] = points
+    .map((point) => ({
+      x: dateToEpoch(point.date),
+      date: point.date.slice(0, 10),
+      actual: finiteOrNull(point.actual),
+      p10: finiteOrNull(point.p10),
+      p50: finiteOrNull(point.p50),
+      p90: finiteOrNull(point.p90),
+    }))
+    .toSorted((a, b) => a.x - b.x);
+  const startIndex = rows.findIndex((row) => row.actual === null && row.p50 !== null);
+  const forecastStart = startIndex >= 0 ? rows[startIndex]!.x : null;
+  const hasInterval = rows.some((row) => row.p10 !== null && row.p90 !== null);
+  if (rows.length <= maxPoints) {
+    return { rows, forecastStart, totalPoints: rows.length, downsampled: false, hasInterval };
+  }
+  const xs = rows.map((row) => row.x);
+  const ys = rows.map((row) => row.actual ?? row.p50);
+  const keep = new Set(lttbIndices(xs, ys, maxPoints));
+  if (startIndex >= 0) keep.add(startIndex);
+  if (startIndex > 0) keep.add(startIndex - 1);
+  const kept = [...keep].toSorted((a, b) => a - b).map((index) => rows[index]!);
+  return { rows: kept, forecastStart, totalPoints: rows.length, downsampled: true, hasInterval };
+}
+
+function finiteOrNull(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** ApexCharts series for a rangeArea + line combination, in the order band, actual, forecast. */
+export interface ForecastApexSeries {
+  readonly band: { x: number; y: [number, number] | null }[];
+  readonly actual: { x: number; y: number | null }[];
+  readonly p50: { x: number; y: number | null }[];
+}
+
+/** Splits chart rows into the three aligned ApexCharts series (same x values in each). */
+export function toApexSeries(data: ForecastChartData): ForecastApexSeries {
+  const band: ForecastApexSeries['band'] = [];
+  const actual: ForecastApexSeries['actual'] = [];
+  const p50: ForecastApexSeries['p50'] = [];
+  for (const row of data.rows) {
+    band.push({ x: row.x, y: row.p10 !== null && row.p90 !== null ? [row.p10, row.p90] : null });
+    actual.push({ x: row.x, y: row.actual });
+    p50.push({ x: row.x, y: row.p50 });
+  }
+  return { band, actual, p50 };
+}

@@ -1,0 +1,156 @@
+import { LitElement, html, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { FqEventDetail, FqEventName } from './events/fq-events.js';
+import { GraphQLClient, GraphQLRequestError } from './graphql-client.js';
+import {
+  createFormatters,
+  messagesFor,
+  resolveLocale,
+  type Bucket,
+  type WidgetFormatters,
+  type WidgetMessages,
+} from './i18n.js';
+
+/** Values of the `theme` attribute. `auto` follows the visitor's `prefers-color-scheme`. */
+export const WIDGET_THEMES = ['light', 'dark', 'auto'] as const;
+export type WidgetTheme = (typeof WIDGET_THEMES)[number];
+
+/**
+ * Base class of every `fq-*` widget: the embedding attributes (`endpoint`, `token`, `dataset`,
+ * `locale`, `currency`, `theme`), a GraphQL client built from them, locale-aware messages and
+ * formatters, shared state templates, and a typed {@link BaseWidget.emit}.
+ */
+export class BaseWidget extends LitElement {
+  /** GraphQL endpoint URL, absolute or relative to the page. */
+  @property() endpoint = '/graphql';
+
+  /** Embed token; sent as `Authorization: Bearer <token>`. Keep it short-lived and read-only. */
+  @property() token = '';
+
+  /** Dataset id whose data the widget shows. */
+  @property({ attribute: 'dataset' }) datasetId = '';
+
+  /** Locale of texts, numbers and dates: `en` or `zh-CN`. */
+  @property() locale = 'en';
+
+  /** ISO 4217 currency code (e.g. `EUR`, `CNY`) when values are money; empty shows plain units. */
+  @property() currency = '';
+
+  /** Colour theme: `light`, `dark`, or `auto` (follows the operating system). */
+  @property({ reflect: true }) theme: WidgetTheme = 'light';
+
+  /** A fetch implementation to use instead of the global one (tests, Storybook mocks). Property only. */
+  @property({ attribute: false }) fetchImpl: typeof fetch | undefined = undefined;
+
+  @state() protected systemPrefersDark = false;
+
+  private colorSchemeQuery: MediaQueryList | null = null;
+  private cachedClient: { key: string; client: GraphQLClient } | null = null;
+
+  private readonly onColorSchemeChange = (event: MediaQueryListEvent): void => {
+    this.systemPrefersDark = event.matches;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (typeof matchMedia === 'function') {
+      this.colorSchemeQuery = matchMedia('(prefers-color-scheme: dark)');
+      this.systemPrefersDark = this.colorSchemeQuery.matches;
+      this.colorSchemeQuery.addEventListener('change', this.onColorSchemeChange);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.colorSchemeQuery?.removeEventListener('change', this.onColorSchemeChange);
+    this.cachedClient?.client.dispose();
+    this.cachedClient = null;
+  }
+
+  /** The theme in effect: `auto` resolved against the operating system's preference. */
+  protected get resolvedTheme(): 'light' | 'dark' {
+    if (this.theme === 'dark') return 'dark';
+    if (this.theme === 'auto') return this.systemPrefersDark ? 'dark' : 'light';
+    return 'light';
+  }
+
+  /** Messages of the current locale. */
+  protected get messages(): WidgetMessages {
+    return messagesFor(this.locale);
+  }
+
+  /** The BCP 47 tag in use (`en` or `zh-CN`). */
+  protected get localeTag(): string {
+    return resolveLocale(this.locale);
+  }
+
+  /** Formatters of the current locale and currency. */
+  protected formatters(bucket: Bucket = 'DAY'): WidgetFormatters {
+    return createFormatters(this.locale, this.currency, bucket);
+  }
+
+  /** The GraphQL client for the current endpoint and token (rebuilt when they change). */
+  protected get client(): GraphQLClient {
+    const key = `${this.endpoint}\u0000${this.token}`;
+    if (
+      !this.cachedClient ||
+      this.cachedClient.key !== key ||
+      this.cachedClient.client.options.fetch !== this.fetchImpl
+    ) {
+      this.cachedClient?.client.dispose();
+      this.cachedClient = {
+        key,
+        client: new GraphQLClient({ endpoint: this.endpoint, token: this.token, fetch: this.fetchImpl }),
+      };
+    }
+    return this.cachedClient.client;
+  }
+
+  /** A CSS custom property's value on the host (used for chart colours, which SVG attributes need literal). */
+  protected cssVariable(name: string, fallback: string): string {
+    const value = getComputedStyle(this).getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  /**
+   * Dispatches a typed `fq-*` event that bubbles and crosses shadow roots.
+   *
+   * @example
+   * ```ts
+   * this.emit('fq-series-change', { seriesId: 'FOODS_1_001_CA_1', groupBy: null });
+   * ```
+   */
+  emit<TName extends FqEventName>(name: TName, detail: FqEventDetail<TName>): boolean {
+    return this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, cancelable: false, detail }));
+  }
+
+  /** Emits `fq-error` for a failed request; returns the code shown. */
+  protected reportError(error: unknown): string {
+    const code = error instanceof GraphQLRequestError ? error.code : 'INTERNAL_SERVER_ERROR';
+    const message = error instanceof Error ? error.message : String(error);
+    this.emit('fq-error', { code, message });
+    return code;
+  }
+
+  protected renderLoading(): TemplateResult {
+    return html`<div class="state" part="state" data-kind="loading" role="status" aria-live="polite">
+      ${this.messages.loading}
+    </div>`;
+  }
+
+  protected renderEmpty(text: string = this.messages.empty): TemplateResult {
+    return html`<div class="state" part="state" data-kind="empty" role="status">${text}</div>`;
+  }
+
+  protected renderError(error: unknown, retry: () => void, title: string = this.messages.errorTitle): TemplateResult {
+    const code = error instanceof GraphQLRequestError ? error.code : 'INTERNAL_SERVER_ERROR';
+    const explanation = this.messages.errorByCode[code] ?? this.messages.errorFallback;
+    const detail = error instanceof Error ? error.message : String(error);
+    return html`<div class="state" part="state error" data-kind="error" data-code=${code} role="alert">
+      <strong>${title}</strong>
+      <span>${explanation}</span>
+      <code>${code}: ${detail}</code>
+      <button type="button" @click=${retry}>${this.messages.retry}</button>
+    </div>`;
+  }
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createFormatters, messagesFor, resolveLocale } from './i18n.js';
+
+describe('locales', () => {
+  test('normalises Chinese variants to zh-CN and everything else to en', () => {
+    assert.equal(resolveLocale('zh'), 'zh-CN');
+    assert.equal(resolveLocale('zh-Hans-CN'), 'zh-CN');
+    assert.equal(resolveLocale('ZH-cn'), 'zh-CN');
+    assert.equal(resolveLocale('fr'), 'en');
+    assert.equal(resolveLocale(undefined), 'en');
+  });
+
+  test('every locale has a message for every error code English has', () => {
+    const english = Object.keys(messagesFor('en').errorByCode).toSorted();
+    assert.deepEqual(Object.keys(messagesFor('zh-CN').errorByCode).toSorted(), english);
+    assert.match(messagesFor('zh-CN').moreAccurate('32%', '去年同周的销量'), /去年同周的销量准确 32%/);
+  });
+});
+
+describe('createFormatters', () => {
+  test('formats currency and dates per locale', () => {
+    const en = createFormatters('en', 'USD', 'DAY');
+    assert.equal(en.value(1234.5), '$1,234.50');
+    assert.equal(en.date('2026-01-05'), 'Mon, Jan 5, 2026');
+    const zh = createFormatters('zh-CN', 'CNY', 'MONTH');
+    assert.equal(zh.value(1234.5), '¥1,234.50');
+    assert.equal(zh.date('2026-01-01'), '2026年1月');
+    assert.equal(zh.axis(12_000), '1.2万');
+  });
+
+  test('formats plain units without a currency, and missing values as a dash', () => {
+    const en = createFormatters('en', '', 'WEEK');
+    assert.equal(en.value(12.25), '12.3');
+    assert.equal(en.value(null), '–');
+    assert.equal(en.percent(0.318), '32%');
+  });
+
+  test('falls back to plain numbers for an invalid currency code', () => {
+    assert.equal(createFormatters('en', 'NOT-A-CODE').value(5), '5');
+  });
+});

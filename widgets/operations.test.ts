@@ -1,0 +1,50 @@
+/**
+ * The GraphQL documents the widgets send (`*.queries.ts`) must be the operations committed in
+ * `schema/operations/widget-*.graphql`, which the API implements and tests against.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { parse, print, type DefinitionNode } from 'graphql';
+import * as accuracy from './accuracy/accuracy.queries.js';
+import * as importance from './feature-importance/feature-importance.queries.js';
+import * as chart from './forecast-chart/forecast-chart.queries.js';
+import * as runs from './training-runs/training-runs.queries.js';
+
+const OPERATIONS_DIR = new URL('../schema/operations/', import.meta.url);
+
+function definitionsByName(source: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const definition of parse(source).definitions as readonly DefinitionNode[]) {
+    if ('name' in definition && definition.name) map.set(definition.name.value, print(definition));
+  }
+  return map;
+}
+
+const committed = new Map<string, string>();
+for (const file of readdirSync(OPERATIONS_DIR).filter(
+  (name) => name.startsWith('widget-') && name.endsWith('.graphql'),
+)) {
+  for (const [name, printed] of definitionsByName(readFileSync(new URL(file, OPERATIONS_DIR), 'utf8'))) {
+    committed.set(name, printed);
+  }
+}
+
+const exported: unknown[] = [chart, importance, accuracy, runs].flatMap((module) => Object.values(module));
+const documents = exported.filter(
+  (value): value is string => typeof value === 'string' && /\b(query|mutation|subscription|fragment)\b/.test(value),
+);
+
+describe('widget operations', () => {
+  test('the committed operation files are found', () => {
+    assert.ok(committed.size >= 10, `found ${committed.size} definitions`);
+  });
+
+  for (const document of documents) {
+    for (const [name, printed] of definitionsByName(document)) {
+      test(`${name} in the widget source equals schema/operations`, () => {
+        assert.equal(printed, committed.get(name), `${name} differs from schema/operations (or is missing there)`);
+      });
+    }
+  }
+});
