@@ -1,0 +1,819 @@
+/**
+ * The long sales CSV of ARCHITECTURE §2 (`series_id,date,value[,extra...]`), streamed and
+ * validated. Used by `forecastql import` (through `importCsv`) and, without any database, by
+ * `forecastql backtest` (through `readRawSeries`).
+ *
+ * How each extra column's kind is decided: from the first rows of the file
+ * (`KIND_SAMPLE_ROWS` data rows, read ahead and kept in memory, extended up to
+ * `KIND_SAMPLE_MAX_ROWS` while a column has only empty cells). A column whose non-empty cells there
+ * are all numbers is a numeric **covariate**; any other column is a string **attribute**, which
+ * must be constant within a series. A column empty in the whole sample is a covariate. A later
+ * cell that does not fit its column's kind is an error naming its line (a non-numeric covariate),
+ * so the kinds never depend on rows the importer has already written. `columnKinds` overrides the
+ * rule for named columns (e.g. a numeric store number that is really an attribute).
+ *
+ * Memory is bounded by the number of series, not rows: per series the reader keeps its
+ * attributes, the last row, counters, and one bit per day of its date range (to notice a date
+ * that comes back out of order). Adjacent duplicate rows are checked here; a repeated
+ * `series_id,date` that is not adjacent is flagged `repeated` for the consumer to check against
+ * what it stored (the importer against the database, `readRawSeries` in memory).
+ */
+import { parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { UserInputError } from '../errors/index.js';
+import type { Frequency } from '../forecasting/types.js';
+import { isoFromDay, parseIsoDate, weekdayOf, WEEKDAY_NAMES } from './dates.js';
+import { CsvValidationError, oneLine, quoteCell } from './errors.js';
+import { openCsvInput, type CsvInput } from './input.js';
+
+export type { CsvInput } from './input.js';
+
+export const REQUIRED_COLUMNS = ['series_id', 'date', 'value'] as const;
+export const FREQUENCIES = ['D', 'W', 'M'] as const satisfies readonly Frequency[];
+
+/** Data rows read ahead to decide each extra column's kind. */
+export const KIND_SAMPLE_ROWS = 1000;
+/** Upper bound of the read-ahead while some column has only empty cells. */
+export const KIND_SAMPLE_MAX_ROWS = 20000;
+/** Longest accepted `series_id` and attribute value (the database columns' sizes). */
+export const MAX_SERIES_ID_LENGTH = 200;
+export const MAX_ATTRIBUTE_LENGTH = 500;
+
+/** Cells read as unknown in `value` and covariates, besides the empty cell. */
+const UNKNOWN_CELLS = new Set(['', 'NA', 'NaN', 'nan', 'NULL', 'null']);
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+export type ColumnKind = 'covariate' | 'attribute';
+
+export interface LongCsvOptions {
+  /** D, W or M; detected from the median step between a series' dates when omitted. */
+  readonly frequency?: Frequency | undefined;
+  /** Accept negative values (returns, e.g. Walmart weekly sales). Default: false (units sold). */
+  readonly allowNegativeValues?: boolean;
+  /** Force the kind of named extra columns instead of deciding from the first rows. */
+  readonly columnKinds?: Readonly<Record<string, ColumnKind>>;
+  /** Called about every `progressEveryRows` data rows and at the end. */
+  readonly onProgress?: (progress: LongCsvProgress) => void;
+  readonly progressEveryRows?: number;
+  /** Rows per batch yielded by `batches()` (default 4096). */
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface LongCsvProgress {
+  readonly rows: number;
+  /** Raw (possibly compressed) bytes read, and the input's size when known. */
+  readonly bytesRead: number;
+  readonly totalBytes: number | undefined;
+  readonly done: boolean;
+}
+
+/** The columns of a file and the kind of each extra column. */
+export interface LongCsvSchema {
+  /** Header as in the file (after trimming spaces around names). */
+  readonly columns: readonly string[];
+  /** Numeric extra columns, in file order. */
+  readonly covariates: readonly string[];
+  /** String extra columns (constant within a series), in file order. */
+  readonly attributes: readonly string[];
+  readonly gzipped: boolean;
+}
+
+/** One validated data row. `covariates`/`attributes` are aligned with the schema's lists. */
+export interface LongCsvRow {
+  /** 1-based line of the row in the (decompressed) file; the header is line 1. */
+  readonly line: number;
+  readonly seriesId: string;
+  /** Index of the series in order of first appearance (0-based). */
+  readonly seriesIndex: number;
+  /** ISO `YYYY-MM-DD`. */
+  readonly date: string;
+  /** Days since 1970-01-01. */
+  readonly day: number;
+  /** Units sold; null = unknown (missing history, or a future row carrying covariates). */
+  readonly value: number | null;
+  readonly covariates: readonly (number | null)[];
+  /** '' where the cell was empty. */
+  readonly attributes: readonly string[];
+  /**
+   * True when an earlier, non-adjacent row of this file had the same series and date. The
+   * reader cannot compare them without keeping every row; the consumer must (same values: keep
+   * one; different: refuse with `conflictingDuplicateError`).
+   */
+  readonly repeated: boolean;
+}
+
+export interface LongCsvSeriesSummary {
+  readonly id: string;
+  readonly index: number;
+  /** Non-empty attribute values by name. */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Rows yielded (adjacent identical duplicates dropped). */
+  readonly rows: number;
+  /** Rows with a known value. */
+  readonly values: number;
+  readonly firstDate: string;
+  readonly endDate: string;
+  /** Last date with a known value, null when none. */
+  readonly lastValueDate: string | null;
+  readonly sorted: boolean;
+}
+
+export interface LongCsvSummary {
+  readonly schema: LongCsvSchema;
+  readonly frequency: Frequency;
+  readonly frequencyDetected: boolean;
+  /** Data rows yielded. */
+  readonly rows: number;
+  /** Adjacent identical duplicates that were dropped. */
+  readonly droppedDuplicates: number;
+  /** Covariates given on a date after the last known value of some series. */
+  readonly knownInAdvance: readonly string[];
+  /** Every series' dates came in ascending order. */
+  readonly sorted: boolean;
+  /** Some row has `repeated` set. */
+  readonly hasRepeats: boolean;
+  readonly series: readonly LongCsvSeriesSummary[];
+  readonly firstDate: string;
+  readonly lastDate: string;
+}
+
+/** Error for a repeated `series_id,date` whose values differ from the earlier row. */
+export function conflictingDuplicateError(
+  row: Pick<LongCsvRow, 'line' | 'seriesId' | 'date'>,
+  earlierLine?: number,
+): CsvValidationError {
+  const earlier = earlierLine === undefined ? 'an earlier line' : `line ${earlierLine}`;
+  return new CsvValidationError(
+    row.line,
+    'date',
+    `series ${quoteCell(row.seriesId)} already has a different row for ${row.date} (${earlier})`,
+    'Keep one row per series_id,date, or make the duplicates identical',
+  );
+}
+
+type RawRecord = string[];
+
+interface SeriesState {
+  readonly id: string;
+  readonly index: number;
+  readonly attributes: string[];
+  lastDay: number;
+  maxDay: number;
+  minDay: number;
+  lastLine: number;
+  lastValue: number | null;
+  lastCovariates: (number | null)[];
+  rows: number;
+  values: number;
+  lastValueDay: number;
+  /** Per covariate, the last day with a known value. */
+  readonly covariateLastDay: number[];
+  sorted: boolean;
+  bits: Uint8Array;
+  bitBase: number;
+}
+
+function newBits(day: number): { bits: Uint8Array; bitBase: number } {
+  return { bits: new Uint8Array(64), bitBase: day - 256 };
+}
+
+/** Sets the bit of `day`; returns whether it was set before. */
+function testAndSet(s: SeriesState, day: number): boolean {
+  let offset = day - s.bitBase;
+  if (offset < 0 || offset >= s.bits.length * 8) {
+    const lo = Math.min(s.bitBase, day);
+    const hi = Math.max(s.bitBase + s.bits.length * 8, day + 1);
+    const span = hi - lo;
+    const size = Math.max(s.bits.length * 2, Math.ceil((span * 1.5) / 8) + 8);
+    const base = offset < 0 ? hi - size * 8 : lo;
+    const next = new Uint8Array(size);
+    // Copy bit by byte when the shift is a whole number of bytes; otherwise bit by bit.
+    const shift = s.bitBase - base;
+    if (shift % 8 === 0) {
+      next.set(s.bits, shift / 8);
+    } else {
+      for (let i = 0; i < s.bits.length * 8; i++) {
+        if (s.bits[i >> 3]! & (1 << (i & 7))) next[(i + shift) >> 3]! |= 1 << ((i + shift) & 7);
+      }
+    }
+    s.bits = next;
+    s.bitBase = base;
+    offset = day - base;
+  }
+  const byte = offset >> 3;
+  const mask = 1 << (offset & 7);
+  const was = (s.bits[byte]! & mask) !== 0;
+  s.bits[byte]! |= mask;
+  return was;
+}
+
+function sameCovariates(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function median(histogram: Map<number, number>): number | undefined {
+  let total = 0;
+  for (const c of histogram.values()) total += c;
+  if (total === 0) return undefined;
+  const steps = [...histogram.keys()].toSorted((a, b) => a - b);
+  let seen = 0;
+  for (const s of steps) {
+    seen += histogram.get(s)!;
+    if (seen * 2 >= total) return s;
+  }
+  return steps[steps.length - 1];
+}
+
+/** Records of a csv-parse stream in the chunks it has ready, so rows are not awaited one by one. */
+async function* recordChunks(parser: ReturnType<typeof parse>): AsyncGenerator<RawRecord[]> {
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  parser.on('readable', () => wake?.());
+  parser.on('end', () => {
+    ended = true;
+    wake?.();
+  });
+  parser.on('error', (e) => {
+    failure = e;
+    wake?.();
+  });
+  for (;;) {
+    const chunk: RawRecord[] = [];
+    let r: RawRecord | null;
+    while (chunk.length < 16384 && (r = parser.read() as RawRecord | null) !== null) chunk.push(r);
+    if (failure !== undefined) throw failure;
+    if (chunk.length > 0) {
+      yield chunk;
+      continue;
+    }
+    if (ended) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    wake = undefined;
+  }
+}
+
+function abortError(): Error {
+  const e = new Error('The import was cancelled.');
+  e.name = 'AbortError';
+  return e;
+}
+
+/**
+ * A streaming reader of one long CSV. Call `schema()` (optional), then iterate `batches()` (or
+ * the reader itself, row by row) once, then `summary()`.
+ *
+ * @example
+ * const reader = new LongCsvReader('sales.csv.gz');
+ * for await (const batch of reader.batches()) for (const row of batch) use(row);
+ * const { frequency, knownInAdvance } = reader.summary();
+ */
+export class LongCsvReader implements AsyncIterable<LongCsvRow> {
+  private readonly options: LongCsvOptions;
+  private opened: Promise<void> | undefined;
+  private schemaValue: LongCsvSchema | undefined;
+  private records: AsyncIterator<RawRecord[]> | undefined;
+  private pending: RawRecord[] = [];
+  private pendingAt = 0;
+  private readAhead: { record: RawRecord; line: number }[] = [];
+  private nextLine = 1;
+  private bytesRead: () => number = () => 0;
+  private totalBytes: number | undefined;
+  private summaryValue: LongCsvSummary | undefined;
+  private started = false;
+  private headerColumns: readonly string[] = [];
+
+  // Column positions.
+  private seriesCol = 0;
+  private dateCol = 1;
+  private valueCol = 2;
+  private covariateCols: number[] = [];
+  private attributeCols: number[] = [];
+
+  constructor(
+    private readonly input: CsvInput,
+    options: LongCsvOptions = {},
+  ) {
+    this.options = options;
+    if (options.frequency !== undefined && !FREQUENCIES.includes(options.frequency)) {
+      throw new UserInputError(`Frequency "${String(options.frequency)}" is not supported. Use D, W or M.`);
+    }
+  }
+
+  /** The header and each extra column's kind (reads the first rows of the file). */
+  async schema(): Promise<LongCsvSchema> {
+    this.opened ??= this.open();
+    await this.opened;
+    return this.schemaValue!;
+  }
+
+  /** Frequency, series and covariate facts; available once the rows have been read. */
+  summary(): LongCsvSummary {
+    if (!this.summaryValue) throw new Error('LongCsvReader.summary() is only available after reading every row');
+    return this.summaryValue;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<LongCsvRow> {
+    for await (const batch of this.batches()) yield* batch;
+  }
+
+  private async open(): Promise<void> {
+    const opened = await openCsvInput(this.input);
+    this.bytesRead = opened.bytesRead;
+    this.totalBytes = opened.totalBytes;
+    const parser = parse({ bom: true, relax_column_count: true, trim: false });
+    const source: Readable = opened.stream;
+    source.on('error', (e) => parser.destroy(e));
+    source.pipe(parser);
+    this.records = recordChunks(parser);
+
+    const header = await this.nextRecord();
+    if (!header) {
+      throw new CsvValidationError(1, undefined, 'the file is empty', 'Start with the header series_id,date,value');
+    }
+    const columns = header.record.map((c) => c.trim());
+    this.headerColumns = columns;
+    const seen = new Map<string, number>();
+    columns.forEach((name, i) => {
+      if (name === '') {
+        throw new CsvValidationError(
+          header.line,
+          `#${i + 1}`,
+          `header column ${i + 1} has no name`,
+          'Name every column in the header',
+        );
+      }
+      if (seen.has(name)) {
+        throw new CsvValidationError(
+          header.line,
+          name,
+          `the header names column ${quoteCell(name)} twice (columns ${seen.get(name)! + 1} and ${i + 1})`,
+          'Rename or remove one of them',
+        );
+      }
+      seen.set(name, i);
+    });
+    for (const required of REQUIRED_COLUMNS) {
+      if (!seen.has(required)) {
+        const near = columns.find((c) => c.toLowerCase() === required);
+        throw new CsvValidationError(
+          header.line,
+          required,
+          `the header has no column ${quoteCell(required)}${near ? ` (found ${quoteCell(near)}: names are case-sensitive)` : ''}`,
+          'The header must be series_id,date,value followed by optional covariate and attribute columns',
+        );
+      }
+    }
+    this.seriesCol = seen.get('series_id')!;
+    this.dateCol = seen.get('date')!;
+    this.valueCol = seen.get('value')!;
+    const extras = columns
+      .map((_, i) => i)
+      .filter((i) => i !== this.seriesCol && i !== this.dateCol && i !== this.valueCol);
+    for (const name of Object.keys(this.options.columnKinds ?? {})) {
+      if (!extras.some((i) => columns[i] === name)) {
+        throw new UserInputError(
+          `Column "${name}" given a kind is not an extra column of the file (extra columns: ${extras.map((i) => columns[i]).join(', ') || 'none'}).`,
+        );
+      }
+    }
+
+    // Read ahead to decide each extra column's kind.
+    const undecided = new Set(extras.filter((i) => this.options.columnKinds?.[columns[i]!] === undefined));
+    const numericSoFar = new Map<number, boolean>();
+    const nonEmpty = new Set<number>();
+    for (;;) {
+      const needMore =
+        this.readAhead.length < KIND_SAMPLE_ROWS ||
+        ([...undecided].some((i) => !nonEmpty.has(i)) && this.readAhead.length < KIND_SAMPLE_MAX_ROWS);
+      if (!needMore) break;
+      const next = await this.nextRecord();
+      if (!next) break;
+      this.readAhead.push(next);
+      for (const i of undecided) {
+        const cell = next.record[i];
+        if (cell === undefined || UNKNOWN_CELLS.has(cell)) continue;
+        nonEmpty.add(i);
+        if (numericSoFar.get(i) !== false) numericSoFar.set(i, NUMBER.test(cell));
+      }
+    }
+    const kindOf = (i: number): ColumnKind =>
+      this.options.columnKinds?.[columns[i]!] ?? (numericSoFar.get(i) === false ? 'attribute' : 'covariate');
+    this.covariateCols = extras.filter((i) => kindOf(i) === 'covariate');
+    this.attributeCols = extras.filter((i) => kindOf(i) === 'attribute');
+    this.schemaValue = {
+      columns,
+      covariates: this.covariateCols.map((i) => columns[i]!),
+      attributes: this.attributeCols.map((i) => columns[i]!),
+      gzipped: opened.gzipped,
+    };
+  }
+
+  /** The next CSV record with its first line, skipping blank lines; csv-parse errors become one line. */
+  private async nextRecord(): Promise<{ record: RawRecord; line: number } | undefined> {
+    for (;;) {
+      if (this.pendingAt >= this.pending.length) {
+        let next: IteratorResult<RawRecord[]>;
+        try {
+          next = await this.records!.next();
+        } catch (e) {
+          throw this.translateParseError(e);
+        }
+        if (next.done) return undefined;
+        this.pending = next.value;
+        this.pendingAt = 0;
+        continue;
+      }
+      const record = this.pending[this.pendingAt++]!;
+      const line = this.nextLine;
+      let newlines = 0;
+      for (let i = 0; i < record.length; i++) {
+        const cell = record[i]!;
+        if (cell.length > 0 && cell.indexOf('\n') !== -1) newlines += cell.split('\n').length - 1;
+      }
+      this.nextLine += 1 + newlines;
+      if (record.length === 1 && record[0] === '') continue;
+      return { record, line };
+    }
+  }
+
+  /** The next record already parsed, without awaiting; undefined when a read is needed. */
+  private nextBufferedRecord(): { record: RawRecord; line: number } | undefined {
+    while (this.pendingAt < this.pending.length) {
+      const record = this.pending[this.pendingAt++]!;
+      const line = this.nextLine;
+      let newlines = 0;
+      for (let i = 0; i < record.length; i++) {
+        const cell = record[i]!;
+        if (cell.length > 0 && cell.indexOf('\n') !== -1) newlines += cell.split('\n').length - 1;
+      }
+      this.nextLine += 1 + newlines;
+      if (record.length === 1 && record[0] === '') continue;
+      return { record, line };
+    }
+    return undefined;
+  }
+
+  private translateParseError(e: unknown): Error {
+    const err = e as { code?: string; lines?: number; column?: number | string; message?: string };
+    if ((typeof err.code === 'string' && err.code.startsWith('CSV_')) || err.code === 'INVALID_OPENING_QUOTE') {
+      const line = typeof err.lines === 'number' ? err.lines : this.nextLine;
+      const col = typeof err.column === 'number' ? (this.headerColumns[err.column] ?? `#${err.column + 1}`) : undefined;
+      const problem = (err.message ?? 'malformed CSV').replace(/ at line \d+.*$/, '').replace(/^([^:]+):\s*/, '$1: ');
+      return new CsvValidationError(
+        line,
+        col,
+        problem,
+        'Quote cells that contain commas, quotes or line breaks ("a ""b"" c")',
+      );
+    }
+    if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR') {
+      return new UserInputError(
+        `The input starts like a gzip file but cannot be decompressed (${oneLine(err.message ?? '')}). Give an intact .csv.gz or a plain CSV.`,
+      );
+    }
+    return e instanceof Error ? e : new Error(String(e));
+  }
+
+  /** Validated rows in batches, in file order. Can be iterated once. */
+  async *batches(): AsyncGenerator<readonly LongCsvRow[]> {
+    if (this.started) throw new Error('LongCsvReader can be read only once');
+    this.started = true;
+    this.opened ??= this.open();
+    await this.opened;
+    const schema = this.schemaValue!;
+    const options = this.options;
+    const batchSize = options.batchSize ?? 4096;
+    const progressEvery = options.progressEveryRows ?? 100_000;
+    const allowNegative = options.allowNegativeValues === true;
+    const givenFrequency = options.frequency;
+    const signal = options.signal;
+
+    const seriesCol = this.seriesCol;
+    const dateCol = this.dateCol;
+    const valueCol = this.valueCol;
+    const covCols = this.covariateCols;
+    const attrCols = this.attributeCols;
+    const columns = schema.columns;
+    const width = columns.length;
+    const nCov = covCols.length;
+    const nAttr = attrCols.length;
+
+    const seriesById = new Map<string, SeriesState>();
+    const seriesList: SeriesState[] = [];
+    const stepHistogram = new Map<number, number>();
+    let firstWeekday = -1;
+    let weekdayViolation: { line: number; date: string; weekday: number } | undefined;
+    let monthViolation: { line: number; date: string } | undefined;
+    let rows = 0;
+    let dropped = 0;
+    let hasRepeats = false;
+    let minDay = Number.POSITIVE_INFINITY;
+    let maxDay = Number.NEGATIVE_INFINITY;
+    let lastDateText = '';
+    let lastDateDay = 0;
+    let lastDateDom = 0;
+    let nextProgress = progressEvery;
+
+    const report = (done: boolean): void => {
+      options.onProgress?.({ rows, bytesRead: this.bytesRead(), totalBytes: this.totalBytes, done });
+    };
+
+    const parseNumber = (cell: string, line: number, col: number, what: 'value' | 'covariate'): number | null => {
+      if (UNKNOWN_CELLS.has(cell)) return null;
+      if (!NUMBER.test(cell)) {
+        throw new CsvValidationError(
+          line,
+          columns[col],
+          what === 'value'
+            ? `${quoteCell(cell)} is not a number`
+            : `${quoteCell(cell)} is not a number, but the first rows made ${quoteCell(columns[col]!)} a numeric covariate`,
+          what === 'value'
+            ? 'Write units sold as a plain number (e.g. 12 or 3.5), or leave the cell empty when unknown'
+            : `Write a plain number or leave the cell empty (a column whose first ${KIND_SAMPLE_ROWS} rows hold numbers is a covariate)`,
+        );
+      }
+      return Number(cell);
+    };
+
+    let batch: LongCsvRow[] = [];
+    const take = (r: { record: RawRecord; line: number }): void => {
+      const { record, line } = r;
+      if (record.length !== width) {
+        throw new CsvValidationError(
+          line,
+          record.length < width ? columns[record.length] : undefined,
+          `has ${record.length} cells but the header has ${width} columns`,
+          'Give every row one cell per header column (leave unknown cells empty)',
+        );
+      }
+      const seriesId = record[seriesCol]!;
+      if (seriesId === '' || seriesId.trim() !== seriesId) {
+        throw new CsvValidationError(
+          line,
+          'series_id',
+          seriesId === '' ? 'series_id is empty' : `${quoteCell(seriesId)} has spaces around it`,
+          'Give every row the id of its series, without surrounding spaces',
+        );
+      }
+      if (seriesId.length > MAX_SERIES_ID_LENGTH) {
+        throw new CsvValidationError(
+          line,
+          'series_id',
+          `the id is ${seriesId.length} characters long`,
+          `Use ids of at most ${MAX_SERIES_ID_LENGTH} characters`,
+        );
+      }
+      const dateText = record[dateCol]!;
+      let day: number;
+      let dom: number;
+      if (dateText === lastDateText) {
+        day = lastDateDay;
+        dom = lastDateDom;
+      } else {
+        const parsed = parseIsoDate(dateText);
+        if (!parsed.ok) {
+          throw new CsvValidationError(
+            line,
+            'date',
+            `${quoteCell(dateText)} ${parsed.reason}`,
+            'Write dates as ISO YYYY-MM-DD, e.g. 2024-01-31',
+          );
+        }
+        day = parsed.day;
+        dom = parsed.dayOfMonth;
+        lastDateText = dateText;
+        lastDateDay = day;
+        lastDateDom = dom;
+      }
+      // Frequency grid checks: immediate when the frequency is given, remembered otherwise.
+      const weekday = weekdayOf(day);
+      if (firstWeekday < 0) firstWeekday = weekday;
+      if (dom !== 1 && !monthViolation) monthViolation = { line, date: dateText };
+      if (weekday !== firstWeekday && !weekdayViolation) weekdayViolation = { line, date: dateText, weekday };
+      if (givenFrequency === 'M' && dom !== 1) throw monthError(line, dateText);
+      if (givenFrequency === 'W' && weekday !== firstWeekday) throw weekError(line, dateText, weekday, firstWeekday);
+
+      const valueCell = record[valueCol]!;
+      const value = parseNumber(valueCell, line, valueCol, 'value');
+      if (value !== null && value < 0 && !allowNegative) {
+        throw new CsvValidationError(
+          line,
+          'value',
+          `${quoteCell(valueCell)} is negative`,
+          'Values are units sold and cannot be negative; net out returns, or leave the cell empty when unknown',
+        );
+      }
+      const covariates: (number | null)[] = [];
+      for (let k = 0; k < nCov; k++) covariates.push(parseNumber(record[covCols[k]!]!, line, covCols[k]!, 'covariate'));
+      const attributes: string[] = [];
+      for (let k = 0; k < nAttr; k++) attributes.push(record[attrCols[k]!]!);
+
+      let s = seriesById.get(seriesId);
+      if (!s) {
+        for (let k = 0; k < nAttr; k++) {
+          if (attributes[k]!.length > MAX_ATTRIBUTE_LENGTH) {
+            throw new CsvValidationError(
+              line,
+              columns[attrCols[k]!],
+              `the attribute is ${attributes[k]!.length} characters long`,
+              `Use attribute values of at most ${MAX_ATTRIBUTE_LENGTH} characters`,
+            );
+          }
+        }
+        const b = newBits(day);
+        s = {
+          id: seriesId,
+          index: seriesList.length,
+          attributes: attributes.slice(),
+          lastDay: Number.NEGATIVE_INFINITY,
+          maxDay: Number.NEGATIVE_INFINITY,
+          minDay: day,
+          lastLine: 0,
+          lastValue: null,
+          lastCovariates: covariates,
+          rows: 0,
+          values: 0,
+          lastValueDay: Number.NEGATIVE_INFINITY,
+          covariateLastDay: Array.from({ length: nCov }, () => Number.NEGATIVE_INFINITY),
+          sorted: true,
+          bits: b.bits,
+          bitBase: b.bitBase,
+        };
+        seriesById.set(seriesId, s);
+        seriesList.push(s);
+      } else {
+        for (let k = 0; k < nAttr; k++) {
+          const a = attributes[k]!;
+          const known = s.attributes[k]!;
+          if (a === known || a === '') continue;
+          if (known === '') {
+            s.attributes[k] = a;
+            continue;
+          }
+          throw new CsvValidationError(
+            line,
+            columns[attrCols[k]!],
+            `series ${quoteCell(seriesId)} has ${quoteCell(a)} here but ${quoteCell(known)} on an earlier line; an attribute must be constant within a series`,
+            'Give the series one value of this attribute, or, if it changes over time, turn it into a numeric covariate',
+          );
+        }
+      }
+
+      let repeated = false;
+      if (day === s.lastDay) {
+        // Adjacent duplicate within the series: identical is harmless, different is an error.
+        if (value === s.lastValue && sameCovariates(covariates, s.lastCovariates)) {
+          dropped++;
+          return;
+        }
+        throw conflictingDuplicateError({ line, seriesId, date: dateText }, s.lastLine);
+      }
+      if (day > s.maxDay) {
+        if (s.maxDay !== Number.NEGATIVE_INFINITY) {
+          const step = day - s.maxDay;
+          stepHistogram.set(step, (stepHistogram.get(step) ?? 0) + 1);
+        }
+        s.maxDay = day;
+        testAndSet(s, day);
+      } else {
+        s.sorted = false;
+        if (day < s.minDay) s.minDay = day;
+        repeated = testAndSet(s, day);
+        if (repeated) hasRepeats = true;
+      }
+      s.lastDay = day;
+      s.lastLine = line;
+      s.lastValue = value;
+      s.lastCovariates = covariates;
+      s.rows++;
+      if (value !== null) {
+        s.values++;
+        if (day > s.lastValueDay) s.lastValueDay = day;
+      }
+      for (let k = 0; k < nCov; k++) {
+        if (covariates[k] !== null && day > s.covariateLastDay[k]!) s.covariateLastDay[k] = day;
+      }
+      if (day < minDay) minDay = day;
+      if (day > maxDay) maxDay = day;
+      rows++;
+      batch.push({
+        line,
+        seriesId,
+        seriesIndex: s.index,
+        date: dateText,
+        day,
+        value,
+        covariates,
+        attributes,
+        repeated,
+      });
+    };
+
+    const ahead = this.readAhead;
+    this.readAhead = [];
+    for (const r of ahead) take(r);
+    for (;;) {
+      if (batch.length >= batchSize) {
+        if (signal?.aborted) throw abortError();
+        const out = batch;
+        batch = [];
+        yield out;
+        if (rows >= nextProgress) {
+          nextProgress = rows + progressEvery;
+          report(false);
+        }
+      }
+      const next = this.nextBufferedRecord() ?? (await this.nextRecord());
+      if (!next) break;
+      take(next);
+    }
+    if (batch.length > 0) yield batch;
+
+    if (rows === 0) {
+      throw new CsvValidationError(
+        this.nextLine,
+        undefined,
+        'the file has a header but no data rows',
+        'Add rows of series_id,date,value below the header',
+      );
+    }
+
+    // Frequency: given, or detected from the median step between consecutive dates of a series.
+    let frequency: Frequency;
+    if (givenFrequency) {
+      frequency = givenFrequency;
+    } else {
+      const step = median(stepHistogram);
+      if (step === undefined) {
+        throw new UserInputError(
+          'Cannot detect the frequency: no series has two different dates. Give it with --frequency D, W or M.',
+        );
+      }
+      if (step === 1) frequency = 'D';
+      else if (step === 7) frequency = 'W';
+      else if (step >= 28 && step <= 31) frequency = 'M';
+      else {
+        throw new UserInputError(
+          `Cannot detect the frequency: the median step between a series' dates is ${step} days. Give it with --frequency D, W or M.`,
+        );
+      }
+      if (frequency === 'M' && monthViolation) throw monthError(monthViolation.line, monthViolation.date);
+      if (frequency === 'W' && weekdayViolation) {
+        throw weekError(weekdayViolation.line, weekdayViolation.date, weekdayViolation.weekday, firstWeekday);
+      }
+    }
+
+    const knownInAdvance = schema.covariates.filter((_, k) =>
+      seriesList.some((s) => s.covariateLastDay[k]! > s.lastValueDay),
+    );
+    this.summaryValue = {
+      schema,
+      frequency,
+      frequencyDetected: givenFrequency === undefined,
+      rows,
+      droppedDuplicates: dropped,
+      knownInAdvance,
+      sorted: seriesList.every((s) => s.sorted),
+      hasRepeats,
+      series: seriesList.map((s) => ({
+        id: s.id,
+        index: s.index,
+        attributes: Object.fromEntries(
+          schema.attributes.map((name, k) => [name, s.attributes[k]!] as const).filter(([, v]) => v !== ''),
+        ),
+        rows: s.rows,
+        values: s.values,
+        firstDate: isoFromDay(s.minDay),
+        endDate: isoFromDay(s.maxDay),
+        lastValueDate: s.lastValueDay === Number.NEGATIVE_INFINITY ? null : isoFromDay(s.lastValueDay),
+        sorted: s.sorted,
+      })),
+      firstDate: isoFromDay(minDay),
+      lastDate: isoFromDay(maxDay),
+    };
+    report(true);
+  }
+}
+
+function monthError(line: number, date: string): CsvValidationError {
+  return new CsvValidationError(
+    line,
+    'date',
+    `${quoteCell(date)} is not the first day of a month, as monthly data needs`,
+    `Date monthly rows by month start (${date.slice(0, 8)}01), or give the right --frequency`,
+  );
+}
+
+function weekError(line: number, date: string, weekday: number, expected: number): CsvValidationError {
+  return new CsvValidationError(
+    line,
+    'date',
+    `${quoteCell(date)} is a ${WEEKDAY_NAMES[weekday]}, but weekly rows started on a ${WEEKDAY_NAMES[expected]}`,
+    'Date every weekly row on the same weekday, or give the right --frequency',
+  );
+}
