@@ -1,0 +1,286 @@
+/**
+ * Stored forecasts (`forecasts`): one row per run, series and date, p10/p50/p90 as columns and any
+ * other quantile level in `quantiles` (JSON text). Also reads the actuals that forecast views put
+ * beside the quantiles. Every call takes the tenant. Forecast reads are SQL reads of stored rows,
+ * never model calls (ARCHITECTURE §7).
+ */
+import type { Knex } from 'knex';
+
+export interface ForecastRowInput {
+  readonly seriesId: number;
+  readonly date: string;
+  /** Quantile level → value, e.g. { 0.1: 3, 0.5: 5, 0.9: 9 }. */
+  readonly values: ReadonlyMap<number, number>;
+}
+
+export interface ForecastRecord {
+  readonly seriesId: number;
+  readonly date: string;
+  /** Ascending levels and their values (non-crossing). */
+  readonly levels: readonly number[];
+  readonly values: readonly number[];
+}
+
+export interface ActualRecord {
+  readonly seriesId: number;
+  readonly date: string;
+  readonly value: number | null;
+}
+
+export interface SeriesSelection {
+  readonly datasetId: number;
+  /** One series by its key (the CSV's series_id). */
+  readonly seriesKey?: string;
+  /** Series whose static attribute `name` equals `value` (all filters must hold). */
+  readonly attributes?: readonly { readonly name: string; readonly value: string }[];
+}
+
+export interface SelectedSeries {
+  readonly id: number;
+  readonly key: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface DateRange {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+type Row = Record<string, unknown>;
+
+const STANDARD_LEVELS = [
+  [0.1, 'p10'],
+  [0.5, 'p50'],
+  [0.9, 'p90'],
+] as const;
+
+function toForecastRecord(row: Row): ForecastRecord {
+  const pairs: Array<[number, number]> = [];
+  for (const [level, column] of STANDARD_LEVELS) {
+    const v = row[column];
+    if (v !== null && v !== undefined) pairs.push([level, Number(v)]);
+  }
+  const extra = row['quantiles'];
+  if (typeof extra === 'string' && extra !== '') {
+    for (const [k, v] of Object.entries(JSON.parse(extra) as Record<string, number>))
+      pairs.push([Number(k), Number(v)]);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  return {
+    seriesId: Number(row['series_id']),
+    date: String(row['date']),
+    levels: pairs.map((p) => p[0]),
+    values: pairs.map((p) => p[1]),
+  };
+}
+
+function toRow(tenantId: number, runId: number, f: ForecastRowInput): Row {
+  const extra: Record<string, number> = {};
+  let p10: number | null = null;
+  let p50: number | null = null;
+  let p90: number | null = null;
+  for (const [level, value] of f.values) {
+    if (level === 0.1) p10 = value;
+    else if (level === 0.5) p50 = value;
+    else if (level === 0.9) p90 = value;
+    else extra[String(level)] = value;
+  }
+  if (p50 === null) throw new Error(`forecast of series ${f.seriesId} on ${f.date} lacks the median`);
+  return {
+    tenant_id: tenantId,
+    run_id: runId,
+    series_id: f.seriesId,
+    date: f.date,
+    p10,
+    p50,
+    p90,
+    quantiles: Object.keys(extra).length > 0 ? JSON.stringify(extra) : null,
+  };
+}
+
+function applyRange(q: Knex.QueryBuilder, column: string, range: DateRange): void {
+  if (range.from) q.andWhere(column, '>=', range.from);
+  if (range.to) q.andWhere(column, '<=', range.to);
+}
+
+/** Restricts a query on `series as s` to a selection. */
+function applySelection(knex: Knex, q: Knex.QueryBuilder, tenantId: number, sel: SeriesSelection): void {
+  q.where('s.tenant_id', tenantId).andWhere('s.dataset_id', sel.datasetId);
+  if (sel.seriesKey !== undefined) q.andWhere('s.key', sel.seriesKey);
+  for (const a of sel.attributes ?? []) {
+    q.whereExists(
+      knex('series_attributes as sa')
+        .select(knex.raw('1'))
+        .whereRaw('sa.series_id = s.id')
+        .andWhere('sa.name', a.name)
+        .andWhere('sa.value', a.value),
+    );
+  }
+}
+
+function parseAttributes(value: unknown): Record<string, string> {
+  if (typeof value !== 'string' || value === '') return {};
+  try {
+    return JSON.parse(value) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+export interface ForecastsRepository {
+  /** Writes a run's forecast rows (use inside the results transaction). */
+  insertMany(tenantId: number, runId: number, rows: readonly ForecastRowInput[]): Promise<void>;
+  /** Series ids of a dataset by key, for writing results keyed by the CSV's series_id. */
+  seriesIdsByKey(tenantId: number, datasetId: number): Promise<Map<string, number>>;
+  /** The series a selection covers, ordered by key. */
+  selectSeries(tenantId: number, selection: SeriesSelection): Promise<SelectedSeries[]>;
+  /** Forecast rows of a run for many series at once (one statement), ordered by series and date. */
+  forSeries(tenantId: number, runId: number, seriesIds: readonly number[], range: DateRange): Promise<ForecastRecord[]>;
+  /** Forecast rows of a run for every series of a selection, ordered by series and date. */
+  forSelection(
+    tenantId: number,
+    runId: number,
+    selection: SeriesSelection,
+    range: DateRange,
+  ): Promise<ForecastRecord[]>;
+  /** Known values of many series in a date range (one statement). */
+  actualsForSeries(tenantId: number, seriesIds: readonly number[], range: DateRange): Promise<ActualRecord[]>;
+  actualsForSelection(tenantId: number, selection: SeriesSelection, range: DateRange): Promise<ActualRecord[]>;
+  /** First and last forecast date of a run. */
+  dateSpan(tenantId: number, runId: number): Promise<{ first: string; last: string } | undefined>;
+  /** A page of flat rows (series × date) of a run's forecast, ordered by series key and date. */
+  tablePage(
+    tenantId: number,
+    runId: number,
+    selection: SeriesSelection,
+    range: DateRange,
+    page: { offset: number; limit: number },
+  ): Promise<{
+    totalCount: number;
+    items: Array<ForecastRecord & { seriesKey: string; attributes: Record<string, string> }>;
+  }>;
+}
+
+const CHUNK = 400;
+/** PostgreSQL and SQLite both cap bound parameters; big id lists go in chunks. */
+const ID_CHUNK = 500;
+
+async function inChunks<T>(ids: readonly number[], run: (chunk: number[]) => Promise<T[]>): Promise<T[]> {
+  if (ids.length <= ID_CHUNK) return ids.length === 0 ? [] : run([...ids]);
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += ID_CHUNK) out.push(...(await run(ids.slice(i, i + ID_CHUNK))));
+  return out;
+}
+
+export function createForecastsRepository(knex: Knex): ForecastsRepository {
+  return {
+    async insertMany(tenantId, runId, rows) {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await knex('forecasts').insert(rows.slice(i, i + CHUNK).map((r) => toRow(tenantId, runId, r)));
+      }
+    },
+
+    async seriesIdsByKey(tenantId, datasetId) {
+      const rows = (await knex('series')
+        .where({ tenant_id: tenantId, dataset_id: datasetId })
+        .select('id', 'key')) as Row[];
+      return new Map(rows.map((r) => [String(r['key']), Number(r['id'])]));
+    },
+
+    async selectSeries(tenantId, selection) {
+      const q = knex('series as s').select('s.id', 's.key', 's.attributes');
+      applySelection(knex, q, tenantId, selection);
+      const rows = (await q.orderBy('s.key')) as Row[];
+      return rows.map((r) => ({
+        id: Number(r['id']),
+        key: String(r['key']),
+        attributes: parseAttributes(r['attributes']),
+      }));
+    },
+
+    async forSeries(tenantId, runId, seriesIds, range) {
+      return inChunks(seriesIds, async (chunk) => {
+        const q = knex('forecasts').where({ tenant_id: tenantId, run_id: runId }).whereIn('series_id', chunk);
+        applyRange(q, 'date', range);
+        const rows = (await q.orderBy([{ column: 'series_id' }, { column: 'date' }])) as Row[];
+        return rows.map(toForecastRecord);
+      });
+    },
+
+    async forSelection(tenantId, runId, selection, range) {
+      const q = knex('forecasts as f')
+        .join('series as s', 's.id', 'f.series_id')
+        .select('f.series_id', 'f.date', 'f.p10', 'f.p50', 'f.p90', 'f.quantiles')
+        .where('f.tenant_id', tenantId)
+        .andWhere('f.run_id', runId);
+      applySelection(knex, q, tenantId, selection);
+      applyRange(q, 'f.date', range);
+      const rows = (await q.orderBy([{ column: 'f.series_id' }, { column: 'f.date' }])) as Row[];
+      return rows.map(toForecastRecord);
+    },
+
+    async actualsForSeries(tenantId, seriesIds, range) {
+      return inChunks(seriesIds, async (chunk) => {
+        const q = knex('observations')
+          .select('series_id', 'date', 'value')
+          .where({ tenant_id: tenantId })
+          .whereIn('series_id', chunk);
+        applyRange(q, 'date', range);
+        const rows = (await q.orderBy([{ column: 'series_id' }, { column: 'date' }])) as Row[];
+        return rows.map((r) => ({
+          seriesId: Number(r['series_id']),
+          date: String(r['date']),
+          value: r['value'] === null ? null : Number(r['value']),
+        }));
+      });
+    },
+
+    async actualsForSelection(tenantId, selection, range) {
+      const q = knex('observations as o')
+        .join('series as s', 's.id', 'o.series_id')
+        .select('o.series_id', 'o.date', 'o.value')
+        .where('o.tenant_id', tenantId);
+      applySelection(knex, q, tenantId, selection);
+      applyRange(q, 'o.date', range);
+      const rows = (await q.orderBy([{ column: 'o.series_id' }, { column: 'o.date' }])) as Row[];
+      return rows.map((r) => ({
+        seriesId: Number(r['series_id']),
+        date: String(r['date']),
+        value: r['value'] === null ? null : Number(r['value']),
+      }));
+    },
+
+    async dateSpan(tenantId, runId) {
+      const row = (await knex('forecasts')
+        .where({ tenant_id: tenantId, run_id: runId })
+        .min({ first: 'date' })
+        .max({ last: 'date' })
+        .first()) as Row | undefined;
+      if (!row || row['first'] === null || row['first'] === undefined) return undefined;
+      return { first: String(row['first']), last: String(row['last']) };
+    },
+
+    async tablePage(tenantId, runId, selection, range, page) {
+      const base = knex('forecasts as f')
+        .join('series as s', 's.id', 'f.series_id')
+        .where('f.tenant_id', tenantId)
+        .andWhere('f.run_id', runId);
+      applySelection(knex, base, tenantId, selection);
+      applyRange(base, 'f.date', range);
+      const [count] = (await base.clone().count({ n: '*' })) as Array<{ n: number | string }>;
+      const rows = (await base
+        .select('f.series_id', 'f.date', 'f.p10', 'f.p50', 'f.p90', 'f.quantiles', 's.key', 's.attributes')
+        .orderBy([{ column: 's.key' }, { column: 'f.date' }])
+        .offset(page.offset)
+        .limit(page.limit)) as Row[];
+      return {
+        totalCount: Number(count?.n ?? 0),
+        items: rows.map((r) => ({
+          ...toForecastRecord(r),
+          seriesKey: String(r['key']),
+          attributes: parseAttributes(r['attributes']),
+        })),
+      };
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/** Rolling-origin backtest scores of a run (`backtest_metrics`): the chosen model and every baseline. */
+import type { Knex } from 'knex';
+
+export interface MetricValues {
+  readonly mase: number | null;
+  readonly smape: number | null;
+  readonly rmsse: number | null;
+  readonly wape: number | null;
+  readonly wql: number | null;
+  readonly coverage80: number | null;
+}
+
+export interface BacktestScoreRecord {
+  readonly runId: number;
+  readonly model: string;
+  readonly isChosen: boolean;
+  readonly metrics: MetricValues;
+  readonly origins: number;
+  readonly horizon: number;
+}
+
+export interface NewBacktestScore {
+  readonly model: string;
+  readonly isChosen: boolean;
+  readonly metrics: Partial<Record<keyof MetricValues, number>>;
+  readonly origins: number;
+  readonly horizon: number;
+}
+
+type Row = Record<string, unknown>;
+const finite = (v: unknown): number | null =>
+  v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v);
+
+function toRecord(row: Row): BacktestScoreRecord {
+  return {
+    runId: Number(row['run_id']),
+    model: String(row['model']),
+    isChosen: row['is_chosen'] === true || row['is_chosen'] === 1,
+    metrics: {
+      mase: finite(row['mase']),
+      smape: finite(row['smape']),
+      rmsse: finite(row['rmsse']),
+      wape: finite(row['wape']),
+      wql: finite(row['wql']),
+      coverage80: finite(row['coverage80']),
+    },
+    origins: Number(row['origins']),
+    horizon: Number(row['horizon']),
+  };
+}
+
+export interface MetricsRepository {
+  insertMany(tenantId: number, runId: number, scores: readonly NewBacktestScore[]): Promise<void>;
+  /** Scores of many runs in one statement, the chosen model first, then by model name. */
+  forRuns(tenantId: number, runIds: readonly number[]): Promise<BacktestScoreRecord[]>;
+}
+
+export function createMetricsRepository(knex: Knex): MetricsRepository {
+  return {
+    async insertMany(tenantId, runId, scores) {
+      if (scores.length === 0) return;
+      await knex('backtest_metrics').insert(
+        scores.map((s) => ({
+          tenant_id: tenantId,
+          run_id: runId,
+          model: s.model,
+          is_chosen: s.isChosen,
+          mase: finite(s.metrics.mase),
+          smape: finite(s.metrics.smape),
+          rmsse: finite(s.metrics.rmsse),
+          wape: finite(s.metrics.wape),
+          wql: finite(s.metrics.wql),
+          coverage80: finite(s.metrics.coverage80),
+          origins: s.origins,
+          horizon: s.horizon,
+        })),
+      );
+    },
+
+    async forRuns(tenantId, runIds) {
+      if (runIds.length === 0) return [];
+      const rows = (await knex('backtest_metrics')
+        .where({ tenant_id: tenantId })
+        .whereIn('run_id', [...runIds])
+        .orderBy([{ column: 'run_id' }, { column: 'is_chosen', order: 'desc' }, { column: 'model' }])) as Row[];
+      return rows.map(toRecord);
+    },
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * Training runs (`training_runs`): the run lifecycle QUEUED → RUNNING → SUCCEEDED | FAILED |
+ * CANCELLED, progress and timings. Every read and write that a user can reach takes the tenant;
+ * the few queue operations that span tenants (claiming the next run, recovering runs of dead
+ * processes) are named `queue…` and used only by the training runner.
+ */
+import type { Knex } from 'knex';
+import { parseJsonColumn, toDate } from './values.js';
+import type { TimestampValue } from './tables.js';
+
+export const RunStatus = {
+  QUEUED: 'QUEUED',
+  RUNNING: 'RUNNING',
+  SUCCEEDED: 'SUCCEEDED',
+  FAILED: 'FAILED',
+  CANCELLED: 'CANCELLED',
+} as const;
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = [RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED];
+
+export interface RunProgress {
+  readonly epoch: number | null;
+  readonly epochs: number | null;
+  readonly loss: number | null;
+  readonly validationLoss: number | null;
+  readonly fraction: number;
+  readonly message: string | null;
+}
+
+export interface TrainingRunRecord {
+  readonly id: number;
+  readonly tenantId: number;
+  readonly datasetId: number;
+  readonly status: RunStatus;
+  readonly model: string;
+  readonly chosenModel: string | null;
+  readonly horizon: number;
+  readonly quantiles: readonly number[];
+  readonly epochs: number | null;
+  readonly seed: number;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly backend: string | null;
+  readonly progress: RunProgress;
+  readonly error: string | null;
+  readonly warnings: readonly string[];
+  readonly attempts: number;
+  readonly workerId: string | null;
+  readonly heartbeatAt: Date | null;
+  readonly cancelRequestedAt: Date | null;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewTrainingRun {
+  readonly datasetId: number;
+  readonly model: string;
+  readonly horizon: number;
+  readonly quantiles: readonly number[];
+  readonly epochs: number | null;
+  readonly seed: number;
+  readonly config?: Readonly<Record<string, unknown>>;
+}
+
+export interface RunListFilter {
+  readonly datasetId?: number;
+  readonly status?: RunStatus;
+}
+
+type Row = Record<string, unknown>;
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export function toRunRecord(row: Row): TrainingRunRecord {
+  return {
+    id: Number(row['id']),
+    tenantId: Number(row['tenant_id']),
+    datasetId: Number(row['dataset_id']),
+    status: row['status'] as RunStatus,
+    model: String(row['model']),
+    chosenModel: (row['chosen_model'] as string | null) ?? null,
+    horizon: Number(row['horizon']),
+    quantiles: parseJsonColumn<number[]>(row['quantiles'], [0.1, 0.5, 0.9]),
+    epochs: num(row['epochs']),
+    seed: Number(row['seed']),
+    config: parseJsonColumn<Record<string, unknown>>(row['config'], {}),
+    backend: (row['backend'] as string | null) ?? null,
+    progress: {
+      epoch: num(row['progress_epoch']),
+      epochs: num(row['progress_epochs']),
+      loss: num(row['progress_loss']),
+      validationLoss: num(row['progress_validation_loss']),
+      fraction: Number(row['progress_fraction'] ?? 0),
+      message: (row['progress_message'] as string | null) ?? null,
+    },
+    error: (row['error'] as string | null) ?? null,
+    warnings: parseJsonColumn<string[]>(row['warnings'], []),
+    attempts: Number(row['attempts'] ?? 0),
+    workerId: (row['worker_id'] as string | null) ?? null,
+    heartbeatAt: toDate(row['heartbeat_at'] as TimestampValue | null),
+    cancelRequestedAt: toDate(row['cancel_requested_at'] as TimestampValue | null),
+    startedAt: toDate(row['started_at'] as TimestampValue | null),
+    finishedAt: toDate(row['finished_at'] as TimestampValue | null),
+    createdAt: toDate(row['created_at'] as TimestampValue | null) ?? new Date(0),
+    updatedAt: toDate(row['updated_at'] as TimestampValue | null) ?? new Date(0),
+  };
+}
+
+/** Now, as written into timestamp columns (a Date: the convention of tables.ts). */
+export const nowValue = (): Date => new Date();
+
+export interface ProgressUpdate {
+  readonly epoch?: number | null;
+  readonly epochs?: number | null;
+  readonly loss?: number | null;
+  readonly validationLoss?: number | null;
+  readonly fraction?: number;
+  readonly message?: string | null;
+}
+
+function progressColumns(p: ProgressUpdate): Row {
+  const row: Row = {};
+  if (p.epoch !== undefined) row['progress_epoch'] = p.epoch;
+  if (p.epochs !== undefined) row['progress_epochs'] = p.epochs;
+  if (p.loss !== undefined) row['progress_loss'] = Number.isFinite(p.loss) ? p.loss : null;
+  if (p.validationLoss !== undefined)
+    row['progress_validation_loss'] = Number.isFinite(p.validationLoss) ? p.validationLoss : null;
+  if (p.fraction !== undefined) row['progress_fraction'] = p.fraction;
+  if (p.message !== undefined) row['progress_message'] = p.message;
+  return row;
+}
+
+export interface RunsRepository {
+  create(tenantId: number, run: NewTrainingRun): Promise<TrainingRunRecord>;
+  get(tenantId: number, id: number): Promise<TrainingRunRecord | undefined>;
+  getMany(tenantId: number, ids: readonly number[]): Promise<TrainingRunRecord[]>;
+  list(
+    tenantId: number,
+    filter: RunListFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: TrainingRunRecord[]; totalCount: number }>;
+  latestSucceeded(tenantId: number, datasetId: number): Promise<TrainingRunRecord | undefined>;
+  /** Asks a run to stop: a QUEUED run is CANCELLED at once; a RUNNING one is flagged for its worker. */
+  requestCancel(tenantId: number, id: number): Promise<TrainingRunRecord | undefined>;
+  updateProgress(tenantId: number, id: number, progress: ProgressUpdate): Promise<void>;
+  /** Ends a RUNNING (or QUEUED) run; returns false when it had already ended. */
+  finish(
+    tenantId: number,
+    id: number,
+    status: 'FAILED' | 'CANCELLED',
+    error: string | null,
+    trx?: Knex.Transaction,
+  ): Promise<boolean>;
+  /** Marks a RUNNING run SUCCEEDED inside the results transaction, unless it was asked to cancel. */
+  succeedInTransaction(
+    trx: Knex.Transaction,
+    tenantId: number,
+    id: number,
+    fields: { chosenModel: string; warnings: readonly string[] },
+  ): Promise<boolean>;
+  /** Oldest QUEUED run of any tenant, claimed atomically for `workerId` (status RUNNING). */
+  queueClaimNext(workerId: string): Promise<TrainingRunRecord | undefined>;
+  queueSetBackend(tenantId: number, id: number, backend: string): Promise<void>;
+  queueHeartbeat(ids: readonly number[]): Promise<void>;
+  /** RUNNING runs of any tenant (for recovery after a crash). */
+  queueRunning(): Promise<TrainingRunRecord[]>;
+}
+
+export function createRunsRepository(knex: Knex): RunsRepository {
+  const table = () => knex('training_runs');
+
+  async function get(tenantId: number, id: number): Promise<TrainingRunRecord | undefined> {
+    const row = (await knex('training_runs').where({ tenant_id: tenantId, id }).first()) as Row | undefined;
+    return row ? toRunRecord(row) : undefined;
+  }
+
+  return {
+    async create(tenantId, run) {
+      const now = nowValue();
+      const [inserted] = (await table()
+        .insert({
+          tenant_id: tenantId,
+          dataset_id: run.datasetId,
+          status: RunStatus.QUEUED,
+          model: run.model,
+          horizon: run.horizon,
+          quantiles: JSON.stringify(run.quantiles),
+          epochs: run.epochs,
+          seed: run.seed,
+          config: JSON.stringify(run.config ?? {}),
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')) as Array<{ id: number } | number>;
+      const id = typeof inserted === 'object' ? inserted.id : Number(inserted);
+      const created = await get(tenantId, id);
+      if (!created) throw new Error(`training run ${id} vanished after insert`);
+      return created;
+    },
+
+    get,
+
+    async getMany(tenantId, ids) {
+      if (ids.length === 0) return [];
+      const rows = (await table()
+        .where({ tenant_id: tenantId })
+        .whereIn('id', [...ids])) as Row[];
+      return rows.map(toRunRecord);
+    },
+
+    async list(tenantId, filter, page) {
+      const q = table().where({ tenant_id: tenantId });
+      if (filter.datasetId !== undefined) q.andWhere({ dataset_id: filter.datasetId });
+      if (filter.status !== undefined) q.andWhere({ status: filter.status });
+      const [count] = (await q.clone().count({ n: '*' })) as Array<{ n: number | string }>;
+      const rows = (await q.orderBy('id', 'desc').offset(page.offset).limit(page.limit)) as Row[];
+      return { items: rows.map(toRunRecord), totalCount: Number(count?.n ?? 0) };
+    },
+
+    async latestSucceeded(tenantId, datasetId) {
+      const row = (await table()
+        .where({ tenant_id: tenantId, dataset_id: datasetId, status: RunStatus.SUCCEEDED })
+        .orderBy('id', 'desc')
+        .first()) as Row | undefined;
+      return row ? toRunRecord(row) : undefined;
+    },
+
+    async requestCancel(tenantId, id) {
+      const now = nowValue();
+      await table().where({ tenant_id: tenantId, id, status: RunStatus.QUEUED }).update({
+        status: RunStatus.CANCELLED,
+        cancel_requested_at: now,
+        finished_at: now,
+        error: 'Cancelled before it started.',
+        updated_at: now,
+      });
+      await table()
+        .where({ tenant_id: tenantId, id, status: RunStatus.RUNNING })
+        .whereNull('cancel_requested_at')
+        .update({ cancel_requested_at: now, updated_at: now });
+      return get(tenantId, id);
+    },
+
+    async updateProgress(tenantId, id, progress) {
+      const now = nowValue();
+      await table()
+        .where({ tenant_id: tenantId, id, status: RunStatus.RUNNING })
+        .update({ ...progressColumns(progress), heartbeat_at: now, updated_at: now });
+    },
+
+    async finish(tenantId, id, status, error, trx) {
+      const now = nowValue();
+      const n = await (trx ?? knex)('training_runs')
+        .where({ tenant_id: tenantId, id })
+        .whereIn('status', [RunStatus.RUNNING, RunStatus.QUEUED])
+        .update({ status, error, finished_at: now, updated_at: now });
+      return n > 0;
+    },
+
+    async succeedInTransaction(trx, tenantId, id, fields) {
+      const now = nowValue();
+      const n = await trx('training_runs')
+        .where({ tenant_id: tenantId, id, status: RunStatus.RUNNING })
+        .whereNull('cancel_requested_at')
+        .update({
+          status: RunStatus.SUCCEEDED,
+          chosen_model: fields.chosenModel,
+          warnings: JSON.stringify(fields.warnings),
+          progress_fraction: 1,
+          progress_message: null,
+          finished_at: now,
+          updated_at: now,
+        });
+      return n > 0;
+    },
+
+    async queueClaimNext(workerId) {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const next = (await table().where({ status: RunStatus.QUEUED }).orderBy('id', 'asc').first('id')) as
+          { id: number } | undefined;
+        if (!next) return undefined;
+        const now = nowValue();
+        const n = await table()
+          .where({ id: next.id, status: RunStatus.QUEUED })
+          .update({
+            status: RunStatus.RUNNING,
+            worker_id: workerId,
+            started_at: now,
+            heartbeat_at: now,
+            updated_at: now,
+            attempts: knex.raw('attempts + 1'),
+            progress_fraction: 0,
+            progress_message: 'Loading the dataset',
+          });
+        if (n > 0) {
+          const row = (await table().where({ id: next.id }).first()) as Row | undefined;
+          return row ? toRunRecord(row) : undefined;
+        }
+      }
+      return undefined;
+    },
+
+    async queueSetBackend(tenantId, id, backend) {
+      await table().where({ tenant_id: tenantId, id }).update({ backend, updated_at: nowValue() });
+    },
+
+    async queueHeartbeat(ids) {
+      if (ids.length === 0) return;
+      await table()
+        .whereIn('id', [...ids])
+        .andWhere({ status: RunStatus.RUNNING })
+        .update({ heartbeat_at: nowValue() });
+    },
+
+    async queueRunning() {
+      const rows = (await table().where({ status: RunStatus.RUNNING }).orderBy('id')) as Row[];
+      return rows.map(toRunRecord);
+    },
+  };
+}

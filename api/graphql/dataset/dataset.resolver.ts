@@ -1,0 +1,73 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { toConnection, type Connection } from '../common/connection.type.js';
+import type { GraphQLContext } from '../context.js';
+import { TrainingRun } from '../training/training-run.type.js';
+import { toDatasetView, toRunView } from '../views.js';
+import { CreateDatasetInput, Dataset, DatasetConnection, ImportResult } from './dataset.type.js';
+
+@ArgsType()
+class DatasetsArgs {
+  @Field(() => Int, { nullable: true, description: 'Page size, 1..500 (default 20).' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Case-insensitive part of the name.' })
+  search?: string | null;
+}
+
+@Resolver(() => Dataset)
+export class DatasetResolver {
+  @Query(() => DatasetConnection, { description: "The shop's datasets, by name." })
+  async datasets(
+    @Args(() => DatasetsArgs) args: DatasetsArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Connection<Dataset>> {
+    const page = await ctx.services.datasets.list(ctx.tenantId, args.first, args.after, args.search);
+    return toConnection({ ...page, items: page.items.map(toDatasetView) });
+  }
+
+  @Query(() => Dataset, { nullable: true })
+  async dataset(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Dataset | null> {
+    const d = await ctx.services.datasets.get(ctx.tenantId, id);
+    return d ? toDatasetView(d) : null;
+  }
+
+  @FieldResolver(() => TrainingRun, {
+    nullable: true,
+    description: 'The latest SUCCEEDED run: the one forecasts are read from by default.',
+  })
+  async latestRun(@Root() dataset: Dataset, @Ctx() ctx: GraphQLContext): Promise<TrainingRun | null> {
+    const run = await ctx.loaders.latestRunByDataset.load(Number(dataset.id));
+    return run ? toRunView(run) : null;
+  }
+
+  @Mutation(() => Dataset, { description: 'Creates an empty dataset; fill it with importObservations.' })
+  async createDataset(
+    @Arg('input', () => CreateDatasetInput) input: CreateDatasetInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Dataset> {
+    return toDatasetView(await ctx.services.datasets.create(ctx.tenantId, input));
+  }
+
+  @Mutation(() => ImportResult, {
+    description:
+      'Imports long-format CSV text (series_id,date,value[,covariates…][,attributes…]) in one transaction, through the same code as `forecastql import`. Importing the same rows again changes nothing.',
+  })
+  async importObservations(
+    @Arg('datasetId', () => ID) datasetId: string,
+    @Arg('csv', () => String) csv: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ImportResult> {
+    const r = await ctx.services.datasets.importCsv(ctx.tenantId, datasetId, csv);
+    return { rowsImported: r.rowsImported, seriesCount: r.seriesCount, dataset: toDatasetView(r.dataset) };
+  }
+
+  @Mutation(() => ID, {
+    description: 'Deletes a dataset with its series, observations, runs and forecasts; returns its id.',
+  })
+  async deleteDataset(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<string> {
+    return ctx.services.datasets.delete(ctx.tenantId, id);
+  }
+}

@@ -1,0 +1,77 @@
+/** Datasets: list, read, create, import into, delete. Business rules only; storage via ports. */
+import { NotFoundError, UserInputError } from '../../errors/index.js';
+import type { Frequency } from '../../forecasting/types.js';
+import { toPageRequest, type Page } from '../common/cursor.js';
+import { parseRowId } from '../common/ids.js';
+import type { CsvImporter, DatasetRecord, DatasetStore } from '../ports.js';
+
+export const MAX_DATASET_NAME = 200;
+/** CSV text accepted by `importObservations` (bigger files: `forecastql import`). */
+export const MAX_IMPORT_CSV_BYTES = 50 * 1024 * 1024;
+
+export class DatasetService {
+  constructor(
+    private readonly datasets: DatasetStore,
+    private readonly importer: CsvImporter,
+  ) {}
+
+  async list(
+    tenantId: number,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    search?: string | null,
+  ): Promise<Page<DatasetRecord>> {
+    const page = toPageRequest(first, after);
+    const { items, totalCount } = await this.datasets.list(tenantId, page, search ?? undefined);
+    return { items, totalCount, offset: page.offset };
+  }
+
+  async get(tenantId: number, id: string): Promise<DatasetRecord | undefined> {
+    const rowId = Number(id);
+    if (!/^[1-9]\d{0,14}$/.test(id)) return undefined;
+    return this.datasets.get(tenantId, rowId);
+  }
+
+  /** The dataset or NOT_FOUND. */
+  async require(tenantId: number, id: string): Promise<DatasetRecord> {
+    const dataset = await this.datasets.get(tenantId, parseRowId('Dataset', id));
+    if (!dataset) throw new NotFoundError('Dataset', id);
+    return dataset;
+  }
+
+  async create(
+    tenantId: number,
+    input: { name: string; frequency?: Frequency | null | undefined },
+  ): Promise<DatasetRecord> {
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > MAX_DATASET_NAME) {
+      throw new UserInputError(`Dataset name "${input.name}" must have 1 to ${MAX_DATASET_NAME} characters.`, {
+        name: input.name,
+      });
+    }
+    return this.datasets.create(tenantId, { name, frequency: input.frequency ?? undefined });
+  }
+
+  async importCsv(
+    tenantId: number,
+    datasetId: string,
+    csv: string,
+  ): Promise<{ rowsImported: number; seriesCount: number; dataset: DatasetRecord }> {
+    const dataset = await this.require(tenantId, datasetId);
+    const bytes = Buffer.byteLength(csv);
+    if (bytes > MAX_IMPORT_CSV_BYTES) {
+      throw new UserInputError(
+        `The CSV text is ${bytes} bytes, above the ${MAX_IMPORT_CSV_BYTES}-byte limit of importObservations; import big files with \`forecastql import FILE.csv --dataset "${dataset.name}"\`.`,
+      );
+    }
+    const result = await this.importer.importCsv(tenantId, dataset.id, csv);
+    const after = await this.datasets.get(tenantId, dataset.id);
+    return { ...result, dataset: after ?? dataset };
+  }
+
+  async delete(tenantId: number, id: string): Promise<string> {
+    const dataset = await this.require(tenantId, id);
+    await this.datasets.delete(tenantId, dataset.id);
+    return id;
+  }
+}

@@ -1,0 +1,79 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar } from '../common/date.scalar.js';
+import { ConnectionType } from '../common/connection.type.js';
+
+/** Grid frequency as GraphQL names it; the values are the engine's codes. */
+export const FrequencyValue = { DAY: 'D', WEEK: 'W', MONTH: 'M' } as const;
+export type FrequencyValue = (typeof FrequencyValue)[keyof typeof FrequencyValue];
+registerEnumType(FrequencyValue, {
+  name: 'Frequency',
+  description: 'How often a dataset has a value: daily, weekly or monthly.',
+});
+
+@ObjectType({ description: 'A dynamic covariate column of a dataset (price, promotion, …).' })
+export class Covariate {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Boolean, { description: 'True when future values are given (planned prices, promotions).' })
+  knownInAdvance!: boolean;
+}
+
+@ObjectType({ description: 'A named panel of sales series of one shop.' })
+export class Dataset {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => FrequencyValue)
+  frequency!: FrequencyValue;
+
+  @Field(() => Int)
+  seriesCount!: number;
+
+  @Field(() => Int, { description: 'Imported rows (series × date), future covariate rows included.' })
+  rowCount!: number;
+
+  @Field(() => DateScalar, { nullable: true, description: 'First date with a known value.' })
+  firstDate!: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Last date with a known value.' })
+  lastDate!: string | null;
+
+  @Field(() => [Covariate])
+  covariates!: Covariate[];
+
+  @Field(() => [String], { description: 'Names of the static attributes, usable in `groupBy` and filters.' })
+  attributes!: string[];
+
+  @Field(() => Date)
+  createdAt!: Date;
+}
+
+export const DatasetConnection = ConnectionType(Dataset, 'Dataset');
+
+@InputType()
+export class CreateDatasetInput {
+  @Field(() => String, { description: 'Unique within the shop; 1–200 characters.' })
+  name!: string;
+
+  @Field(() => FrequencyValue, {
+    nullable: true,
+    description: 'Detected from the dates of the first import when omitted.',
+  })
+  frequency?: FrequencyValue | null;
+}
+
+@ObjectType({ description: 'What an import did.' })
+export class ImportResult {
+  @Field(() => Int, { description: 'CSV data rows read and stored (inserted or updated).' })
+  rowsImported!: number;
+
+  @Field(() => Int, { description: 'Series of the dataset after the import.' })
+  seriesCount!: number;
+
+  @Field(() => Dataset)
+  dataset!: Dataset;
+}

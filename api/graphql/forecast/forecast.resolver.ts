@@ -1,0 +1,64 @@
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { toAttributes } from '../common/attribute.type.js';
+import { toConnection, type Connection } from '../common/connection.type.js';
+import type { GraphQLContext } from '../context.js';
+import { toPointView } from '../views.js';
+import { quantileAt } from './quantile-aggregation.js';
+import type { ForecastTableItem, ForecastView } from './forecast.service.js';
+import {
+  Forecast,
+  ForecastArgs,
+  ForecastTableArgs,
+  ForecastTableConnection,
+  type ForecastTableRow,
+} from './forecast.type.js';
+
+export function toForecastType(v: ForecastView): Forecast {
+  return {
+    ...v,
+    points: v.points.map(toPointView),
+    groups: v.groups.map((g) => ({ ...g, points: g.points.map(toPointView) })),
+  };
+}
+
+@Resolver(() => Forecast)
+export class ForecastResolver {
+  @Query(() => Forecast, {
+    nullable: true,
+    description:
+      'Actuals and quantile forecasts of one series (`seriesId`) or of a total (`groupBy`, `where`), by DAY, WEEK or MONTH. Totals aggregate quantiles properly (see `Dependence`). Null while the dataset has no succeeded run.',
+  })
+  async forecast(@Args(() => ForecastArgs) args: ForecastArgs, @Ctx() ctx: GraphQLContext): Promise<Forecast | null> {
+    const dataset = await ctx.services.datasets.require(ctx.tenantId, args.datasetId);
+    const view = await ctx.services.forecasts.forecast(ctx.tenantId, dataset, args);
+    return view ? toForecastType(view) : null;
+  }
+
+  @Query(() => ForecastTableConnection, {
+    description: 'Flat rows (series × forecast date) with attributes, actual and quantiles, paged, for BI tools.',
+  })
+  async forecastTable(
+    @Args(() => ForecastTableArgs) args: ForecastTableArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Connection<ForecastTableRow>> {
+    const dataset = await ctx.services.datasets.require(ctx.tenantId, args.datasetId);
+    const page = await ctx.services.forecasts.table(ctx.tenantId, dataset, args);
+    return toConnection({
+      ...page,
+      items: page.items.map((r: ForecastTableItem) => {
+        const member = { levels: r.levels, values: r.values };
+        const at = (l: number): number | null => (r.levels.includes(l) ? r.values[r.levels.indexOf(l)]! : null);
+        return {
+          seriesId: r.seriesKey,
+          attributes: toAttributes(r.attributes),
+          date: r.date,
+          actual: r.actual,
+          p10: at(0.1),
+          p50: at(0.5) ?? quantileAt(member, 0.5),
+          p90: at(0.9),
+          quantiles: r.requested.map((level: number) => ({ level, value: quantileAt(member, level) })),
+        };
+      }),
+    });
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * Forecast views: one series, a total over a selection, per-group totals, time buckets, and flat
+ * table rows for BI tools. Reads stored rows of a SUCCEEDED run (never a model call).
+ */
+import { DomainError, ErrorCode, NotFoundError, UserInputError } from '../../errors/index.js';
+import { addSteps } from '../../forecasting/frames.js';
+import type {
+  ActualRecord,
+  ForecastRecord,
+  ForecastsRepository,
+  SelectedSeries,
+  SeriesSelection,
+} from '../../db/forecasts.repository.js';
+import { RunStatus, type RunsRepository, type TrainingRunRecord } from '../../db/runs.repository.js';
+import { toPageRequest, type Page } from '../common/cursor.js';
+import { parseRowId } from '../common/ids.js';
+import type { DatasetRecord } from '../ports.js';
+import { assertAttributes } from '../series/series.service.js';
+import { normalizeQuantiles } from '../training/training-run.service.js';
+import { shapeForecast, type BucketKind, type ShapedPoint } from './forecast-shape.js';
+import { Dependence } from './quantile-aggregation.js';
+
+/** History shown before the forecast when `from` is omitted, in horizons. */
+export const DEFAULT_HISTORY_HORIZONS = 4;
+
+export interface ForecastRequest {
+  readonly seriesId?: string | null | undefined;
+  readonly groupBy?: string | null | undefined;
+  readonly where?: readonly { readonly name: string; readonly value: string }[] | null | undefined;
+  readonly runId?: string | null | undefined;
+  readonly from?: string | null | undefined;
+  readonly to?: string | null | undefined;
+  readonly bucket?: BucketKind | null | undefined;
+  readonly quantiles?: readonly number[] | null | undefined;
+  readonly dependence?: Dependence | null | undefined;
+}
+
+/** The canonical forecast query, after validation (Cube's normalised query). */
+export interface ForecastQuery {
+  readonly seriesKey: string | undefined;
+  /** Attribute whose values split the total into `groups`. */
+  readonly groupAttribute: string | undefined;
+  readonly filters: readonly { readonly name: string; readonly value: string }[];
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+  readonly bucket: BucketKind;
+  readonly levels: readonly number[] | undefined;
+  readonly dependence: Dependence;
+}
+
+export interface ForecastView {
+  readonly datasetId: string;
+  readonly runId: string;
+  readonly seriesId: string | null;
+  readonly groupBy: string | null;
+  readonly filters: { name: string; value: string }[];
+  readonly seriesCount: number;
+  readonly bucket: BucketKind;
+  readonly dependence: Dependence;
+  readonly quantiles: number[];
+  readonly forecastStart: string | null;
+  readonly points: ShapedPoint[];
+  readonly groups: { attribute: string; value: string; seriesCount: number; points: ShapedPoint[] }[];
+}
+
+/** The levels asked for, checked to lie in (0, 1), sorted and unique (0.5 is not added). */
+function requestedLevels(levels: readonly number[]): number[] {
+  normalizeQuantiles(levels);
+  return [...new Set(levels)].toSorted((a, b) => a - b);
+}
+
+/** One flat row of `forecastTable`. */
+export interface ForecastTableItem {
+  readonly seriesKey: string;
+  readonly attributes: Record<string, string>;
+  readonly date: string;
+  readonly actual: number | null;
+  readonly levels: readonly number[];
+  readonly values: readonly number[];
+  readonly requested: readonly number[];
+}
+
+/** Validates a forecast request against its dataset (pure). */
+export function normalizeForecastQuery(req: ForecastRequest, dataset: DatasetRecord): ForecastQuery {
+  const filters = [...(req.where ?? [])];
+  let groupAttribute: string | undefined;
+  const groupBy = req.groupBy?.trim();
+  if (groupBy && req.seriesId) {
+    throw new UserInputError('Give either `seriesId` (one series) or `groupBy` (a total), not both.', {
+      argument: 'groupBy',
+    });
+  }
+  if (groupBy && groupBy.toLowerCase() !== 'all') {
+    const eq = groupBy.indexOf('=');
+    if (eq >= 0) {
+      const name = groupBy.slice(0, eq).trim();
+      const value = groupBy.slice(eq + 1).trim();
+      if (!name || !value) {
+        throw new UserInputError(
+          `groupBy "${groupBy}" is not valid; write an attribute ("store"), "attribute=value" ("store=CA_1") or "all".`,
+          {
+            argument: 'groupBy',
+            value: groupBy,
+          },
+        );
+      }
+      filters.push({ name, value });
+    } else {
+      groupAttribute = groupBy;
+    }
+  }
+  assertAttributes(
+    dataset,
+    [...filters.map((f) => f.name), ...(groupAttribute ? [groupAttribute] : [])],
+    groupAttribute ? 'groupBy' : 'where',
+  );
+  const from = req.from ?? undefined;
+  const to = req.to ?? undefined;
+  if (from && to && from > to) {
+    throw new UserInputError(`\`from\` ${from} is after \`to\` ${to}; swap them or drop one.`, { from, to });
+  }
+  return {
+    seriesKey: req.seriesId ?? undefined,
+    groupAttribute,
+    filters,
+    from,
+    to,
+    bucket: req.bucket ?? 'day',
+    levels: req.quantiles ? requestedLevels(req.quantiles) : undefined,
+    dependence: req.dependence ?? Dependence.INDEPENDENT,
+  };
+}
+
+export class ForecastService {
+  constructor(
+    private readonly forecasts: ForecastsRepository,
+    private readonly runs: RunsRepository,
+  ) {}
+
+  /** The succeeded run a view reads: the given one (checked) or the dataset's latest. */
+  async resolveRun(
+    tenantId: number,
+    dataset: DatasetRecord,
+    runId: string | null | undefined,
+  ): Promise<TrainingRunRecord | undefined> {
+    if (runId === null || runId === undefined) return this.runs.latestSucceeded(tenantId, dataset.id);
+    const run = await this.runs.get(tenantId, parseRowId('TrainingRun', runId));
+    if (!run || run.datasetId !== dataset.id) throw new NotFoundError('TrainingRun', runId);
+    if (run.status !== RunStatus.SUCCEEDED) {
+      throw new UserInputError(`Training run ${runId} is ${run.status}; forecasts exist only for SUCCEEDED runs.`, {
+        runId,
+      });
+    }
+    return run;
+  }
+
+  /** `undefined` when the dataset has no succeeded run yet. */
+  async forecast(tenantId: number, dataset: DatasetRecord, req: ForecastRequest): Promise<ForecastView | undefined> {
+    const query = normalizeForecastQuery(req, dataset);
+    const run = await this.resolveRun(tenantId, dataset, req.runId);
+    if (!run) return undefined;
+    const selection: SeriesSelection = {
+      datasetId: dataset.id,
+      ...(query.seriesKey !== undefined ? { seriesKey: query.seriesKey } : {}),
+      attributes: query.filters,
+    };
+    const series = await this.forecasts.selectSeries(tenantId, selection);
+    if (query.seriesKey !== undefined && series.length === 0) throw new NotFoundError('Series', query.seriesKey);
+    const ids = series.map((s) => s.id);
+    const single = query.seriesKey !== undefined;
+    const forecastRows = single
+      ? await this.forecasts.forSeries(tenantId, run.id, ids, {})
+      : await this.forecasts.forSelection(tenantId, run.id, selection, {});
+    const forecastStart = forecastRows.reduce<string | undefined>(
+      (m, f) => (m === undefined || f.date < m ? f.date : m),
+      undefined,
+    );
+    const lastForecast = forecastRows.reduce<string | undefined>(
+      (m, f) => (m === undefined || f.date > m ? f.date : m),
+      undefined,
+    );
+    const from =
+      query.from ??
+      (forecastStart ? addSteps(forecastStart, -DEFAULT_HISTORY_HORIZONS * run.horizon, dataset.frequency) : undefined);
+    const to = query.to ?? lastForecast;
+    const range = { from, to };
+    const actuals = single
+      ? await this.forecasts.actualsForSeries(tenantId, ids, range)
+      : await this.forecasts.actualsForSelection(tenantId, selection, range);
+    const levels = query.levels ?? [...run.quantiles];
+    const shape = (memberIds: ReadonlySet<number> | undefined) =>
+      shapeForecast({
+        forecasts: memberIds ? forecastRows.filter((f) => memberIds.has(f.seriesId)) : forecastRows,
+        actuals: memberIds ? actuals.filter((a) => memberIds.has(a.seriesId)) : actuals,
+        from,
+        to,
+        bucket: query.bucket,
+        levels,
+        dependence: query.dependence,
+      });
+    return {
+      datasetId: String(dataset.id),
+      runId: String(run.id),
+      seriesId: query.seriesKey ?? null,
+      groupBy: query.groupAttribute ?? null,
+      filters: query.filters.map((f) => ({ name: f.name, value: f.value })),
+      seriesCount: series.length,
+      bucket: query.bucket,
+      dependence: query.dependence,
+      quantiles: [...levels],
+      forecastStart: forecastStart ?? null,
+      points: shape(undefined),
+      groups: query.groupAttribute ? this.groups(series, query.groupAttribute, shape) : [],
+    };
+  }
+
+  private groups(
+    series: readonly SelectedSeries[],
+    attribute: string,
+    shape: (ids: ReadonlySet<number>) => ShapedPoint[],
+  ): ForecastView['groups'] {
+    const byValue = new Map<string, Set<number>>();
+    for (const s of series) {
+      const value = s.attributes[attribute];
+      if (value === undefined) continue;
+      let set = byValue.get(value);
+      if (!set) byValue.set(value, (set = new Set()));
+      set.add(s.id);
+    }
+    return [...byValue.keys()].toSorted().map((value) => {
+      const ids = byValue.get(value)!;
+      return { attribute, value, seriesCount: ids.size, points: shape(ids) };
+    });
+  }
+
+  /**
+   * The forecast of one series inside a list (`Series.forecast`): its forecast dates (or
+   * [from, to]) with actuals where known. Rows come through batch loaders, so a page of N series
+   * costs a fixed number of statements, not N.
+   */
+  async seriesForecast(
+    dataset: DatasetRecord,
+    run: TrainingRunRecord,
+    series: { id: number; key: string },
+    req: {
+      from?: string | null | undefined;
+      to?: string | null | undefined;
+      quantiles?: readonly number[] | null | undefined;
+    },
+    load: {
+      forecasts(runId: number, seriesId: number): Promise<ForecastRecord[]>;
+      actuals(seriesId: number, from: string | undefined, to: string | undefined): Promise<ActualRecord[]>;
+    },
+  ): Promise<ForecastView> {
+    const query = normalizeForecastQuery({ from: req.from, to: req.to, quantiles: req.quantiles }, dataset);
+    const rows = await load.forecasts(run.id, series.id);
+    const from = query.from ?? rows[0]?.date;
+    const to = query.to ?? rows.at(-1)?.date;
+    const actuals = await load.actuals(series.id, from, to);
+    const levels = query.levels ?? [...run.quantiles];
+    return {
+      datasetId: String(dataset.id),
+      runId: String(run.id),
+      seriesId: series.key,
+      groupBy: null,
+      filters: [],
+      seriesCount: 1,
+      bucket: 'day',
+      dependence: Dependence.INDEPENDENT,
+      quantiles: [...levels],
+      forecastStart: rows[0]?.date ?? null,
+      points: shapeForecast({
+        forecasts: rows,
+        actuals,
+        from,
+        to,
+        bucket: 'day',
+        levels,
+        dependence: Dependence.INDEPENDENT,
+      }),
+      groups: [],
+    };
+  }
+
+  /** Flat rows (series × forecast date) for BI tools, paged. */
+  async table(
+    tenantId: number,
+    dataset: DatasetRecord,
+    req: ForecastRequest & { first?: number | null | undefined; after?: string | null | undefined },
+  ): Promise<Page<ForecastTableItem>> {
+    const query = normalizeForecastQuery({ ...req, groupBy: null }, dataset);
+    const page = toPageRequest(req.first, req.after);
+    const run = await this.resolveRun(tenantId, dataset, req.runId);
+    if (!run) {
+      throw new DomainError(
+        ErrorCode.NOT_FOUND,
+        `Dataset "${dataset.name}" has no succeeded training run yet; start one with startTrainingRun.`,
+        {
+          datasetId: String(dataset.id),
+        },
+      );
+    }
+    const selection: SeriesSelection = {
+      datasetId: dataset.id,
+      ...(query.seriesKey !== undefined ? { seriesKey: query.seriesKey } : {}),
+      attributes: query.filters,
+    };
+    const { items, totalCount } = await this.forecasts.tablePage(
+      tenantId,
+      run.id,
+      selection,
+      { from: query.from, to: query.to },
+      page,
+    );
+    const ids = [...new Set(items.map((i) => i.seriesId))];
+    const dates = items.map((i) => i.date).toSorted();
+    const actuals =
+      items.length === 0
+        ? []
+        : await this.forecasts.actualsForSeries(tenantId, ids, { from: dates[0], to: dates.at(-1) });
+    const actualOf = new Map(actuals.map((a) => [`${a.seriesId}|${a.date}`, a.value]));
+    const requested = query.levels ?? [...run.quantiles];
+    return {
+      totalCount,
+      offset: page.offset,
+      items: items.map((i) => ({
+        seriesKey: i.seriesKey,
+        attributes: i.attributes,
+        date: i.date,
+        actual: actualOf.get(`${i.seriesId}|${i.date}`) ?? null,
+        levels: i.levels,
+        values: i.values,
+        requested,
+      })),
+    };
+  }
+}

@@ -1,0 +1,206 @@
+import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Attribute, AttributeFilterInput } from '../common/attribute.type.js';
+import { ConnectionType } from '../common/connection.type.js';
+import { DateScalar } from '../common/date.scalar.js';
+import { Dependence } from './quantile-aggregation.js';
+
+export const Bucket = { DAY: 'day', WEEK: 'week', MONTH: 'month' } as const;
+export type Bucket = (typeof Bucket)[keyof typeof Bucket];
+registerEnumType(Bucket, {
+  name: 'Bucket',
+  description:
+    'Time bucket of forecast points: DAY (as stored), WEEK (ISO weeks, labelled by their Monday), MONTH (labelled by the 1st).',
+});
+registerEnumType(Dependence, {
+  name: 'Dependence',
+  description:
+    'How quantiles of several series or dates are combined. INDEPENDENT: quantiles of the sum, by summing Latin-hypercube samples of each member (default). COMONOTONIC: members move together; the sum of the quantiles (the widest plausible interval).',
+});
+
+@ObjectType({ description: 'A forecast value at one quantile level.' })
+export class QuantileValue {
+  @Field(() => Float)
+  level!: number;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+}
+
+@ObjectType({
+  description: 'One date (or bucket) of a forecast view: the actual, when known, and the forecast quantiles.',
+})
+export class ForecastPoint {
+  @Field(() => DateScalar, { description: 'The date, or the first day of the bucket.' })
+  date!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Known sales; null on future dates (or when unknown).' })
+  actual!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '10 % quantile; null on dates without a forecast.' })
+  p10!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Median forecast; null on dates without a forecast.' })
+  p50!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '90 % quantile; null on dates without a forecast.' })
+  p90!: number | null;
+
+  @Field(() => [QuantileValue], { description: 'The levels asked for in `quantiles` (the run’s levels by default).' })
+  quantiles!: QuantileValue[];
+}
+
+@ObjectType({ description: 'The forecast of the series that share one value of the `groupBy` attribute.' })
+export class ForecastGroup {
+  @Field(() => String)
+  attribute!: string;
+
+  @Field(() => String)
+  value!: string;
+
+  @Field(() => Int)
+  seriesCount!: number;
+
+  @Field(() => [ForecastPoint])
+  points!: ForecastPoint[];
+}
+
+@ObjectType({ description: 'Actuals and quantile forecasts of one series or of a total over many.' })
+export class Forecast {
+  @Field(() => ID)
+  datasetId!: string;
+
+  @Field(() => ID, { description: 'The (succeeded) training run the forecast comes from.' })
+  runId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Set when the forecast is of one series.' })
+  seriesId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The attribute the groups are by, when asked.' })
+  groupBy!: string | null;
+
+  @Field(() => [Attribute], { description: 'The attribute filters the total is over (empty = all series).' })
+  filters!: Attribute[];
+
+  @Field(() => Int, { description: 'Series summed into `points`.' })
+  seriesCount!: number;
+
+  @Field(() => Bucket)
+  bucket!: Bucket;
+
+  @Field(() => Dependence)
+  dependence!: Dependence;
+
+  @Field(() => [Float], { description: 'Levels of `points.quantiles`.' })
+  quantiles!: number[];
+
+  @Field(() => DateScalar, { nullable: true, description: 'First forecast date of the run.' })
+  forecastStart!: string | null;
+
+  @Field(() => [ForecastPoint], { description: 'Ordered by date.' })
+  points!: ForecastPoint[];
+
+  @Field(() => [ForecastGroup], { description: 'One total per value of `groupBy` (empty without it).' })
+  groups!: ForecastGroup[];
+}
+
+@ArgsType()
+export class ForecastArgs {
+  @Field(() => ID)
+  datasetId!: string;
+
+  @Field(() => String, { nullable: true, description: 'One series by its id. Omit for a total.' })
+  seriesId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'An attribute name ("store": one total per store in `groups`, plus the overall total in `points`), "attribute=value" ("store=CA_1": the total of that store), or "all".',
+  })
+  groupBy?: string | null;
+
+  @Field(() => [AttributeFilterInput], { nullable: true, description: 'Only series with all these attribute values.' })
+  where?: AttributeFilterInput[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'A succeeded run of the dataset; the latest one when omitted.' })
+  runId?: string | null;
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'First date shown; default: 4 horizons of history before the forecast.',
+  })
+  from?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Last date shown; default: the end of the forecast.' })
+  to?: string | null;
+
+  @Field(() => Bucket, { nullable: true, defaultValue: Bucket.DAY })
+  bucket?: Bucket;
+
+  @Field(() => [Float], {
+    nullable: true,
+    description: 'Quantile levels in (0, 1) for `points.quantiles`; interpolated between the run’s levels.',
+  })
+  quantiles?: number[] | null;
+
+  @Field(() => Dependence, { nullable: true, defaultValue: Dependence.INDEPENDENT })
+  dependence?: Dependence;
+}
+
+@ObjectType({ description: 'A flat row for BI tools: one series on one forecast date.' })
+export class ForecastTableRow {
+  @Field(() => String)
+  seriesId!: string;
+
+  @Field(() => [Attribute])
+  attributes!: Attribute[];
+
+  @Field(() => DateScalar)
+  date!: string;
+
+  @Field(() => Float, { nullable: true })
+  actual!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  p10!: number | null;
+
+  @Field(() => Float)
+  p50!: number;
+
+  @Field(() => Float, { nullable: true })
+  p90!: number | null;
+
+  @Field(() => [QuantileValue])
+  quantiles!: QuantileValue[];
+}
+
+export const ForecastTableConnection = ConnectionType(ForecastTableRow, 'ForecastTable');
+
+@ArgsType()
+export class ForecastTableArgs {
+  @Field(() => ID)
+  datasetId!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The latest succeeded run when omitted.' })
+  runId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  seriesId?: string | null;
+
+  @Field(() => [AttributeFilterInput], { nullable: true })
+  where?: AttributeFilterInput[] | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  from?: string | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  to?: string | null;
+
+  @Field(() => [Float], { nullable: true })
+  quantiles?: number[] | null;
+
+  @Field(() => Int, { nullable: true, defaultValue: 100, description: 'Rows a page, 1..500.' })
+  first?: number;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}

@@ -1,0 +1,101 @@
+/**
+ * The one error formatter of the API (Apollo's formatError, also applied to subscriptions). It
+ * never throws. Domain errors keep their code and message; class-validator failures become one
+ * readable BAD_USER_INPUT; GraphQL's own request errors pass through; everything else is masked
+ * as INTERNAL_SERVER_ERROR outside development (and logged with its stack).
+ */
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { ArgumentValidationError } from 'type-graphql';
+import { DomainError, ErrorCode } from '../errors/index.js';
+
+/** Codes GraphQL and Apollo give to malformed requests: safe to show as they are. */
+const REQUEST_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+interface ValidationIssue {
+  property?: string;
+  value?: unknown;
+  constraints?: Record<string, string>;
+  children?: ValidationIssue[];
+}
+
+function describeValidation(issues: readonly ValidationIssue[], path = ''): string[] {
+  const out: string[] = [];
+  for (const i of issues) {
+    const name = path ? `${path}.${i.property}` : String(i.property);
+    for (const message of Object.values(i.constraints ?? {}))
+      out.push(`${name} ${JSON.stringify(i.value)}: ${message}`);
+    out.push(...describeValidation(i.children ?? [], name));
+  }
+  return out;
+}
+
+export interface FormatErrorOptions {
+  readonly development: boolean;
+  readonly logger: Logger;
+}
+
+export function createFormatError(options: FormatErrorOptions) {
+  return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+    try {
+      const original = unwrapResolverError(error);
+      const base = {
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        ...(formatted.path ? { path: formatted.path } : {}),
+      };
+      if (original instanceof DomainError) {
+        const code = original.code === ErrorCode.INVALID_CONFIGURATION ? ErrorCode.BAD_USER_INPUT : original.code;
+        return { ...base, message: original.message, extensions: { code, ...original.details } };
+      }
+      if (original instanceof ArgumentValidationError) {
+        const issues = (original.extensions['validationErrors'] ?? []) as ValidationIssue[];
+        const lines = describeValidation(issues);
+        return {
+          ...base,
+          message: lines.length > 0 ? `Invalid argument: ${lines.join('; ')}.` : original.message,
+          extensions: { code: ErrorCode.BAD_USER_INPUT },
+        };
+      }
+      const code = formatted.extensions?.['code'];
+      if (typeof code === 'string' && REQUEST_CODES.has(code)) {
+        return { ...base, message: formatted.message, extensions: { code } };
+      }
+      if (
+        original instanceof GraphQLError &&
+        typeof original.extensions['code'] === 'string' &&
+        original.extensions['code'] !== ErrorCode.INTERNAL_SERVER_ERROR
+      ) {
+        const c = original.extensions['code'];
+        if (REQUEST_CODES.has(c) || Object.values(ErrorCode).includes(c as ErrorCode)) {
+          return { ...base, message: original.message, extensions: { code: c } };
+        }
+      }
+      options.logger.error(
+        { err: original, path: formatted.path?.join('.'), code: ErrorCode.INTERNAL_SERVER_ERROR },
+        'unexpected error in a GraphQL operation',
+      );
+      if (options.development) {
+        return {
+          ...base,
+          message: formatted.message,
+          extensions: {
+            code: ErrorCode.INTERNAL_SERVER_ERROR,
+            ...(original instanceof Error && original.stack ? { stacktrace: original.stack.split('\n') } : {}),
+          },
+        };
+      }
+      return { ...base, message: 'Internal server error.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    } catch {
+      return { message: 'Internal server error.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    }
+  };
+}

@@ -1,0 +1,104 @@
+/** What a run learnt: backtest scores against the baselines, and feature importance. */
+import { NotFoundError, UserInputError } from '../../errors/index.js';
+import type { BacktestScoreRecord } from '../../db/metrics.repository.js';
+import type { ImportanceRecord, ImportanceRepository } from '../../db/importance.repository.js';
+import { RunStatus, type TrainingRunRecord } from '../../db/runs.repository.js';
+import type { SeriesStore } from '../ports.js';
+
+/** Reference models, against which the chosen model is judged. */
+export const BASELINE_MODELS: readonly string[] = ['snaive', 'naive', 'ses', 'theta', 'croston', 'tsb'];
+export const SEASONAL_NAIVE = 'snaive';
+
+export interface ModelScoreView {
+  readonly model: string;
+  readonly baseline: boolean;
+  readonly chosen: boolean;
+  readonly mase: number | null;
+  readonly smape: number | null;
+  readonly rmsse: number | null;
+  readonly wape: number | null;
+  readonly wql: number | null;
+  readonly coverage: number | null;
+  readonly metrics: BacktestScoreRecord['metrics'] & { coverage: number | null };
+}
+
+export interface BacktestView {
+  readonly runId: string;
+  readonly horizon: number;
+  readonly origins: number;
+  readonly chosenModel: string | null;
+  readonly models: ModelScoreView[];
+  readonly seasonalNaive: ModelScoreView | null;
+  readonly skillVsSeasonalNaive: number | null;
+}
+
+const isBaseline = (model: string): boolean => BASELINE_MODELS.includes(model.toLowerCase());
+
+export function toScoreView(s: BacktestScoreRecord): ModelScoreView {
+  return {
+    model: s.model,
+    baseline: isBaseline(s.model),
+    chosen: s.isChosen,
+    ...s.metrics,
+    coverage: s.metrics.coverage80,
+    metrics: { ...s.metrics, coverage: s.metrics.coverage80 },
+  };
+}
+
+/** The chosen model's metrics, or null before the run has scores. */
+export function chosenMetrics(scores: readonly BacktestScoreRecord[]): ModelScoreView['metrics'] | null {
+  const chosen = scores.find((s) => s.isChosen);
+  return chosen ? toScoreView(chosen).metrics : null;
+}
+
+/** Pure: a run's scores as the backtest view. */
+export function toBacktestView(run: TrainingRunRecord, scores: readonly BacktestScoreRecord[]): BacktestView {
+  const models = scores.map(toScoreView);
+  const chosen = models.find((m) => m.chosen) ?? null;
+  const snaive = models.find((m) => m.model.toLowerCase() === SEASONAL_NAIVE) ?? null;
+  const skill =
+    chosen?.mase !== null && chosen?.mase !== undefined && snaive?.mase ? 1 - chosen.mase / snaive.mase : null;
+  return {
+    runId: String(run.id),
+    horizon: scores[0]?.horizon ?? run.horizon,
+    origins: scores[0]?.origins ?? 0,
+    chosenModel: run.chosenModel,
+    models,
+    seasonalNaive: snaive,
+    skillVsSeasonalNaive: skill,
+  };
+}
+
+function requireSucceeded(run: TrainingRunRecord): void {
+  if (run.status !== RunStatus.SUCCEEDED) {
+    throw new UserInputError(`Training run ${run.id} is ${run.status}; its results exist once it has SUCCEEDED.`, {
+      runId: String(run.id),
+    });
+  }
+}
+
+export class InsightService {
+  constructor(
+    private readonly importance: ImportanceRepository,
+    private readonly series: SeriesStore,
+  ) {}
+
+  backtest(run: TrainingRunRecord, scores: readonly BacktestScoreRecord[]): BacktestView {
+    requireSucceeded(run);
+    return toBacktestView(run, scores);
+  }
+
+  /** Ranked importance of a run, for the dataset or one series (falls back to the dataset's list when the model has none per series). */
+  async featureImportance(
+    tenantId: number,
+    run: TrainingRunRecord,
+    seriesKey: string | null | undefined,
+  ): Promise<ImportanceRecord[]> {
+    requireSucceeded(run);
+    if (seriesKey === null || seriesKey === undefined) return this.importance.list(tenantId, run.id, null);
+    const series = await this.series.getByKey(tenantId, run.datasetId, seriesKey);
+    if (!series) throw new NotFoundError('Series', seriesKey);
+    const own = await this.importance.list(tenantId, run.id, series.id);
+    return own.length > 0 ? own : this.importance.list(tenantId, run.id, null);
+  }
+}

@@ -1,0 +1,79 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { MetricSet } from '../training/training-run.type.js';
+
+@ObjectType({ description: "One model's rolling-origin backtest score." })
+export class ModelScore {
+  @Field(() => String, { description: 'Model alias as the engine names it (e.g. "mlp", "snaive").' })
+  model!: string;
+
+  @Field(() => Boolean, {
+    description: 'True for the reference models (seasonal naive, naive, SES, Theta, Croston, TSB).',
+  })
+  baseline!: boolean;
+
+  @Field(() => Boolean, { description: 'True for the model whose forecasts the run stored.' })
+  chosen!: boolean;
+
+  @Field(() => Float, { nullable: true })
+  mase!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  smape!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  rmsse!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  wape!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  wql!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Share of actuals inside p10–p90 (nominal 0.8).' })
+  coverage!: number | null;
+
+  @Field(() => MetricSet)
+  metrics!: MetricSet;
+}
+
+@ObjectType({ description: "A run's rolling-origin backtest: the chosen model against the baselines." })
+export class BacktestMetrics {
+  @Field(() => ID)
+  runId!: string;
+
+  @Field(() => Int)
+  horizon!: number;
+
+  @Field(() => Int)
+  origins!: number;
+
+  @Field(() => String, { nullable: true })
+  chosenModel!: string | null;
+
+  @Field(() => [ModelScore], { description: 'The chosen model first, then the others by name.' })
+  models!: ModelScore[];
+
+  @Field(() => ModelScore, { nullable: true })
+  seasonalNaive!: ModelScore | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Skill against seasonal naive: 1 − MASE(chosen) / MASE(seasonal naive); above 0 means better.',
+  })
+  skillVsSeasonalNaive!: number | null;
+}
+
+@ObjectType({ description: 'How much a group of features drives the forecast.' })
+export class FeatureImportance {
+  @Field(() => String, { description: 'Stable key, e.g. "weekday", "covariate:price".' })
+  feature!: string;
+
+  @Field(() => String, { description: 'Plain words for a shop owner.' })
+  label!: string;
+
+  @Field(() => Float, { description: 'Share of the loss increase when the group is permuted (sums to 1).' })
+  importance!: number;
+
+  @Field(() => Int, { description: '1 = most important.' })
+  rank!: number;
+}

@@ -1,0 +1,66 @@
+/**
+ * What the services need from the data layer, as interfaces (services never import knex). The
+ * wiring in `services.ts` binds them to the repositories in `api/db/`; service tests bind them to
+ * in-memory fakes.
+ */
+import type { Frequency } from '../forecasting/types.js';
+
+export interface DatasetRecord {
+  readonly id: number;
+  readonly tenantId: number;
+  readonly name: string;
+  readonly frequency: Frequency;
+  readonly covariates: readonly { readonly name: string; readonly knownInAdvance: boolean }[];
+  readonly attributes: readonly string[];
+  readonly seriesCount: number;
+  readonly rowCount: number;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+  readonly createdAt: Date;
+}
+
+export interface SeriesRecord {
+  readonly id: number;
+  readonly datasetId: number;
+  readonly key: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+  readonly valueCount: number;
+}
+
+export interface PageSlice {
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface DatasetStore {
+  get(tenantId: number, id: number): Promise<DatasetRecord | undefined>;
+  getMany(tenantId: number, ids: readonly number[]): Promise<DatasetRecord[]>;
+  list(tenantId: number, page: PageSlice, search?: string): Promise<{ items: DatasetRecord[]; totalCount: number }>;
+  /** Creates an empty dataset; the name must be free (BAD_USER_INPUT otherwise). */
+  create(tenantId: number, input: { name: string; frequency: Frequency | undefined }): Promise<DatasetRecord>;
+  /** Deletes a dataset and everything under it (series, observations, runs, forecasts). */
+  delete(tenantId: number, id: number): Promise<boolean>;
+}
+
+export interface SeriesFilter {
+  /** Case-insensitive substring of the series id or of any attribute value. */
+  readonly search?: string | undefined;
+  readonly attributes?: readonly { readonly name: string; readonly value: string }[];
+}
+
+export interface SeriesStore {
+  list(
+    tenantId: number,
+    datasetId: number,
+    filter: SeriesFilter,
+    page: PageSlice,
+  ): Promise<{ items: SeriesRecord[]; totalCount: number }>;
+  getByKey(tenantId: number, datasetId: number, key: string): Promise<SeriesRecord | undefined>;
+}
+
+export interface CsvImporter {
+  /** Imports CSV text into a dataset (the same code as `forecastql import`), in one transaction. */
+  importCsv(tenantId: number, datasetId: number, csv: string): Promise<{ rowsImported: number; seriesCount: number }>;
+}

@@ -1,0 +1,40 @@
+/** Builds the executable schema from the resolvers (type-graphql, with class-validator on). */
+// type-graphql reads decorator metadata through the Reflect shim; importing it is its side effect.
+// oxlint-disable-next-line import/no-unassigned-import
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
+import { buildSchema } from 'type-graphql';
+import { DatasetResolver } from './dataset/dataset.resolver.js';
+import { ForecastResolver } from './forecast/forecast.resolver.js';
+import { InsightResolver } from './insight/insight.resolver.js';
+import { SeriesResolver } from './series/series.resolver.js';
+import { TrainingRunResolver } from './training/training-run.resolver.js';
+
+export const RESOLVERS = [
+  DatasetResolver,
+  SeriesResolver,
+  TrainingRunResolver,
+  ForecastResolver,
+  InsightResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The schema; built once per process (type-graphql metadata is global). */
+export function buildGraphQLSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: RESOLVERS,
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+    // type-graphql insists on a PubSub once a subscription exists; ours use `subscribe` with the
+    // run event bus of each server (training/events.ts), so this one stays unused.
+    pubSub: createPubSub(),
+  });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql: sorted, so diffs show real changes only. */
+export async function printSortedSchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildGraphQLSchema()))}\n`;
+}

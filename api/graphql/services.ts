@@ -1,0 +1,52 @@
+/** Builds the services once per process from the repositories and the training runner. */
+import type { Knex } from 'knex';
+import { createForecastsRepository, type ForecastsRepository } from '../db/forecasts.repository.js';
+import { createImportanceRepository } from '../db/importance.repository.js';
+import { createMetricsRepository, type MetricsRepository } from '../db/metrics.repository.js';
+import { createRunsRepository, type RunsRepository } from '../db/runs.repository.js';
+import type { RunEventBus } from '../training/events.js';
+import { DatasetService } from './dataset/dataset.service.js';
+import { ForecastService } from './forecast/forecast.service.js';
+import { InsightService } from './insight/insight.service.js';
+import type { CsvImporter, DatasetStore, SeriesStore } from './ports.js';
+import { SeriesService } from './series/series.service.js';
+import { TrainingRunService, type RunQueue } from './training/training-run.service.js';
+
+export interface ServiceDeps {
+  readonly knex: Knex;
+  readonly datasets: DatasetStore;
+  readonly series: SeriesStore;
+  readonly importer: CsvImporter;
+  readonly queue: RunQueue;
+  readonly bus: RunEventBus;
+  readonly maxHorizon: number;
+}
+
+export interface Services {
+  readonly datasets: DatasetService;
+  readonly series: SeriesService;
+  readonly runs: TrainingRunService;
+  readonly forecasts: ForecastService;
+  readonly insights: InsightService;
+  /** Repositories and stores the per-request loaders batch over. */
+  readonly stores: {
+    readonly datasets: DatasetStore;
+    readonly runs: RunsRepository;
+    readonly metrics: MetricsRepository;
+    readonly forecasts: ForecastsRepository;
+  };
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const runs = createRunsRepository(deps.knex);
+  const forecasts = createForecastsRepository(deps.knex);
+  const metrics = createMetricsRepository(deps.knex);
+  return {
+    datasets: new DatasetService(deps.datasets, deps.importer),
+    series: new SeriesService(deps.series),
+    runs: new TrainingRunService(runs, deps.queue, deps.bus, deps.maxHorizon),
+    forecasts: new ForecastService(forecasts, runs),
+    insights: new InsightService(createImportanceRepository(deps.knex), deps.series),
+    stores: { datasets: deps.datasets, runs, metrics, forecasts },
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The HTTP server: GraphQL at `/graphql` (Apollo Server over node:http), graphql-ws subscriptions
+ * on the same port and path, `/healthz` (database ping), the widget bundle at
+ * `/widgets/forecastql.js` and the demo page at `/`. `close()` shuts down gracefully: stops
+ * accepting, ends subscriptions, stops the training runner, drains requests.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HeaderMap } from '@apollo/server';
+import { execute, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { Config } from './config/env.js';
+import { createDataPorts } from './graphql/data-ports.js';
+import { createGraphQLApp, type GraphQLApp } from './graphql/app.js';
+import { createRunEventBus } from './training/events.js';
+import { TrainingRunner } from './training/runner.js';
+
+/** Largest request body accepted (importObservations carries CSV text). */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export interface StartServerOptions {
+  readonly config: Config;
+  readonly knex: Knex;
+  readonly logger: Logger;
+  /** Serve the demo page at `/` (it is served whenever widgets/demo/index.html exists). */
+  readonly demo?: boolean;
+  /** Overrides config.port (0 = any free port). */
+  readonly port?: number;
+  /** Test hook: see RunJob.pipelineModule. */
+  readonly pipelineModule?: string;
+  /** Training runner tuning (tests shorten the intervals). */
+  readonly runner?: {
+    readonly pollIntervalMs?: number;
+    readonly progressIntervalMs?: number;
+    readonly cancelGraceMs?: number;
+  };
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly app: GraphQLApp;
+  readonly runner: TrainingRunner;
+  close(): Promise<void>;
+}
+
+/** The repository root (where package.json is), from src (tsx) or dist/. */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(Object.assign(new Error(`request body above ${MAX_BODY_BYTES} bytes`), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config, knex, logger } = options;
+  const root = findRoot();
+  const bus = createRunEventBus();
+  const ports = createDataPorts(knex);
+  const runner = new TrainingRunner({
+    knex,
+    database: config.database,
+    logger,
+    bus,
+    backend: config.backend,
+    frequencyOf: async (tenantId, datasetId) => (await ports.datasets.get(tenantId, datasetId))?.frequency,
+    ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
+    ...options.runner,
+  });
+  const app = await createGraphQLApp({ config, knex, logger, bus, queue: runner, ...ports });
+
+  async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      const text = await readBody(req);
+      if ((headers.get('content-type') ?? '').includes('application/json') && text !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          sendJson(res, 400, {
+            errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+          });
+          return;
+        }
+      } else body = text;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const response = await app.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => app.context(req.headers),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/healthz') {
+      try {
+        await knex.raw('select 1');
+        sendJson(res, 200, { status: 'ok', database: config.database.client });
+      } catch (e) {
+        logger.error({ err: e }, 'health check: database unreachable');
+        sendJson(res, 503, { status: 'unavailable', database: config.database.client, error: 'database unreachable' });
+      }
+      return;
+    }
+    if (path === '/graphql') return graphql(req, res);
+    if (req.method === 'GET' && path === '/widgets/forecastql.js') {
+      const file = join(root, 'dist', 'widgets', 'forecastql.js');
+      if (existsSync(file)) return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(file));
+      return send(res, 404, 'text/plain; charset=utf-8', 'The widget bundle is not built: run `npm run build`.\n');
+    }
+    if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
+      const page = join(root, 'widgets', 'demo', 'index.html');
+      if (existsSync(page)) return send(res, 200, 'text/html; charset=utf-8', readFileSync(page));
+      return send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        '<!doctype html><title>ForecastQL</title><h1>ForecastQL</h1><p>GraphQL API at <a href="/graphql">/graphql</a>, health at <a href="/healthz">/healthz</a>.</p>\n',
+      );
+    }
+    send(res, 404, 'text/plain; charset=utf-8', `Not found: ${path}\n`);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const status = (e as { status?: number }).status ?? 500;
+      if (status >= 500) logger.error({ err: e }, 'request failed');
+      if (!res.headersSent)
+        sendJson(res, status, {
+          errors: [{ message: status === 413 ? 'Request body too large.' : 'Internal server error.' }],
+        });
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024 });
+  const formatErrors = (errors: readonly unknown[] | undefined): GraphQLFormattedError[] | undefined =>
+    errors?.map((e) => app.formatError((e as { toJSON(): GraphQLFormattedError }).toJSON(), e));
+  const ws = useServer(
+    {
+      schema: app.schema,
+      execute: (args: ExecutionArgs) => execute(args),
+      subscribe: (args: ExecutionArgs) => subscribe(args),
+      context: (ctx) => app.context(ctx.extra.request.headers),
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors) return result;
+        return { ...result, errors: formatErrors(result.errors) } as typeof result;
+      },
+      onError: (_ctx, _id, _payload, errors) => formatErrors(errors) as never,
+    },
+    wss,
+  );
+
+  await runner.start();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host}:${port}`;
+  logger.info({ url, graphql: `${url}/graphql`, health: `${url}/healthz` }, 'ForecastQL is serving');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    app,
+    runner,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await ws.dispose();
+        logger.debug('subscriptions closed');
+        await runner.stop();
+        logger.debug('training runner stopped');
+        await app.stop();
+        server.closeAllConnections();
+        await closed;
+        logger.info('server closed');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The body of one training run, as executed inside its worker thread: load the dataset, start the
+ * TensorFlow.js backend, run the engine's pipeline with progress and an abort signal, then commit
+ * every result in one transaction. Never runs on the API's event loop.
+ */
+import type { Knex } from 'knex';
+import { createKnex } from '../db/knex.js';
+import { buildPanel } from '../forecasting/frames.js';
+import { initBackend } from '../forecasting/backend.js';
+import type { PipelineOptions, PipelineResult, Panel, RawSeries } from '../forecasting/types.js';
+import { DomainError } from '../errors/index.js';
+import type { ProgressMessage, RunJob, WorkerToRunner } from './protocol.js';
+import { RunNoLongerActiveError, saveRunResults } from './results.js';
+
+export interface PipelineModule {
+  runForecastPipeline(panel: Panel, options: PipelineOptions): Promise<PipelineResult>;
+}
+
+export type RawSeriesLoader = (knex: Knex, tenantId: number, datasetId: number) => Promise<RawSeries[]>;
+
+const DEFAULT_PIPELINE = new URL(
+  import.meta.url.endsWith('.ts') ? '../forecasting/pipeline.ts' : '../forecasting/pipeline.js',
+  import.meta.url,
+).href;
+
+function isAbort(e: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (e instanceof Error && e.name === 'AbortError');
+}
+
+/** Runs `job`; every outcome is reported through `post` (the last message is terminal). */
+export async function executeRun(
+  job: RunJob,
+  loadRawSeries: RawSeriesLoader,
+  post: (message: WorkerToRunner) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const knex = createKnex(job.database);
+  const progress = (p: ProgressMessage): void => post({ type: 'progress', progress: p });
+  try {
+    progress({ fraction: 0, message: 'Loading the dataset' });
+    const raw = await loadRawSeries(knex, job.tenantId, job.datasetId);
+    const panel = buildPanel(raw, job.frequency);
+    progress({ fraction: 0.01, message: 'Starting TensorFlow.js' });
+    const backend = await initBackend(job.backend);
+    post({ type: 'backend', backend });
+    const pipeline = (await import(job.pipelineModule ?? DEFAULT_PIPELINE)) as PipelineModule;
+    if (signal.aborted) {
+      post({ type: 'cancelled' });
+      return;
+    }
+    progress({ fraction: 0.02, message: `Training on ${panel.series.length} series` });
+    const result = await pipeline.runForecastPipeline(panel, {
+      model: job.options.model,
+      horizon: job.options.horizon,
+      quantiles: job.options.quantiles,
+      seed: job.options.seed,
+      ...(job.options.epochs !== undefined ? { epochs: job.options.epochs } : {}),
+      ...(job.options.origins !== undefined ? { origins: job.options.origins } : {}),
+      signal,
+      onProgress: (p) =>
+        progress({
+          epoch: p.epoch,
+          epochs: p.epochs,
+          loss: p.loss,
+          validationLoss: p.validationLoss ?? null,
+          // 2 % for loading, 95 % for the pipeline, the rest for saving.
+          fraction: 0.02 + 0.95 * Math.min(1, Math.max(0, p.fraction)),
+          message: `Epoch ${p.epoch} of ${p.epochs}`,
+        }),
+    });
+    if (signal.aborted) {
+      post({ type: 'cancelled' });
+      return;
+    }
+    post({ type: 'persisting' });
+    progress({ fraction: 0.98, message: 'Saving forecasts' });
+    await saveRunResults(knex, job, result);
+    post({ type: 'succeeded' });
+  } catch (e) {
+    if (isAbort(e, signal) || e instanceof RunNoLongerActiveError) {
+      post({ type: 'cancelled' });
+    } else if (e instanceof DomainError) {
+      post({ type: 'failed', message: e.message, code: e.code });
+    } else {
+      const message = e instanceof Error ? e.message : String(e);
+      post({ type: 'failed', message: `Training failed: ${message}`, code: 'FORECAST_FAILED' });
+    }
+  } finally {
+    await knex.destroy();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Writes a finished pipeline's results — forecasts, backtest scores, feature importance, the model
+ * artefact — and flips the run to SUCCEEDED, all in ONE transaction: readers see all of a run's
+ * results or none (a crash, a cancel or an error part-way leaves nothing behind).
+ */
+import type { Knex } from 'knex';
+import type { PipelineResult } from '../forecasting/types.js';
+import { createForecastsRepository, type ForecastRowInput } from '../db/forecasts.repository.js';
+import { createImportanceRepository } from '../db/importance.repository.js';
+import { createMetricsRepository } from '../db/metrics.repository.js';
+import { createModelsRepository } from '../db/models.repository.js';
+import { createRunsRepository } from '../db/runs.repository.js';
+
+export class RunNoLongerActiveError extends Error {
+  override readonly name = 'RunNoLongerActiveError';
+}
+
+export interface RunIdentity {
+  readonly runId: number;
+  readonly tenantId: number;
+  readonly datasetId: number;
+}
+
+/** Saves everything; throws RunNoLongerActiveError (and rolls back) when the run was cancelled meanwhile. */
+export async function saveRunResults(knex: Knex, run: RunIdentity, result: PipelineResult): Promise<void> {
+  await knex.transaction(async (trx) => {
+    const forecasts = createForecastsRepository(trx);
+    const ids = await forecasts.seriesIdsByKey(run.tenantId, run.datasetId);
+    const seriesId = (key: string): number => {
+      const id = ids.get(key);
+      if (id === undefined) throw new Error(`the pipeline returned series "${key}", which the dataset does not have`);
+      return id;
+    };
+    const rows: ForecastRowInput[] = [];
+    for (const f of result.forecasts) {
+      const sid = seriesId(f.seriesId);
+      f.dates.forEach((date, t) => {
+        const values = new Map<number, number>();
+        f.quantiles.forEach((level, q) => values.set(level, f.values[q]![t]!));
+        rows.push({ seriesId: sid, date, values });
+      });
+    }
+    await forecasts.insertMany(run.tenantId, run.runId, rows);
+
+    const chosen = result.chosenModel;
+    await createMetricsRepository(trx).insertMany(
+      run.tenantId,
+      run.runId,
+      result.backtest.scores.map((s) => ({
+        model: s.model,
+        isChosen: s.model === chosen,
+        metrics: s.metrics,
+        origins: result.backtest.origins,
+        horizon: result.backtest.horizon,
+      })),
+    );
+
+    const importance = createImportanceRepository(trx);
+    await importance.insertRanked(run.tenantId, run.runId, null, result.importance);
+    for (const [key, entries] of result.seriesImportance) {
+      await importance.insertRanked(run.tenantId, run.runId, seriesId(key), entries);
+    }
+
+    await createModelsRepository(trx).insert(run.tenantId, run.runId, result.artefact);
+
+    const ok = await createRunsRepository(trx).succeedInTransaction(trx, run.tenantId, run.runId, {
+      chosenModel: chosen,
+      warnings: result.warnings,
+    });
+    if (!ok) throw new RunNoLongerActiveError(`run ${run.runId} was cancelled or ended while its results were saved`);
+  });
+}

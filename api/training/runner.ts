@@ -1,0 +1,301 @@
+/**
+ * The training runner of the embedded mode: a queue in the `training_runs` table, drained by this
+ * process into worker threads (one run at a time by default: the machine's cores are better spent
+ * on one run's batches than on several runs fighting). It persists progress (throttled), pushes
+ * every persisted change to the run event bus, cancels mid-epoch, and at start-up fails the runs
+ * that a dead process left RUNNING, so none stays running forever.
+ */
+import { hostname } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { DatabaseConfig } from '../config/env.js';
+import type { BackendPreference } from '../forecasting/backend.js';
+import type { Frequency, ModelKind } from '../forecasting/types.js';
+import { createRunsRepository, RunStatus, type RunsRepository, type TrainingRunRecord } from '../db/runs.repository.js';
+import { RUN_UPDATED, type RunEventBus } from './events.js';
+import type { ProgressMessage, RunJob, RunnerToWorker, WorkerToRunner } from './protocol.js';
+
+export interface TrainingRunnerOptions {
+  readonly knex: Knex;
+  readonly database: DatabaseConfig;
+  readonly logger: Logger;
+  readonly bus: RunEventBus;
+  readonly backend?: BackendPreference;
+  /** Runs trained at once (default 1). */
+  readonly concurrency?: number;
+  /** How often the queue is polled for runs queued by another process (ms, default 2000). */
+  readonly pollIntervalMs?: number;
+  /** Least time between two progress writes of a run (ms, default 500). */
+  readonly progressIntervalMs?: number;
+  /** How long a cancelled worker gets to stop by itself before it is terminated (ms, default 3000). */
+  readonly cancelGraceMs?: number;
+  /** A RUNNING run of another host whose heartbeat is older than this is failed (ms, default 120000). */
+  readonly staleAfterMs?: number;
+  /** Frequency of the dataset a run trains on (from the datasets repository). */
+  readonly frequencyOf: (tenantId: number, datasetId: number) => Promise<Frequency | undefined>;
+  /** See RunJob.pipelineModule. */
+  readonly pipelineModule?: string;
+}
+
+/** The lifecycle of one run inside this process. */
+type ActiveRunState =
+  | { readonly phase: 'training' }
+  | { readonly phase: 'cancelling'; readonly timer: NodeJS.Timeout }
+  | { readonly phase: 'persisting' };
+
+interface ActiveRun {
+  readonly run: TrainingRunRecord;
+  readonly worker: Worker;
+  state: ActiveRunState;
+  lastWrite: number;
+  pending: ProgressMessage | undefined;
+  trailing: NodeJS.Timeout | undefined;
+  done: Promise<void>;
+}
+
+export const RECOVERY_REASON =
+  'The server stopped (it exited or was killed) while this run was training, so it did not finish. Start a new run.';
+
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? './worker-thread.ts' : './worker-thread.js',
+  import.meta.url,
+);
+
+/** `host:pid:startMs`: who owns a RUNNING run. */
+function makeWorkerId(): string {
+  return `${hostname()}:${process.pid}:${Date.now()}`;
+}
+
+function ownerIsDead(workerId: string | null, self: string): boolean {
+  if (!workerId) return true;
+  if (workerId === self) return false;
+  const [host, pidText] = workerId.split(':');
+  if (host !== hostname()) return false;
+  const pid = Number(pidText);
+  if (pid === process.pid) return true; // an earlier runner of this very process
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export class TrainingRunner {
+  readonly workerId = makeWorkerId();
+  private readonly runs: RunsRepository;
+  private readonly active = new Map<number, ActiveRun>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: TrainingRunnerOptions) {
+    this.runs = createRunsRepository(options.knex);
+  }
+
+  /** Recovers runs of dead processes, then starts draining the queue. */
+  async start(): Promise<void> {
+    await this.recover();
+    this.stopped = false;
+    this.pollTimer = setInterval(() => {
+      this.wake();
+      void this.sweepStale();
+    }, this.options.pollIntervalMs ?? 2000);
+    this.pollTimer.unref();
+    this.wake();
+  }
+
+  /** Fails RUNNING runs whose owner is dead (this host) or silent for too long (other hosts). */
+  async recover(): Promise<TrainingRunRecord[]> {
+    const failed: TrainingRunRecord[] = [];
+    const staleBefore = Date.now() - (this.options.staleAfterMs ?? 120_000);
+    for (const run of await this.runs.queueRunning()) {
+      if (this.active.has(run.id)) continue;
+      const silent = (run.heartbeatAt?.getTime() ?? 0) < staleBefore;
+      if (ownerIsDead(run.workerId, this.workerId) || silent) {
+        if (await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, RECOVERY_REASON)) {
+          this.options.logger.warn(
+            { runId: run.id, workerId: run.workerId },
+            'training run left RUNNING by a dead process: FAILED',
+          );
+          await this.publish(run.tenantId, run.id);
+          failed.push(run);
+        }
+      }
+    }
+    return failed;
+  }
+
+  private async sweepStale(): Promise<void> {
+    try {
+      await this.recover();
+    } catch (e) {
+      this.options.logger.error({ err: e }, 'recovery sweep failed');
+    }
+  }
+
+  /** Looks at the queue now (after a run was queued). */
+  wake(): void {
+    if (this.stopped || this.draining) return;
+    this.draining = this.drain()
+      .catch((e: unknown) => this.options.logger.error({ err: e }, 'training queue failed'))
+      .finally(() => {
+        this.draining = undefined;
+      });
+  }
+
+  private async drain(): Promise<void> {
+    const limit = this.options.concurrency ?? 1;
+    while (!this.stopped && this.active.size < limit) {
+      const run = await this.runs.queueClaimNext(this.workerId);
+      if (!run) return;
+      await this.launch(run);
+    }
+  }
+
+  private async launch(run: TrainingRunRecord): Promise<void> {
+    const o = this.options;
+    const config = run.config as { origins?: number };
+    const job: RunJob = {
+      runId: run.id,
+      tenantId: run.tenantId,
+      datasetId: run.datasetId,
+      frequency: await o.frequencyOf(run.tenantId, run.datasetId),
+      database: o.database,
+      backend: o.backend ?? 'auto',
+      options: {
+        model: run.model as ModelKind,
+        horizon: run.horizon,
+        quantiles: run.quantiles,
+        epochs: run.epochs ?? undefined,
+        seed: run.seed,
+        origins: config.origins,
+      },
+      pipelineModule: o.pipelineModule,
+    };
+    o.logger.info({ runId: run.id, model: run.model, horizon: run.horizon }, 'training run started');
+    await this.publish(run.tenantId, run.id);
+    const worker = new Worker(WORKER_URL, { workerData: job });
+    let resolveDone!: () => void;
+    const active: ActiveRun = {
+      run,
+      worker,
+      state: { phase: 'training' },
+      lastWrite: 0,
+      pending: undefined,
+      trailing: undefined,
+      done: new Promise<void>((r) => (resolveDone = r)),
+    };
+    this.active.set(run.id, active);
+    let outcome: WorkerToRunner | undefined;
+    worker.on('message', (m: WorkerToRunner) => {
+      if (m.type === 'progress') this.onProgress(active, m.progress);
+      else if (m.type === 'backend') void this.runs.queueSetBackend(run.tenantId, run.id, m.backend);
+      else if (m.type === 'persisting') {
+        if (active.state.phase === 'cancelling') clearTimeout(active.state.timer);
+        active.state = { phase: 'persisting' };
+      } else outcome = m;
+    });
+    worker.on('error', (e) => {
+      outcome ??= { type: 'failed', message: `Training failed: ${e.message}`, code: 'FORECAST_FAILED' };
+    });
+    worker.on('exit', () => {
+      void this.settle(active, outcome).finally(() => {
+        this.active.delete(run.id);
+        resolveDone();
+        this.wake();
+      });
+    });
+  }
+
+  private onProgress(active: ActiveRun, progress: ProgressMessage): void {
+    active.pending = { ...active.pending, ...progress };
+    const interval = this.options.progressIntervalMs ?? 500;
+    const wait = active.lastWrite + interval - Date.now();
+    if (wait <= 0) {
+      void this.flushProgress(active);
+    } else if (!active.trailing) {
+      active.trailing = setTimeout(() => void this.flushProgress(active), wait);
+    }
+  }
+
+  private async flushProgress(active: ActiveRun): Promise<void> {
+    if (active.trailing) clearTimeout(active.trailing);
+    active.trailing = undefined;
+    const p = active.pending;
+    if (!p) return;
+    active.pending = undefined;
+    active.lastWrite = Date.now();
+    try {
+      await this.runs.updateProgress(active.run.tenantId, active.run.id, p);
+      await this.publish(active.run.tenantId, active.run.id);
+    } catch (e) {
+      this.options.logger.warn({ err: e, runId: active.run.id }, 'could not save training progress');
+    }
+  }
+
+  private async settle(active: ActiveRun, outcome: WorkerToRunner | undefined): Promise<void> {
+    const { run } = active;
+    if (active.trailing) clearTimeout(active.trailing);
+    if (active.state.phase === 'cancelling') clearTimeout(active.state.timer);
+    const log = this.options.logger;
+    if (outcome?.type === 'succeeded') {
+      log.info({ runId: run.id }, 'training run SUCCEEDED');
+    } else if (outcome?.type === 'failed') {
+      await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, outcome.message);
+      log.warn({ runId: run.id, error: outcome.message }, 'training run FAILED');
+    } else if (outcome?.type === 'cancelled' || active.state.phase === 'cancelling') {
+      await this.runs.finish(run.tenantId, run.id, RunStatus.CANCELLED, 'Cancelled by request.');
+      log.info({ runId: run.id }, 'training run CANCELLED');
+    } else if (!this.stopped) {
+      await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, 'The training worker stopped without a result.');
+    } else {
+      await this.runs.finish(
+        run.tenantId,
+        run.id,
+        RunStatus.FAILED,
+        'The server shut down while this run was training. Start a new run.',
+      );
+    }
+    await this.publish(run.tenantId, run.id);
+  }
+
+  /** Cancels a run: QUEUED ends at once; RUNNING is aborted mid-epoch (terminated if it does not stop). */
+  async cancel(tenantId: number, runId: number): Promise<TrainingRunRecord | undefined> {
+    const after = await this.runs.requestCancel(tenantId, runId);
+    const active = this.active.get(runId);
+    if (active && active.run.tenantId === tenantId && active.state.phase === 'training') {
+      // A worker_threads port, not window.postMessage: there is no target origin.
+      // oxlint-disable-next-line unicorn/require-post-message-target-origin
+      active.worker.postMessage({ type: 'cancel' } satisfies RunnerToWorker);
+      const timer = setTimeout(() => void active.worker.terminate(), this.options.cancelGraceMs ?? 3000);
+      active.state = { phase: 'cancelling', timer };
+    } else if (after?.status === RunStatus.CANCELLED) {
+      await this.publish(tenantId, runId);
+    }
+    return after;
+  }
+
+  /** Resolves when the run (if it is active in this process) has ended and its status is saved. */
+  async whenSettled(runId: number): Promise<void> {
+    await this.active.get(runId)?.done;
+  }
+
+  /** Stops polling and ends active runs (they end FAILED with a shutdown reason). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.draining;
+    const active = [...this.active.values()];
+    for (const a of active) {
+      if (a.state.phase !== 'persisting') void a.worker.terminate();
+    }
+    await Promise.all(active.map((a) => a.done));
+  }
+
+  private async publish(tenantId: number, runId: number): Promise<void> {
+    const run = await this.runs.get(tenantId, runId);
+    if (run) this.options.bus.publish(RUN_UPDATED, runId, run);
+  }
+}
