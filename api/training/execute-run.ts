@@ -6,7 +6,6 @@
 import type { Knex } from 'knex';
 import { createKnex } from '../db/knex.js';
 import { buildPanel } from '../forecasting/frames.js';
-import { initBackend } from '../forecasting/backend.js';
 import type { PipelineOptions, PipelineResult, Panel, RawSeries } from '../forecasting/types.js';
 import { DomainError } from '../errors/index.js';
 import type { ProgressMessage, RunJob, WorkerToRunner } from './protocol.js';
@@ -18,10 +17,13 @@ export interface PipelineModule {
 
 export type RawSeriesLoader = (knex: Knex, tenantId: number, datasetId: number) => Promise<RawSeries[]>;
 
-const DEFAULT_PIPELINE = new URL(
-  import.meta.url.endsWith('.ts') ? '../forecasting/pipeline.ts' : '../forecasting/pipeline.js',
-  import.meta.url,
-).href;
+/** The engine's modules, loaded when a run starts (the worker thread pays for TensorFlow.js, not the API). */
+const engineModule = (name: string): string =>
+  new URL(`../forecasting/${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+interface BackendModule {
+  initBackend(preference: RunJob['backend']): Promise<string>;
+}
 
 function isAbort(e: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (e instanceof Error && e.name === 'AbortError');
@@ -41,9 +43,10 @@ export async function executeRun(
     const raw = await loadRawSeries(knex, job.tenantId, job.datasetId);
     const panel = buildPanel(raw, job.frequency);
     progress({ fraction: 0.01, message: 'Starting TensorFlow.js' });
+    const { initBackend } = (await import(engineModule('backend'))) as BackendModule;
     const backend = await initBackend(job.backend);
     post({ type: 'backend', backend });
-    const pipeline = (await import(job.pipelineModule ?? DEFAULT_PIPELINE)) as PipelineModule;
+    const pipeline = (await import(job.pipelineModule ?? engineModule('pipeline'))) as PipelineModule;
     if (signal.aborted) {
       post({ type: 'cancelled' });
       return;

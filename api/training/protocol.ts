@@ -4,7 +4,7 @@
  * rows for everything else (progress, failure, cancel).
  */
 import type { DatabaseConfig } from '../config/env.js';
-import type { BackendPreference } from '../forecasting/backend.js';
+import type { BackendPreference } from '../config/env.js';
 import type { Frequency, ModelKind } from '../forecasting/types.js';
 
 export interface RunJob {

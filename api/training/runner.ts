@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config/env.js';
-import type { BackendPreference } from '../forecasting/backend.js';
+import type { BackendPreference } from '../config/env.js';
 import type { Frequency, ModelKind } from '../forecasting/types.js';
 import { createRunsRepository, RunStatus, type RunsRepository, type TrainingRunRecord } from '../db/runs.repository.js';
 import { RUN_UPDATED, type RunEventBus } from './events.js';
