@@ -22,6 +22,7 @@ export const featureImportanceStyles = css`
   }
 
   .track {
+    display: block;
     height: 14px;
     background: var(--surface-color);
     border-radius: 7px;
@@ -29,6 +30,7 @@ export const featureImportanceStyles = css`
   }
 
   .bar {
+    display: block;
     height: 100%;
     background: var(--accent-color);
     border-radius: 7px;

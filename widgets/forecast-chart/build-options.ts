@@ -93,13 +93,17 @@ export function buildAnnotations(input: ForecastChartOptionsInput): XAxisAnnotat
   const holidays = inRange.filter((event) => event.kind === 'HOLIDAY');
   const promotions = inRange.filter((event) => event.kind === 'PROMOTION');
   const budget = input.maxAnnotations ?? 150;
-  const labelHolidays = holidays.length <= 6;
+  // Label holidays only where their labels cannot collide; the tooltip names every one.
+  const minLabelGap = (last - first) / 40;
+  let lastLabelled = Number.NEGATIVE_INFINITY;
   for (const holiday of holidays.slice(0, budget)) {
+    const labelled = holidays.length <= 24 && holiday.x - lastLabelled >= minLabelGap;
+    if (labelled) lastLabelled = holiday.x;
     annotations.push({
       x: holiday.x,
       borderColor: palette.holiday,
       strokeDashArray: 4,
-      label: labelHolidays
+      label: labelled
         ? {
             text: holiday.label,
             orientation: 'vertical',

@@ -51,8 +51,8 @@ const BUCKET_DAYS: Readonly<Record<Bucket, number>> = { DAY: 1, WEEK: 7, MONTH: 
  * @fires fq-export - The user exported the chart. `detail: { format, fileName }`.
  *
  * @csspart base - The wrapper of everything.
- * @csspart header - Title and controls.
- * @csspart controls - The series picker, view, bucket and export controls.
+ * @csspart header - Title and export buttons.
+ * @csspart controls - The series picker, view and bucket controls.
  * @csspart chart - The chart region.
  * @csspart state - Loading, empty and error panels.
  * @csspart error - The error panel.
@@ -483,36 +483,34 @@ export class FqForecastChart extends BaseWidget {
       <section part="base" class="base" aria-labelledby="title">
         <div class="header" part="header">
           <h2 id="title">${messages.chartTitle(subject)}</h2>
-          <div class="controls" part="controls">
-            ${this.renderPicker()}
-            <span class="export" role="group" aria-label=${messages.exportLabel}>
-              <button
-                type="button"
-                part="export-csv"
-                ?disabled=${!result?.points.length}
-                @click=${() => this.exportAs('csv')}
-              >
-                CSV
-              </button>
-              <button
-                type="button"
-                part="export-png"
-                ?disabled=${!result?.points.length}
-                @click=${() => this.exportAs('png')}
-              >
-                PNG
-              </button>
-              <button
-                type="button"
-                part="export-svg"
-                ?disabled=${!result?.points.length}
-                @click=${() => this.exportAs('svg')}
-              >
-                SVG
-              </button>
-            </span>
-          </div>
+          <span class="export" role="group" aria-label=${messages.exportLabel}>
+            <button
+              type="button"
+              part="export-csv"
+              ?disabled=${!result?.points.length}
+              @click=${() => this.exportAs('csv')}
+            >
+              CSV
+            </button>
+            <button
+              type="button"
+              part="export-png"
+              ?disabled=${!result?.points.length}
+              @click=${() => this.exportAs('png')}
+            >
+              PNG
+            </button>
+            <button
+              type="button"
+              part="export-svg"
+              ?disabled=${!result?.points.length}
+              @click=${() => this.exportAs('svg')}
+            >
+              SVG
+            </button>
+          </span>
         </div>
+        ${this.noPicker ? nothing : html`<div class="controls" part="controls">${this.renderPicker()}</div>`}
         <div class="busy" role="status" aria-live="polite">${busy ? messages.loading : ''}</div>
         <div class="chart-region" part="chart" data-state=${regionState}>
           <div class="chart-canvas" aria-hidden="true"></div>
@@ -520,7 +518,12 @@ export class FqForecastChart extends BaseWidget {
         </div>
         ${
           this.chartData?.downsampled && regionState === 'complete'
-            ? html`<p class="note">${messages.downsampled(this.chartData.rows.length, this.chartData.totalPoints)}</p>`
+            ? html`<p class="note">
+                ${messages.downsampled(
+                  this.formatters().integer(this.chartData.rows.length),
+                  this.formatters().integer(this.chartData.totalPoints),
+                )}
+              </p>`
             : nothing
         }
         ${result && regionState === 'complete' ? this.renderTable(result) : nothing}

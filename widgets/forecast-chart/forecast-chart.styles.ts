@@ -5,7 +5,7 @@ export const forecastChartStyles = css`
   .header {
     display: flex;
     flex-wrap: wrap;
-    align-items: flex-end;
+    align-items: center;
     justify-content: space-between;
     gap: 8px 16px;
     margin-bottom: 8px;
@@ -16,6 +16,7 @@ export const forecastChartStyles = css`
   }
 
   .controls {
+    margin-bottom: 4px;
     display: flex;
     flex-wrap: wrap;
     align-items: center;

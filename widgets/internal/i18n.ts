@@ -36,7 +36,7 @@ export interface WidgetMessages {
   readonly chartTitle: (subject: string) => string;
   readonly tableCaption: (subject: string, points: number) => string;
   readonly allSeries: string;
-  readonly downsampled: (shown: number, total: number) => string;
+  readonly downsampled: (shown: string, total: string) => string;
   readonly importanceTitle: string;
   readonly importanceCaption: string;
   readonly importanceShare: string;
