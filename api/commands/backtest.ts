@@ -1,13 +1,270 @@
+/**
+ * `forecastql backtest --data FILE.csv --horizon H [--origins K] [--model M] [--seed S]
+ *  [--frequency D|W|M] --out PRED.csv` (ARCHITECTURE §3): file in, file out, no database.
+ *
+ * For each series it forecasts the last K windows of H, each from a model that saw no target at or
+ * after the window's start (numeric covariates are known inside the window, as the peers treat
+ * them), and writes `series_id,date,p50,p10,p90` (more `pNN` columns for more levels). `auto`
+ * runs the whole choice (validation inside the history before each window) once per window.
+ * Input is read by `api/ingest` (plain or gzipped); output is gzipped when its name ends in
+ * `.gz`. Progress goes to stderr.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { DomainError, ErrorCode } from '../errors/index.js';
+import { UserInputError } from '../errors/index.js';
+import { backtest } from '../forecasting/backtest.js';
+import { buildPanel, rollingOriginSplit } from '../forecasting/frames.js';
+import { createForecaster, isBaseline } from '../forecasting/models.js';
+import { runForecastPipeline } from '../forecasting/pipeline.js';
+import { readRawSeries } from '../ingest/raw-series.js';
+import {
+  DEFAULT_QUANTILES,
+  MODEL_KINDS,
+  type Frequency,
+  type ModelKind,
+  type Panel,
+  type QuantileForecast,
+} from '../forecasting/types.js';
 
-/** `forecastql backtest`: placeholder until its issue lands; it says so instead of pretending. */
+interface BacktestCliOptions {
+  readonly data: string;
+  readonly horizon: string;
+  readonly origins: string;
+  readonly model: string;
+  readonly seed: string;
+  readonly frequency?: string;
+  readonly quantiles: string;
+  readonly epochs?: string;
+  readonly sample?: string;
+  readonly sampleSeed: string;
+  readonly validationOrigins?: string;
+  readonly candidates?: string;
+  readonly out: string;
+  readonly progress: boolean;
+}
+
+function positiveInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserInputError(`--${name} ${v} is not valid: give a positive integer.`);
+  return n;
+}
+
+/** The peers' `--sample N --sample-seed S`: of the series long enough, the N with the smallest sha256("S:id"). */
+export function sampleSeries(panel: Panel, n: number, seed: number, horizon: number, origins: number): Panel {
+  const eligible = panel.series.filter((s) => s.target.length - origins * horizon >= 2);
+  const keep = new Set(
+    eligible
+      .map((s) => ({ id: s.id, h: createHash('sha256').update(`${seed}:${s.id}`).digest('hex') }))
+      .toSorted((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0))
+      .slice(0, n)
+      .map((x) => x.id),
+  );
+  return { ...panel, series: panel.series.filter((s) => keep.has(s.id)) };
+}
+
+function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return '';
+  const r = Math.round(v * 1e6) / 1e6;
+  return Object.is(r, -0) ? '0' : String(r);
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const columnName = (q: number): string => `p${Math.round(q * 100)}`;
+
+/** Writes forecasts as `series_id,date,p50,p10,p90[,pNN…]`. */
+export async function writePredictions(path: string, forecasts: readonly QuantileForecast[]): Promise<void> {
+  const file = createWriteStream(path);
+  const gz = path.endsWith('.gz') ? createGzip() : undefined;
+  const out: Writable = gz ?? file;
+  if (gz) gz.pipe(file);
+  const levels = forecasts[0]?.quantiles ?? DEFAULT_QUANTILES;
+  const order = [0.5, 0.1, 0.9].filter((q) => levels.includes(q));
+  for (const q of levels) if (!order.includes(q)) order.push(q);
+  const write = async (line: string): Promise<void> => {
+    if (!out.write(line)) await once(out, 'drain');
+  };
+  await write(`series_id,date,${order.map(columnName).join(',')}\n`);
+  for (const f of forecasts) {
+    const rows = order.map((q) => f.values[f.quantiles.indexOf(q)]!);
+    for (let t = 0; t < f.dates.length; t++) {
+      await write(`${csvField(f.seriesId)},${f.dates[t]},${rows.map((r) => formatNumber(r[t]!)).join(',')}\n`);
+    }
+  }
+  out.end();
+  await once(file, 'finish');
+}
+
+export interface BacktestRun {
+  readonly forecasts: QuantileForecast[];
+  readonly warnings: string[];
+  /** Model chosen per origin (auto) or the model's alias. */
+  readonly chosen: string[];
+  readonly series: number;
+  readonly excluded: number;
+}
+
+/** The backtest itself, without files: what the command and the bench run. */
+export async function runBacktest(
+  panel: Panel,
+  o: {
+    horizon: number;
+    origins: number;
+    model: ModelKind;
+    seed: number;
+    quantiles: readonly number[];
+    epochs?: number;
+    validationOrigins?: number;
+    candidates?: readonly ModelKind[];
+    onProgress?: (fraction: number, message: string) => void;
+  },
+): Promise<BacktestRun> {
+  const warnings: string[] = [];
+  const forecasts: QuantileForecast[] = [];
+  const chosen: string[] = [];
+  const split = rollingOriginSplit(panel, o.horizon, o.origins);
+  if (split.excluded.length > 0) {
+    warnings.push(
+      `${split.excluded.length} series shorter than ${o.origins * o.horizon + 2} points were left out (e.g. "${split.excluded[0]}").`,
+    );
+  }
+  if (o.model === 'auto') {
+    for (const [i, w] of split.windows.entries()) {
+      const r = await runForecastPipeline(w.panel, {
+        model: 'auto',
+        horizon: o.horizon,
+        quantiles: o.quantiles,
+        seed: o.seed,
+        importance: false,
+        ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
+        ...(o.validationOrigins === undefined ? {} : { origins: o.validationOrigins }),
+        ...(o.candidates ? { candidates: o.candidates } : {}),
+        onProgress: (p) => o.onProgress?.((i + p.fraction) / split.windows.length, `origin ${w.origin}`),
+      });
+      chosen.push(`origin ${w.origin}: ${r.chosenModel}`);
+      for (const m of r.warnings) warnings.push(`origin ${w.origin}: ${m}`);
+      forecasts.push(...r.forecasts);
+    }
+  } else {
+    const r = await backtest(
+      panel,
+      () => createForecaster(o.model, { seed: o.seed, ...(o.epochs === undefined ? {} : { epochs: o.epochs }) }),
+      {
+        horizon: o.horizon,
+        origins: o.origins,
+        quantiles: o.quantiles,
+        seed: o.seed,
+        ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
+        fallback: () => createForecaster('snaive'),
+        warmStart: !isBaseline(o.model),
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      },
+    );
+    chosen.push(r.alias);
+    warnings.push(...r.warnings);
+    for (const w of r.windows) forecasts.push(...w.forecasts);
+  }
+  return {
+    forecasts,
+    warnings,
+    chosen,
+    series: panel.series.length - split.excluded.length,
+    excluded: split.excluded.length,
+  };
+}
+
+async function action(opts: BacktestCliOptions): Promise<void> {
+  const t0 = performance.now();
+  const horizon = positiveInt('horizon', opts.horizon);
+  const origins = positiveInt('origins', opts.origins);
+  const seed = Number(opts.seed);
+  if (!Number.isInteger(seed)) throw new UserInputError(`--seed ${opts.seed} is not an integer.`);
+  if (!(MODEL_KINDS as readonly string[]).includes(opts.model)) {
+    throw new UserInputError(`--model ${opts.model} is not known; use one of ${MODEL_KINDS.join(', ')}.`);
+  }
+  const model = opts.model as ModelKind;
+  if (model !== 'auto') createForecaster(model).dispose();
+  const freq = opts.frequency?.toUpperCase();
+  if (freq !== undefined && freq !== 'D' && freq !== 'W' && freq !== 'M') {
+    throw new UserInputError(`--frequency ${opts.frequency} is not valid: use D, W or M.`);
+  }
+  const quantiles = opts.quantiles.split(',').map(Number);
+  if (!quantiles.includes(0.5) || quantiles.some((q) => !(q > 0 && q < 1))) {
+    throw new UserInputError(`--quantiles ${opts.quantiles} must be levels in (0, 1) that include 0.5.`);
+  }
+  const candidates = opts.candidates?.split(',').map((k) => k.trim() as ModelKind);
+  for (const k of candidates ?? []) createForecaster(k).dispose();
+  // The data helper's streaming reader (same validation as `forecastql import`); returns may be negative.
+  const file = await readRawSeries(opts.data, {
+    allowNegativeValues: true,
+    ...(freq ? { frequency: freq as Frequency } : {}),
+  });
+  let panel = buildPanel(file.series, file.frequency, {
+    onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+  });
+  if (opts.sample) {
+    panel = sampleSeries(panel, positiveInt('sample', opts.sample), Number(opts.sampleSeed), horizon, origins);
+  }
+  const bar =
+    opts.progress && process.stderr.isTTY
+      ? new SingleBar({
+          stream: process.stderr,
+          format: 'backtest [{bar}] {percentage}% | {message}',
+          hideCursor: true,
+        })
+      : undefined;
+  bar?.start(1000, 0, { message: 'starting' });
+  let lastLogged = -1;
+  const run = await runBacktest(panel, {
+    horizon,
+    origins,
+    model,
+    seed,
+    quantiles: quantiles.toSorted((a, b) => a - b),
+    ...(opts.epochs ? { epochs: positiveInt('epochs', opts.epochs) } : {}),
+    ...(opts.validationOrigins ? { validationOrigins: positiveInt('validation-origins', opts.validationOrigins) } : {}),
+    ...(candidates ? { candidates } : {}),
+    onProgress: (f, message) => {
+      if (bar) bar.update(Math.round(f * 1000), { message });
+      else if (opts.progress && Math.floor(f * 10) > lastLogged) {
+        lastLogged = Math.floor(f * 10);
+        process.stderr.write(`backtest ${Math.round(f * 100)}% ${message}\n`);
+      }
+    },
+  });
+  bar?.update(1000, { message: 'done' });
+  bar?.stop();
+  await writePredictions(opts.out, run.forecasts);
+  for (const w of run.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stderr.write(
+    `${run.series} series (${run.excluded} too short), freq ${panel.freq}, H=${horizon}, origins=${origins}, model ${run.chosen.join('; ')}; ${run.forecasts.length} forecasts written to ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
+}
+
 export function register(program: Command): void {
   program
     .command('backtest')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DomainError(ErrorCode.INTERNAL_SERVER_ERROR, '"backtest" is not built yet.');
-    });
+    .description('Rolling-origin backtest of a long CSV: forecasts of the last K windows of H per series, to a CSV.')
+    .requiredOption('--data <file>', 'long CSV series_id,date,value[,covariates…] (plain or .gz)')
+    .requiredOption('--horizon <H>', 'forecast steps per window')
+    .option('--origins <K>', 'windows per series', '1')
+    .option('--model <model>', `one of ${MODEL_KINDS.join(', ')}`, 'auto')
+    .option('--seed <S>', 'random seed', '0')
+    .option('--frequency <D|W|M>', 'grid frequency (detected from the median date step when omitted)')
+    .option('--quantiles <list>', 'quantile levels, comma-separated', '0.1,0.5,0.9')
+    .option('--epochs <N>', 'maximum epochs of the deep models')
+    .option('--sample <N>', 'only N series, chosen like the peers (sha256 of "SEED:series_id")')
+    .option('--sample-seed <S>', 'seed of --sample', '0')
+    .option('--validation-origins <V>', 'auto: validation windows before each window (default 2)')
+    .option('--candidates <list>', 'auto: models to choose among, comma-separated (default: baselines and mlp)')
+    .option('--no-progress', 'no progress on stderr')
+    .requiredOption('--out <file>', 'predictions CSV series_id,date,p50,p10,p90 (.gz to compress)')
+    .action(action);
 }

@@ -72,6 +72,7 @@ const COUNTRY_EVENTS: Readonly<Record<string, readonly EventKey[]>> = {
 
 const LABELS: Readonly<Record<string, string>> = {
   history: 'Sales history',
+  static: 'Store and product attributes',
   weekday: 'Weekday pattern',
   monthly: 'Day of month',
   yearly: 'Yearly season',

@@ -169,6 +169,10 @@ export interface PipelineOptions extends FitOptions {
   readonly model: ModelKind;
   /** Rolling-origin validation windows (each of `horizon` steps) used for choosing and scoring. */
   readonly origins?: number;
+  /** Models `auto` chooses among (default: every baseline and the deep models pipeline.ts names). */
+  readonly candidates?: readonly ModelKind[];
+  /** Compute permutation importance (default true; a CLI backtest turns it off to save time). */
+  readonly importance?: boolean;
 }
 
 export interface PipelineResult {

@@ -1,0 +1,379 @@
+/**
+ * The training pipeline the API's runner calls: validate candidates by rolling origin on the
+ * dataset itself, choose (or ensemble), fit on all history, forecast, explain.
+ *
+ * ## The `auto` rule
+ * 1. Candidates: every baseline (seasonal naive, naive, SES, Theta, Croston, TSB) and the deep
+ *    models in `AUTO_DEEP_CANDIDATES` that this build has. Seasonal naive is always among them.
+ * 2. Each candidate is backtested on the last `origins` windows of `horizon` of every series
+ *    (default 2), each window fit only on what precedes it.
+ * 3. Each is scored relative to seasonal naive on those windows:
+ *    `score = mean(MASE / MASE_snaive, wQL / wQL_snaive)` (MASE alone for a model without
+ *    intervals; naive stands in for seasonal naive where that cannot be scored).
+ * 4. The averages of the best 2 and the best 3 candidates' quantiles are scored the same way.
+ * 5. The lowest score wins (ties: the simpler, earlier one). It is refit on all history and
+ *    forecasts. If the winner (or a model the user named) did worse than seasonal naive on MASE
+ *    or wQL in validation, a warning says so.
+ *
+ * Importance: permutation importance on the last validation window (the chosen model refit
+ * before it): the increase in pooled wQL when one feature group is shuffled, floored at 0 and
+ * normalised to sum to 1; per series with each series' own wQL.
+ */
+import { UserInputError } from '../errors/index.js';
+import { backtest, scoreBacktest, type BacktestResult, type BacktestWindowResult } from './backtest.js';
+import { averageForecasts, EnsembleForecaster } from './ensemble.js';
+import { groupLabel } from './features.js';
+import { rollingOriginSplit, type BacktestWindow } from './frames.js';
+import { pinballSum, type MetricSummary } from './metrics.js';
+import { BASELINE_KINDS, createForecaster, availableModels, isBaseline } from './models.js';
+import { permutation } from './random.js';
+import type {
+  FeatureImportanceEntry,
+  FitOptions,
+  GlobalForecaster,
+  MetricSet,
+  ModelKind,
+  ModelScore,
+  Panel,
+  PipelineOptions,
+  PipelineResult,
+  QuantileForecast,
+  SeriesFrame,
+} from './types.js';
+
+/** Deep kinds `auto` tries when this build has them (the fastest ones that earn their time). */
+export const AUTO_DEEP_CANDIDATES: readonly ModelKind[] = ['mlp'];
+
+/** Validation windows when `origins` is not given. */
+export const DEFAULT_VALIDATION_ORIGINS = 2;
+
+interface Candidate {
+  readonly kind: string;
+  readonly members: readonly string[];
+  readonly summary: MetricSummary;
+  readonly windows: readonly BacktestWindowResult[];
+  score: number;
+}
+
+function toMetricSet(s: MetricSummary): MetricSet {
+  return { mase: s.mase, smape: s.smape, rmsse: s.rmsse, wape: s.wape, wql: s.wql, coverage80: s.coverage80 };
+}
+
+function ratio(a: number, b: number): number {
+  return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : Number.NaN;
+}
+
+/** The rule's score: mean of MASE and wQL relative to the reference (lower is better). */
+export function relativeScore(s: MetricSet, ref: MetricSet): number {
+  const parts = [ratio(s.mase, ref.mase), ratio(s.wql, ref.wql)].filter((x) => !Number.isNaN(x));
+  if (parts.length === 0) return Number.isFinite(s.mase) ? s.mase : Number.POSITIVE_INFINITY;
+  return parts.reduce((a, b) => a + b, 0) / parts.length;
+}
+
+function makeFactory(kinds: readonly string[], options: FitOptions): () => GlobalForecaster {
+  const o = { seed: options.seed, ...(options.epochs === undefined ? {} : { epochs: options.epochs }) };
+  return kinds.length === 1
+    ? () => createForecaster(kinds[0]!, o)
+    : () => new EnsembleForecaster(kinds.map((k) => createForecaster(k, o)));
+}
+
+/** Progress weight of one fit: a deep fit is worth many baselines. */
+function weightOf(kind: string): number {
+  return isBaseline(kind) ? 1 : 40;
+}
+
+function defaultCandidates(): string[] {
+  const have = new Set<string>(availableModels());
+  return [...BASELINE_KINDS, ...AUTO_DEEP_CANDIDATES.filter((k) => have.has(k))];
+}
+
+/**
+ * Trains and forecasts a panel as `options` say (see the `auto` rule above), with backtest scores
+ * of the chosen model and every baseline, importance, the artefact and warnings.
+ */
+export async function runForecastPipeline(panel: Panel, options: PipelineOptions): Promise<PipelineResult> {
+  if (panel.series.length === 0) throw new UserInputError('The dataset has no series with sales values.');
+  const H = options.horizon;
+  const V = options.origins ?? DEFAULT_VALIDATION_ORIGINS;
+  const warnings: string[] = [];
+  const requested = options.model;
+  const kinds =
+    requested === 'auto'
+      ? [...new Set(['snaive', ...(options.candidates ?? defaultCandidates()).filter((k) => k !== 'auto')])]
+      : [...new Set([requested, ...BASELINE_KINDS])];
+  for (const k of kinds) createForecaster(k).dispose(); // unknown kinds fail here, before any work
+
+  // Stage weights for progress: a deep fit is worth many baselines.
+  const totalWeight =
+    kinds.reduce((a, k) => a + weightOf(k) * V, 0) + weightOf(requested === 'auto' ? 'mlp' : requested) * 2;
+  let done = 0;
+  const report = (kind: string, f: number, epoch = 0, epochs = 0, loss = Number.NaN): void =>
+    options.onProgress?.({
+      epoch,
+      epochs,
+      loss,
+      validationLoss: undefined,
+      fraction: Math.min(1, (done + weightOf(kind) * f) / totalWeight),
+    });
+  const fitBase: FitOptions = {
+    horizon: H,
+    quantiles: options.quantiles,
+    seed: options.seed,
+    ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+
+  // 1–2. Rolling-origin validation of every candidate.
+  const split = rollingOriginSplit(panel, H, V);
+  const candidates: Candidate[] = [];
+  if (split.windows.length > 0) {
+    for (const kind of kinds) {
+      options.signal?.throwIfAborted();
+      const r: BacktestResult = await backtest(panel, makeFactory([kind], fitBase), {
+        horizon: H,
+        origins: V,
+        quantiles: options.quantiles,
+        seed: options.seed,
+        ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+        ...(options.signal ? { signal: options.signal } : {}),
+        fallback: () => createForecaster('snaive'),
+        warmStart: !isBaseline(kind),
+        onProgress: (f) => report(kind, f * V, 0, 0),
+      });
+      done += weightOf(kind) * V;
+      for (const w of r.warnings) warnings.push(`validation: ${w}`);
+      candidates.push({ kind, members: [kind], summary: scoreBacktest(r, panel), windows: r.windows, score: 0 });
+    }
+  } else {
+    warnings.push(
+      `No series has ${V * H + 2} points, enough for ${V} validation windows of ${H}: the model was not validated.`,
+    );
+  }
+
+  // 3. Scores relative to seasonal naive (naive where seasonal naive has no score).
+  const byKind = new Map(candidates.map((c) => [c.kind, c]));
+  const snaive = byKind.get('snaive');
+  const ref = snaive && Number.isFinite(snaive.summary.mase) ? snaive : byKind.get('naive');
+  if (ref) for (const c of candidates) c.score = relativeScore(c.summary, ref.summary);
+
+  // 4. Ensembles of the best 2 and 3 (auto only).
+  let chosen: Candidate | undefined;
+  if (requested === 'auto' && ref) {
+    const ranked = candidates.filter((c) => Number.isFinite(c.score)).toSorted((a, b) => a.score - b.score);
+    const pool = [...ranked];
+    for (const k of [2, 3]) {
+      if (ranked.length < k) break;
+      const top = ranked.slice(0, k);
+      const windows = top[0]!.windows.map((w, wi) => ({
+        ...w,
+        forecasts: averageForecasts(top.map((c) => c.windows[wi]!.forecasts)),
+      }));
+      const summary = scoreBacktest({ windows }, panel);
+      const members = top.map((c) => c.kind);
+      pool.push({
+        kind: `ensemble(${members.join(',')})`,
+        members,
+        summary,
+        windows,
+        score: relativeScore(summary, ref.summary),
+      });
+    }
+    // 5. Lowest score wins; a stable sort keeps the earlier (simpler) one on ties.
+    chosen = pool.toSorted((a, b) => a.score - b.score)[0];
+  } else {
+    chosen = byKind.get(requested);
+  }
+  const chosenKinds = chosen ? chosen.members : requested === 'auto' ? ['snaive'] : [requested];
+  if (chosen && snaive && chosen.kind !== 'snaive') {
+    const lostMase = chosen.summary.mase > snaive.summary.mase;
+    const lostWql = chosen.summary.wql > snaive.summary.wql;
+    if (lostMase || lostWql) {
+      warnings.push(
+        `${chosen.kind} did worse than seasonal naive in validation (${[
+          lostMase ? `MASE ${chosen.summary.mase.toFixed(3)} vs ${snaive.summary.mase.toFixed(3)}` : '',
+          lostWql ? `wQL ${chosen.summary.wql.toFixed(3)} vs ${snaive.summary.wql.toFixed(3)}` : '',
+        ]
+          .filter(Boolean)
+          .join(', ')}); treat its forecast with care${requested === 'auto' ? '' : ' or use auto'}.`,
+      );
+    }
+  }
+
+  // Final fit on all history.
+  options.signal?.throwIfAborted();
+  const make = makeFactory(chosenKinds, fitBase);
+  const finalKind = chosenKinds.find((k) => !isBaseline(k)) ?? chosenKinds[0]!;
+  const model = make();
+  let forecasts: QuantileForecast[];
+  let artefact;
+  try {
+    await model.fit(panel, {
+      ...fitBase,
+      onProgress: (p) => report(finalKind, p.fraction, p.epoch, p.epochs, p.loss),
+    });
+    forecasts = await model.predict(panel);
+    artefact = await model.serialize();
+    for (const w of model.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
+  } finally {
+    model.dispose();
+  }
+  done += weightOf(finalKind);
+
+  // Importance on the last validation window.
+  let importance: FeatureImportanceEntry[] = [];
+  let seriesImportance = new Map<string, FeatureImportanceEntry[]>();
+  const last = split.windows.at(-1);
+  if (options.importance !== false && last) {
+    const r = await permutationImportance(make, last, fitBase, options.seed);
+    importance = r.dataset;
+    seriesImportance = r.perSeries;
+  }
+  done = totalWeight;
+  report(finalKind, 0);
+
+  const scores: ModelScore[] = [];
+  if (chosen) scores.push({ model: chosen.kind, metrics: toMetricSet(chosen.summary) });
+  for (const c of candidates) {
+    if (isBaseline(c.kind) && c.kind !== chosen?.kind) scores.push({ model: c.kind, metrics: toMetricSet(c.summary) });
+  }
+  return {
+    chosenModel: chosen?.kind ?? chosenKinds.join(','),
+    forecasts,
+    backtest: { origins: split.windows.length, horizon: H, scores },
+    importance,
+    seriesImportance,
+    artefact,
+    warnings,
+  };
+}
+
+/** Pooled wQL (mean over levels) of forecasts against a window's actuals, and per series. */
+export function windowLoss(
+  forecasts: readonly QuantileForecast[],
+  actuals: ReadonlyMap<string, Float64Array>,
+): { loss: number; perSeries: Map<string, number> } {
+  let num = 0;
+  let den = 0;
+  const perSeries = new Map<string, number>();
+  for (const f of forecasts) {
+    const y = actuals.get(f.seriesId);
+    if (!y) continue;
+    const idx: number[] = [];
+    for (let i = 0; i < y.length; i++) if (!Number.isNaN(y[i]!)) idx.push(i);
+    const ys = idx.map((i) => y[i]!);
+    let n = 0;
+    f.quantiles.forEach((q, k) => {
+      const row = f.values[k]!;
+      n +=
+        pinballSum(
+          ys,
+          idx.map((i) => row[i]!),
+          q,
+        ) / f.quantiles.length;
+    });
+    const d = ys.reduce((a, v) => a + Math.abs(v), 0);
+    num += n;
+    den += d;
+    perSeries.set(f.seriesId, d > 0 ? n / d : n);
+  }
+  return { loss: den > 0 ? num / den : num, perSeries };
+}
+
+function hashSeed(seed: number, text: string): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** The panel with one panel-level group shuffled (history in time, a covariate in time, a static across series). */
+export function permutePanel(panel: Panel, group: string, seed: number): Panel {
+  if (group === 'history') {
+    return {
+      ...panel,
+      series: panel.series.map((s) => {
+        const p = permutation(s.target.length, hashSeed(seed, s.id));
+        return { ...s, target: Float64Array.from(p, (i) => s.target[i]!) };
+      }),
+    };
+  }
+  if (group.startsWith('covariate:')) {
+    const name = group.slice('covariate:'.length);
+    return {
+      ...panel,
+      series: panel.series.map((s): SeriesFrame => {
+        const x = s.covariates[name];
+        if (!x) return s;
+        const p = permutation(x.length, hashSeed(seed, s.id));
+        return { ...s, covariates: { ...s.covariates, [name]: Float64Array.from(p, (i) => x[i]!) } };
+      }),
+    };
+  }
+  if (group.startsWith('static:')) {
+    const name = group.slice('static:'.length);
+    const p = permutation(panel.series.length, seed);
+    return {
+      ...panel,
+      series: panel.series.map((s, i) => ({
+        ...s,
+        statics: { ...s.statics, [name]: panel.series[p[i]!]!.statics[name] ?? '' },
+      })),
+    };
+  }
+  return panel;
+}
+
+function normalise(gains: ReadonlyMap<string, number>): FeatureImportanceEntry[] {
+  const total = [...gains.values()].reduce((a, b) => a + b, 0);
+  return [...gains]
+    .map(([feature, g]) => ({ feature, label: groupLabel(feature), importance: total > 0 ? g / total : 0 }))
+    .toSorted((a, b) => b.importance - a.importance || a.feature.localeCompare(b.feature));
+}
+
+/**
+ * Permutation importance of a model (made by `make`, fit on the window's history) on one
+ * validation window: per feature group, the increase in wQL when that group is shuffled,
+ * floored at 0 and normalised to sum to 1, for the dataset and for each series. Groups: the
+ * model's own (`featureGroups`, through `predictPermuted`) plus, for models that list any,
+ * the panel's covariates and statics; `history` always.
+ */
+export async function permutationImportance(
+  make: () => GlobalForecaster,
+  window: BacktestWindow,
+  fit: FitOptions,
+  seed: number,
+): Promise<{ dataset: FeatureImportanceEntry[]; perSeries: Map<string, FeatureImportanceEntry[]> }> {
+  const model = make();
+  try {
+    await model.fit(window.panel, fit);
+    const base = windowLoss(await model.predict(window.panel), window.actuals);
+    const own = model.featureGroups?.(window.panel) ?? [];
+    const groups = new Set<string>(['history', ...own]);
+    if (own.length > 0) {
+      for (const c of window.panel.covariateNames) groups.add(`covariate:${c}`);
+      if (window.panel.staticNames.length > 0) groups.add(model.predictPermuted ? 'static' : '');
+    }
+    groups.delete('');
+    const gains = new Map<string, number>();
+    const seriesGains = new Map<string, Map<string, number>>();
+    for (const g of groups) {
+      fit.signal?.throwIfAborted();
+      const gSeed = hashSeed(seed, g);
+      const preds =
+        model.predictPermuted && (own.includes(g) || g === 'history' || g === 'static' || g.startsWith('covariate:'))
+          ? await model.predictPermuted(window.panel, g, gSeed)
+          : await model.predict(permutePanel(window.panel, g, gSeed));
+      const r = windowLoss(preds, window.actuals);
+      gains.set(g, Math.max(0, r.loss - base.loss));
+      for (const [id, l] of r.perSeries) {
+        const m = seriesGains.get(id) ?? new Map<string, number>();
+        m.set(g, Math.max(0, l - (base.perSeries.get(id) ?? l)));
+        seriesGains.set(id, m);
+      }
+    }
+    const perSeries = new Map<string, FeatureImportanceEntry[]>();
+    for (const [id, m] of seriesGains) perSeries.set(id, normalise(m));
+    return { dataset: normalise(gains), perSeries };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  BASELINE_KINDS,
+  crostonForecast,
+  LocalForecaster,
+  naiveForecast,
+  seasonalNaiveForecast,
+  sesForecast,
+  thetaForecast,
+  tsbForecast,
+} from '../../api/forecasting/baselines.js';
+import { buildPanel } from '../../api/forecasting/frames.js';
+import { createForecaster } from '../../api/forecasting/models.js';
+import { assertForecasterContract } from '../contract/forecaster.contract.js';
+import { generateRawSeries, generateSeries } from '../fixtures/forecasting/generate.js';
+
+const daily = generateSeries({ nSeries: 4, freq: 'D', seed: 1 });
+const monthly = generateSeries({ nSeries: 3, freq: 'M', seed: 2 });
+// A short series (3 points) and an all-zero series beside a normal one.
+const edge = buildPanel(
+  [
+    ...generateRawSeries({ nSeries: 1, freq: 'D', seed: 3, length: 40 }),
+    { id: 'short', statics: {}, dates: ['2021-03-01', '2021-03-02', '2021-03-03'], values: [2, 4, 3], covariates: {} },
+    {
+      id: 'zeros',
+      statics: {},
+      dates: Array.from({ length: 30 }, (_, i) => `2021-02-${String(i + 1).padStart(2, '0')}`).slice(0, 28),
+      values: Array.from({ length: 28 }, () => 0),
+      covariates: {},
+    },
+  ],
+  'D',
+);
+
+describe('baseline contract', () => {
+  for (const kind of BASELINE_KINDS) {
+    test(`${kind} meets the forecaster contract on daily data`, async () => {
+      await assertForecasterContract(() => createForecaster(kind), daily, 14);
+    });
+    test(`${kind} meets the forecaster contract on monthly data`, async () => {
+      await assertForecasterContract(() => createForecaster(kind), monthly, 12);
+    });
+    test(`${kind} handles a 3-point series and an all-zero series`, async () => {
+      await assertForecasterContract(() => createForecaster(kind), edge, 7);
+      const m = createForecaster(kind);
+      await m.fit(edge, { horizon: 7, quantiles: [0.1, 0.5, 0.9], seed: 0 });
+      const f = await m.predict(edge);
+      const zeros = f.find((x) => x.seriesId === 'zeros')!;
+      for (const row of zeros.values)
+        assert.deepEqual(
+          [...row],
+          Array.from({ length: 7 }, () => 0),
+          'all-zero history → zeros',
+        );
+      if (kind === 'snaive') assert.match(m.warnings?.join(' ') ?? '', /1 series shorter than 7 points/);
+    });
+  }
+});
+
+describe('baseline point methods (hand-computed)', () => {
+  const y = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  test('naive repeats the last value', () => assert.deepEqual([...naiveForecast(y, 3)], [9, 9, 9]));
+  test('seasonal naive repeats the last season', () => {
+    assert.deepEqual([...seasonalNaiveForecast(y, 9, 7)], [3, 4, 5, 6, 7, 8, 9, 3, 4]);
+    assert.deepEqual([...seasonalNaiveForecast([1, 2], 2, 7)], [2, 2], 'shorter than a season: naive');
+  });
+  test('SES of a constant series is that constant', () => {
+    assert.deepEqual([...sesForecast([4, 4, 4, 4, 4], 2)], [4, 4]);
+  });
+  test('Theta follows a linear trend at half its slope from the smoothed level', () => {
+    const lin = Array.from({ length: 30 }, (_, t) => 10 + 2 * t);
+    const f = thetaForecast(lin, 3, 1);
+    // SES on a line lags it; half the drift is added per step: the forecast still rises by 1 per step.
+    assert.ok(Math.abs(f[1]! - f[0]! - 1) < 1e-9 && Math.abs(f[2]! - f[1]! - 1) < 1e-9);
+    assert.ok(f[0]! > 60 && f[0]! < 72, `near the end of the line: ${f[0]}`);
+  });
+  test('Croston: size over interval (alpha 0.1)', () => {
+    // demands 4 (interval 2), 6 (interval 3): z = 4 + 0.1*(6-4) = 4.2; p = 2 + 0.1*(3-2) = 2.1
+    const f = crostonForecast([0, 4, 0, 0, 6, 0], 2);
+    assert.ok(Math.abs(f[0]! - 4.2 / 2.1) < 1e-12);
+  });
+  test('TSB: probability times size (alpha = beta = 0.1)', () => {
+    // first demand at t=1: z=4, p=1/2; t=2: p=0.45; t=3: p=0.405; t=4 demand 6: p=0.4645, z=4.2; t=5: p=0.41805
+    const f = tsbForecast([0, 4, 0, 0, 6, 0], 1);
+    assert.ok(Math.abs(f[0]! - 4.2 * 0.41805) < 1e-12, String(f[0]));
+  });
+  test('predicting with more history uses it (a local model refits its level)', async () => {
+    const m = new LocalForecaster('naive');
+    await m.fit(daily, { horizon: 3, quantiles: [0.1, 0.5, 0.9], seed: 0 });
+    const longer = {
+      ...daily,
+      series: daily.series.map((s) => ({ ...s, target: Float64Array.of(...s.target, 1000) })),
+    };
+    const f = await m.predict(longer);
+    assert.ok(f[0]!.values[1]![0]! > 500, 'the median follows the new last value');
+  });
+});
