@@ -160,6 +160,8 @@ export interface RunsRepository {
     id: number,
     fields: { chosenModel: string; warnings: readonly string[] },
   ): Promise<boolean>;
+  /** First statement of the results transaction: touches a RUNNING, not-cancelled run (false otherwise). */
+  claimForResults(trx: Knex.Transaction, tenantId: number, id: number): Promise<boolean>;
   /** Oldest QUEUED run of any tenant, claimed atomically for `workerId` (status RUNNING). */
   queueClaimNext(workerId: string): Promise<TrainingRunRecord | undefined>;
   queueSetBackend(tenantId: number, id: number, backend: string): Promise<void>;
@@ -273,6 +275,14 @@ export function createRunsRepository(knex: Knex): RunsRepository {
           finished_at: now,
           updated_at: now,
         });
+      return n > 0;
+    },
+
+    async claimForResults(trx, tenantId, id) {
+      const n = await trx('training_runs')
+        .where({ tenant_id: tenantId, id, status: RunStatus.RUNNING })
+        .whereNull('cancel_requested_at')
+        .update({ progress_message: 'Saving forecasts', updated_at: nowValue() });
       return n > 0;
     },
 

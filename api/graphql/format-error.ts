@@ -65,6 +65,11 @@ export function createFormatError(options: FormatErrorOptions) {
           extensions: { code: ErrorCode.BAD_USER_INPUT },
         };
       }
+      // A literal our scalars reject (e.g. Date "2024-02-30") fails validation; it is still user input.
+      const cause = error instanceof GraphQLError ? error.originalError : undefined;
+      if (cause instanceof GraphQLError && cause.extensions['code'] === ErrorCode.BAD_USER_INPUT) {
+        return { ...base, message: formatted.message, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+      }
       const code = formatted.extensions?.['code'];
       if (typeof code === 'string' && REQUEST_CODES.has(code)) {
         return { ...base, message: formatted.message, extensions: { code } };

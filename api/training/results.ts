@@ -24,6 +24,13 @@ export interface RunIdentity {
 /** Saves everything; throws RunNoLongerActiveError (and rolls back) when the run was cancelled meanwhile. */
 export async function saveRunResults(knex: Knex, run: RunIdentity, result: PipelineResult): Promise<void> {
   await knex.transaction(async (trx) => {
+    // Write first: on SQLite a transaction that read before its first write cannot take the write
+    // lock once another connection has committed (WAL snapshot), while a first write waits
+    // (busy_timeout) for the lock. The claim also stops a cancelled run from saving anything.
+    const runs = createRunsRepository(trx);
+    if (!(await runs.claimForResults(trx, run.tenantId, run.runId))) {
+      throw new RunNoLongerActiveError(`run ${run.runId} was cancelled or ended before its results were saved`);
+    }
     const forecasts = createForecastsRepository(trx);
     const ids = await forecasts.seriesIdsByKey(run.tenantId, run.datasetId);
     const seriesId = (key: string): number => {
@@ -63,7 +70,7 @@ export async function saveRunResults(knex: Knex, run: RunIdentity, result: Pipel
 
     await createModelsRepository(trx).insert(run.tenantId, run.runId, result.artefact);
 
-    const ok = await createRunsRepository(trx).succeedInTransaction(trx, run.tenantId, run.runId, {
+    const ok = await runs.succeedInTransaction(trx, run.tenantId, run.runId, {
       chosenModel: chosen,
       warnings: result.warnings,
     });

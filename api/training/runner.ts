@@ -57,10 +57,19 @@ interface ActiveRun {
 export const RECOVERY_REASON =
   'The server stopped (it exited or was killed) while this run was training, so it did not finish. Start a new run.';
 
-const WORKER_URL = new URL(
-  import.meta.url.endsWith('.ts') ? './worker-thread.ts' : './worker-thread.js',
-  import.meta.url,
-);
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCE ? './worker-thread.ts' : './worker-thread.js', import.meta.url);
+
+/**
+ * Starts a run's thread. From dist/ it is the compiled worker; from source (tests under tsx), the
+ * thread first registers tsx, whose loader hooks a new thread does not inherit.
+ */
+function spawnWorker(job: RunJob): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: job });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(WORKER_URL.href)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: job });
+}
 
 /** `host:pid:startMs`: who owns a RUNNING run. */
 function makeWorkerId(): string {
@@ -176,7 +185,7 @@ export class TrainingRunner {
     };
     o.logger.info({ runId: run.id, model: run.model, horizon: run.horizon }, 'training run started');
     await this.publish(run.tenantId, run.id);
-    const worker = new Worker(WORKER_URL, { workerData: job });
+    const worker = spawnWorker(job);
     let resolveDone!: () => void;
     const active: ActiveRun = {
       run,
@@ -195,6 +204,8 @@ export class TrainingRunner {
       else if (m.type === 'persisting') {
         if (active.state.phase === 'cancelling') clearTimeout(active.state.timer);
         active.state = { phase: 'persisting' };
+        // The last epoch's figures are saved before the run turns SUCCEEDED (throttling may hold them).
+        void this.flushProgress(active);
       } else outcome = m;
     });
     worker.on('error', (e) => {

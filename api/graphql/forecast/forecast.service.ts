@@ -157,8 +157,6 @@ export class ForecastService {
   /** `undefined` when the dataset has no succeeded run yet. */
   async forecast(tenantId: number, dataset: DatasetRecord, req: ForecastRequest): Promise<ForecastView | undefined> {
     const query = normalizeForecastQuery(req, dataset);
-    const run = await this.resolveRun(tenantId, dataset, req.runId);
-    if (!run) return undefined;
     const selection: SeriesSelection = {
       datasetId: dataset.id,
       ...(query.seriesKey !== undefined ? { seriesKey: query.seriesKey } : {}),
@@ -166,6 +164,8 @@ export class ForecastService {
     };
     const series = await this.forecasts.selectSeries(tenantId, selection);
     if (query.seriesKey !== undefined && series.length === 0) throw new NotFoundError('Series', query.seriesKey);
+    const run = await this.resolveRun(tenantId, dataset, req.runId);
+    if (!run) return undefined;
     const ids = series.map((s) => s.id);
     const single = query.seriesKey !== undefined;
     const forecastRows = single

@@ -1,0 +1,127 @@
+/**
+ * In-process API for integration suites: the real schema, services and training runner over a
+ * test database, driven with Apollo's `executeOperation` (STYLE 15).
+ */
+import assert from 'node:assert/strict';
+import type { Knex } from 'knex';
+import { pino } from 'pino';
+import type { Config, DatabaseConfig } from '../../../api/config/env.js';
+import { loadConfig } from '../../../api/config/env.js';
+import { migrateLatest } from '../../../api/db/migrate.js';
+import { createGraphQLApp, type GraphQLApp } from '../../../api/graphql/app.js';
+import { createDataPorts } from '../../../api/graphql/data-ports.js';
+import { createRunEventBus } from '../../../api/training/events.js';
+import { TrainingRunner } from '../../../api/training/runner.js';
+
+export const STAND_IN_PIPELINE = new URL('./stand-in-pipeline.ts', import.meta.url).href;
+
+export interface TestApi {
+  readonly app: GraphQLApp;
+  readonly runner: TrainingRunner;
+  readonly tenantId: number;
+  /** Runs an operation; returns data and errors of the single result. */
+  exec<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{
+    data: T | null | undefined;
+    errors: readonly { message: string; extensions?: Record<string, unknown> }[] | undefined;
+  }>;
+  /** Runs an operation that must succeed. */
+  ok<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Runs an operation that must fail; returns the first error's code and message. */
+  fails(query: string, variables?: Record<string, unknown>): Promise<{ code: unknown; message: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  readonly pipelineModule?: string;
+  readonly config?: Partial<Config>;
+}
+
+export async function createTestApi(
+  knex: Knex,
+  database: DatabaseConfig,
+  options: TestApiOptions = {},
+): Promise<TestApi> {
+  await migrateLatest(knex);
+  const config: Config = { ...loadConfig({}), nodeEnv: 'test', database, backend: 'cpu', ...options.config };
+  const logger = pino({ level: 'silent' });
+  const bus = createRunEventBus();
+  const ports = createDataPorts(knex);
+  const runner = new TrainingRunner({
+    knex,
+    database,
+    logger,
+    bus,
+    backend: 'cpu',
+    pollIntervalMs: 200,
+    progressIntervalMs: 50,
+    cancelGraceMs: 2000,
+    frequencyOf: async (t, d) => (await ports.datasets.get(t, d))?.frequency,
+    ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
+  });
+  const app = await createGraphQLApp({ config, knex, logger, bus, queue: runner, ...ports });
+  await runner.start();
+  const tenantId = await ports.tenantOf({});
+  const exec: TestApi['exec'] = async (query, variables) => {
+    const response = await app.apollo.executeOperation(
+      { query, ...(variables ? { variables } : {}) },
+      { contextValue: await app.context() },
+    );
+    assert.equal(response.body.kind, 'single');
+    const r = (response.body as { singleResult: { data?: unknown; errors?: unknown } }).singleResult;
+    // Plain objects (graphql-js builds null-prototype ones), as a client would see them.
+    return JSON.parse(JSON.stringify({ data: r.data, errors: r.errors })) as never;
+  };
+  return {
+    app,
+    runner,
+    tenantId,
+    exec,
+    async ok(query, variables) {
+      const r = await exec(query, variables);
+      assert.equal(r.errors, undefined, `unexpected errors: ${JSON.stringify(r.errors)}`);
+      return r.data as never;
+    },
+    async fails(query, variables) {
+      const r = await exec(query, variables);
+      assert.ok(r.errors && r.errors.length > 0, `expected an error, got data ${JSON.stringify(r.data)}`);
+      return { code: r.errors[0]!.extensions?.['code'], message: r.errors[0]!.message };
+    },
+    async close() {
+      await runner.stop();
+      await app.stop();
+    },
+  };
+}
+
+/** Waits until `check` returns a value (polling), or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Tiny long-format CSV: `n` daily series over `days` days, weekly pattern, a `store` attribute. */
+export function tinyCsv(n = 4, days = 60, start = '2024-01-01'): string {
+  const lines = ['series_id,date,value,price,store'];
+  const t0 = Date.parse(`${start}T00:00:00Z`);
+  for (let s = 0; s < n; s++) {
+    for (let d = 0; d < days; d++) {
+      const date = new Date(t0 + d * 86_400_000).toISOString().slice(0, 10);
+      const weekly = [3, 4, 5, 6, 9, 12, 7][d % 7]!;
+      const value = weekly * (s + 1) + ((d * 7 + s * 3) % 5);
+      lines.push(`item-${s},${date},${value},${(1 + s / 10).toFixed(2)},${s % 2 === 0 ? 'north' : 'south'}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
