@@ -17,10 +17,17 @@ import { createGzip } from 'node:zlib';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { UserInputError } from '../errors/index.js';
+import { initBackend } from '../forecasting/backend.js';
 import { backtest } from '../forecasting/backtest.js';
 import { buildPanel, rollingOriginSplit } from '../forecasting/frames.js';
 import { createForecaster, isBaseline } from '../forecasting/models.js';
-import { runForecastPipeline } from '../forecasting/pipeline.js';
+import {
+  chooseModel,
+  defaultCandidates,
+  DEFAULT_VALIDATION_ORIGINS,
+  ensembleWindows,
+  type CandidateWindows,
+} from '../forecasting/pipeline.js';
 import { readRawSeries } from '../ingest/raw-series.js';
 import {
   DEFAULT_QUANTILES,
@@ -128,7 +135,7 @@ export async function runBacktest(
 ): Promise<BacktestRun> {
   const warnings: string[] = [];
   const forecasts: QuantileForecast[] = [];
-  const chosen: string[] = [];
+  const chosenModels: string[] = [];
   const split = rollingOriginSplit(panel, o.horizon, o.origins);
   if (split.excluded.length > 0) {
     warnings.push(
@@ -136,21 +143,58 @@ export async function runBacktest(
     );
   }
   if (o.model === 'auto') {
-    for (const [i, w] of split.windows.entries()) {
-      const r = await runForecastPipeline(w.panel, {
-        model: 'auto',
-        horizon: o.horizon,
-        quantiles: o.quantiles,
-        seed: o.seed,
-        importance: false,
-        ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
-        ...(o.validationOrigins === undefined ? {} : { origins: o.validationOrigins }),
-        ...(o.candidates ? { candidates: o.candidates } : {}),
-        onProgress: (p) => o.onProgress?.((i + p.fraction) / split.windows.length, `origin ${w.origin}`),
-      });
-      chosen.push(`origin ${w.origin}: ${r.chosenModel}`);
-      for (const m of r.warnings) warnings.push(`origin ${w.origin}: ${m}`);
-      forecasts.push(...r.forecasts);
+    // The auto rule of pipeline.ts, with its fits shared: every candidate is backtested once on
+    // K + V windows (one fit per window, each seeing only the past), and window k is forecast by
+    // the model (or ensemble) that the rule picks on the V windows just before it. That is what
+    // runForecastPipeline would choose with the history cut before window k, in K + V fits per
+    // candidate instead of K·(V + 1).
+    const V = o.validationOrigins ?? DEFAULT_VALIDATION_ORIGINS;
+    const kinds = [...new Set(['snaive', ...(o.candidates ?? defaultCandidates())])].filter((k) => k !== 'auto');
+    const runs: CandidateWindows[] = [];
+    const weights = kinds.map((k) => (isBaseline(k) ? 1 : 40));
+    const totalWeight = weights.reduce((a, b) => a + b, 0);
+    let done = 0;
+    for (const [i, kind] of kinds.entries()) {
+      const r = await backtest(
+        panel,
+        () => createForecaster(kind, { seed: o.seed, ...(o.epochs === undefined ? {} : { epochs: o.epochs }) }),
+        {
+          horizon: o.horizon,
+          origins: o.origins + V,
+          requiredOrigins: o.origins,
+          quantiles: o.quantiles,
+          seed: o.seed,
+          ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
+          fallback: () => createForecaster('snaive'),
+          warmStart: !isBaseline(kind),
+          onProgress: (f, m) => o.onProgress?.((done + weights[i]! * f) / totalWeight, `${kind} ${m}`),
+        },
+      );
+      done += weights[i]!;
+      runs.push({ kind, windows: r.windows });
+      for (const w of r.warnings) if (!warnings.includes(w)) warnings.push(w);
+    }
+    for (let k = o.origins; k >= 1; k--) {
+      const validation = runs.map((r) => ({
+        kind: r.kind,
+        windows: r.windows.filter((w) => w.origin > k && w.origin <= k + V),
+      }));
+      const { chosen, candidates } = chooseModel(validation, panel, true);
+      const members = chosen?.members ?? ['snaive'];
+      const source =
+        members.length === 1 ? runs.find((r) => r.kind === members[0])!.windows : ensembleWindows(runs, members);
+      const w = source.find((x) => x.origin === k);
+      if (w) forecasts.push(...w.forecasts);
+      chosenModels.push(`origin ${k}: ${chosen?.kind ?? 'snaive (not validated)'}`);
+      const sn = candidates.find((c) => c.kind === 'snaive');
+      if (
+        chosen &&
+        sn &&
+        chosen.kind !== 'snaive' &&
+        (chosen.summary.mase > sn.summary.mase || chosen.summary.wql > sn.summary.wql)
+      ) {
+        warnings.push(`origin ${k}: ${chosen.kind} did worse than seasonal naive in validation.`);
+      }
     }
   } else {
     const r = await backtest(
@@ -167,14 +211,14 @@ export async function runBacktest(
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       },
     );
-    chosen.push(r.alias);
+    chosenModels.push(r.alias);
     warnings.push(...r.warnings);
     for (const w of r.windows) forecasts.push(...w.forecasts);
   }
   return {
     forecasts,
     warnings,
-    chosen,
+    chosen: chosenModels,
     series: panel.series.length - split.excluded.length,
     excluded: split.excluded.length,
   };
@@ -201,6 +245,8 @@ async function action(opts: BacktestCliOptions): Promise<void> {
   }
   const candidates = opts.candidates?.split(',').map((k) => k.trim() as ModelKind);
   for (const k of candidates ?? []) createForecaster(k).dispose();
+  // TensorFlow.js backend for the deep models: native, else wasm, else cpu (chosen once).
+  const backendName = await initBackend('auto');
   // The data helper's streaming reader (same validation as `forecastql import`); returns may be negative.
   const file = await readRawSeries(opts.data, {
     allowNegativeValues: true,
@@ -244,7 +290,7 @@ async function action(opts: BacktestCliOptions): Promise<void> {
   await writePredictions(opts.out, run.forecasts);
   for (const w of run.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stderr.write(
-    `${run.series} series (${run.excluded} too short), freq ${panel.freq}, H=${horizon}, origins=${origins}, model ${run.chosen.join('; ')}; ${run.forecasts.length} forecasts written to ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    `${run.series} series (${run.excluded} too short), freq ${panel.freq}, backend ${backendName}, H=${horizon}, origins=${origins}, model ${run.chosen.join('; ')}; ${run.forecasts.length} forecasts written to ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );
 }
 

@@ -23,6 +23,8 @@ import {
 export interface BacktestOptions {
   readonly horizon: number;
   readonly origins: number;
+  /** Series need this many windows to take part (default `origins`; see `rollingOriginSplit`). */
+  readonly requiredOrigins?: number;
   readonly quantiles?: QuantileLevels;
   readonly seed?: number;
   readonly epochs?: number;
@@ -84,7 +86,7 @@ export async function backtest(
   options: BacktestOptions,
 ): Promise<BacktestResult> {
   const t0 = performance.now();
-  const split = rollingOriginSplit(panel, options.horizon, options.origins);
+  const split = rollingOriginSplit(panel, options.horizon, options.origins, options.requiredOrigins);
   const quantiles = options.quantiles ?? DEFAULT_QUANTILES;
   const warnings: string[] = [];
   const windows: BacktestWindowResult[] = [];

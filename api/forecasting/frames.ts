@@ -307,13 +307,23 @@ export interface BacktestSplit {
  * series (n = its grid length) and the model of that window sees only targets before it.
  * Numeric covariates are known inside the window. Windows with no observed actual are dropped.
  */
-export function rollingOriginSplit(panel: Panel, horizon: number, origins: number): BacktestSplit {
+export function rollingOriginSplit(
+  panel: Panel,
+  horizon: number,
+  origins: number,
+  /**
+   * Series need `requiredOrigins·H + 2` points to be in the split at all (default: all `origins`,
+   * the peers' rule); windows beyond `requiredOrigins` hold only the series with at least 2 points
+   * of history before them (extra validation windows before a backtest's own).
+   */
+  requiredOrigins = origins,
+): BacktestSplit {
   if (!Number.isInteger(horizon) || horizon < 1)
     throw new UserInputError(`Horizon ${horizon} must be a positive integer.`);
   if (!Number.isInteger(origins) || origins < 1)
     throw new UserInputError(`Origins ${origins} must be a positive integer.`);
-  const eligible = panel.series.filter((s) => s.target.length - origins * horizon >= 2);
-  const excluded = panel.series.filter((s) => s.target.length - origins * horizon < 2).map((s) => s.id);
+  const eligible = panel.series.filter((s) => s.target.length - requiredOrigins * horizon >= 2);
+  const excluded = panel.series.filter((s) => s.target.length - requiredOrigins * horizon < 2).map((s) => s.id);
   const windows: BacktestWindow[] = [];
   for (let k = origins; k >= 1; k--) {
     const series: SeriesFrame[] = [];
@@ -321,6 +331,7 @@ export function rollingOriginSplit(panel: Panel, horizon: number, origins: numbe
     const dates = new Map<string, readonly string[]>();
     for (const s of eligible) {
       const cut = s.target.length - k * horizon;
+      if (cut < 2) continue;
       const y = s.target.slice(cut, cut + horizon);
       if (observedCount(y) === 0) continue;
       series.push(cutSeries(s, cut, horizon));

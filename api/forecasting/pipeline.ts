@@ -47,12 +47,19 @@ export const AUTO_DEEP_CANDIDATES: readonly ModelKind[] = ['mlp'];
 /** Validation windows when `origins` is not given. */
 export const DEFAULT_VALIDATION_ORIGINS = 2;
 
-interface Candidate {
+/** One candidate's rolling-origin forecasts (a backtest's windows). */
+export interface CandidateWindows {
+  readonly kind: string;
+  readonly windows: readonly BacktestWindowResult[];
+}
+
+/** A scored candidate: a model or an ensemble of models. */
+export interface Candidate {
   readonly kind: string;
   readonly members: readonly string[];
   readonly summary: MetricSummary;
   readonly windows: readonly BacktestWindowResult[];
-  score: number;
+  readonly score: number;
 }
 
 function toMetricSet(s: MetricSummary): MetricSet {
@@ -70,6 +77,58 @@ export function relativeScore(s: MetricSet, ref: MetricSet): number {
   return parts.reduce((a, b) => a + b, 0) / parts.length;
 }
 
+/** The windows of the ensemble of `members` (quantile means), origin by origin. */
+export function ensembleWindows(runs: readonly CandidateWindows[], members: readonly string[]): BacktestWindowResult[] {
+  const byKind = members.map((m) => runs.find((r) => r.kind === m)!);
+  return byKind[0]!.windows.flatMap((w) => {
+    const parts = byKind.map((r) => r.windows.find((x) => x.origin === w.origin));
+    if (parts.some((x) => x === undefined)) return [];
+    return [{ ...w, forecasts: averageForecasts(parts.map((x) => x!.forecasts)) }];
+  });
+}
+
+/**
+ * The `auto` rule (steps 3–5 of the comment at the top) on candidates' validation windows:
+ * scores relative to seasonal naive (naive when that has no score), then, with `ensembles`,
+ * the means of the best 2 and 3; the lowest score wins, the earlier on ties.
+ */
+export function chooseModel(
+  runs: readonly CandidateWindows[],
+  panel: Panel,
+  ensembles: boolean,
+): { chosen: Candidate | undefined; candidates: Candidate[] } {
+  const summaries = runs.map((r) => ({ r, summary: scoreBacktest(r, panel) }));
+  const find = (k: string): MetricSummary | undefined => summaries.find((x) => x.r.kind === k)?.summary;
+  const sn = find('snaive');
+  const ref = sn && Number.isFinite(sn.mase) ? sn : find('naive');
+  const candidates: Candidate[] = summaries.map(({ r, summary }) => ({
+    kind: r.kind,
+    members: [r.kind],
+    summary,
+    windows: r.windows,
+    score: ref ? relativeScore(summary, ref) : Number.NaN,
+  }));
+  if (!ref) return { chosen: undefined, candidates };
+  const ranked = candidates.filter((c) => Number.isFinite(c.score)).toSorted((a, b) => a.score - b.score);
+  const pool = [...ranked];
+  if (ensembles) {
+    for (const k of [2, 3]) {
+      if (ranked.length < k) break;
+      const members = ranked.slice(0, k).map((c) => c.kind);
+      const windows = ensembleWindows(runs, members);
+      const summary = scoreBacktest({ windows }, panel);
+      pool.push({
+        kind: `ensemble(${members.join(',')})`,
+        members,
+        summary,
+        windows,
+        score: relativeScore(summary, ref),
+      });
+    }
+  }
+  return { chosen: pool.toSorted((a, b) => a.score - b.score)[0], candidates };
+}
+
 function makeFactory(kinds: readonly string[], options: FitOptions): () => GlobalForecaster {
   const o = { seed: options.seed, ...(options.epochs === undefined ? {} : { epochs: options.epochs }) };
   return kinds.length === 1
@@ -82,7 +141,8 @@ function weightOf(kind: string): number {
   return isBaseline(kind) ? 1 : 40;
 }
 
-function defaultCandidates(): string[] {
+/** The models `auto` tries by default: every baseline and the available AUTO_DEEP_CANDIDATES. */
+export function defaultCandidates(): ModelKind[] {
   const have = new Set<string>(availableModels());
   return [...BASELINE_KINDS, ...AUTO_DEEP_CANDIDATES.filter((k) => have.has(k))];
 }
@@ -125,7 +185,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
 
   // 1–2. Rolling-origin validation of every candidate.
   const split = rollingOriginSplit(panel, H, V);
-  const candidates: Candidate[] = [];
+  const candidates: CandidateWindows[] = [];
   if (split.windows.length > 0) {
     for (const kind of kinds) {
       options.signal?.throwIfAborted();
@@ -142,7 +202,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
       });
       done += weightOf(kind) * V;
       for (const w of r.warnings) warnings.push(`validation: ${w}`);
-      candidates.push({ kind, members: [kind], summary: scoreBacktest(r, panel), windows: r.windows, score: 0 });
+      candidates.push({ kind, windows: r.windows });
     }
   } else {
     warnings.push(
@@ -150,39 +210,10 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
     );
   }
 
-  // 3. Scores relative to seasonal naive (naive where seasonal naive has no score).
-  const byKind = new Map(candidates.map((c) => [c.kind, c]));
-  const snaive = byKind.get('snaive');
-  const ref = snaive && Number.isFinite(snaive.summary.mase) ? snaive : byKind.get('naive');
-  if (ref) for (const c of candidates) c.score = relativeScore(c.summary, ref.summary);
-
-  // 4. Ensembles of the best 2 and 3 (auto only).
-  let chosen: Candidate | undefined;
-  if (requested === 'auto' && ref) {
-    const ranked = candidates.filter((c) => Number.isFinite(c.score)).toSorted((a, b) => a.score - b.score);
-    const pool = [...ranked];
-    for (const k of [2, 3]) {
-      if (ranked.length < k) break;
-      const top = ranked.slice(0, k);
-      const windows = top[0]!.windows.map((w, wi) => ({
-        ...w,
-        forecasts: averageForecasts(top.map((c) => c.windows[wi]!.forecasts)),
-      }));
-      const summary = scoreBacktest({ windows }, panel);
-      const members = top.map((c) => c.kind);
-      pool.push({
-        kind: `ensemble(${members.join(',')})`,
-        members,
-        summary,
-        windows,
-        score: relativeScore(summary, ref.summary),
-      });
-    }
-    // 5. Lowest score wins; a stable sort keeps the earlier (simpler) one on ties.
-    chosen = pool.toSorted((a, b) => a.score - b.score)[0];
-  } else {
-    chosen = byKind.get(requested);
-  }
+  // 3–5. Scores relative to seasonal naive, ensembles, the winner.
+  const choice = chooseModel(candidates, panel, requested === 'auto');
+  const chosen = requested === 'auto' ? choice.chosen : choice.candidates.find((c) => c.kind === requested);
+  const snaive = choice.candidates.find((c) => c.kind === 'snaive');
   const chosenKinds = chosen ? chosen.members : requested === 'auto' ? ['snaive'] : [requested];
   if (chosen && snaive && chosen.kind !== 'snaive') {
     const lostMase = chosen.summary.mase > snaive.summary.mase;
@@ -233,7 +264,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
 
   const scores: ModelScore[] = [];
   if (chosen) scores.push({ model: chosen.kind, metrics: toMetricSet(chosen.summary) });
-  for (const c of candidates) {
+  for (const c of choice.candidates) {
     if (isBaseline(c.kind) && c.kind !== chosen?.kind) scores.push({ model: c.kind, metrics: toMetricSet(c.summary) });
   }
   return {

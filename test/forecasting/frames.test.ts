@@ -113,4 +113,18 @@ describe('rollingOriginSplit', () => {
     assert.ok(!w2.actuals.has('gap'), 'a window with no observed actual is dropped');
     assert.ok(split.windows[1]!.actuals.has('gap'));
   });
+
+  test('extra validation windows hold only the series with history before them', () => {
+    const split = rollingOriginSplit(buildPanel([long, short], 'D'), 2, 4, 1);
+    assert.deepEqual(split.excluded, [], 'both have 1·H + 2 points');
+    assert.deepEqual(
+      split.windows.map((w) => [w.origin, [...w.actuals.keys()]]),
+      [
+        [4, ['long']],
+        [3, ['long']],
+        [2, ['long']],
+        [1, ['long', 'short']],
+      ],
+    );
+  });
 });

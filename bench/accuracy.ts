@@ -1,0 +1,149 @@
+/**
+ * Accuracy against the peers on the real datasets in `../shared/data`, with the split of each
+ * dataset's "Benchmark protocol" (`../shared/peers/README.md`):
+ *
+ *   nice -n 10 npx tsx bench/accuracy.ts [--datasets a,b] [--models auto,snaive,…] [--out DIR] [--reuse]
+ *
+ * For each dataset it runs our `forecastql backtest` command (bench/accuracy-backtest.ts, the
+ * command's own code) once per model, timing the whole process, then scores every predictions
+ * file with `/usr/bin/python3 ../shared/peers/score.py` beside the stored peer predictions
+ * (`../shared/peers-results/<name>/`, or `/work/peer-runs/<name>/` for sets run later) with the
+ * peers' wall seconds (`--timing`). It prints one table per dataset and writes them all to
+ * `DIR/accuracy.md` (and score.py's JSON per dataset). Figures are printed, never asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, hostname } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const SHARED = resolve(root, '../shared');
+const PEER_DIRS = [join(SHARED, 'peers-results'), '/work/peer-runs'];
+const PY = '/usr/bin/python3';
+
+interface Protocol {
+  readonly name: string;
+  readonly horizon: number;
+  readonly origins: number;
+  readonly sample?: { n: number; seed: number };
+}
+
+/** The peers' README "Benchmark protocols". */
+const PROTOCOLS: readonly Protocol[] = [
+  { name: 'uci-online-retail-daily', horizon: 28, origins: 3, sample: { n: 200, seed: 1 } },
+  { name: 'pasta-daily', horizon: 28, origins: 3 },
+  { name: 'm5-tiny-daily', horizon: 28, origins: 3 },
+  { name: 'walmart-weekly', horizon: 13, origins: 3, sample: { n: 500, seed: 1 } },
+  { name: 'aus-retail-monthly', horizon: 12, origins: 2 },
+];
+
+const DEFAULT_MODELS = ['auto', 'snaive', 'naive', 'ses', 'theta', 'croston', 'tsb', 'mlp', 'conv1d', 'lstm', 'gru'];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const datasets = arg('datasets')?.split(',') ?? PROTOCOLS.map((p) => p.name);
+const models = arg('models')?.split(',') ?? DEFAULT_MODELS;
+const outDir = resolve(arg('out') ?? '/tmp/forecastql-accuracy');
+const reuse = process.argv.includes('--reuse');
+mkdirSync(outDir, { recursive: true });
+
+function peerDir(name: string): string | undefined {
+  return PEER_DIRS.map((d) => join(d, name)).find((d) => existsSync(join(d, 'results.json')));
+}
+
+function dataFlags(p: Protocol): string[] {
+  const f = ['--horizon', String(p.horizon), '--origins', String(p.origins)];
+  if (p.sample) f.push('--sample', String(p.sample.n), '--sample-seed', String(p.sample.seed));
+  return f;
+}
+
+const sections: string[] = [];
+const started = new Date().toISOString();
+for (const name of datasets) {
+  const p = PROTOCOLS.find((x) => x.name === name);
+  if (!p) throw new Error(`unknown dataset ${name}; use one of ${PROTOCOLS.map((x) => x.name).join(', ')}`);
+  const data = join(SHARED, 'data', `${name}.csv.gz`);
+  const dir = join(outDir, name);
+  mkdirSync(dir, { recursive: true });
+  const timingFile = join(dir, 'timing.json');
+  const timing: Record<string, number> = existsSync(timingFile)
+    ? (JSON.parse(readFileSync(timingFile, 'utf8')) as Record<string, number>)
+    : {};
+  const ours: string[] = [];
+  for (const model of models) {
+    const out = join(dir, `ours-${model}.csv`);
+    const label = `ours-${model}`;
+    if (!(reuse && existsSync(out) && timing[label] !== undefined)) {
+      process.stderr.write(`${name}: ${model} …\n`);
+      const t0 = performance.now();
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(root, 'bench/accuracy-backtest.ts'),
+          '--data',
+          data,
+          ...dataFlags(p),
+          '--model',
+          model,
+          '--out',
+          out,
+          '--no-progress',
+        ],
+        { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 },
+      );
+      const wall = (performance.now() - t0) / 1000;
+      writeFileSync(join(dir, `ours-${model}.log`), r.stderr);
+      if (r.status !== 0) {
+        process.stderr.write(`${name}: ${model} failed: ${r.stderr.trim().split('\n').at(-1)}\n`);
+        continue;
+      }
+      timing[label] = Math.round(wall * 10) / 10;
+      writeFileSync(timingFile, JSON.stringify(timing, null, 1));
+      process.stderr.write(`${name}: ${model} ${wall.toFixed(1)} s — ${r.stderr.trim().split('\n').at(-1)}\n`);
+    }
+    ours.push(`${label}=${out}`);
+  }
+  const peers = peerDir(name);
+  const peerPreds = peers
+    ? readdirSync(join(peers, 'predictions'))
+        .filter((f) => f.endsWith('.csv'))
+        .map((f) => `${basename(f, '.csv')}=${join(peers, 'predictions', f)}`)
+    : [];
+  if (peers) {
+    const pj = JSON.parse(readFileSync(join(peers, 'results.json'), 'utf8')) as {
+      models: Record<string, { wall_s?: number }>;
+    };
+    for (const [k, v] of Object.entries(pj.models)) if (v.wall_s !== undefined) timing[k] = v.wall_s;
+  }
+  writeFileSync(join(dir, 'timing-all.json'), JSON.stringify(timing));
+  const r = spawnSync(
+    PY,
+    [
+      join(SHARED, 'peers/score.py'),
+      data,
+      ...dataFlags(p),
+      '--pred',
+      ...peerPreds,
+      ...ours,
+      '--timing',
+      join(dir, 'timing-all.json'),
+      '--json',
+      join(dir, 'scores.json'),
+    ],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
+  if (r.status !== 0) throw new Error(`score.py failed on ${name}: ${r.stderr}`);
+  const table = r.stdout.trim();
+  const flags = dataFlags(p).join(' ');
+  const section = `### ${name} (\`${flags}\`)\n\n${peers ? `Peers: \`${peers}\`.` : 'No stored peer results for this set yet.'}\n\n${table}\n`;
+  sections.push(section);
+  process.stdout.write(`\n${section}\n`);
+}
+const header = `Run ${started} on ${hostname()} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}), Node ${process.version}, shared with other jobs; \`wall s\` of ours is the whole \`forecastql backtest\` process (start-up, reading, every origin).`;
+writeFileSync(join(outDir, 'accuracy.md'), `${header}\n\n${sections.join('\n')}`);
+process.stderr.write(`tables written to ${join(outDir, 'accuracy.md')}\n`);
