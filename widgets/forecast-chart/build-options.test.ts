@@ -7,6 +7,7 @@ import {
   escapeHtml,
   tooltipHtml,
   type ForecastChartOptionsInput,
+  type TooltipContext,
 } from './build-options.js';
 import { toForecastChartData, type ForecastPoint } from './to-apex-series.js';
 
@@ -60,9 +61,10 @@ function input(overrides: Partial<ForecastChartOptionsInput> = {}): ForecastChar
 }
 
 describe('buildForecastChartOptions', () => {
-  test('draws band, actual and p50 in one rangeArea chart, in that order, with matching colours', () => {
+  test('draws band, actual and p50 in one combo chart, in that order, with matching colours', () => {
     const options = buildForecastChartOptions(input());
-    assert.equal(options.chart?.type, 'rangeArea');
+    // A line chart with one rangeArea series: only the band goes through ApexCharts' range parsing.
+    assert.equal(options.chart?.type, 'line');
     const series = options.series as { name: string; type: string; data: { x: number; y: unknown }[] }[];
     assert.deepEqual(
       series.map((item) => [item.name, item.type]),
@@ -72,7 +74,16 @@ describe('buildForecastChartOptions', () => {
         ['Forecast', 'line'],
       ],
     );
-    assert.deepEqual(series[0]!.data[3]!.y, [9, 18]);
+    assert.deepEqual(
+      series[0]!.data.map((point) => point.y),
+      [
+        [14, 14],
+        [9, 18],
+        [8, 19],
+        [7, 20],
+      ],
+    );
+    assert.equal(series[1]!.data.length, 6);
     assert.deepEqual(options.colors, ['#9cf', '#111', '#22f']);
     assert.deepEqual(options.stroke?.dashArray, [0, 0, 6]);
   });
@@ -160,11 +171,15 @@ describe('tooltipHtml', () => {
     assert.doesNotMatch(markup, /Actual/);
   });
 
-  test('is what the ApexCharts custom tooltip returns for a data point index', () => {
-    const options = buildForecastChartOptions(input());
-    const custom = options.tooltip?.custom as (context: { dataPointIndex: number }) => string;
-    assert.match(custom({ dataPointIndex: 0 }), /Actual<\/span><b class="fq-tooltip-value">10\.0/);
-    assert.equal(custom({ dataPointIndex: 99 }), '');
+  test('is what the ApexCharts custom tooltip returns, resolving the band’s index through its x', () => {
+    const value = input();
+    const options = buildForecastChartOptions(value);
+    const custom = options.tooltip?.custom as (context: TooltipContext) => string;
+    assert.match(custom({ seriesIndex: 1, dataPointIndex: 0 }), /Actual<\/span><b class="fq-tooltip-value">10\.0/);
+    // Index 1 of the band (series 0) is 2026-01-01, not the second row of the chart.
+    const seriesX = [[Date.UTC(2025, 11, 31), Date.UTC(2026, 0, 1)], value.data.rows.map((row) => row.x)];
+    assert.match(custom({ seriesIndex: 0, dataPointIndex: 1, w: { globals: { seriesX } } }), /D:2026-01-01/);
+    assert.equal(custom({ seriesIndex: 1, dataPointIndex: 99 }), '');
   });
 
   test('escapeHtml escapes markup characters', () => {

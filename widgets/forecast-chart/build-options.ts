@@ -141,7 +141,8 @@ export function buildAnnotations(input: ForecastChartOptionsInput): XAxisAnnotat
         text: labels.forecastStart,
         orientation: 'horizontal',
         position: 'top',
-        textAnchor: 'start',
+        // The forecast sits at the right end: draw the label to the left of the line so it is never clipped.
+        textAnchor: 'end',
         borderColor: palette.text,
         style: { color: palette.background, background: palette.text, fontSize: '11px' },
       },
@@ -181,9 +182,26 @@ export function tooltipHtml(row: ChartRow, input: ForecastChartOptionsInput): st
   return parts.join('');
 }
 
+/** What ApexCharts passes to a custom tooltip (the parts used here). */
+export interface TooltipContext {
+  readonly seriesIndex: number;
+  readonly dataPointIndex: number;
+  readonly w?: { readonly globals?: { readonly seriesX?: readonly (readonly number[])[] } };
+}
+
+/** The row under the cursor: by the hovered series' x value, else by position in the aligned lines. */
+export function tooltipRow(
+  context: TooltipContext,
+  rows: readonly ChartRow[],
+  rowsByX: ReadonlyMap<number, ChartRow>,
+): ChartRow | undefined {
+  const x = context.w?.globals?.seriesX?.[context.seriesIndex]?.[context.dataPointIndex];
+  return (x === undefined ? undefined : rowsByX.get(x)) ?? rows[context.dataPointIndex];
+}
+
 /**
  * Builds a fresh ApexCharts options object for the forecast chart: a rangeArea band (p10–p90), the
- * actuals and the dashed p50 line in one chart, a forecast-start marker, holiday and promotion
+ * actuals and the dashed p50 line in one combo chart, a forecast-start marker, holiday and promotion
  * annotations, x-zoom and pan, and a tooltip with every value. Pure: no DOM, never mutates input.
  *
  * @example
@@ -206,10 +224,14 @@ export function buildForecastChartOptions(input: ForecastChartOptionsInput): Ape
   ];
   const colors = [...(withBand ? [palette.band] : []), palette.actual, palette.forecast];
   const onZoom = input.onZoom;
+  // The band is shorter than the lines, so tooltip indices are resolved through x, not position.
+  const rowsByX = new Map(data.rows.map((row) => [row.x, row]));
   return {
     series: apexSeries,
     chart: {
-      type: 'rangeArea',
+      // 'line', not 'rangeArea': with a rangeArea chart type ApexCharts 4.7 parses EVERY series as
+      // range data with a quadratic de-duplication; as a combo only the band series takes that path.
+      type: 'line',
       height: input.height,
       fontFamily: input.fontFamily,
       foreColor: palette.muted,
@@ -271,8 +293,8 @@ export function buildForecastChartOptions(input: ForecastChartOptionsInput): Ape
       intersect: false,
       followCursor: false,
       theme: input.mode,
-      custom: ({ dataPointIndex }: { dataPointIndex: number }) => {
-        const row = data.rows[dataPointIndex];
+      custom: (context: TooltipContext) => {
+        const row = tooltipRow(context, data.rows, rowsByX);
         return row ? tooltipHtml(row, input) : '';
       },
     },

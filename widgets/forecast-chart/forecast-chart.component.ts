@@ -97,6 +97,9 @@ export class FqForecastChart extends BaseWidget {
 
   @state() private searchText = '';
 
+  /** The result whose hidden data table is rendered: set one frame after its chart was drawn. */
+  @state() private tableResult: ForecastResult | null = null;
+
   private chart: ApexCharts | null = null;
   private chartContainer: HTMLElement | null = null;
   private appliedResult: ForecastResult | null = null;
@@ -217,19 +220,21 @@ export class FqForecastChart extends BaseWidget {
 
   private applyChart(result: ForecastResult, key: string): void {
     const data = this.chartData ?? toForecastChartData(result.points, { maxPoints: this.maxPoints });
+    const style = this.chartStyle();
+    const format = this.formatters(this.bucket);
     const options = buildForecastChartOptions({
       data,
       events: result.events,
       labels: this.messages,
-      palette: this.palette(),
+      palette: style.palette,
       mode: this.resolvedTheme,
       locale: this.localeTag,
-      height: this.chartHeight(),
-      fontFamily: this.cssVariable('--font-family', 'system-ui, sans-serif'),
+      height: style.height,
+      fontFamily: style.fontFamily,
       bucketDays: BUCKET_DAYS[this.bucket] ?? 1,
-      formatValue: (value) => this.formatters(this.bucket).value(value),
-      formatAxis: (value) => this.formatters(this.bucket).axis(value),
-      formatDate: (date) => this.formatters(this.bucket).date(date),
+      formatValue: format.value,
+      formatAxis: format.axis,
+      formatDate: format.date,
       onZoom: (from, to) =>
         this.emit('fq-range-change', {
           from: from === null ? null : new Date(from).toISOString().slice(0, 10),
@@ -252,8 +257,14 @@ export class FqForecastChart extends BaseWidget {
       work = this.chart.updateOptions(options, true, false);
     }
     this.pendingChart = work.then(
-      () => {
+      async () => {
         this.emit('fq-load', { kind: 'forecast', count: result.points.length });
+        // The screen-reader table follows once the chart frame is out, so it never delays the chart.
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        if (this.appliedResult === result) {
+          this.tableResult = result;
+          await this.updateComplete;
+        }
       },
       (error: unknown) => {
         this.reportError(error);
@@ -261,25 +272,38 @@ export class FqForecastChart extends BaseWidget {
     );
   }
 
-  private palette(): ForecastChartPalette {
+  /** Colours, font and height from the host's custom properties, in one style read. */
+  private chartStyle(): { palette: ForecastChartPalette; fontFamily: string; height: number } {
     const dark = this.resolvedTheme === 'dark';
+    const values = this.cssVariables({
+      '--actual-color': dark ? '#f9fafb' : '#111827',
+      '--accent-color': dark ? '#60a5fa' : '#2563eb',
+      '--band-color': dark ? '#1e40af' : '#93c5fd',
+      '--holiday-color': '#b45309',
+      '--promotion-color': '#7c3aed',
+      '--text-color': dark ? '#f3f4f6' : '#1f2937',
+      '--muted-color': dark ? '#cbd5e1' : '#4b5563',
+      '--border-color': dark ? '#374151' : '#d1d5db',
+      '--background-color': dark ? '#111827' : '#ffffff',
+      '--font-family': 'system-ui, sans-serif',
+      '--chart-height': '360px',
+    });
+    const pixels = Number.parseFloat(values['--chart-height']);
     return {
-      actual: this.cssVariable('--actual-color', dark ? '#f9fafb' : '#111827'),
-      forecast: this.cssVariable('--accent-color', dark ? '#60a5fa' : '#2563eb'),
-      band: this.cssVariable('--band-color', dark ? '#1e40af' : '#93c5fd'),
-      holiday: this.cssVariable('--holiday-color', '#b45309'),
-      promotion: this.cssVariable('--promotion-color', '#7c3aed'),
-      text: this.cssVariable('--text-color', dark ? '#f3f4f6' : '#1f2937'),
-      muted: this.cssVariable('--muted-color', dark ? '#cbd5e1' : '#4b5563'),
-      border: this.cssVariable('--border-color', dark ? '#374151' : '#d1d5db'),
-      background: this.cssVariable('--background-color', dark ? '#111827' : '#ffffff'),
+      palette: {
+        actual: values['--actual-color'],
+        forecast: values['--accent-color'],
+        band: values['--band-color'],
+        holiday: values['--holiday-color'],
+        promotion: values['--promotion-color'],
+        text: values['--text-color'],
+        muted: values['--muted-color'],
+        border: values['--border-color'],
+        background: values['--background-color'],
+      },
+      fontFamily: values['--font-family'],
+      height: Number.isFinite(pixels) && pixels > 80 ? pixels : 360,
     };
-  }
-
-  private chartHeight(): number {
-    const raw = this.cssVariable('--chart-height', '360px');
-    const pixels = Number.parseFloat(raw);
-    return Number.isFinite(pixels) && pixels > 80 ? pixels : 360;
   }
 
   private subjectLabel(seriesId: string, groupBy: string): string {
@@ -427,7 +451,7 @@ export class FqForecastChart extends BaseWidget {
 
   private renderTable(result: ForecastResult): TemplateResult | typeof nothing {
     const data = this.chartData;
-    if (!data || this.chartDataSource?.result !== result) return nothing;
+    if (!data || this.chartDataSource?.result !== result || this.tableResult !== result) return nothing;
     const format = this.formatters(this.bucket);
     const messages = this.messages;
     return html`<table class="sr-only" part="table">

@@ -60,14 +60,16 @@ describe('toForecastChartData', () => {
 });
 
 describe('toApexSeries', () => {
-  test('builds three aligned series with the band only where p10 and p90 exist', () => {
+  test('aligns actual and p50 on every row and keeps the band only where p10 and p90 exist', () => {
     const series = toApexSeries(toForecastChartData(points(2, 2)));
-    assert.equal(series.band.length, 4);
     assert.equal(series.actual.length, 4);
     assert.equal(series.p50.length, 4);
     assert.deepEqual(
-      series.band.map((point) => point.y),
-      [null, null, [8, 15], [8, 15]],
+      series.band.map((point) => [point.x, point.y]),
+      [
+        [Date.UTC(2024, 0, 3), [8, 15]],
+        [Date.UTC(2024, 0, 4), [8, 15]],
+      ],
     );
     assert.deepEqual(
       series.actual.map((point) => point.y),
@@ -79,7 +81,7 @@ describe('toApexSeries', () => {
     );
     assert.deepEqual(
       series.actual.map((point) => point.x),
-      series.band.map((point) => point.x),
+      series.p50.map((point) => point.x),
     );
   });
 });

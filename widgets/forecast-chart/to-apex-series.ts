@@ -96,18 +96,23 @@ function finiteOrNull(value: number | null | undefined): number | null {
 
 /** ApexCharts series for a rangeArea + line combination, in the order band, actual, forecast. */
 export interface ForecastApexSeries {
-  readonly band: { x: number; y: [number, number] | null }[];
+  /** Only the rows that have an interval: ApexCharts 4.7 parses rangeArea data in O(n²). */
+  readonly band: { x: number; y: [number, number] }[];
   readonly actual: { x: number; y: number | null }[];
   readonly p50: { x: number; y: number | null }[];
 }
 
-/** Splits chart rows into the three aligned ApexCharts series (same x values in each). */
+/**
+ * Splits chart rows into ApexCharts series: actual and p50 aligned on every row, the band only on
+ * rows with p10 and p90 (ApexCharts 4.7 de-duplicates rangeArea x values with a quadratic scan,
+ * which costs seconds at 2,000 points; the interval only exists over the horizon).
+ */
 export function toApexSeries(data: ForecastChartData): ForecastApexSeries {
   const band: ForecastApexSeries['band'] = [];
   const actual: ForecastApexSeries['actual'] = [];
   const p50: ForecastApexSeries['p50'] = [];
   for (const row of data.rows) {
-    band.push({ x: row.x, y: row.p10 !== null && row.p90 !== null ? [row.p10, row.p90] : null });
+    if (row.p10 !== null && row.p90 !== null) band.push({ x: row.x, y: [row.p10, row.p90] });
     actual.push({ x: row.x, y: row.actual });
     p50.push({ x: row.x, y: row.p50 });
   }

@@ -46,6 +46,7 @@ export class BaseWidget extends LitElement {
 
   private colorSchemeQuery: MediaQueryList | null = null;
   private cachedClient: { key: string; client: GraphQLClient } | null = null;
+  private readonly formatterCache = new Map<string, WidgetFormatters>();
 
   private readonly onColorSchemeChange = (event: MediaQueryListEvent): void => {
     this.systemPrefersDark = event.matches;
@@ -84,9 +85,15 @@ export class BaseWidget extends LitElement {
     return resolveLocale(this.locale);
   }
 
-  /** Formatters of the current locale and currency. */
+  /** Formatters of the current locale and currency (cached: Intl constructors are slow). */
   protected formatters(bucket: Bucket = 'DAY'): WidgetFormatters {
-    return createFormatters(this.locale, this.currency, bucket);
+    const key = `${this.locale}\u0000${this.currency}\u0000${bucket}`;
+    let formatters = this.formatterCache.get(key);
+    if (!formatters) {
+      formatters = createFormatters(this.locale, this.currency, bucket);
+      this.formatterCache.set(key, formatters);
+    }
+    return formatters;
   }
 
   /** The GraphQL client for the current endpoint and token (rebuilt when they change). */
@@ -106,10 +113,17 @@ export class BaseWidget extends LitElement {
     return this.cachedClient.client;
   }
 
-  /** A CSS custom property's value on the host (used for chart colours, which SVG attributes need literal). */
-  protected cssVariable(name: string, fallback: string): string {
-    const value = getComputedStyle(this).getPropertyValue(name).trim();
-    return value || fallback;
+  /**
+   * Values of CSS custom properties on the host, read with one style computation (chart colours:
+   * SVG attributes need literal values).
+   */
+  protected cssVariables<TKey extends string>(fallbacks: Readonly<Record<TKey, string>>): Record<TKey, string> {
+    const style = getComputedStyle(this);
+    const result = {} as Record<TKey, string>;
+    for (const name of Object.keys(fallbacks) as TKey[]) {
+      result[name] = style.getPropertyValue(name).trim() || fallbacks[name];
+    }
+    return result;
   }
 
   /**
