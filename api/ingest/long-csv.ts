@@ -286,6 +286,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
   private summaryValue: LongCsvSummary | undefined;
   private started = false;
   private headerColumns: readonly string[] = [];
+  private closeInput: () => void = () => {};
 
   // Column positions.
   private seriesCol = 0;
@@ -307,7 +308,12 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
   /** The header and each extra column's kind (reads the first rows of the file). */
   async schema(): Promise<LongCsvSchema> {
     this.opened ??= this.open();
-    await this.opened;
+    try {
+      await this.opened;
+    } catch (e) {
+      this.close();
+      throw e;
+    }
     return this.schemaValue!;
   }
 
@@ -315,6 +321,11 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
   summary(): LongCsvSummary {
     if (!this.summaryValue) throw new Error('LongCsvReader.summary() is only available after reading every row');
     return this.summaryValue;
+  }
+
+  /** Stops reading and releases the input (called automatically when iteration ends). */
+  close(): void {
+    this.closeInput();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<LongCsvRow> {
@@ -329,6 +340,11 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
     const source: Readable = opened.stream;
     source.on('error', (e) => parser.destroy(e));
     source.pipe(parser);
+    this.closeInput = () => {
+      source.unpipe(parser);
+      source.destroy();
+      parser.destroy();
+    };
     this.records = recordChunks(parser);
 
     const header = await this.nextRecord();
@@ -483,6 +499,14 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
   async *batches(): AsyncGenerator<readonly LongCsvRow[]> {
     if (this.started) throw new Error('LongCsvReader can be read only once');
     this.started = true;
+    try {
+      yield* this.readBatches();
+    } finally {
+      this.close();
+    }
+  }
+
+  private async *readBatches(): AsyncGenerator<readonly LongCsvRow[]> {
     this.opened ??= this.open();
     await this.opened;
     const schema = this.schemaValue!;

@@ -185,17 +185,6 @@ describe('readRawSeries', () => {
       { id: 'B', statics: { brand: 'y' }, dates: ['2024-01-01'], values: [5], covariates: { price: [null] } },
     ]);
   });
-
-  test('reads the demo file', async () => {
-    const file = await readRawSeries(
-      new URL('../../data/demo/uci-online-retail-daily.csv.gz', import.meta.url).pathname,
-    );
-    assert.equal(file.frequency, 'D');
-    assert.equal(file.series.length, 550);
-    assert.equal(file.rows, 199_694);
-    assert.deepEqual(file.schema.covariates, ['price']);
-    assert.deepEqual(file.schema.attributes, ['description']);
-  });
 });
 
 describe('malformed CSV corpus', () => {

@@ -1,0 +1,85 @@
+/**
+ * Admin API keys, hashed at rest: the secret (`fq_<prefix>_<random>`) is returned once by
+ * `create`; the table keeps its SHA-256 and a short prefix to tell keys apart.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { ApiKeyRow, TimestampValue } from './tables.js';
+import { toDate } from './values.js';
+
+export interface ApiKeyRecord {
+  readonly id: number;
+  readonly tenantId: number;
+  readonly name: string;
+  readonly prefix: string;
+  readonly role: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export interface ApiKeysRepository {
+  /** Creates a key; `secret` is shown to the user once and never stored. */
+  create(tenantId: number, name: string): Promise<{ key: ApiKeyRecord; secret: string }>;
+  /** The tenant and key of a presented secret, or undefined (unknown, malformed or revoked). */
+  verify(secret: string): Promise<ApiKeyRecord | undefined>;
+  list(tenantId: number): Promise<ApiKeyRecord[]>;
+  revoke(tenantId: number, id: number): Promise<boolean>;
+}
+
+export function hashApiKey(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+const toKey = (r: ApiKeyRow): ApiKeyRecord => ({
+  id: Number(r.id),
+  tenantId: Number(r.tenant_id),
+  name: r.name,
+  prefix: r.prefix,
+  role: r.role,
+  createdAt: toDate(r.created_at as TimestampValue),
+  lastUsedAt: toDate(r.last_used_at),
+  revokedAt: toDate(r.revoked_at),
+});
+
+export function createApiKeysRepository(knex: Knex): ApiKeysRepository {
+  return {
+    async create(tenantId, name) {
+      const prefix = randomBytes(4).toString('hex');
+      const secret = `fq_${prefix}_${randomBytes(24).toString('base64url')}`;
+      const now = new Date();
+      await knex('api_keys').insert({
+        tenant_id: tenantId,
+        name,
+        prefix,
+        key_hash: hashApiKey(secret),
+        created_at: now,
+        updated_at: now,
+      });
+      const row = (await knex<ApiKeyRow>('api_keys')
+        .where({ key_hash: hashApiKey(secret) })
+        .first()) as ApiKeyRow;
+      return { key: toKey(row), secret };
+    },
+    async verify(secret) {
+      if (!/^fq_[0-9a-f]{8}_[A-Za-z0-9_-]{20,}$/.test(secret)) return undefined;
+      const hash = hashApiKey(secret);
+      const row = (await knex<ApiKeyRow>('api_keys').where({ key_hash: hash }).first()) as ApiKeyRow | undefined;
+      if (!row || row.revoked_at !== null) return undefined;
+      if (!timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) return undefined;
+      await knex('api_keys').where({ id: row.id }).update({ last_used_at: new Date() });
+      return toKey(row);
+    },
+    async list(tenantId) {
+      const rows = (await knex<ApiKeyRow>('api_keys').where({ tenant_id: tenantId }).orderBy('id')) as ApiKeyRow[];
+      return rows.map(toKey);
+    },
+    async revoke(tenantId, id) {
+      const n = await knex('api_keys')
+        .where({ tenant_id: tenantId, id })
+        .whereNull('revoked_at')
+        .update({ revoked_at: new Date(), updated_at: new Date() });
+      return n > 0;
+    },
+  };
+}

@@ -1,0 +1,448 @@
+/**
+ * The SQL of a CSV import: bulk upsert of observations inside the import's transaction, one
+ * writer per dialect, plus the bookkeeping queries (series, attributes, statistics, dataset).
+ *
+ * - SQLite: multi-row `INSERT … ON CONFLICT DO UPDATE … WHERE changed` through prepared
+ *   better-sqlite3 statements on the transaction's own connection.
+ * - PostgreSQL: `COPY … FROM STDIN` (pg-copy-streams) into a temporary staging table, then one
+ *   `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE changed` into `observations`.
+ *
+ * Both only write a row that is new or different, so importing the same file twice changes
+ * nothing.
+ */
+import type { Knex } from 'knex';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Frequency } from '../forecasting/types.js';
+import type { DatasetRow } from './tables.js';
+import { parseJsonColumn } from './values.js';
+
+/** One observation to write; `seriesKey` is the CSV's series_id. */
+export interface ImportObservation {
+  readonly line: number;
+  readonly seriesKey: string;
+  readonly date: string;
+  readonly value: number | null;
+  /** JSON text of the known covariates, or null. */
+  readonly covariates: string | null;
+}
+
+/** A row the file repeats non-adjacently: the writer compares it with the stored one. */
+export interface RepeatedObservation extends ImportObservation {}
+
+export interface ObservationWriter {
+  /** Queues rows (in file order). */
+  write(rows: readonly ImportObservation[]): Promise<void>;
+  /**
+   * A row whose series and date appeared earlier in the same file: resolves to the line of a
+   * conflicting earlier row (or 0 when its line is unknown), or undefined when identical.
+   * SQLite checks at once; PostgreSQL checks all of them in `finish`.
+   */
+  writeRepeated(row: RepeatedObservation): Promise<number | undefined>;
+  /** Ends the row stream (PostgreSQL: ends the COPY, after which other queries may run). */
+  endRows(): Promise<void>;
+  /**
+   * Writes what is queued. `seriesIds` maps every series key of the file to its id. Returns the
+   * first conflicting repeat (PostgreSQL), if any, instead of writing.
+   */
+  finish(
+    seriesIds: ReadonlyMap<string, number>,
+  ): Promise<{ line: number; earlierLine: number; seriesKey: string; date: string } | undefined>;
+  /** Stops early (on error); the transaction's rollback discards what was written. */
+  abort(): Promise<void>;
+}
+
+export function isSqliteKnex(knex: Knex): boolean {
+  const client = (knex.client as { config?: { client?: unknown } }).config?.client;
+  return client === 'better-sqlite3' || client === 'sqlite3';
+}
+
+interface SqliteStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
+const SQLITE_ROWS_PER_INSERT = 400;
+
+function upsertSql(n: number): string {
+  return `INSERT INTO observations (tenant_id, series_id, date, value, covariates) VALUES ${Array.from({ length: n }, () => '(?,?,?,?,?)').join(',')}
+     ON CONFLICT (series_id, date) DO UPDATE SET value = excluded.value, covariates = excluded.covariates
+     WHERE observations.value IS NOT excluded.value OR observations.covariates IS NOT excluded.covariates`;
+}
+
+/**
+ * SQLite writer. Series ids are needed row by row, so `resolveSeries` is called for a series key
+ * the first time it is seen (the importer creates the series row at once).
+ */
+export async function createSqliteObservationWriter(
+  trx: Knex.Transaction,
+  tenantId: number,
+  resolveSeries: (key: string) => Promise<number>,
+): Promise<ObservationWriter> {
+  const conn = (await trx.client.acquireConnection()) as SqliteConnection;
+  const bulk = conn.prepare(upsertSql(SQLITE_ROWS_PER_INSERT));
+  const single = conn.prepare(upsertSql(1));
+  const lookup = conn.prepare('SELECT value, covariates FROM observations WHERE series_id = ? AND date = ?');
+  const ids = new Map<string, number>();
+  let params: unknown[] = [];
+  let queued = 0;
+
+  const idOf = async (key: string): Promise<number> => {
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = await resolveSeries(key);
+      ids.set(key, id);
+    }
+    return id;
+  };
+  const flush = (): void => {
+    if (queued === SQLITE_ROWS_PER_INSERT) {
+      bulk.run(params);
+    } else {
+      for (let i = 0; i < queued; i++) single.run(params.slice(i * 5, i * 5 + 5));
+    }
+    params = [];
+    queued = 0;
+  };
+
+  return {
+    async write(rows) {
+      for (const r of rows) {
+        const id = ids.get(r.seriesKey) ?? (await idOf(r.seriesKey));
+        params.push(tenantId, id, r.date, r.value, r.covariates);
+        if (++queued === SQLITE_ROWS_PER_INSERT) flush();
+      }
+    },
+    async writeRepeated(row) {
+      flush();
+      const id = await idOf(row.seriesKey);
+      const stored = lookup.get(id, row.date) as { value: number | null; covariates: string | null } | undefined;
+      if (stored && stored.value === row.value && stored.covariates === row.covariates) return undefined;
+      if (stored) return 0;
+      single.run([tenantId, id, row.date, row.value, row.covariates]);
+      return undefined;
+    },
+    async endRows() {
+      flush();
+    },
+    async finish() {
+      flush();
+      return undefined;
+    },
+    async abort() {
+      params = [];
+      queued = 0;
+    },
+  };
+}
+
+/** COPY text format: escapes backslash, tab, newline and carriage return; \N is NULL. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : value;
+}
+
+/** Rows as COPY text lines. */
+function encodeCopyRows(rows: readonly ImportObservation[], repeated: boolean): string {
+  let text = '';
+  for (const r of rows) {
+    text += `${r.line}\t${copyText(r.seriesKey)}\t${r.date}\t${r.value === null ? '\\N' : r.value}\t${copyText(r.covariates)}\t${repeated ? 't' : 'f'}\n`;
+  }
+  return text;
+}
+
+/** PostgreSQL writer: COPY into a temporary staging table, merged in `finish`. */
+export async function createPgObservationWriter(trx: Knex.Transaction, tenantId: number): Promise<ObservationWriter> {
+  await trx.raw(`CREATE TEMPORARY TABLE fq_import_rows (
+      line integer NOT NULL, series_key text NOT NULL, date date NOT NULL,
+      value double precision NULL, covariates text NULL, repeated boolean NOT NULL
+    ) ON COMMIT DROP`);
+  const conn = (await trx.client.acquireConnection()) as { query(q: unknown): Writable };
+  const copy = conn.query(
+    copyFrom('COPY fq_import_rows (line, series_key, date, value, covariates, repeated) FROM STDIN'),
+  );
+  let failed: unknown;
+  copy.on('error', (e) => {
+    failed = e;
+  });
+  let repeats = 0;
+  let open = true;
+
+  const send = async (text: string): Promise<void> => {
+    if (failed) throw failed;
+    if (!copy.write(text)) await Promise.race([once(copy, 'drain'), once(copy, 'error')]);
+    if (failed) throw failed;
+  };
+  const close = async (): Promise<void> => {
+    if (!open) return;
+    open = false;
+    const done = Promise.race([once(copy, 'finish'), once(copy, 'error').then(([e]) => Promise.reject(e))]);
+    copy.end();
+    await done;
+  };
+
+  return {
+    async write(rows) {
+      await send(encodeCopyRows(rows, false));
+    },
+    async writeRepeated(row) {
+      repeats++;
+      await send(encodeCopyRows([row], true));
+      return undefined;
+    },
+    endRows: close,
+    async finish(seriesIds) {
+      await close();
+      await trx.raw('ANALYZE fq_import_rows');
+      if (repeats > 0) {
+        const conflict = (await trx.raw(
+          `SELECT series_key, date, min(line) AS earlier_line, max(line) AS line
+             FROM fq_import_rows
+            WHERE (series_key, date) IN (SELECT series_key, date FROM fq_import_rows WHERE repeated)
+            GROUP BY series_key, date
+           HAVING count(DISTINCT coalesce(value::text, '~') || '|' || coalesce(covariates, '~')) > 1
+            ORDER BY max(line) LIMIT 1`,
+        )) as { rows: Array<{ series_key: string; date: string; earlier_line: number; line: number }> };
+        const c = conflict.rows[0];
+        if (c) return { line: c.line, earlierLine: c.earlier_line, seriesKey: c.series_key, date: c.date };
+      }
+      // Series ids through a small mapping table, so the merge is a plain join.
+      await trx.raw(
+        'CREATE TEMPORARY TABLE fq_import_series (series_key text PRIMARY KEY, series_id integer NOT NULL) ON COMMIT DROP',
+      );
+      const mapping = [...seriesIds];
+      for (let i = 0; i < mapping.length; i += 5000) {
+        await trx('fq_import_series').insert(
+          mapping.slice(i, i + 5000).map(([series_key, series_id]) => ({ series_key, series_id })),
+        );
+      }
+      const source =
+        repeats > 0
+          ? `(SELECT DISTINCT ON (series_key, date) * FROM fq_import_rows ORDER BY series_key, date, line DESC)`
+          : 'fq_import_rows';
+      await trx.raw(
+        `INSERT INTO observations (tenant_id, series_id, date, value, covariates)
+         SELECT ?, m.series_id, r.date, r.value, r.covariates
+           FROM ${source} r JOIN fq_import_series m ON m.series_key = r.series_key
+         ON CONFLICT (series_id, date) DO UPDATE SET value = EXCLUDED.value, covariates = EXCLUDED.covariates
+          WHERE observations.value IS DISTINCT FROM EXCLUDED.value
+             OR observations.covariates IS DISTINCT FROM EXCLUDED.covariates`,
+        [tenantId],
+      );
+      return undefined;
+    },
+    async abort() {
+      if (!open) return;
+      open = false;
+      // destroy() sends CopyFail; the connection is usable (for the ROLLBACK) once it closes.
+      await new Promise<void>((resolve) => {
+        copy.once('close', () => resolve());
+        setTimeout(resolve, 5000).unref();
+        copy.destroy(new Error('import aborted'));
+      });
+    },
+  };
+}
+
+/** Series rows of a dataset: key → { id, attributes JSON }. */
+export async function loadSeriesIndex(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+): Promise<Map<string, { id: number; attributes: string }>> {
+  const rows = (await trx('series')
+    .where({ tenant_id: tenantId, dataset_id: datasetId })
+    .select('id', 'key', 'attributes')) as Array<{ id: number; key: string; attributes: string }>;
+  return new Map(rows.map((r) => [r.key, { id: Number(r.id), attributes: r.attributes }]));
+}
+
+/** Inserts one series and returns its id. */
+export async function insertSeries(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+  key: string,
+  attributes: string,
+): Promise<number> {
+  const now = new Date();
+  const [row] = (await trx('series')
+    .insert({ tenant_id: tenantId, dataset_id: datasetId, key, attributes, created_at: now, updated_at: now })
+    .returning('id')) as Array<{ id: number } | number>;
+  return typeof row === 'object' ? Number(row.id) : Number(row);
+}
+
+/** Inserts many series (PostgreSQL path, after COPY) and returns key → id for all of them. */
+export async function insertSeriesMany(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+  series: ReadonlyArray<{ key: string; attributes: string }>,
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  const now = new Date();
+  for (let i = 0; i < series.length; i += 2000) {
+    const rows = (await trx('series')
+      .insert(
+        series.slice(i, i + 2000).map((s) => ({
+          tenant_id: tenantId,
+          dataset_id: datasetId,
+          key: s.key,
+          attributes: s.attributes,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .returning(['id', 'key'])) as Array<{ id: number; key: string }>;
+    for (const r of rows) ids.set(r.key, Number(r.id));
+  }
+  return ids;
+}
+
+/** Replaces the attributes (JSON and one row per pair) of series whose attributes changed. */
+export async function writeSeriesAttributes(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+  changes: ReadonlyArray<{ seriesId: number; attributes: Readonly<Record<string, string>> }>,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const now = new Date();
+  const pairs: Array<{ tenant_id: number; dataset_id: number; series_id: number; name: string; value: string }> = [];
+  for (const c of changes) {
+    await trx('series')
+      .where({ tenant_id: tenantId, id: c.seriesId })
+      .update({ attributes: JSON.stringify(c.attributes), updated_at: now });
+    for (const [name, value] of Object.entries(c.attributes)) {
+      pairs.push({ tenant_id: tenantId, dataset_id: datasetId, series_id: c.seriesId, name, value });
+    }
+  }
+  const ids = changes.map((c) => c.seriesId);
+  for (let i = 0; i < ids.length; i += 500) {
+    await trx('series_attributes')
+      .where({ tenant_id: tenantId })
+      .whereIn('series_id', ids.slice(i, i + 500))
+      .delete();
+  }
+  for (let i = 0; i < pairs.length; i += 1000) await trx('series_attributes').insert(pairs.slice(i, i + 1000));
+}
+
+export interface SeriesStatistics {
+  readonly seriesId: number;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+  readonly endDate: string | null;
+  readonly valueCount: number;
+  readonly rowCount: number;
+}
+
+/** Recomputes first/last/end dates and counts of every series of a dataset; writes only changes. */
+export async function refreshSeriesStatistics(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+): Promise<SeriesStatistics[]> {
+  const rows = (await trx('observations as o')
+    .join('series as s', 's.id', 'o.series_id')
+    .where('s.tenant_id', tenantId)
+    .andWhere('s.dataset_id', datasetId)
+    .groupBy('o.series_id')
+    .select(
+      'o.series_id',
+      trx.raw('min(CASE WHEN o.value IS NOT NULL THEN o.date END) AS first_date'),
+      trx.raw('max(CASE WHEN o.value IS NOT NULL THEN o.date END) AS last_date'),
+      trx.raw('max(o.date) AS end_date'),
+      trx.raw('count(o.value) AS value_count'),
+      trx.raw('count(*) AS row_count'),
+    )) as Array<Record<string, unknown>>;
+  const stats = rows.map((r): SeriesStatistics => ({
+    seriesId: Number(r['series_id']),
+    firstDate: (r['first_date'] as string | null) ?? null,
+    lastDate: (r['last_date'] as string | null) ?? null,
+    endDate: (r['end_date'] as string | null) ?? null,
+    valueCount: Number(r['value_count']),
+    rowCount: Number(r['row_count']),
+  }));
+  const current = (await trx('series')
+    .where({ tenant_id: tenantId, dataset_id: datasetId })
+    .select('id', 'first_date', 'last_date', 'end_date', 'value_count', 'row_count')) as Array<Record<string, unknown>>;
+  const byId = new Map(current.map((c) => [Number(c['id']), c]));
+  const now = new Date();
+  for (const s of stats) {
+    const c = byId.get(s.seriesId);
+    if (
+      c &&
+      (c['first_date'] ?? null) === s.firstDate &&
+      (c['last_date'] ?? null) === s.lastDate &&
+      (c['end_date'] ?? null) === s.endDate &&
+      Number(c['value_count']) === s.valueCount &&
+      Number(c['row_count']) === s.rowCount
+    ) {
+      continue;
+    }
+    await trx('series').where({ tenant_id: tenantId, id: s.seriesId }).update({
+      first_date: s.firstDate,
+      last_date: s.lastDate,
+      end_date: s.endDate,
+      value_count: s.valueCount,
+      row_count: s.rowCount,
+      updated_at: now,
+    });
+  }
+  return stats;
+}
+
+export interface DatasetCovariate {
+  readonly name: string;
+  readonly knownInAdvance: boolean;
+}
+
+export interface DatasetImportUpdate {
+  readonly frequency: Frequency;
+  readonly covariates: readonly DatasetCovariate[];
+  readonly attributes: readonly string[];
+  readonly seriesCount: number;
+  readonly rowCount: number;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+}
+
+/** Writes a dataset's metadata after an import, only when something changed. */
+export async function updateDatasetAfterImport(
+  trx: Knex.Transaction,
+  dataset: DatasetRow,
+  next: DatasetImportUpdate,
+): Promise<void> {
+  const patch = {
+    frequency: next.frequency,
+    covariates: JSON.stringify(next.covariates),
+    attributes: JSON.stringify(next.attributes),
+    series_count: next.seriesCount,
+    row_count: next.rowCount,
+    first_date: next.firstDate,
+    last_date: next.lastDate,
+  };
+  const same =
+    dataset.frequency === patch.frequency &&
+    dataset.covariates === patch.covariates &&
+    dataset.attributes === patch.attributes &&
+    Number(dataset.series_count) === patch.series_count &&
+    Number(dataset.row_count) === patch.row_count &&
+    (dataset.first_date ?? null) === patch.first_date &&
+    (dataset.last_date ?? null) === patch.last_date;
+  if (same) return;
+  await trx('datasets')
+    .where({ tenant_id: dataset.tenant_id, id: dataset.id })
+    .update({ ...patch, updated_at: new Date() });
+}
+
+/** The covariates stored on a dataset row. */
+export function datasetCovariates(dataset: Pick<DatasetRow, 'covariates'>): DatasetCovariate[] {
+  return parseJsonColumn<DatasetCovariate[]>(dataset.covariates, []);
+}
