@@ -74,14 +74,14 @@ export interface DeepFitOptions extends FitOptions {
 }
 
 const DEFAULTS = {
-  epochs: 40,
-  windows: 24_000,
+  epochs: 12,
+  windows: 12_000,
   batchSize: 512,
-  learningRate: 2e-3,
-  patience: 5,
+  learningRate: 3e-3,
+  patience: 3,
 } as const;
 
-const HIDDEN: Readonly<Record<DeepKind, number>> = { mlp: 256, conv1d: 32, lstm: 64, gru: 64 };
+const HIDDEN: Readonly<Record<DeepKind, number>> = { mlp: 128, conv1d: 32, lstm: 64, gru: 64 };
 
 interface Fitted {
   readonly arch: Arch;
@@ -175,8 +175,7 @@ export class DeepForecaster implements GlobalForecaster {
       statics: d.s,
       quantiles,
       hidden: this.options.hidden ?? HIDDEN[this.kind],
-      stepDim: 8,
-      decoderHidden: 64,
+      decoderHidden: 32,
       patch,
       dilations: dilationsFor(lookback),
     };

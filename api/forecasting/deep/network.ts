@@ -2,9 +2,10 @@
  * The deep networks, written as plain functions of a parameter map (no tf.layers: fewer small ops
  * per step and full control over seeded initialisation and serialisation).
  *
- * Every kind shares one decoder (TiDE-like): the encoder's context vector is projected to a small
- * vector per forecast step, joined with that step's features (calendar, known covariates, seasonal
- * and yearly lags), and a per-step MLP gives the quantiles. A linear skip from the lookback and
+ * Every kind shares one decoder (TiDE-like): the encoder's context vector is projected to a hidden
+ * vector per forecast step, added to a projection of that step's features (calendar, known
+ * covariates, seasonal and yearly lags), and after a ReLU a per-step linear layer gives the
+ * quantiles. A linear skip from the lookback and
  * from the step features adds to the median, so the network starts near a linear model.
  * Quantiles never cross: median + cumulative softplus offsets above and below.
  *
@@ -30,8 +31,6 @@ export interface Arch {
   readonly quantiles: readonly number[];
   /** Encoder width: MLP units, conv channels or recurrent units. */
   readonly hidden: number;
-  /** Per-step projection of the context. */
-  readonly stepDim: number;
   /** Per-step decoder units. */
   readonly decoderHidden: number;
   /** Lookback steps per recurrent step. */
@@ -62,8 +61,8 @@ export function paramShapes(a: Arch): [string, number[]][] {
     layer('rnn_h', a.hidden, gates * a.hidden);
     ctx = a.hidden + a.statics;
   }
-  layer('proj', ctx, a.horizon * a.stepDim);
-  layer('dec1', a.stepDim + a.stepFeatures, a.decoderHidden);
+  layer('proj', ctx, a.horizon * a.decoderHidden);
+  layer('dec1', a.stepFeatures, a.decoderHidden);
   layer('dec2', a.decoderHidden, a.quantiles.length);
   layer('skip_hist', a.lookback * a.channels, a.horizon);
   layer('skip_step', a.stepFeatures, 1);
@@ -125,7 +124,10 @@ export function paramsToBytes(a: Arch, params: Params): Uint8Array {
  * operands 5–15× slower than plain ones (measured: 0.3–0.5 vs 2–7 GFLOP/s), and tf.js's own
  * matMul gradient uses the transposed forms; here both gradients transpose explicitly first.
  */
-function makeDense(useRelu: boolean): (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D {
+function makeDense(
+  useRelu: boolean,
+  inputGrad: boolean,
+): (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const y = tf.fused.matMul({ a: x, b: w, bias: b, activation: useRelu ? 'relu' : 'linear' });
@@ -134,42 +136,53 @@ function makeDense(useRelu: boolean): (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Ten
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw, sy] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const dz = (useRelu ? tf.mul(dy, tf.step(sy)) : dy) as tf.Tensor2D;
+        // dz must be a fresh buffer: it is the right operand of dW below, and the wasm backend
+        // caches matmul operators by the right operand's buffer; `dy` may be a reshape sharing
+        // its buffer with a gradient used elsewhere in another shape.
+        const dz = (useRelu ? tf.mul(dy, tf.step(sy)) : tf.mul(dy, 1)) as tf.Tensor2D;
         const [k, n] = sw.shape;
+        const db = tf.sum(dz, 0);
+        if (!inputGrad) {
+          // Inputs are data (no gradient needed): skip the dX product.
+          const dw = n === 1 ? tf.reshape(tf.sum(tf.mul(sx, dz), 0), [k, 1]) : tf.matMul(tf.transpose(sx), dz);
+          return [tf.zerosLike(sx), dw, db];
+        }
         if (n === 1 || k === 1) {
-          // A transpose with a unit dimension is a reshape that shares the weights' buffer, and
-          // the wasm backend caches matmul operators by the buffer of the right operand: the
-          // forward's cached operator would be reused with the wrong shape. Broadcast instead.
+          // A transpose with a unit dimension is a reshape that shares the weights' buffer (and
+          // so the forward's cached operator, in another shape): broadcast instead.
           const dx = n === 1 ? tf.mul(dz, tf.reshape(sw, [1, k])) : tf.sum(tf.mul(dz, sw), 1, true);
           const dw = n === 1 ? tf.reshape(tf.sum(tf.mul(sx, dz), 0), [k, 1]) : tf.sum(tf.mul(sx, dz), 0, true);
-          return [dx, dw, tf.sum(dz, 0)];
+          return [dx, dw, db];
         }
-        return [tf.matMul(dz, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dz), tf.sum(dz, 0)];
+        return [tf.matMul(dz, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dz), db];
       },
     };
   });
   return (x, w, b) => op(x, w, b) as tf.Tensor2D;
 }
 
-const denseRelu = makeDense(true);
-const denseLinear = makeDense(false);
+const DENSE = {
+  relu: makeDense(true, true),
+  linear: makeDense(false, true),
+  /** On input data, which needs no gradient. */
+  reluData: makeDense(true, false),
+  linearData: makeDense(false, false),
+} as const;
 
-function dense(p: Params, name: string, x: tf.Tensor2D, activation: 'relu' | 'linear'): tf.Tensor2D {
-  const w = p.get(`${name}.w`) as tf.Tensor2D;
-  const b = p.get(`${name}.b`) as tf.Tensor1D;
-  return activation === 'relu' ? denseRelu(x, w, b) : denseLinear(x, w, b);
+function dense(p: Params, name: string, x: tf.Tensor2D, activation: keyof typeof DENSE): tf.Tensor2D {
+  return DENSE[activation](x, p.get(`${name}.w`) as tf.Tensor2D, p.get(`${name}.b`) as tf.Tensor1D);
 }
 
 function encode(p: Params, a: Arch, hist: tf.Tensor2D, stat: tf.Tensor2D): tf.Tensor2D {
   const b = hist.shape[0];
   if (a.kind === 'mlp') {
     const x = a.statics > 0 ? tf.concat([hist, stat], 1) : hist;
-    return dense(p, 'enc2', dense(p, 'enc1', x as tf.Tensor2D, 'relu'), 'relu');
+    return dense(p, 'enc2', dense(p, 'enc1', x as tf.Tensor2D, 'reluData'), 'relu');
   }
   if (a.kind === 'conv1d') {
     const L = a.lookback;
     const c = a.hidden;
-    let x = dense(p, 'conv_in', tf.reshape(hist, [b * L, a.channels]), 'relu').reshape([b, L, c]) as tf.Tensor3D;
+    let x = dense(p, 'conv_in', tf.reshape(hist, [b * L, a.channels]), 'reluData').reshape([b, L, c]) as tf.Tensor3D;
     a.dilations.forEach((d, i) => {
       // Causal dilated conv, kernel 2: out[t] = W0·x[t-d] + W1·x[t].
       const shifted =
@@ -192,7 +205,7 @@ function encode(p: Params, a: Arch, hist: tf.Tensor2D, stat: tf.Tensor2D): tf.Te
   const u = a.hidden;
   const gates = a.kind === 'lstm' ? 4 : 3;
   const xs = tf.unstack(
-    dense(p, 'rnn_x', tf.reshape(hist, [b * steps, a.patch * a.channels]), 'linear').reshape([b, steps, gates * u]),
+    dense(p, 'rnn_x', tf.reshape(hist, [b * steps, a.patch * a.channels]), 'linearData').reshape([b, steps, gates * u]),
     1,
   ) as tf.Tensor2D[];
   let h = tf.zeros([b, u]) as tf.Tensor2D;
@@ -228,13 +241,15 @@ export function forward(p: Params, a: Arch, hist: tf.Tensor2D, fut: tf.Tensor2D,
   const F = a.stepFeatures;
   const Q = a.quantiles.length;
   const ctx = encode(p, a, hist, stat);
-  const proj = tf.reshape(dense(p, 'proj', ctx, 'linear'), [b, H, a.stepDim]);
-  const steps = tf.reshape(fut, [b, H, F]);
-  const din = tf.reshape(tf.concat([proj, steps], 2), [b * H, a.stepDim + F]) as tf.Tensor2D;
-  const raw = tf.reshape(dense(p, 'dec2', dense(p, 'dec1', din, 'relu'), 'linear'), [b, H, Q]);
+  // Per-step hidden layer: relu(ctx·P_h + step_h·W + b), with the context part projected for all
+  // H steps in one wide matmul (no concat of context and step features).
+  const futRows = tf.reshape(fut, [b * H, F]) as tf.Tensor2D;
+  const fromCtx = tf.reshape(dense(p, 'proj', ctx, 'linear'), [b * H, a.decoderHidden]);
+  const hidden = tf.relu(tf.add(fromCtx, dense(p, 'dec1', futRows, 'linearData'))) as tf.Tensor2D;
+  const raw = tf.reshape(dense(p, 'dec2', hidden, 'linear'), [b, H, Q]);
   const skip = tf.add(
-    dense(p, 'skip_hist', hist, 'linear'),
-    tf.reshape(dense(p, 'skip_step', tf.reshape(fut, [b * H, F]), 'linear'), [b, H]),
+    dense(p, 'skip_hist', hist, 'linearData'),
+    tf.reshape(dense(p, 'skip_step', futRows, 'linearData'), [b, H]),
   );
   const mi = a.quantiles.indexOf(0.5);
   const median = tf.add(tf.slice(raw, [0, 0, mi], [b, H, 1]), tf.reshape(skip, [b, H, 1]));
@@ -283,7 +298,7 @@ export function forwardMacs(a: Arch): number {
     ctx = a.hidden + a.statics;
   }
   const dec =
-    ctx * a.horizon * a.stepDim +
-    a.horizon * ((a.stepDim + a.stepFeatures) * a.decoderHidden + a.decoderHidden * a.quantiles.length);
+    ctx * a.horizon * a.decoderHidden +
+    a.horizon * (a.stepFeatures * a.decoderHidden + a.decoderHidden * a.quantiles.length);
   return enc + dec + lc * a.horizon + a.horizon * a.stepFeatures;
 }
