@@ -129,7 +129,7 @@ export async function runBacktest(
     quantiles: readonly number[];
     epochs?: number;
     validationOrigins?: number;
-    candidates?: readonly ModelKind[];
+    candidates?: readonly string[];
     onProgress?: (fraction: number, message: string) => void;
   },
 ): Promise<BacktestRun> {
@@ -243,7 +243,7 @@ async function action(opts: BacktestCliOptions): Promise<void> {
   if (!quantiles.includes(0.5) || quantiles.some((q) => !(q > 0 && q < 1))) {
     throw new UserInputError(`--quantiles ${opts.quantiles} must be levels in (0, 1) that include 0.5.`);
   }
-  const candidates = opts.candidates?.split(',').map((k) => k.trim() as ModelKind);
+  const candidates = opts.candidates?.split(',').map((k) => k.trim());
   for (const k of candidates ?? []) createForecaster(k).dispose();
   // TensorFlow.js backend for the deep models: native, else wasm, else cpu (chosen once).
   const backendName = await initBackend('auto');

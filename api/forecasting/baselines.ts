@@ -25,7 +25,12 @@ import {
 } from './types.js';
 
 export const BASELINE_KINDS = ['naive', 'snaive', 'ses', 'theta', 'croston', 'tsb'] as const;
-export type BaselineKind = (typeof BASELINE_KINDS)[number];
+/**
+ * Per-series models that `auto` may also try but a user cannot name (they are not in the API's
+ * `ModelKind` enum): `hw`, a damped Holt-Winters.
+ */
+export const EXTRA_LOCAL_KINDS = ['hw'] as const;
+export type BaselineKind = (typeof BASELINE_KINDS)[number] | (typeof EXTRA_LOCAL_KINDS)[number];
 
 /** Last value repeated. */
 export function naiveForecast(y: ArrayLike<number>, h: number): Float64Array {
@@ -195,6 +200,85 @@ export function tsbForecast(y: ArrayLike<number>, h: number, alpha = 0.1, beta =
   return new Float64Array(h).fill(Number.isNaN(z) ? 0 : z * p);
 }
 
+/** One pass of additive damped Holt-Winters; returns the one-step SSE and the final state. */
+function hwRun(
+  x: ArrayLike<number>,
+  m: number,
+  a: number,
+  b: number,
+  g: number,
+  phi: number,
+): { sse: number; level: number; trend: number; season: Float64Array } {
+  const n = x.length;
+  const seasonal = m > 1 && n >= 2 * m;
+  const season = new Float64Array(Math.max(1, m));
+  let level: number;
+  let trend: number;
+  if (seasonal) {
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < m; i++) {
+      s1 += x[i]!;
+      s2 += x[m + i]!;
+    }
+    // The first season's mean sits at its middle, (m - 1) / 2: detrend to the state at m - 1.
+    const mean = s1 / m;
+    trend = (s2 - s1) / (m * m);
+    for (let i = 0; i < m; i++) season[i] = x[i]! - (mean + trend * (i - (m - 1) / 2));
+    level = mean + (trend * (m - 1)) / 2;
+  } else {
+    level = x[0]!;
+    trend = n > 1 ? x[1]! - x[0]! : 0;
+  }
+  let sse = 0;
+  const start = seasonal ? m : 1;
+  for (let t = start; t < n; t++) {
+    const si = seasonal ? season[t % m]! : 0;
+    const pred = level + phi * trend + si;
+    const e = x[t]! - pred;
+    sse += e * e;
+    const prevLevel = level;
+    level = prevLevel + phi * trend + a * e;
+    trend = phi * trend + a * b * e;
+    if (seasonal) season[t % m] = si + g * (1 - a) * e;
+  }
+  return { sse, level, trend, season };
+}
+
+/**
+ * Damped Holt-Winters (additive; on the log scale for positive series, so seasonality and trend
+ * act multiplicatively), parameters chosen on a small grid by one-step squared error. Seasonal
+ * with two full seasons of history, otherwise damped Holt.
+ */
+export function holtWintersForecast(y: ArrayLike<number>, h: number, m: number): Float64Array {
+  const n = y.length;
+  if (n < 4) return naiveForecast(y, h);
+  let positive = true;
+  for (let i = 0; i < n; i++) if (!(y[i]! > 0)) positive = false;
+  const x = positive ? Float64Array.from(y as ArrayLike<number>, Math.log) : Float64Array.from(y as ArrayLike<number>);
+  const seasonal = m > 1 && n >= 2 * m;
+  let best = { sse: Infinity, a: 0.2, b: 0.05, g: 0.1, phi: 0.95 };
+  for (const a of [0.05, 0.1, 0.2, 0.35, 0.5, 0.8]) {
+    for (const b of [0.01, 0.05, 0.15]) {
+      for (const g of seasonal ? [0.02, 0.1, 0.25] : [0]) {
+        for (const phi of [0.85, 0.95, 0.98]) {
+          const r = hwRun(x, m, a, b, g, phi);
+          if (r.sse < best.sse) best = { sse: r.sse, a, b, g, phi };
+        }
+      }
+    }
+  }
+  const st = hwRun(x, m, best.a, best.b, best.g, best.phi);
+  const out = new Float64Array(h);
+  let damp = 0;
+  for (let k = 0; k < h; k++) {
+    damp += best.phi ** (k + 1);
+    const v = st.level + damp * st.trend + (seasonal ? st.season[(n + k) % m]! : 0);
+    out[k] = positive ? Math.exp(v) : v;
+  }
+  return out;
+}
+
 /** The point method of a baseline kind. */
 export function pointForecast(kind: BaselineKind, y: ArrayLike<number>, h: number, freq: Frequency): Float64Array {
   const m = SEASON_LENGTH[freq];
@@ -211,6 +295,8 @@ export function pointForecast(kind: BaselineKind, y: ArrayLike<number>, h: numbe
       return crostonForecast(y, h);
     case 'tsb':
       return tsbForecast(y, h);
+    case 'hw':
+      return holtWintersForecast(y, h, m);
   }
 }
 

@@ -3,7 +3,7 @@
  * `auto` is not a model but a rule over these (pipeline.ts).
  */
 import { UserInputError } from '../errors/index.js';
-import { BASELINE_KINDS, type BaselineKind, LocalForecaster } from './baselines.js';
+import { BASELINE_KINDS, type BaselineKind, EXTRA_LOCAL_KINDS, LocalForecaster } from './baselines.js';
 import { EnsembleForecaster } from './ensemble.js';
 import { createDeepForecaster, DEEP_KINDS, type DeepKind, deserializeDeepForecaster } from './deep/index.js';
 import type { FitOptions, GlobalForecaster, ModelKind, Panel, QuantileForecast, SerializedModel } from './types.js';
@@ -20,6 +20,10 @@ export type ConcreteModelKind = Exclude<ModelKind, 'auto'>;
 
 const FACTORIES: Partial<Record<ConcreteModelKind, ForecasterFactory>> = {};
 for (const kind of BASELINE_KINDS) FACTORIES[kind] = () => new LocalForecaster(kind);
+/** Models `auto` may try that users cannot name (not in `ModelKind`). */
+const EXTRA_FACTORIES: Readonly<Record<string, ForecasterFactory>> = Object.fromEntries(
+  EXTRA_LOCAL_KINDS.map((k) => [k, () => new LocalForecaster(k)]),
+);
 for (const kind of DEEP_KINDS) {
   FACTORIES[kind] = (o) =>
     createDeepForecaster(kind, {
@@ -28,12 +32,12 @@ for (const kind of DEEP_KINDS) {
     });
 }
 
-export { BASELINE_KINDS, DEEP_KINDS };
+export { BASELINE_KINDS, DEEP_KINDS, EXTRA_LOCAL_KINDS };
 export type { BaselineKind, DeepKind };
 
-/** Whether `kind` is a baseline (cheap, per series, no training loop). */
+/** Whether `kind` is a per-series model (cheap, no training loop): a baseline or an extra local model. */
 export function isBaseline(kind: string): kind is BaselineKind {
-  return (BASELINE_KINDS as readonly string[]).includes(kind);
+  return (BASELINE_KINDS as readonly string[]).includes(kind) || kind in EXTRA_FACTORIES;
 }
 
 /** The kinds this build can create, `auto` excluded. */
@@ -43,7 +47,7 @@ export function availableModels(): ConcreteModelKind[] {
 
 /** A fresh, unfitted forecaster of `kind`; BAD_USER_INPUT naming the kinds when unknown. */
 export function createForecaster(kind: string, options: ModelFactoryOptions = {}): GlobalForecaster {
-  const factory = FACTORIES[kind as ConcreteModelKind];
+  const factory = FACTORIES[kind as ConcreteModelKind] ?? EXTRA_FACTORIES[kind];
   if (!factory) {
     throw new UserInputError(`Model "${kind}" is not available. Use auto or one of: ${availableModels().join(', ')}.`, {
       model: kind,

@@ -3,8 +3,9 @@
  * dataset itself, choose (or ensemble), fit on all history, forecast, explain.
  *
  * ## The `auto` rule
- * 1. Candidates: every baseline (seasonal naive, naive, SES, Theta, Croston, TSB) and the deep
- *    models in `AUTO_DEEP_CANDIDATES` that this build has. Seasonal naive is always among them.
+ * 1. Candidates: every baseline (seasonal naive, naive, SES, Theta, Croston, TSB), a damped
+ *    Holt-Winters (`hw`, auto only) and the deep models in `AUTO_DEEP_CANDIDATES` that this
+ *    build has. Seasonal naive is always among them.
  * 2. Each candidate is backtested on the last `origins` windows of `horizon` of every series
  *    (default 2), each window fit only on what precedes it.
  * 3. Each is scored relative to seasonal naive on those windows:
@@ -25,7 +26,7 @@ import { averageForecasts, EnsembleForecaster } from './ensemble.js';
 import { groupLabel } from './features.js';
 import { rollingOriginSplit, type BacktestWindow } from './frames.js';
 import { pinballSum, type MetricSummary } from './metrics.js';
-import { BASELINE_KINDS, createForecaster, availableModels, isBaseline } from './models.js';
+import { BASELINE_KINDS, createForecaster, availableModels, EXTRA_LOCAL_KINDS, isBaseline } from './models.js';
 import { permutation } from './random.js';
 import type {
   FeatureImportanceEntry,
@@ -142,9 +143,9 @@ function weightOf(kind: string): number {
 }
 
 /** The models `auto` tries by default: every baseline and the available AUTO_DEEP_CANDIDATES. */
-export function defaultCandidates(): ModelKind[] {
+export function defaultCandidates(): string[] {
   const have = new Set<string>(availableModels());
-  return [...BASELINE_KINDS, ...AUTO_DEEP_CANDIDATES.filter((k) => have.has(k))];
+  return [...BASELINE_KINDS, ...EXTRA_LOCAL_KINDS, ...AUTO_DEEP_CANDIDATES.filter((k) => have.has(k))];
 }
 
 /**

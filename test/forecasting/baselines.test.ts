@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import {
   BASELINE_KINDS,
   crostonForecast,
+  EXTRA_LOCAL_KINDS,
+  holtWintersForecast,
   LocalForecaster,
   naiveForecast,
   seasonalNaiveForecast,
@@ -34,7 +36,7 @@ const edge = buildPanel(
 );
 
 describe('baseline contract', () => {
-  for (const kind of BASELINE_KINDS) {
+  for (const kind of [...BASELINE_KINDS, ...EXTRA_LOCAL_KINDS]) {
     test(`${kind} meets the forecaster contract on daily data`, async () => {
       await assertForecasterContract(() => createForecaster(kind), daily, 14);
     });
@@ -74,6 +76,16 @@ describe('baseline point methods (hand-computed)', () => {
     // SES on a line lags it; half the drift is added per step: the forecast still rises by 1 per step.
     assert.ok(Math.abs(f[1]! - f[0]! - 1) < 1e-9 && Math.abs(f[2]! - f[1]! - 1) < 1e-9);
     assert.ok(f[0]! > 60 && f[0]! < 72, `near the end of the line: ${f[0]}`);
+  });
+  test('Holt-Winters follows a multiplicative seasonal pattern with growth', () => {
+    const m = 12;
+    const season = [0.8, 0.9, 1, 1.1, 1.3, 1.2, 1, 0.9, 0.8, 0.9, 1, 1.1];
+    const growing = Array.from({ length: 60 }, (_, t) => 100 * 1.01 ** t * season[t % m]!);
+    const f = holtWintersForecast(growing, 12, m);
+    for (let k = 0; k < 12; k++) {
+      const truth = 100 * 1.01 ** (60 + k) * season[(60 + k) % m]!;
+      assert.ok(Math.abs(f[k]! - truth) / truth < 0.03, `step ${k}: ${f[k]} vs ${truth}`);
+    }
   });
   test('Croston: size over interval (alpha 0.1)', () => {
     // demands 4 (interval 2), 6 (interval 3): z = 4 + 0.1*(6-4) = 4.2; p = 2 + 0.1*(3-2) = 2.1
