@@ -65,8 +65,8 @@ export class DatasetService {
       );
     }
     const result = await this.importer.importCsv(tenantId, dataset.id, csv);
-    const after = await this.datasets.get(tenantId, dataset.id);
-    return { ...result, dataset: after ?? dataset };
+    const after = (await this.datasets.get(tenantId, dataset.id)) ?? dataset;
+    return { rowsImported: result.rowsImported, seriesCount: after.seriesCount, dataset: after };
   }
 
   async delete(tenantId: number, id: string): Promise<string> {

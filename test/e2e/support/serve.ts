@@ -1,0 +1,35 @@
+/**
+ * The server as the e2e tests run it (a child process, under tsx): migrate, start on a free
+ * port, print `{"url": …}` on stdout. Arguments: `--db URL` and, for tests of the runner's
+ * mechanics only, `--pipeline MODULE_URL` (a stand-in with the engine pipeline's contract).
+ */
+import { loadConfig, parseDatabaseUrl } from '../../../api/config/env.js';
+import { createKnex } from '../../../api/db/knex.js';
+import { migrateLatest } from '../../../api/db/migrate.js';
+import { createLogger } from '../../../api/log.js';
+import { startServer } from '../../../api/server.js';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const db = arg('--db');
+if (!db) throw new Error('--db is required');
+const config = { ...loadConfig(), database: parseDatabaseUrl(db), nodeEnv: 'test' as const };
+const knex = createKnex(config.database);
+await migrateLatest(knex);
+const pipeline = arg('--pipeline');
+const server = await startServer({
+  config,
+  knex,
+  logger: createLogger(config.logLevel),
+  port: 0,
+  runner: { pollIntervalMs: 200, progressIntervalMs: 100 },
+  ...(pipeline ? { pipelineModule: pipeline } : {}),
+});
+process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+const stop = () => {
+  void server.close().then(() => knex.destroy().then(() => process.exit(0)));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
