@@ -1,13 +1,128 @@
+/**
+ * `forecastql import FILE.csv --dataset NAME [--frequency D|W|M] [--db URL]`: imports a long CSV
+ * (plain or gzipped) into a dataset of the default tenant, in one transaction. Prints a one-line
+ * summary on stdout, progress on stderr; a refused file is one line on stderr and exit code 1.
+ */
 import type { Command } from 'commander';
-import { DomainError, ErrorCode } from '../errors/index.js';
+import { SingleBar } from 'cli-progress';
+import { createKnex } from '../db/knex.js';
+import { migrateLatest } from '../db/migrate.js';
+import { createTenantsRepository } from '../db/tenants.repository.js';
+import { UserInputError } from '../errors/index.js';
+import type { Frequency } from '../forecasting/types.js';
+import { importCsv, type ImportCsvResult } from '../ingest/import-csv.js';
+import type { LongCsvProgress } from '../ingest/long-csv.js';
+import { databaseFromOption } from './migrate.js';
 
-/** `forecastql import`: placeholder until its issue lands; it says so instead of pretending. */
+export interface ImportCommandOptions {
+  readonly dataset: string;
+  readonly frequency?: string;
+  readonly db?: string;
+  readonly allowNegative?: boolean;
+  readonly attributes?: string;
+}
+
+export function parseFrequency(value: string | undefined): Frequency | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toUpperCase();
+  if (v === 'D' || v === 'W' || v === 'M') return v;
+  throw new UserInputError(`--frequency "${value}" is not supported. Use D (daily), W (weekly) or M (monthly).`);
+}
+
+/** Progress on stderr: a bar on a terminal, else a line every few seconds. */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr): {
+  onProgress: (p: LongCsvProgress) => void;
+  stop: () => void;
+} {
+  const started = Date.now();
+  if (stream.isTTY) {
+    let bar: SingleBar | undefined;
+    return {
+      onProgress(p) {
+        if (p.totalBytes === undefined) return;
+        if (!bar) {
+          bar = new SingleBar({
+            format: 'importing [{bar}] {percentage}% | {rows} rows | {rate} rows/s',
+            stream,
+            hideCursor: true,
+          });
+          bar.start(p.totalBytes, 0, { rows: 0, rate: 0 });
+        }
+        const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+        bar.update(p.bytesRead, {
+          rows: p.rows.toLocaleString('en'),
+          rate: Math.round(p.rows / seconds).toLocaleString('en'),
+        });
+      },
+      stop() {
+        bar?.stop();
+      },
+    };
+  }
+  let last = started;
+  return {
+    onProgress(p) {
+      const now = Date.now();
+      if (p.done || now - last < 2000) return;
+      last = now;
+      const pct = p.totalBytes ? ` (${Math.min(100, Math.round((100 * p.bytesRead) / p.totalBytes))}%)` : '';
+      stream.write(`importing: ${p.rows.toLocaleString('en')} rows${pct}\n`);
+    },
+    stop() {},
+  };
+}
+
+export function formatImportSummary(file: string, r: ImportCsvResult): string {
+  const freq = { D: 'daily', W: 'weekly', M: 'monthly' }[r.frequency];
+  const parts = [
+    `Imported ${r.rowsImported.toLocaleString('en')} rows of ${r.seriesCount.toLocaleString('en')} series from ${file}`,
+    `into dataset "${r.datasetName}" (id ${r.datasetId}${r.created ? ', new' : ''})`,
+    `${freq}${r.frequencyDetected ? ' (detected)' : ''}, ${r.firstDate} to ${r.lastDate}`,
+    `covariates: ${r.covariates.length ? r.covariates.map((c) => (r.knownInAdvance.includes(c) ? `${c} (known in advance)` : c)).join(', ') : 'none'}`,
+    `attributes: ${r.attributes.length ? r.attributes.join(', ') : 'none'}`,
+    `${r.seconds.toFixed(1)} s (${Math.round(r.rowsImported / Math.max(r.seconds, 0.001)).toLocaleString('en')} rows/s)`,
+  ];
+  return `${parts[0]} ${parts[1]}: ${parts.slice(2).join('; ')}.`;
+}
+
 export function register(program: Command): void {
   program
     .command('import')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DomainError(ErrorCode.INTERNAL_SERVER_ERROR, '"import" is not built yet.');
+    .description('import a long CSV (series_id,date,value[,covariates…][,attributes…]), plain or gzipped')
+    .argument('<file>', 'CSV file, plain or .gz')
+    .requiredOption('--dataset <name>', 'dataset to import into (created when missing)')
+    .option('--frequency <D|W|M>', 'daily, weekly or monthly (detected when omitted)')
+    .option('--attributes <columns>', 'comma-separated extra columns to treat as text attributes even if numeric')
+    .option('--allow-negative', 'accept negative values (returns)')
+    .option('--db <url>', 'database: postgres://… or a SQLite file (default: DATABASE_URL or ./forecastql.sqlite)')
+    .action(async (file: string, options: ImportCommandOptions) => {
+      const frequency = parseFrequency(options.frequency);
+      const columnKinds = Object.fromEntries(
+        (options.attributes ?? '')
+          .split(',')
+          .map((c) => c.trim())
+          .filter((c) => c !== '')
+          .map((c) => [c, 'attribute' as const]),
+      );
+      const knex = createKnex(databaseFromOption(options.db));
+      const progress = progressReporter();
+      try {
+        await migrateLatest(knex);
+        const tenantId = await createTenantsRepository(knex).defaultTenantId();
+        const result = await importCsv(knex, {
+          tenantId,
+          dataset: { name: options.dataset },
+          input: file,
+          frequency,
+          allowNegativeValues: options.allowNegative === true,
+          columnKinds,
+          onProgress: progress.onProgress,
+        });
+        progress.stop();
+        process.stdout.write(formatImportSummary(file, result) + '\n');
+      } finally {
+        progress.stop();
+        await knex.destroy();
+      }
     });
 }

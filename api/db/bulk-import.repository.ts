@@ -330,7 +330,8 @@ export async function writeSeriesAttributes(
       .whereIn('series_id', ids.slice(i, i + 500))
       .delete();
   }
-  for (let i = 0; i < pairs.length; i += 1000) await trx('series_attributes').insert(pairs.slice(i, i + 1000));
+  // knex inserts many rows on SQLite as a compound SELECT, limited to 500 terms.
+  for (let i = 0; i < pairs.length; i += 200) await trx('series_attributes').insert(pairs.slice(i, i + 200));
 }
 
 export interface SeriesStatistics {

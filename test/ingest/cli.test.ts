@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+type Run = { status: number; stdout: string; stderr: string };
+
+/**
+ * Runs several `forecastql` invocations through the real CLI entry (`main` of api/cli.ts) in ONE
+ * child process (starting the app is the slow part), capturing each one's stdout, stderr and exit code.
+ */
+function cli(invocations: string[][]): Run[] {
+  const script = `
+    const { main } = await import(${JSON.stringify(ROOT + 'api/cli.ts')});
+    const out = [];
+    for (const args of ${JSON.stringify(invocations)}) {
+      let stdout = '', stderr = '';
+      const w1 = process.stdout.write.bind(process.stdout), w2 = process.stderr.write.bind(process.stderr);
+      process.stdout.write = (c) => { stdout += c; return true; };
+      process.stderr.write = (c) => { stderr += c; return true; };
+      process.exitCode = 0;
+      try { await main(['node', 'forecastql', ...args]); } finally { process.stdout.write = w1; process.stderr.write = w2; }
+      out.push({ status: process.exitCode ?? 0, stdout, stderr });
+    }
+    process.exitCode = 0;
+    process.stdout.write(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    // The CLI imports the decorated GraphQL resolvers: compile with the api project's settings.
+    env: { ...process.env, LOG_LEVEL: 'silent', TSX_TSCONFIG_PATH: ROOT + 'api/tsconfig.json' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Run[];
+}
+
+describe('forecastql migrate / import (SQLite)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fq-cli-'));
+  const db = join(dir, 'cli.sqlite');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('migrate and import through the CLI: one-line summaries, one-line refusals with exit 1', () => {
+    const good = join(dir, 'good.csv');
+    writeFileSync(good, 'series_id,date,value,price\nA,2024-01-05,1,2\nA,2024-01-12,2,2\nA,2024-01-19,,1.5\n');
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'series_id,date,value\nA,2024-01-05,1\nA,2024-02-30,2\n');
+    const [first, again, ok, refused, badFrequency] = cli([
+      ['migrate', '--db', db],
+      ['migrate', '--db', `sqlite:${db}`],
+      ['import', good, '--dataset', 'weekly', '--db', db],
+      ['import', bad, '--dataset', 'weekly', '--db', db],
+      ['import', good, '--dataset', 'x', '--frequency', 'Q', '--db', db],
+    ]) as [Run, Run, Run, Run, Run];
+
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^Applied \d+ migration\(s\) to SQLite /);
+    assert.match(again.stdout, /is up to date/);
+
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout.trim().split('\n').length, 1);
+    assert.match(
+      ok.stdout,
+      /^Imported 3 rows of 1 series from .*good\.csv into dataset "weekly" \(id \d+, new\): weekly \(detected\), 2024-01-05 to 2024-01-19; covariates: price \(known in advance\); attributes: none;/,
+    );
+
+    assert.equal(refused.status, 1);
+    assert.equal(refused.stdout, '');
+    assert.equal(
+      refused.stderr,
+      'forecastql: BAD_USER_INPUT: line 3, column "date": "2024-02-30" is not a calendar date (2024-02 has 29 days). Write dates as ISO YYYY-MM-DD, e.g. 2024-01-31\n',
+    );
+
+    assert.equal(badFrequency.status, 1);
+    assert.match(badFrequency.stderr, /^forecastql: BAD_USER_INPUT: --frequency "Q" is not supported/);
+  });
+});
