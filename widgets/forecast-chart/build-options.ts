@@ -54,6 +54,13 @@ export interface ForecastChartOptionsInput {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * An annotation without a label. Horizontal on purpose: ApexCharts measures and rotates every
+ * vertical label, empty or not, with a forced layout each (the main cost of a chart with many
+ * holidays and promotions).
+ */
+const UNLABELLED = { text: '', orientation: 'horizontal' } as const;
+
 /** HTML-escapes a text for the tooltip's markup. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -110,7 +117,7 @@ export function buildAnnotations(input: ForecastChartOptionsInput): XAxisAnnotat
             borderColor: palette.holiday,
             style: { color: palette.background, background: palette.holiday, fontSize: '10px' },
           }
-        : { text: '' },
+        : UNLABELLED,
     });
   }
   const maxGap = Math.max(1, input.bucketDays) * DAY_MS * 1.5;
@@ -128,7 +135,7 @@ export function buildAnnotations(input: ForecastChartOptionsInput): XAxisAnnotat
       opacity: 0.14,
       borderColor: palette.promotion,
       strokeDashArray: 0,
-      label: { text: '' },
+      label: UNLABELLED,
     });
   }
   if (data.forecastStart !== null) {
