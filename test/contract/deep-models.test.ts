@@ -1,25 +1,22 @@
 /**
- * Contract of every deep model (STYLE §10): shapes, dates, quantile order, non-negativity,
- * determinism with a seed, fit+predict = a second identical fit+predict, tensors freed,
- * serialisation round trip, abort, warm start rules, permutation hooks. Tiny panels, 2 epochs.
+ * Every deep model meets the engine's forecaster contract (STYLE §10: fit+predict = forecast,
+ * shapes, dates, quantile order, non-negativity, determinism, serialisation round trip, tensors
+ * freed), plus what is particular to them: progress per epoch, another seed, abort, warm start
+ * rules, permutation hooks, negative series. Tiny panels, 2 epochs.
  */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { initBackend } from '../../api/forecasting/backend.js';
-import {
-  createDeepForecaster,
-  DEEP_KINDS,
-  type DeepKind,
-  deserializeDeepForecaster,
-} from '../../api/forecasting/deep/index.js';
+import { createDeepForecaster, DEEP_KINDS, type DeepKind } from '../../api/forecasting/deep/index.js';
 import { NotFittedError } from '../../api/forecasting/errors.js';
 import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
 import { weeklyPanel } from '../forecasting-deep/fixtures.js';
+import { assertForecasterContract } from './forecaster.contract.js';
 
 const H = 7;
 const QUANTILES = [0.1, 0.5, 0.9] as const;
-const SMALL = { epochs: 2, windows: 240, hidden: 16, batchSize: 64 } as const;
+const SMALL = { epochs: 2, windows: 240, hidden: 16, batchSize: 64, lookback: 14 } as const;
 
 function flat(fc: readonly QuantileForecast[]): number[] {
   return fc.flatMap((f) => f.values.flatMap((v) => [...v]));
@@ -70,33 +67,12 @@ for (const kind of DEEP_KINDS) {
       }
     });
 
-    test('the same seed gives the same forecast, another seed another', async () => {
-      const a = flat(await fitPredict(kind, panel, 7));
-      const b = flat(await fitPredict(kind, panel, 7));
-      const c = flat(await fitPredict(kind, panel, 8));
-      assert.deepEqual(a, b);
-      assert.notDeepEqual(a, c);
+    test('meets the engine forecaster contract', async () => {
+      await assertForecasterContract(() => createDeepForecaster(kind, SMALL), panel, H);
     });
 
-    test('serialises to JSON + bytes and predicts identically afterwards', async () => {
-      const tensorsBefore = tf.memory().numTensors;
-      const m = createDeepForecaster(kind, SMALL);
-      await m.fit(panel, { horizon: H, quantiles: QUANTILES, seed: 3 });
-      const fc = await m.predict(panel);
-      const art = await m.serialize();
-      m.dispose();
-      assert.equal(art.alias, kind);
-      assert.ok(art.weights instanceof Uint8Array && art.weights.length > 0);
-      const copy = { alias: art.alias, json: String(art.json), weights: Uint8Array.from(art.weights) };
-      const back = deserializeDeepForecaster(copy);
-      assert.deepEqual(flat(await back.predict(panel)), flat(fc));
-      back.dispose();
-      assert.equal(tf.memory().numTensors, tensorsBefore);
-    });
-
-    test('predict before fit throws NotFittedError', async () => {
-      const m = createDeepForecaster(kind, SMALL);
-      await assert.rejects(() => m.predict(panel), NotFittedError);
+    test('another seed gives another forecast', async () => {
+      assert.notDeepEqual(flat(await fitPredict(kind, panel, 7)), flat(await fitPredict(kind, panel, 8)));
     });
 
     test('abort stops training with an AbortError and frees its tensors', async () => {
