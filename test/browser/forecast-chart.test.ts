@@ -120,13 +120,15 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
 
   for (const inShadowRoot of [false, true]) {
     test(`shows a tooltip with every value on hover${inShadowRoot ? ' inside a host element’s shadow root' : ''}`, async () => {
-      const { page, problems } = await mountWidgets(
+      const { page, problems, events } = await mountWidgets(
         browser,
         server,
         `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
         { inShadowRoot },
       );
       await chartReady(page);
+      // fq-* events bubble and are composed: a listener on the document hears them through the host's shadow root.
+      assert.ok((await events()).some((event) => event.type === 'fq-load'));
       await hoverForecastArea(page);
       const tooltip = page.locator('fq-forecast-chart .apexcharts-tooltip.apexcharts-active');
       await tooltip.waitFor({ state: 'visible', timeout: 5000 });
