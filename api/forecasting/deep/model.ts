@@ -81,7 +81,7 @@ const DEFAULTS = {
   patience: 3,
 } as const;
 
-const HIDDEN: Readonly<Record<DeepKind, number>> = { mlp: 128, conv1d: 32, lstm: 64, gru: 64 };
+const HIDDEN: Readonly<Record<DeepKind, number>> = { mlp: 128, conv1d: 64, lstm: 64, gru: 64 };
 
 interface Fitted {
   readonly arch: Arch;
@@ -112,7 +112,7 @@ function lastDate(panel: Panel): string {
 }
 
 function patchOf(kind: DeepKind, freq: Panel['freq']): number {
-  if (kind !== 'lstm' && kind !== 'gru') return 1;
+  if (kind === 'mlp') return 1;
   return freq === 'D' ? 7 : freq === 'W' ? 4 : 3;
 }
 
@@ -177,7 +177,7 @@ export class DeepForecaster implements GlobalForecaster {
       hidden: this.options.hidden ?? HIDDEN[this.kind],
       decoderHidden: 32,
       patch,
-      dilations: dilationsFor(lookback),
+      dilations: dilationsFor(lookback / patch),
     };
     const trainedThrough = lastDate(panel);
     const params = this.startParams(arch, spec, trainedThrough, options.warmStart, prng);
@@ -469,10 +469,10 @@ function sameLayout(a: WindowSpec, b: WindowSpec): boolean {
   );
 }
 
-/** Dilations 1, 2, 4, … while they fit in the lookback (receptive field 2^k). */
-function dilationsFor(lookback: number): number[] {
+/** Dilations 1, 2, 4, … while they fit in the (patched) lookback: receptive field 2^k steps. */
+function dilationsFor(steps: number): number[] {
   const out: number[] = [];
-  for (let d = 1; d < lookback && out.length < 6; d *= 2) out.push(d);
+  for (let d = 1; d < steps && out.length < 6; d *= 2) out.push(d);
   return out;
 }
 

@@ -10,9 +10,10 @@
  * Quantiles never cross: median + cumulative softplus offsets above and below.
  *
  * Encoders: `mlp` (two wide ReLU layers over the flattened lookback, N-BEATS-style direct
- * multi-horizon), `conv1d` (dilated causal convolutions, kernel 2, as shifted copies + one matmul
- * per layer, because tf.js has no gradient for dilated conv2d), `lstm` / `gru` (recurrent over
- * patches of the lookback, e.g. one step per week of daily data, to keep the sequence short).
+ * multi-horizon), `conv1d` (residual dilated causal convolutions, kernel 2, as shifted copies +
+ * one matmul per layer, because tf.js has no gradient for dilated conv2d), `lstm` / `gru`
+ * (recurrent). conv1d and the recurrent ones run over patches of the lookback (one step per week
+ * of daily data, 4 weeks, 3 months) to keep the sequence short.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Prng } from './prng.js';
@@ -52,7 +53,7 @@ export function paramShapes(a: Arch): [string, number[]][] {
     layer('enc2', a.hidden, a.hidden);
     ctx = a.hidden;
   } else if (a.kind === 'conv1d') {
-    layer('conv_in', a.channels, a.hidden);
+    layer('conv_in', a.patch * a.channels, a.hidden);
     a.dilations.forEach((_, i) => layer(`conv${i}`, 2 * a.hidden, a.hidden));
     ctx = 2 * a.hidden + a.statics;
   } else {
@@ -180,9 +181,14 @@ function encode(p: Params, a: Arch, hist: tf.Tensor2D, stat: tf.Tensor2D): tf.Te
     return dense(p, 'enc2', dense(p, 'enc1', x as tf.Tensor2D, 'reluData'), 'relu');
   }
   if (a.kind === 'conv1d') {
-    const L = a.lookback;
+    // Over patches of the lookback (a week of daily data per step), like the recurrent models.
+    const L = a.lookback / a.patch;
     const c = a.hidden;
-    let x = dense(p, 'conv_in', tf.reshape(hist, [b * L, a.channels]), 'reluData').reshape([b, L, c]) as tf.Tensor3D;
+    let x = dense(p, 'conv_in', tf.reshape(hist, [b * L, a.patch * a.channels]), 'reluData').reshape([
+      b,
+      L,
+      c,
+    ]) as tf.Tensor3D;
     a.dilations.forEach((d, i) => {
       // Causal dilated conv, kernel 2: out[t] = W0·x[t-d] + W1·x[t].
       const shifted =
@@ -290,7 +296,7 @@ export function forwardMacs(a: Arch): number {
     enc = (lc + a.statics) * a.hidden + a.hidden * a.hidden;
     ctx = a.hidden;
   } else if (a.kind === 'conv1d') {
-    enc = a.lookback * (a.channels * a.hidden + a.dilations.length * 2 * a.hidden * a.hidden);
+    enc = lc * a.hidden + (a.lookback / a.patch) * a.dilations.length * 2 * a.hidden * a.hidden;
     ctx = 2 * a.hidden + a.statics;
   } else {
     const g = a.kind === 'lstm' ? 4 : 3;
