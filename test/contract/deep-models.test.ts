@@ -159,6 +159,17 @@ describe('deep model rules', () => {
     for (const f of fc.slice(1)) for (const v of f.values) assert.ok(v.every((x) => x >= 0));
   });
 
+  test('series shorter than two horizons train on the last window, with a warning', async () => {
+    const short: Panel = { ...panel, series: panel.series.map((s) => ({ ...s, target: s.target.slice(0, 12) })) };
+    const m = createDeepForecaster('mlp', SMALL);
+    await m.fit(short, { horizon: H, quantiles: QUANTILES, seed: 1 });
+    assert.equal((await m.predict(short)).length, short.series.length);
+    assert.match(m.warnings.join(), /shorter than two horizons/);
+    await m.fit(panel, { horizon: H, quantiles: QUANTILES, seed: 1 });
+    assert.deepEqual(m.warnings, []);
+    m.dispose();
+  });
+
   test('a panel too short for any window fails with INSUFFICIENT_HISTORY', async () => {
     const short: Panel = { ...panel, series: panel.series.map((s) => ({ ...s, target: s.target.slice(0, 1) })) };
     const m = createDeepForecaster('mlp', SMALL);

@@ -119,6 +119,12 @@ function patchOf(kind: DeepKind, freq: Panel['freq']): number {
 export class DeepForecaster implements GlobalForecaster {
   readonly alias: string;
   private fitted: Fitted | undefined;
+  private notes: string[] = [];
+
+  /** Things the user should know from the last fit. */
+  get warnings(): readonly string[] {
+    return this.notes;
+  }
 
   constructor(
     readonly kind: DeepKind,
@@ -150,6 +156,7 @@ export class DeepForecaster implements GlobalForecaster {
     );
     const spec = makeSpec(panel, H, lookback, this.options.calendar);
     const prepared = preparePanel(panel, spec);
+    this.notes = [];
     let train = trainingPicks(prepared, this.options.windows ?? DEFAULTS.windows, prng);
     const val = validationPicks(prepared);
     if (train.n === 0) {
@@ -164,6 +171,9 @@ export class DeepForecaster implements GlobalForecaster {
         );
       }
       train = val;
+      this.notes.push(
+        `${this.kind}: every series is shorter than two horizons (${2 * H} points); trained on the last ${H} points without early stopping.`,
+      );
     }
     const d = windowDims(spec);
     const arch: Arch = {
@@ -182,6 +192,9 @@ export class DeepForecaster implements GlobalForecaster {
     const trainedThrough = lastDate(panel);
     const params = this.startParams(arch, spec, trainedThrough, options.warmStart, prng);
     const warm = options.warmStart !== undefined && params.warm;
+    if (options.warmStart && !warm) {
+      this.notes.push(`${this.kind}: the warm-start model has another architecture or inputs; trained from scratch.`);
+    }
     const maxEpochs = Math.max(
       1,
       options.epochs ?? this.options.epochs ?? (warm ? Math.ceil(DEFAULTS.epochs / 2) : DEFAULTS.epochs),
