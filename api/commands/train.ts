@@ -1,13 +1,120 @@
+/**
+ * `forecastql train --dataset NAME [--model auto|mlp|…] [--horizon H] [--epochs N] [--seed S]`:
+ * queues a training run and executes it in this process (a worker thread, as the server does),
+ * with progress on stderr, then prints the outcome and the backtest against the baselines.
+ * Ctrl-C cancels the run. Exits non-zero when the run does not succeed.
+ */
 import type { Command } from 'commander';
-import { DomainError, ErrorCode } from '../errors/index.js';
+import { loadConfig, parseDatabaseUrl, type Config } from '../config/env.js';
+import { createDatasetsRepository } from '../db/datasets.repository.js';
+import { createKnex } from '../db/knex.js';
+import { createMetricsRepository } from '../db/metrics.repository.js';
+import { migrateLatest } from '../db/migrate.js';
+import { RunStatus } from '../db/runs.repository.js';
+import { DomainError, ErrorCode, InvalidConfigurationError, NotFoundError } from '../errors/index.js';
+import type { Frequency } from '../forecasting/types.js';
+import { createDataPorts } from '../graphql/data-ports.js';
+import { createServices } from '../graphql/services.js';
+import { createLogger } from '../log.js';
+import { createRunEventBus } from '../training/events.js';
+import { showRunProgress } from '../training/progress-bar.js';
+import { TrainingRunner } from '../training/runner.js';
 
-/** `forecastql train`: placeholder until its issue lands; it says so instead of pretending. */
+/** Horizon when none is given: four weeks, a quarter, a year. */
+export const DEFAULT_HORIZON: Readonly<Record<Frequency, number>> = { D: 28, W: 13, M: 12 };
+
+export interface TrainOptions {
+  readonly dataset: string;
+  readonly model?: string;
+  readonly horizon?: string;
+  readonly epochs?: string;
+  readonly seed?: string;
+  readonly quantiles?: string;
+  readonly origins?: string;
+  readonly db?: string;
+}
+
+function wholeNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidConfigurationError(flag, value, 'Use a whole number.');
+  return n;
+}
+
+export function commandConfig(db: string | undefined): Config {
+  const base = loadConfig();
+  return db ? { ...base, database: parseDatabaseUrl(db, '--db') } : base;
+}
+
 export function register(program: Command): void {
   program
     .command('train')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DomainError(ErrorCode.INTERNAL_SERVER_ERROR, '"train" is not built yet.');
+    .description('Train a forecasting model on a dataset and store its forecasts (progress on stderr).')
+    .requiredOption('--dataset <name>', 'dataset name')
+    .option('--model <kind>', 'auto|mlp|conv1d|lstm|gru|snaive|naive|ses|theta|croston|tsb', 'auto')
+    .option('--horizon <h>', 'steps ahead (default: 28 days, 13 weeks or 12 months)')
+    .option('--epochs <n>', 'training epochs of deep models')
+    .option('--seed <s>', 'random seed (same seed and data, same forecast)', '0')
+    .option('--quantiles <list>', 'comma-separated levels in (0, 1), e.g. 0.1,0.5,0.9')
+    .option('--origins <k>', 'rolling-origin validation windows')
+    .option('--db <url>', 'database: postgres://… or a SQLite file')
+    .action(async (options: TrainOptions) => {
+      const config = commandConfig(options.db);
+      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+      const knex = createKnex(config.database);
+      try {
+        await migrateLatest(knex);
+        const ports = createDataPorts(knex);
+        const tenantId = await ports.tenantOf({});
+        const dataset = await createDatasetsRepository(knex).getByName(tenantId, options.dataset);
+        if (!dataset) throw new NotFoundError('Dataset', options.dataset);
+        const bus = createRunEventBus();
+        const runner = new TrainingRunner({
+          knex,
+          database: config.database,
+          logger,
+          bus,
+          backend: config.backend,
+          frequencyOf: async () => dataset.frequency,
+        });
+        const services = createServices({ knex, ...ports, queue: runner, bus, maxHorizon: config.maxHorizon });
+        const quantiles = options.quantiles?.split(',').map((q) => Number(q.trim()));
+        const run = await services.runs.start(tenantId, dataset, {
+          datasetId: String(dataset.id),
+          horizon: wholeNumber('--horizon', options.horizon) ?? DEFAULT_HORIZON[dataset.frequency],
+          model: options.model ?? 'auto',
+          seed: wholeNumber('--seed', options.seed) ?? 0,
+          epochs: wholeNumber('--epochs', options.epochs) ?? null,
+          origins: wholeNumber('--origins', options.origins) ?? null,
+          quantiles: quantiles ?? null,
+        });
+        const updates = await services.runs.follow(tenantId, String(run.id));
+        const onSigint = () => void runner.cancel(tenantId, run.id);
+        process.once('SIGINT', onSigint);
+        await runner.start();
+        const end = await showRunProgress(updates, `Training "${dataset.name}"`);
+        process.removeListener('SIGINT', onSigint);
+        await runner.stop();
+        if (end.status !== RunStatus.SUCCEEDED) {
+          throw new DomainError(
+            ErrorCode.FORECAST_FAILED,
+            `run ${end.id} ended ${end.status}: ${end.error ?? 'no reason given'}`,
+          );
+        }
+        const scores = await createMetricsRepository(knex).forRuns(tenantId, [end.id]);
+        const lines = [
+          `run ${end.id} SUCCEEDED: model ${end.chosenModel}, ${end.horizon} steps ahead, backend ${end.backend ?? '?'}`,
+          'backtest (lower is better):  model  MASE  wQL  coverage80',
+          ...scores.map(
+            (s) =>
+              `  ${s.isChosen ? '*' : ' '} ${s.model.padEnd(24)} ${s.metrics.mase?.toFixed(3) ?? '—'}  ${s.metrics.wql?.toFixed(3) ?? '—'}  ${s.metrics.coverage80?.toFixed(2) ?? '—'}`,
+          ),
+          ...end.warnings.map((w) => `warning: ${w}`),
+          `forecasts: forecastql forecast --dataset "${dataset.name}" --out forecast.csv`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await knex.destroy();
+      }
     });
 }

@@ -60,16 +60,18 @@ export async function executeRun(
       ...(job.options.epochs !== undefined ? { epochs: job.options.epochs } : {}),
       ...(job.options.origins !== undefined ? { origins: job.options.origins } : {}),
       signal,
-      onProgress: (p) =>
+      onProgress: (p) => {
+        const deep = p.epochs > 0;
         progress({
-          epoch: p.epoch,
-          epochs: p.epochs,
-          loss: p.loss,
+          epoch: deep ? p.epoch : null,
+          epochs: deep ? p.epochs : null,
+          loss: Number.isFinite(p.loss) ? p.loss : null,
           validationLoss: p.validationLoss ?? null,
           // 2 % for loading, 95 % for the pipeline, the rest for saving.
           fraction: 0.02 + 0.95 * Math.min(1, Math.max(0, p.fraction)),
-          message: `Epoch ${p.epoch} of ${p.epochs}`,
-        }),
+          message: deep ? `Training: epoch ${p.epoch} of ${p.epochs}` : 'Backtesting candidate models',
+        });
+      },
     });
     if (signal.aborted) {
       post({ type: 'cancelled' });
