@@ -14,6 +14,7 @@ import type { RunEventBus } from '../training/events.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError } from './format-error.js';
 import { createLoaders } from './loaders.js';
+import type { PromotionSource } from './calendar/calendar.service.js';
 import type { CsvImporter, DatasetStore, SeriesStore } from './ports.js';
 import { buildGraphQLSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
@@ -28,6 +29,7 @@ export interface GraphQLAppDeps {
   readonly datasets: DatasetStore;
   readonly series: SeriesStore;
   readonly importer: CsvImporter;
+  readonly observations: PromotionSource;
   /** Resolves the tenant of a request (auth arrives with its issue; until then, the default tenant). */
   readonly tenantOf: (headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<number>;
 }
@@ -51,6 +53,7 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     datasets: deps.datasets,
     series: deps.series,
     importer: deps.importer,
+    observations: deps.observations,
     queue: deps.queue,
     bus: deps.bus,
     maxHorizon: deps.config.maxHorizon,

@@ -4,15 +4,18 @@
  */
 import type { Knex } from 'knex';
 import { createDatasetsRepository } from '../db/datasets.repository.js';
+import { createObservationsRepository } from '../db/observations.repository.js';
 import { createSeriesRepository } from '../db/series.repository.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
 import { importCsv } from '../ingest/import-csv.js';
+import type { PromotionSource } from './calendar/calendar.service.js';
 import type { CsvImporter, DatasetStore, SeriesStore } from './ports.js';
 
 export interface DataPorts {
   readonly datasets: DatasetStore;
   readonly series: SeriesStore;
   readonly importer: CsvImporter;
+  readonly observations: PromotionSource;
   /** The tenant of a request. Auth arrives with its own issue; until then: the `default` tenant. */
   readonly tenantOf: (headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<number>;
 }
@@ -30,6 +33,7 @@ export function createDataPorts(knex: Knex): DataPorts {
   return {
     datasets: createDatasetsRepository(knex),
     series: createSeriesRepository(knex),
+    observations: createObservationsRepository(knex),
     importer,
     tenantOf: () => {
       defaultTenant ??= tenants.defaultTenantId().catch((e: unknown) => {

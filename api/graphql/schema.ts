@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
+import { CalendarResolver } from './calendar/calendar.resolver.js';
 import { DatasetResolver } from './dataset/dataset.resolver.js';
 import { ForecastResolver } from './forecast/forecast.resolver.js';
 import { InsightResolver } from './insight/insight.resolver.js';
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   TrainingRunResolver,
   ForecastResolver,
   InsightResolver,
+  CalendarResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -5,6 +5,7 @@ import { createImportanceRepository } from '../db/importance.repository.js';
 import { createMetricsRepository, type MetricsRepository } from '../db/metrics.repository.js';
 import { createRunsRepository, type RunsRepository } from '../db/runs.repository.js';
 import type { RunEventBus } from '../training/events.js';
+import { CalendarService, type PromotionSource } from './calendar/calendar.service.js';
 import { DatasetService } from './dataset/dataset.service.js';
 import { ForecastService } from './forecast/forecast.service.js';
 import { InsightService } from './insight/insight.service.js';
@@ -17,6 +18,7 @@ export interface ServiceDeps {
   readonly datasets: DatasetStore;
   readonly series: SeriesStore;
   readonly importer: CsvImporter;
+  readonly observations: PromotionSource;
   readonly queue: RunQueue;
   readonly bus: RunEventBus;
   readonly maxHorizon: number;
@@ -28,6 +30,7 @@ export interface Services {
   readonly runs: TrainingRunService;
   readonly forecasts: ForecastService;
   readonly insights: InsightService;
+  readonly calendar: CalendarService;
   /** Repositories and stores the per-request loaders batch over. */
   readonly stores: {
     readonly datasets: DatasetStore;
@@ -47,6 +50,7 @@ export function createServices(deps: ServiceDeps): Services {
     runs: new TrainingRunService(runs, deps.queue, deps.bus, deps.maxHorizon),
     forecasts: new ForecastService(forecasts, runs),
     insights: new InsightService(createImportanceRepository(deps.knex), deps.series),
+    calendar: new CalendarService(deps.series, deps.observations),
     stores: { datasets: deps.datasets, runs, metrics, forecasts },
   };
 }

@@ -135,6 +135,21 @@ withDbs((db) => {
       );
     });
 
+    test('answers calendarEvents with the retail holidays of a range', async () => {
+      const { calendarEvents } = await api.ok<{ calendarEvents: Array<{ date: string; kind: string; label: string }> }>(
+        `{ calendarEvents(datasetId: "${datasetId}", from: "2024-11-01", to: "2024-12-31") { date kind label } }`,
+      );
+      assert.deepEqual(
+        calendarEvents.map((e) => `${e.date} ${e.kind} ${e.label}`),
+        [
+          '2024-11-28 HOLIDAY Thanksgiving',
+          '2024-11-29 HOLIDAY Black Friday',
+          '2024-12-02 HOLIDAY Cyber Monday',
+          '2024-12-25 HOLIDAY Christmas',
+        ],
+      );
+    });
+
     test('a forecast before any run succeeded is null, not an error', async () => {
       const other = String(await seedCsv(db.knex, api.tenantId, 'untrained', tinyCsv(1, 30)));
       assert.deepEqual(await api.ok(`{ forecast(datasetId: "${other}") { seriesId } }`), { forecast: null });

@@ -1,0 +1,74 @@
+/**
+ * Chart annotations: the retail calendar's holidays (the engine's own calendar, so the dates are
+ * those the models see) and promotion days of a series (dates where a covariate named like
+ * "promo" is positive).
+ */
+import { NotFoundError, UserInputError } from '../../errors/index.js';
+import { addSteps } from '../../forecasting/frames.js';
+import { calendarEvents, eventDates, groupLabel } from '../../forecasting/features.js';
+import type { DatasetRecord, SeriesStore } from '../ports.js';
+import { CalendarEventKind } from './calendar.type.js';
+
+export interface CalendarEventView {
+  readonly date: string;
+  readonly kind: CalendarEventKind;
+  readonly label: string;
+}
+
+/** What the service needs from the observations repository. */
+export interface PromotionSource {
+  history(
+    tenantId: number,
+    seriesId: number,
+    range: { from?: string; to?: string },
+  ): Promise<Array<{ date: string; covariates: Readonly<Record<string, number>> }>>;
+}
+
+const PROMO = /promo/i;
+/** The widest range served in one call, in days. */
+export const MAX_CALENDAR_DAYS = 3 * 366;
+
+export class CalendarService {
+  constructor(
+    private readonly series: SeriesStore,
+    private readonly observations: PromotionSource,
+  ) {}
+
+  async events(
+    tenantId: number,
+    dataset: DatasetRecord,
+    req: { seriesId?: string | null | undefined; from?: string | null | undefined; to?: string | null | undefined },
+  ): Promise<CalendarEventView[]> {
+    const from = req.from ?? dataset.firstDate ?? undefined;
+    const to = req.to ?? (dataset.lastDate ? addSteps(dataset.lastDate, 365, 'D') : undefined);
+    if (!from || !to) return [];
+    if (from > to)
+      throw new UserInputError(`\`from\` ${from} is after \`to\` ${to}; swap them or drop one.`, { from, to });
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    if (days > MAX_CALENDAR_DAYS) {
+      throw new UserInputError(
+        `The range ${from}..${to} spans ${days} days; ask for at most ${MAX_CALENDAR_DAYS} at a time.`,
+      );
+    }
+    const out: CalendarEventView[] = [];
+    const y0 = Number(from.slice(0, 4));
+    const y1 = Number(to.slice(0, 4));
+    for (const key of calendarEvents()) {
+      const label = groupLabel(`holiday:${key}`);
+      for (const date of eventDates(key, y0, y1))
+        if (date >= from && date <= to) out.push({ date, kind: CalendarEventKind.HOLIDAY, label });
+    }
+    const promoCovariates = dataset.covariates.filter((c) => PROMO.test(c.name)).map((c) => c.name);
+    if (req.seriesId && promoCovariates.length > 0) {
+      const s = await this.series.getByKey(tenantId, dataset.id, req.seriesId);
+      if (!s) throw new NotFoundError('Series', req.seriesId);
+      for (const row of await this.observations.history(tenantId, s.id, { from, to })) {
+        for (const name of promoCovariates) {
+          if ((row.covariates[name] ?? 0) > 0)
+            out.push({ date: row.date, kind: CalendarEventKind.PROMOTION, label: `Promotion (${name})` });
+        }
+      }
+    }
+    return out.toSorted((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.kind.localeCompare(b.kind)));
+  }
+}

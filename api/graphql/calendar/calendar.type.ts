@@ -1,0 +1,36 @@
+import { ArgsType, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar } from '../common/date.scalar.js';
+
+export const CalendarEventKind = { HOLIDAY: 'HOLIDAY', PROMOTION: 'PROMOTION' } as const;
+export type CalendarEventKind = (typeof CalendarEventKind)[keyof typeof CalendarEventKind];
+registerEnumType(CalendarEventKind, {
+  name: 'CalendarEventKind',
+  description: 'HOLIDAY: a retail calendar event; PROMOTION: a date with a promotion covariate set.',
+});
+
+@ObjectType({ description: 'A date to annotate on a chart.' })
+export class CalendarEvent {
+  @Field(() => DateScalar)
+  date!: string;
+
+  @Field(() => CalendarEventKind)
+  kind!: CalendarEventKind;
+
+  @Field(() => String, { description: 'Plain words: "Christmas", "Black Friday", "Promotion (promo)".' })
+  label!: string;
+}
+
+@ArgsType()
+export class CalendarEventsArgs {
+  @Field(() => ID)
+  datasetId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Promotions are read from this series; holidays need none.' })
+  seriesId?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Default: the dataset's first date." })
+  from?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Default: one year after the dataset's last date." })
+  to?: string | null;
+}
