@@ -42,7 +42,8 @@ describe('demo page', { skip: skip ?? false }, () => {
       for (const tag of ['fq-forecast-chart', 'fq-accuracy', 'fq-feature-importance', 'fq-training-runs']) {
         assert.equal(await page.locator(tag).getAttribute('theme'), theme, `${tag} got the theme`);
       }
-      assert.deepEqual(await seriousAxeViolations(page), []);
+      // The chart's screen-reader table (820 rows) is checked in forecast-chart.test.ts; skipping it here halves the run.
+      assert.deepEqual(await seriousAxeViolations(page, [['fq-forecast-chart', 'table']]), []);
       await screenshot(page, `demo-page-${theme}`);
       assert.deepEqual(problems, []);
       await page.close();

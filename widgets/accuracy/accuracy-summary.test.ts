@@ -60,6 +60,16 @@ describe('compareWithSeasonalNaive', () => {
     assert.equal(comparison?.baseline.model, 'seasonal-naive');
   });
 
+  test('compares the chosen model when the API marks one', () => {
+    const comparison = compareWithSeasonalNaive({
+      horizon: 7,
+      origins: 1,
+      models: [ours({ model: 'LSTM', wape: 0.5 }), ours({ model: 'MLP', chosen: true, wape: 0.33 }), snaive()],
+    });
+    assert.equal(comparison?.ours.model, 'MLP');
+    assert.ok(Math.abs(comparison!.improvement - 0.25) < 1e-12);
+  });
+
   test('returns null without a seasonal-naive row, without our row, or without usable metrics', () => {
     assert.equal(compareWithSeasonalNaive(null), null);
     assert.equal(compareWithSeasonalNaive({ horizon: 7, origins: 1, models: [ours()] }), null);

@@ -2,6 +2,8 @@
 export interface BacktestModelRow {
   readonly model: string;
   readonly baseline: boolean;
+  /** The model whose forecasts the run stored (older APIs may omit it). */
+  readonly chosen?: boolean | null;
   readonly mase: number | null;
   readonly wape: number | null;
   /** Share of actuals inside p10–p90 (nominal 0.8). */
@@ -40,7 +42,8 @@ function usable(value: number | null): value is number {
 }
 
 /**
- * Compares our model with the seasonal-naive row of a backtest. Uses WAPE (share of units
+ * Compares our model (the `chosen` row, else the first non-baseline one) with the seasonal-naive
+ * row of a backtest. Uses WAPE (share of units
  * mis-forecast: what a shop owner feels) when both rows have it, else MASE. Differences under one
  * percentage point read as "about as accurate". Returns null when either row or metric is missing.
  * Pure.
@@ -56,7 +59,9 @@ function usable(value: number | null): value is number {
 export function compareWithSeasonalNaive(backtest: BacktestResult | null): AccuracyComparison | null {
   if (!backtest) return null;
   const baseline = backtest.models.find((row) => isSeasonalNaive(row.model));
-  const ours = backtest.models.find((row) => !row.baseline && !isSeasonalNaive(row.model));
+  const ours =
+    backtest.models.find((row) => row.chosen === true && !isSeasonalNaive(row.model)) ??
+    backtest.models.find((row) => !row.baseline && !isSeasonalNaive(row.model));
   if (!baseline || !ours) return null;
   let metric: 'WAPE' | 'MASE';
   let oursValue: number;

@@ -11,6 +11,7 @@ export const BACKTEST_QUERY = /* GraphQL */ `
       models {
         model
         baseline
+        chosen
         mase
         wape
         coverage

@@ -88,11 +88,17 @@ export async function mountWidgets(
   };
 }
 
-/** Violations of impact serious or critical, as `id: help (n nodes)` lines. */
-export async function seriousAxeViolations(page: Page): Promise<string[]> {
+/**
+ * Violations of impact serious or critical, as `id (impact): help at targets` lines. `exclude` takes
+ * axe selectors, an array per element crossing shadow roots (`['fq-forecast-chart', 'table']`).
+ */
+export async function seriousAxeViolations(
+  page: Page,
+  exclude: readonly (readonly string[])[] = [],
+): Promise<string[]> {
   if (!existsSync(AXE_PATH)) throw new Error(`axe-core is missing at ${AXE_PATH}: npm install`);
   await page.addScriptTag({ path: AXE_PATH });
-  const violations = await page.evaluate(async () => {
+  const violations = await page.evaluate(async (excluded) => {
     const axe = (
       globalThis as unknown as {
         axe: {
@@ -105,16 +111,18 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
         };
       }
     ).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      resultTypes: ['violations'],
-    });
+    const context =
+      excluded.length > 0
+        ? { include: [['html']], exclude: excluded }
+        : (globalThis as unknown as { document: unknown }).document;
+    const result = await axe.run(context, { resultTypes: ['violations'] });
     return result.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
       help: violation.help,
       targets: violation.nodes.map((node) => JSON.stringify(node.target)),
     }));
-  });
+  }, exclude);
   return violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
