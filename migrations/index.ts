@@ -15,6 +15,7 @@ import * as createModelArtefacts from './20261130011600_create_model_artefacts.j
 import * as createForecasts from './20261130011700_create_forecasts.js';
 import * as createBacktestMetrics from './20261130011800_create_backtest_metrics.js';
 import * as createFeatureImportance from './20261130011900_create_feature_importance.js';
+import * as linkObservationsToSeriesTenant from './20261130015600_link_observations_to_series_tenant.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261130011700_create_forecasts', migration: createForecasts },
   { name: '20261130011800_create_backtest_metrics', migration: createBacktestMetrics },
   { name: '20261130011900_create_feature_importance', migration: createFeatureImportance },
+  { name: '20261130015600_link_observations_to_series_tenant', migration: linkObservationsToSeriesTenant },
 ];

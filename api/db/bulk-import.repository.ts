@@ -348,6 +348,18 @@ export async function refreshSeriesStatistics(
   trx: Knex.Transaction,
   tenantId: number,
   datasetId: number,
+  /** The statistics when the caller knows them (an import into an empty dataset); skips the scan. */
+  known?: readonly SeriesStatistics[],
+): Promise<SeriesStatistics[]> {
+  const stats = known ? [...known] : await computeSeriesStatistics(trx, tenantId, datasetId);
+  await writeSeriesStatistics(trx, tenantId, datasetId, stats);
+  return stats;
+}
+
+async function computeSeriesStatistics(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
 ): Promise<SeriesStatistics[]> {
   const rows = (await trx('observations as o')
     .join('series as s', 's.id', 'o.series_id')
@@ -362,7 +374,7 @@ export async function refreshSeriesStatistics(
       trx.raw('count(o.value) AS value_count'),
       trx.raw('count(*) AS row_count'),
     )) as Array<Record<string, unknown>>;
-  const stats = rows.map((r): SeriesStatistics => ({
+  return rows.map((r): SeriesStatistics => ({
     seriesId: Number(r['series_id']),
     firstDate: (r['first_date'] as string | null) ?? null,
     lastDate: (r['last_date'] as string | null) ?? null,
@@ -370,6 +382,14 @@ export async function refreshSeriesStatistics(
     valueCount: Number(r['value_count']),
     rowCount: Number(r['row_count']),
   }));
+}
+
+async function writeSeriesStatistics(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+  stats: readonly SeriesStatistics[],
+): Promise<void> {
   const current = (await trx('series')
     .where({ tenant_id: tenantId, dataset_id: datasetId })
     .select('id', 'first_date', 'last_date', 'end_date', 'value_count', 'row_count')) as Array<Record<string, unknown>>;
@@ -396,7 +416,6 @@ export async function refreshSeriesStatistics(
       updated_at: now,
     });
   }
-  return stats;
 }
 
 export interface DatasetCovariate {

@@ -188,7 +188,19 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
       }
       await writeSeriesAttributes(trx, tenantId, datasetId, attributeChanges);
 
-      const stats = await refreshSeriesStatistics(trx, tenantId, datasetId);
+      // Into an empty dataset without repeated rows, the file's own counts are the truth: no scan.
+      const fromFile =
+        (created || Number(dataset.row_count) === 0) && !summary.hasRepeats
+          ? summary.series.map((s) => ({
+              seriesId: known.get(s.id)!.id,
+              firstDate: s.firstValueDate,
+              lastDate: s.lastValueDate,
+              endDate: s.endDate,
+              valueCount: s.values,
+              rowCount: s.rows,
+            }))
+          : undefined;
+      const stats = await refreshSeriesStatistics(trx, tenantId, datasetId, fromFile);
       const covariates = mergeCovariates(datasetCovariates(dataset), schema.covariates, summary.knownInAdvance);
       const attributes = [...new Set([...parseJsonColumn<string[]>(dataset.attributes, []), ...schema.attributes])];
       const firstDates = stats.map((s) => s.firstDate ?? s.endDate).filter((d): d is string => d !== null);

@@ -114,6 +114,8 @@ export interface LongCsvSeriesSummary {
   readonly values: number;
   readonly firstDate: string;
   readonly endDate: string;
+  /** First date with a known value, null when none. */
+  readonly firstValueDate: string | null;
   /** Last date with a known value, null when none. */
   readonly lastValueDate: string | null;
   readonly sorted: boolean;
@@ -167,6 +169,7 @@ interface SeriesState {
   rows: number;
   values: number;
   lastValueDay: number;
+  firstValueDay: number;
   /** Per covariate, the last day with a known value. */
   readonly covariateLastDay: number[];
   sorted: boolean;
@@ -663,6 +666,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
           rows: 0,
           values: 0,
           lastValueDay: Number.NEGATIVE_INFINITY,
+          firstValueDay: Number.POSITIVE_INFINITY,
           covariateLastDay: Array.from({ length: nCov }, () => Number.NEGATIVE_INFINITY),
           sorted: true,
           bits: b.bits,
@@ -718,6 +722,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
       if (value !== null) {
         s.values++;
         if (day > s.lastValueDay) s.lastValueDay = day;
+        if (day < s.firstValueDay) s.firstValueDay = day;
       }
       for (let k = 0; k < nCov; k++) {
         if (covariates[k] !== null && day > s.covariateLastDay[k]!) s.covariateLastDay[k] = day;
@@ -814,6 +819,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
         values: s.values,
         firstDate: isoFromDay(s.minDay),
         endDate: isoFromDay(s.maxDay),
+        firstValueDate: s.firstValueDay === Number.POSITIVE_INFINITY ? null : isoFromDay(s.firstValueDay),
         lastValueDate: s.lastValueDay === Number.NEGATIVE_INFINITY ? null : isoFromDay(s.lastValueDay),
         sorted: s.sorted,
       })),

@@ -90,6 +90,17 @@ withDbs(
       const [count] = await db.knex('observations').count({ n: '*' });
       assert.equal(count?.['n'], 1);
     });
+
+    test("an observation's tenant must be its series' tenant", async () => {
+      const [other] = await db.knex('tenants').insert({ slug: 'fk-other', name: 'Other' }).returning('id');
+      const otherId = typeof other === 'object' ? other.id : Number(other);
+      const series = await db.knex('series').first('id');
+      await assert.rejects(
+        db.knex('observations').insert({ tenant_id: otherId, series_id: series.id, date: '2024-03-02', value: 1 }),
+      );
+      await db.knex('series').where({ id: series.id }).delete();
+      assert.equal((await db.knex('observations').count({ n: '*' }))[0]?.['n'], 0);
+    });
   },
   async (knex) => {
     await migrateLatest(knex);

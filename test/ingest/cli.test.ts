@@ -15,6 +15,7 @@ type Run = { status: number; stdout: string; stderr: string };
  */
 function cli(invocations: string[][]): Run[] {
   const script = `
+    await import('reflect-metadata');
     const { main } = await import(${JSON.stringify(ROOT + 'api/cli.ts')});
     const out = [];
     for (const args of ${JSON.stringify(invocations)}) {

@@ -1,0 +1,69 @@
+/**
+ * One measured import, run in its own process by bench/import.ts so that peak RSS belongs to
+ * this import alone. Prints one JSON line: rows, seconds, rows/s, CPU seconds, peak RSS.
+ * Usage: npx tsx bench/import-run.ts sqlite|postgres FILE [PG_URL]
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseConfig } from '../api/config/env.js';
+import { createKnex } from '../api/db/knex.js';
+import { migrateLatest } from '../api/db/migrate.js';
+import { importCsv } from '../api/ingest/import-csv.js';
+
+const [dialect, file, pgUrl = 'postgres://postgres@127.0.0.1:5432/postgres'] = process.argv.slice(2);
+if ((dialect !== 'sqlite' && dialect !== 'postgres') || !file) {
+  throw new Error('usage: import-run.ts sqlite|postgres FILE [PG_URL]');
+}
+
+let config: DatabaseConfig;
+let cleanup: () => Promise<void>;
+if (dialect === 'sqlite') {
+  const dir = mkdtempSync(join(tmpdir(), 'fq-bench-'));
+  config = { client: 'sqlite', filename: join(dir, 'bench.sqlite') };
+  cleanup = async () => rmSync(dir, { recursive: true, force: true });
+} else {
+  const name = `fq_bench_${randomBytes(4).toString('hex')}`;
+  const admin = createKnex({ client: 'pg', connectionString: pgUrl });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  config = { client: 'pg', connectionString: url.toString() };
+  cleanup = async () => {
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.destroy();
+  };
+}
+
+const knex = createKnex(config);
+try {
+  await migrateLatest(knex);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await importCsv(knex, {
+    tenantId: 1,
+    dataset: { name: 'bench' },
+    input: file,
+    allowNegativeValues: true,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  process.stdout.write(
+    JSON.stringify({
+      dialect,
+      file,
+      rows: r.rowsImported,
+      series: r.seriesCount,
+      seconds: Number(seconds.toFixed(2)),
+      rowsPerSecond: Math.round(r.rowsImported / seconds),
+      cpuSeconds: Number(cpuSeconds.toFixed(2)),
+      rowsPerCpuSecond: Math.round(r.rowsImported / cpuSeconds),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }) + '\n',
+  );
+} finally {
+  await knex.destroy();
+  await cleanup();
+}

@@ -1,0 +1,73 @@
+/**
+ * Import throughput and memory: `npx tsx bench/import.ts [--rows N] [--only sqlite|postgres]`.
+ * Imports shared/data/m5-tiny-daily.csv.gz (535k rows) and a generated N-row file (default 5
+ * million, written to /tmp, never into the repository) into a fresh SQLite file and a fresh
+ * PostgreSQL database (TEST_PG_URL or postgres://postgres@127.0.0.1:5432/postgres), each in its own
+ * child process, and prints rows/s (wall clock), rows per CPU second and peak RSS as a Markdown
+ * table. Goals (issue 2): >= 200k rows/s into SQLite, >= 100k rows/s into PostgreSQL, peak RSS
+ * < 300 MB whatever the file size.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { generateLongCsv } from './import-generate.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const rows = Number(flag('--rows') ?? 5_000_000);
+const only = flag('--only');
+const pgUrl = process.env['TEST_PG_URL']
+  ? Object.assign(new URL(process.env['TEST_PG_URL']), { pathname: '/postgres' }).toString()
+  : 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const m5 = new URL('../../shared/data/m5-tiny-daily.csv.gz', import.meta.url).pathname;
+const generated = `/tmp/fq-bench-${rows}.csv`;
+if (!existsSync(generated)) {
+  process.stderr.write(`generating ${generated} (${rows.toLocaleString('en')} rows)…\n`);
+  await generateLongCsv(generated, rows);
+}
+
+const files = [
+  { label: 'm5-tiny-daily.csv.gz (gzip)', path: m5 },
+  { label: `generated ${(rows / 1e6).toFixed(1)}M rows (plain)`, path: generated },
+];
+const dialects = (only ? [only] : ['sqlite', 'postgres']) as Array<'sqlite' | 'postgres'>;
+
+type Result = {
+  rows: number;
+  series: number;
+  seconds: number;
+  rowsPerSecond: number;
+  cpuSeconds: number;
+  rowsPerCpuSecond: number;
+  peakRssMb: number;
+};
+
+const lines = [
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 16)}Z`,
+  '',
+  '| file | size | database | rows | wall s | rows/s | CPU s | rows per CPU s | peak RSS MB |',
+  '|---|---|---|---|---|---|---|---|---|',
+];
+for (const f of files) {
+  for (const d of dialects) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/import-run.ts', d, f.path, pgUrl], {
+      cwd: new URL('..', import.meta.url).pathname,
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
+    if (child.status !== 0) {
+      process.stderr.write(child.stderr);
+      throw new Error(`import of ${f.label} into ${d} failed`);
+    }
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Result;
+    const size = `${(statSync(f.path).size / 2 ** 20).toFixed(0)} MB`;
+    const line = `| ${f.label} | ${size} | ${d === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${r.rows.toLocaleString('en')} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.cpuSeconds} | ${r.rowsPerCpuSecond.toLocaleString('en')} | ${r.peakRssMb} |`;
+    lines.push(line);
+    process.stderr.write(line + '\n');
+  }
+}
+process.stdout.write(lines.join('\n') + '\n');
