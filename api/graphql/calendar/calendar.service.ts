@@ -7,7 +7,10 @@ import { NotFoundError, UserInputError } from '../../errors/index.js';
 import { addSteps } from '../../forecasting/frames.js';
 import { calendarEvents, eventDates, groupLabel } from '../../forecasting/features.js';
 import type { DatasetRecord, SeriesStore } from '../ports.js';
-import { CalendarEventKind } from './calendar.type.js';
+
+/** Kinds of annotation (plain module: services never load the decorated GraphQL classes). */
+export const CalendarEventKind = { HOLIDAY: 'HOLIDAY', PROMOTION: 'PROMOTION' } as const;
+export type CalendarEventKind = (typeof CalendarEventKind)[keyof typeof CalendarEventKind];
 
 export interface CalendarEventView {
   readonly date: string;

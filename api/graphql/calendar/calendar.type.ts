@@ -1,8 +1,8 @@
 import { ArgsType, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar } from '../common/date.scalar.js';
 
-export const CalendarEventKind = { HOLIDAY: 'HOLIDAY', PROMOTION: 'PROMOTION' } as const;
-export type CalendarEventKind = (typeof CalendarEventKind)[keyof typeof CalendarEventKind];
+import { CalendarEventKind } from './calendar.service.js';
+
 registerEnumType(CalendarEventKind, {
   name: 'CalendarEventKind',
   description: 'HOLIDAY: a retail calendar event; PROMOTION: a date with a promotion covariate set.',

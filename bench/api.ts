@@ -1,0 +1,177 @@
+/**
+ * API latency under load (issue 4): p50/p95/p99 latency and requests/s of a one-series forecast
+ * query, with autocannon (32 connections, 20 s), first idle, then while a training run is in
+ * progress, on SQLite with the demo data (550 series). The server runs as a separate process
+ * (`dist/`, NODE_ENV=production), as in use.
+ *
+ * Run: `npm run build && nice -n 10 npx tsx bench/api.ts` (BENCH_DURATION=20, BENCH_CONNECTIONS=32).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createKnex } from '../api/db/knex.js';
+import { ensureDemoData } from '../api/demo.js';
+import { createLogger } from '../api/log.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const DURATION = Number(process.env['BENCH_DURATION'] ?? 20);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+const SERIES = '85123A';
+
+async function startServer(db: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['bin/forecastql.js', 'serve', '--db', db, '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      log += `${line}\n`;
+      const m = /serving on (http:\/\/\S+)/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+  });
+  return { url, child };
+}
+
+async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data as T;
+}
+
+async function waitForStatus(
+  url: string,
+  id: string,
+  wanted: (s: string) => boolean,
+  timeoutMs: number,
+): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const { trainingRun } = await gql<{ trainingRun: { status: string; error: string | null } }>(
+      url,
+      'query($id: ID!) { trainingRun(id: $id) { status error } }',
+      { id },
+    );
+    if (wanted(trainingRun.status)) return trainingRun.status;
+    if (['FAILED', 'CANCELLED'].includes(trainingRun.status))
+      throw new Error(`run ${id} ${trainingRun.status}: ${trainingRun.error}`);
+    if (Date.now() > end) throw new Error(`run ${id} still ${trainingRun.status}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+interface Figures {
+  p50: number;
+  p95: number;
+  p99: number;
+  rps: number;
+  requests: number;
+  errors: number;
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+async function load(url: string, datasetId: string): Promise<Figures> {
+  const times: number[] = [];
+  let errors = 0;
+  const options = {
+    url: `${url}/graphql`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query:
+        'query($d: ID!, $s: String) { forecast(datasetId: $d, seriesId: $s) { points { date actual p10 p50 p90 } } }',
+      variables: { d: datasetId, s: SERIES },
+    }),
+  };
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (err, r) => (err ? reject(err) : resolve(r)));
+    instance.on('response', (_client, status, _bytes, ms) => {
+      times.push(ms);
+      if (status !== 200) errors++;
+    });
+  });
+  times.sort((a, b) => a - b);
+  return {
+    p50: percentile(times, 0.5),
+    p95: percentile(times, 0.95),
+    p99: percentile(times, 0.99),
+    rps: result.requests.average,
+    requests: times.length,
+    errors: errors + result.errors + result.non2xx,
+  };
+}
+
+const fmt = (label: string, f: Figures): string =>
+  `${label}: p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.rps.toFixed(0)} req/s (${f.requests} requests, ${f.errors} errors)`;
+
+const dir = mkdtempSync(join(tmpdir(), 'fq-bench-api-'));
+const db = join(dir, 'bench.sqlite');
+let server: { url: string; child: ChildProcess } | undefined;
+try {
+  const knex = createKnex({ client: 'sqlite', filename: db });
+  const demo = await ensureDemoData(knex, createLogger('warn'));
+  await knex.destroy();
+  server = await startServer(db);
+  const datasetId = String(demo.datasetId);
+  // Forecasts to read: a fast baseline run of the whole demo dataset.
+  const first = await gql<{ startTrainingRun: { id: string } }>(
+    server.url,
+    `mutation { startTrainingRun(input: { datasetId: "${datasetId}", horizon: 28, model: SNAIVE }) { id } }`,
+  );
+  await waitForStatus(server.url, first.startTrainingRun.id, (s) => s === 'SUCCEEDED', 600_000);
+  // Warm-up (JIT, caches), not measured.
+  for (let i = 0; i < 200; i++) {
+    await gql(server.url, 'query($d: ID!, $s: String) { forecast(datasetId: $d, seriesId: $s) { points { p50 } } }', {
+      d: datasetId,
+      s: SERIES,
+    });
+  }
+  const load0 = loadavg()[0]!;
+  const idle = await load(server.url, datasetId);
+  // A deep run long enough to outlast the measurement.
+  const second = await gql<{ startTrainingRun: { id: string } }>(
+    server.url,
+    `mutation { startTrainingRun(input: { datasetId: "${datasetId}", horizon: 28, model: MLP, epochs: 200 }) { id } }`,
+  );
+  await waitForStatus(server.url, second.startTrainingRun.id, (s) => s === 'RUNNING', 120_000);
+  await new Promise((r) => setTimeout(r, 3000)); // let it reach the training loop
+  const busy = await load(server.url, datasetId);
+  const stillRunning = await gql<{ trainingRun: { status: string; progress: { fraction: number } } }>(
+    server.url,
+    `{ trainingRun(id: "${second.startTrainingRun.id}") { status progress { fraction } } }`,
+  );
+  const load1 = loadavg()[0]!;
+  console.log(
+    `API bench (SQLite, demo data 550 series, ${CONNECTIONS} connections, ${DURATION} s each, one-series forecast query)`,
+  );
+  console.log(fmt('idle', idle));
+  console.log(fmt('during training', busy));
+  console.log(
+    `training run during the second measurement: ${stillRunning.trainingRun.status} at ${(stillRunning.trainingRun.progress.fraction * 100).toFixed(0)} % when it ended`,
+  );
+  console.log(
+    `goals: p99 < 50 ms idle: ${idle.p99 < 50 ? 'met' : 'MISSED'}; p99 < 150 ms during training: ${busy.p99 < 150 ? 'met' : 'MISSED'}; >= 500 req/s idle: ${idle.rps >= 500 ? 'met' : 'MISSED'}`,
+  );
+  console.log(`machine load (1-min average, 2 shared cores): ${load0.toFixed(1)} before, ${load1.toFixed(1)} after`);
+} finally {
+  server?.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1000));
+  rmSync(dir, { recursive: true, force: true });
+}
