@@ -395,7 +395,10 @@ export class FqForecastChart extends BaseWidget {
     if (this.noPicker) return nothing;
     const messages = this.messages;
     const found = this.seriesTask.value ?? [];
-    const current = this.series ? this.knownSeries.get(this.series) : undefined;
+    // Before the search answers, the current series is still shown (by id) in the picker.
+    const current = this.series
+      ? (this.knownSeries.get(this.series) ?? { id: this.series, attributes: [] })
+      : undefined;
     const options = current && !found.some((item) => item.id === current.id) ? [current, ...found] : found;
     const viewValue = this.groupBy ? `group:${this.groupBy}` : this.series ? 'series' : 'all';
     const groups = (current?.attributes ?? []).map((attribute) => `${attribute.name}=${attribute.value}`);
