@@ -161,7 +161,7 @@ export interface RunsRepository {
     fields: { chosenModel: string; warnings: readonly string[] },
   ): Promise<boolean>;
   /** First statement of the results transaction: touches a RUNNING, not-cancelled run (false otherwise). */
-  claimForResults(trx: Knex.Transaction, tenantId: number, id: number): Promise<boolean>;
+  claimForResults(trx: Knex.Transaction, tenantId: number, id: number, progress: ProgressUpdate): Promise<boolean>;
   /** Oldest QUEUED run of any tenant, claimed atomically for `workerId` (status RUNNING). */
   queueClaimNext(workerId: string): Promise<TrainingRunRecord | undefined>;
   queueSetBackend(tenantId: number, id: number, backend: string): Promise<void>;
@@ -278,11 +278,12 @@ export function createRunsRepository(knex: Knex): RunsRepository {
       return n > 0;
     },
 
-    async claimForResults(trx, tenantId, id) {
+    async claimForResults(trx, tenantId, id, progress) {
+      const now = nowValue();
       const n = await trx('training_runs')
         .where({ tenant_id: tenantId, id, status: RunStatus.RUNNING })
         .whereNull('cancel_requested_at')
-        .update({ progress_message: 'Saving forecasts', updated_at: nowValue() });
+        .update({ ...progressColumns(progress), heartbeat_at: now, updated_at: now });
       return n > 0;
     },
 

@@ -37,7 +37,11 @@ export async function executeRun(
   signal: AbortSignal,
 ): Promise<void> {
   const knex = createKnex(job.database);
-  const progress = (p: ProgressMessage): void => post({ type: 'progress', progress: p });
+  let last: ProgressMessage = {};
+  const progress = (p: ProgressMessage): void => {
+    last = { ...last, ...p };
+    post({ type: 'progress', progress: p });
+  };
   try {
     progress({ fraction: 0, message: 'Loading the dataset' });
     const raw = await loadRawSeries(knex, job.tenantId, job.datasetId);
@@ -78,8 +82,7 @@ export async function executeRun(
       return;
     }
     post({ type: 'persisting' });
-    progress({ fraction: 0.98, message: 'Saving forecasts' });
-    await saveRunResults(knex, job, result);
+    await saveRunResults(knex, job, result, { ...last, fraction: 0.98, message: 'Saving forecasts' });
     post({ type: 'succeeded' });
   } catch (e) {
     if (isAbort(e, signal) || e instanceof RunNoLongerActiveError) {

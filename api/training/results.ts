@@ -9,7 +9,7 @@ import { createForecastsRepository, type ForecastRowInput } from '../db/forecast
 import { createImportanceRepository } from '../db/importance.repository.js';
 import { createMetricsRepository } from '../db/metrics.repository.js';
 import { createModelsRepository } from '../db/models.repository.js';
-import { createRunsRepository } from '../db/runs.repository.js';
+import { createRunsRepository, type ProgressUpdate } from '../db/runs.repository.js';
 
 export class RunNoLongerActiveError extends Error {
   override readonly name = 'RunNoLongerActiveError';
@@ -22,13 +22,18 @@ export interface RunIdentity {
 }
 
 /** Saves everything; throws RunNoLongerActiveError (and rolls back) when the run was cancelled meanwhile. */
-export async function saveRunResults(knex: Knex, run: RunIdentity, result: PipelineResult): Promise<void> {
+export async function saveRunResults(
+  knex: Knex,
+  run: RunIdentity,
+  result: PipelineResult,
+  progress: ProgressUpdate = {},
+): Promise<void> {
   await knex.transaction(async (trx) => {
     // Write first: on SQLite a transaction that read before its first write cannot take the write
     // lock once another connection has committed (WAL snapshot), while a first write waits
     // (busy_timeout) for the lock. The claim also stops a cancelled run from saving anything.
     const runs = createRunsRepository(trx);
-    if (!(await runs.claimForResults(trx, run.tenantId, run.runId))) {
+    if (!(await runs.claimForResults(trx, run.tenantId, run.runId, progress))) {
       throw new RunNoLongerActiveError(`run ${run.runId} was cancelled or ended before its results were saved`);
     }
     const forecasts = createForecastsRepository(trx);

@@ -204,8 +204,12 @@ export class TrainingRunner {
       else if (m.type === 'persisting') {
         if (active.state.phase === 'cancelling') clearTimeout(active.state.timer);
         active.state = { phase: 'persisting' };
-        // The last epoch's figures are saved before the run turns SUCCEEDED (throttling may hold them).
-        void this.flushProgress(active);
+        // From here the worker holds the write lock (SQLite) and saves the last progress itself,
+        // in its results transaction: a write from this thread would only wait on that lock,
+        // blocking the event loop.
+        if (active.trailing) clearTimeout(active.trailing);
+        active.trailing = undefined;
+        active.pending = undefined;
       } else outcome = m;
     });
     worker.on('error', (e) => {
@@ -221,6 +225,7 @@ export class TrainingRunner {
   }
 
   private onProgress(active: ActiveRun, progress: ProgressMessage): void {
+    if (active.state.phase === 'persisting') return;
     active.pending = { ...active.pending, ...progress };
     const interval = this.options.progressIntervalMs ?? 500;
     const wait = active.lastWrite + interval - Date.now();
