@@ -8,6 +8,7 @@
  * fit per origin (optionally warm-started from the previous, earlier origin's model), then MASE and
  * wQL with the engine's metrics (the definitions of shared/peers/score.py) beside seasonal naive.
  */
+import { loadavg } from 'node:os';
 import { initBackend } from '../api/forecasting/backend.js';
 import { seasonalNaiveForecast } from '../api/forecasting/baselines.js';
 import { createDeepForecaster, DEEP_KINDS, type DeepKind } from '../api/forecasting/deep/index.js';
@@ -56,6 +57,7 @@ async function benchDataset(file: string, kinds: readonly DeepKind[]): Promise<v
     const scored: ScoredWindow[] = [];
     let prev: SerializedModel | undefined;
     let total = 0;
+    let totalCpu = 0;
     for (const w of split.windows) {
       const model = createDeepForecaster(kind, {
         epochs: process.env.BENCH_EPOCHS ? Number(process.env.BENCH_EPOCHS) : undefined,
@@ -84,6 +86,7 @@ async function benchDataset(file: string, kinds: readonly DeepKind[]): Promise<v
       const fc = await model.predict(w.panel);
       const t2 = performance.now();
       total += t2 - t0;
+      totalCpu += cpuS;
       const info = model.info!;
       const samples = info.windows * info.epochsRun;
       const gflops = (6 * forwardMacs(info.arch) * samples) / ((t1 - t0) / 1000) / 1e9;
@@ -107,7 +110,7 @@ async function benchDataset(file: string, kinds: readonly DeepKind[]): Promise<v
     }
     const sc = scoreWindows(scored, m);
     console.log(
-      `${kind}: MASE ${sc.mase.toFixed(3)}  sMAPE ${sc.smape.toFixed(2)}  WAPE ${sc.wape.toFixed(3)}  wQL ${sc.wql.toFixed(3)}  cover80 ${sc.coverage80.toFixed(3)}  total ${(total / 1000).toFixed(1)} s`,
+      `${kind}: MASE ${sc.mase.toFixed(3)}  sMAPE ${sc.smape.toFixed(2)}  WAPE ${sc.wape.toFixed(3)}  wQL ${sc.wql.toFixed(3)}  cover80 ${sc.coverage80.toFixed(3)}  total ${(total / 1000).toFixed(1)} s wall, ${totalCpu.toFixed(1)} s CPU in fits`,
     );
   }
 }
@@ -117,5 +120,10 @@ const kinds = (process.env.BENCH_KINDS?.split(',') ?? ['mlp']).filter((k): k is 
   (DEEP_KINDS as readonly string[]).includes(k),
 );
 const files = process.argv.slice(2).map((a) => (a.endsWith('.csv.gz') ? a : `${a}.csv.gz`));
-console.log(`backend ${backend}, kinds ${kinds.join(',')}, ${new Date().toISOString()}`);
+console.log(
+  `backend ${backend}, kinds ${kinds.join(',')}, ${new Date().toISOString()}, load ${loadavg()[0]!.toFixed(1)}`,
+);
 for (const f of files.length ? files : ['pasta-daily.csv.gz']) await benchDataset(f, kinds);
+console.log(
+  `load at the end ${loadavg()[0]!.toFixed(1)} (1-min average, 2 cores shared: wall times scale with it; CPU seconds do not)`,
+);
