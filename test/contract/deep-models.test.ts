@@ -137,7 +137,7 @@ describe('deep model rules', () => {
     const p2 = flat(await m.predictPermuted(panel, 'weekday', 5));
     assert.deepEqual(p1, p2);
     assert.notDeepEqual(p1, base);
-    for (const g of ['history', 'static', 'covariate:promo'])
+    for (const g of ['history', 'static', 'static:brand', 'covariate:promo'])
       assert.notDeepEqual(flat(await m.predictPermuted(panel, g, 5)), base, g);
     await assert.rejects(() => m.predictPermuted(panel, 'nonsense', 1), /Unknown feature group/);
     m.dispose();

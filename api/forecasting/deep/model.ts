@@ -606,6 +606,15 @@ function permuteGroup(spec: WindowSpec, w: Windows, group: string, prng: Prng): 
     );
     return;
   }
+  if (group.startsWith('static:')) {
+    // One attribute's one-hot block.
+    const j = spec.staticNames.indexOf(group.slice('static:'.length));
+    if (j < 0) throw new UserInputError(`Unknown feature group "${group}".`, { group });
+    const from = spec.staticVocab.slice(0, j).reduce((a, v) => a + v.length, 0);
+    const cols = Array.from({ length: spec.staticVocab[j]!.length }, (_, i) => from + i);
+    permuteCols(w.stat, n, d.s, cols);
+    return;
+  }
   if (group.startsWith('covariate:')) {
     const name = group.slice('covariate:'.length);
     const j = spec.covariateNames.indexOf(name);
