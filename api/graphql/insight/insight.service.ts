@@ -6,7 +6,7 @@ import { RunStatus, type TrainingRunRecord } from '../../db/runs.repository.js';
 import type { SeriesStore } from '../ports.js';
 
 /** Reference models, against which the chosen model is judged. */
-export const BASELINE_MODELS: readonly string[] = ['snaive', 'naive', 'ses', 'theta', 'croston', 'tsb'];
+export const BASELINE_MODELS: readonly string[] = ['snaive', 'naive', 'ses', 'theta', 'croston', 'tsb', 'hw'];
 export const SEASONAL_NAIVE = 'snaive';
 
 export interface ModelScoreView {

@@ -7,7 +7,8 @@ export class ModelScore {
   model!: string;
 
   @Field(() => Boolean, {
-    description: 'True for the reference models (seasonal naive, naive, SES, Theta, Croston, TSB).',
+    description:
+      'True for the reference models (seasonal naive, naive, SES, Theta, Croston, TSB, damped Holt-Winters).',
   })
   baseline!: boolean;
 
