@@ -22,9 +22,9 @@ import { backtest } from '../forecasting/backtest.js';
 import { buildPanel, rollingOriginSplit } from '../forecasting/frames.js';
 import { createForecaster, isBaseline } from '../forecasting/models.js';
 import {
+  AUTO_DEEP_TRAINING_WINDOWS,
   chooseModel,
   defaultCandidates,
-  DEFAULT_VALIDATION_ORIGINS,
   ensembleWindows,
   type CandidateWindows,
 } from '../forecasting/pipeline.js';
@@ -109,6 +109,13 @@ export async function writePredictions(path: string, forecasts: readonly Quantil
   await once(file, 'finish');
 }
 
+/**
+ * Validation windows of `auto` before each backtest window (the API's training runs use
+ * pipeline.ts's DEFAULT_VALIDATION_ORIGINS = 2): one window of every series is thousands of points
+ * on the benchmark sets, and each window more costs a fit of every deep candidate.
+ */
+export const BACKTEST_VALIDATION_ORIGINS = 1;
+
 export interface BacktestRun {
   readonly forecasts: QuantileForecast[];
   readonly warnings: string[];
@@ -148,7 +155,7 @@ export async function runBacktest(
     // the model (or ensemble) that the rule picks on the V windows just before it. That is what
     // runForecastPipeline would choose with the history cut before window k, in K + V fits per
     // candidate instead of K·(V + 1).
-    const V = o.validationOrigins ?? DEFAULT_VALIDATION_ORIGINS;
+    const V = o.validationOrigins ?? BACKTEST_VALIDATION_ORIGINS;
     const kinds = [...new Set(['snaive', ...(o.candidates ?? defaultCandidates())])].filter((k) => k !== 'auto');
     const runs: CandidateWindows[] = [];
     const weights = kinds.map((k) => (isBaseline(k) ? 1 : 40));
@@ -157,7 +164,12 @@ export async function runBacktest(
     for (const [i, kind] of kinds.entries()) {
       const r = await backtest(
         panel,
-        () => createForecaster(kind, { seed: o.seed, ...(o.epochs === undefined ? {} : { epochs: o.epochs }) }),
+        () =>
+          createForecaster(kind, {
+            seed: o.seed,
+            trainingWindows: AUTO_DEEP_TRAINING_WINDOWS,
+            ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
+          }),
         {
           horizon: o.horizon,
           origins: o.origins + V,
@@ -308,7 +320,10 @@ export function register(program: Command): void {
     .option('--epochs <N>', 'maximum epochs of the deep models')
     .option('--sample <N>', 'only N series, chosen like the peers (sha256 of "SEED:series_id")')
     .option('--sample-seed <S>', 'seed of --sample', '0')
-    .option('--validation-origins <V>', 'auto: validation windows before each window (default 2)')
+    .option(
+      '--validation-origins <V>',
+      `auto: validation windows before each window (default ${BACKTEST_VALIDATION_ORIGINS})`,
+    )
     .option('--candidates <list>', 'auto: models to choose among, comma-separated (default: baselines and mlp)')
     .option('--no-progress', 'no progress on stderr')
     .requiredOption('--out <file>', 'predictions CSV series_id,date,p50,p10,p90 (.gz to compress)')

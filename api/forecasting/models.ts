@@ -11,6 +11,8 @@ import type { FitOptions, GlobalForecaster, ModelKind, Panel, QuantileForecast, 
 export interface ModelFactoryOptions {
   readonly seed?: number;
   readonly epochs?: number;
+  /** Training windows sampled per fit by the deep models (their default when omitted). */
+  readonly trainingWindows?: number;
 }
 
 export type ForecasterFactory = (options: ModelFactoryOptions) => GlobalForecaster;
@@ -29,6 +31,7 @@ for (const kind of DEEP_KINDS) {
     createDeepForecaster(kind, {
       ...(o.seed === undefined ? {} : { seed: o.seed }),
       ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
+      ...(o.trainingWindows === undefined ? {} : { windows: o.trainingWindows }),
     });
 }
 

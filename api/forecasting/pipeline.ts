@@ -45,6 +45,14 @@ import type {
 /** Deep kinds `auto` tries when this build has them (the fastest ones that earn their time). */
 export const AUTO_DEEP_CANDIDATES: readonly ModelKind[] = ['mlp'];
 
+/**
+ * Training windows per fit of a deep candidate inside `auto` (half the deep models' default):
+ * auto fits each candidate once per validation window besides the final fit, and must train and
+ * forecast a dataset faster than Prophet (ARCHITECTURE §8). A model the user names explicitly
+ * trains with its full default budget.
+ */
+export const AUTO_DEEP_TRAINING_WINDOWS = 6000;
+
 /** Validation windows when `origins` is not given. */
 export const DEFAULT_VALIDATION_ORIGINS = 2;
 
@@ -130,8 +138,12 @@ export function chooseModel(
   return { chosen: pool.toSorted((a, b) => a.score - b.score)[0], candidates };
 }
 
-function makeFactory(kinds: readonly string[], options: FitOptions): () => GlobalForecaster {
-  const o = { seed: options.seed, ...(options.epochs === undefined ? {} : { epochs: options.epochs }) };
+function makeFactory(kinds: readonly string[], options: FitOptions, auto: boolean): () => GlobalForecaster {
+  const o = {
+    seed: options.seed,
+    ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+    ...(auto ? { trainingWindows: AUTO_DEEP_TRAINING_WINDOWS } : {}),
+  };
   return kinds.length === 1
     ? () => createForecaster(kinds[0]!, o)
     : () => new EnsembleForecaster(kinds.map((k) => createForecaster(k, o)));
@@ -190,7 +202,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   if (split.windows.length > 0) {
     for (const kind of kinds) {
       options.signal?.throwIfAborted();
-      const r: BacktestResult = await backtest(panel, makeFactory([kind], fitBase), {
+      const r: BacktestResult = await backtest(panel, makeFactory([kind], fitBase, requested === 'auto'), {
         horizon: H,
         origins: V,
         quantiles: options.quantiles,
@@ -233,7 +245,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
 
   // Final fit on all history.
   options.signal?.throwIfAborted();
-  const make = makeFactory(chosenKinds, fitBase);
+  const make = makeFactory(chosenKinds, fitBase, requested === 'auto');
   const finalKind = chosenKinds.find((k) => !isBaseline(k)) ?? chosenKinds[0]!;
   const model = make();
   let forecasts: QuantileForecast[];
