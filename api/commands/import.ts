@@ -65,7 +65,11 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): {
       const now = Date.now();
       if (p.done || now - last < 2000) return;
       last = now;
-      const pct = p.totalBytes ? ` (${Math.min(100, Math.round((100 * p.bytesRead) / p.totalBytes))}%)` : '';
+      // The input is read ahead in 1 MiB chunks: a percentage only means something for larger files.
+      const pct =
+        p.totalBytes && p.totalBytes > 8 * 2 ** 20
+          ? ` (${Math.min(100, Math.round((100 * p.bytesRead) / p.totalBytes))}% of the file read)`
+          : '';
       stream.write(`importing: ${p.rows.toLocaleString('en')} rows${pct}\n`);
     },
     stop() {},
