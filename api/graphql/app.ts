@@ -4,7 +4,10 @@
  * `apollo.executeOperation(…, { contextValue: await app.context() })`.
  */
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
@@ -67,6 +70,9 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     stopOnTerminationSignals: false,
     // The sandbox only in development; production serves no landing page.
     plugins: [
+      // No HTTP cache hints are set, and the plugin would wrap every field resolver (a forecast
+      // answer has hundreds of fields): off, for latency.
+      ApolloServerPluginCacheControlDisabled(),
       development
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
