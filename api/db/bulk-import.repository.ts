@@ -251,6 +251,99 @@ export async function createPgObservationWriter(trx: Knex.Transaction, tenantId:
   };
 }
 
+/**
+ * PostgreSQL writer for a dataset that has no rows yet: COPY straight into `observations` (no
+ * staging table, no merge), so the server checks and indexes rows while the client parses. The
+ * COPY is ended and restarted around the rare statements it cannot share the connection with:
+ * creating a series row the first time a key appears, and comparing a repeated row.
+ */
+export async function createPgDirectObservationWriter(
+  trx: Knex.Transaction,
+  tenantId: number,
+  resolveSeries: (key: string) => Promise<number>,
+): Promise<ObservationWriter> {
+  const conn = (await trx.client.acquireConnection()) as { query(q: unknown): Writable };
+  const ids = new Map<string, number>();
+  let copy: Writable | undefined;
+  let failed: unknown;
+  let text = '';
+
+  const start = (): Writable => {
+    const c = conn.query(copyFrom('COPY observations (tenant_id, series_id, date, value, covariates) FROM STDIN'));
+    c.on('error', (e) => {
+      failed = e;
+    });
+    return c;
+  };
+  const send = async (): Promise<void> => {
+    if (text === '') return;
+    copy ??= start();
+    const chunk = text;
+    text = '';
+    if (failed) throw failed;
+    if (!copy.write(chunk)) await Promise.race([once(copy, 'drain'), once(copy, 'error')]);
+    if (failed) throw failed;
+  };
+  const end = async (): Promise<void> => {
+    await send();
+    if (!copy) return;
+    const c = copy;
+    copy = undefined;
+    const done = Promise.race([once(c, 'finish'), once(c, 'error').then(([e]) => Promise.reject(e))]);
+    c.end();
+    await done;
+  };
+  const idOf = async (key: string): Promise<number> => {
+    let id = ids.get(key);
+    if (id === undefined) {
+      await end();
+      id = await resolveSeries(key);
+      ids.set(key, id);
+    }
+    return id;
+  };
+  const line = (id: number, r: ImportObservation): string =>
+    `${tenantId}\t${id}\t${r.date}\t${r.value === null ? '\\N' : r.value}\t${copyText(r.covariates)}\n`;
+
+  return {
+    async write(rows) {
+      for (const r of rows) {
+        const id = ids.get(r.seriesKey) ?? (await idOf(r.seriesKey));
+        text += line(id, r);
+        if (text.length > 1 << 20) await send();
+      }
+      await send();
+    },
+    async writeRepeated(row) {
+      await end();
+      const id = await idOf(row.seriesKey);
+      const stored = (await trx('observations')
+        .where({ tenant_id: tenantId, series_id: id, date: row.date })
+        .first('value', 'covariates')) as { value: number | null; covariates: string | null } | undefined;
+      if (stored && stored.value === row.value && stored.covariates === row.covariates) return undefined;
+      if (stored) return 0;
+      text += line(id, row);
+      return undefined;
+    },
+    endRows: end,
+    async finish() {
+      await end();
+      return undefined;
+    },
+    async abort() {
+      const c = copy;
+      copy = undefined;
+      text = '';
+      if (!c) return;
+      await new Promise<void>((resolve) => {
+        c.once('close', () => resolve());
+        setTimeout(resolve, 5000).unref();
+        c.destroy(new Error('import aborted'));
+      });
+    },
+  };
+}
+
 /** Series rows of a dataset: key → { id, attributes JSON }. */
 export async function loadSeriesIndex(
   trx: Knex.Transaction,

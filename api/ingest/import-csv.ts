@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import {
+  createPgDirectObservationWriter,
   createPgObservationWriter,
   createSqliteObservationWriter,
   datasetCovariates,
@@ -98,19 +99,19 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
       const datasetId = dataset.id;
       const known = await loadSeriesIndex(trx, tenantId, datasetId);
       const newKeys = new Set<string>();
+      const resolveSeries = async (key: string): Promise<number> => {
+        const existing = known.get(key);
+        if (existing) return existing.id;
+        newKeys.add(key);
+        const id = await insertSeries(trx, tenantId, datasetId, key, '{}');
+        known.set(key, { id, attributes: '{}' });
+        return id;
+      };
+      const emptyDataset = created || Number(dataset.row_count) === 0;
       let writer: ObservationWriter;
-      if (sqlite) {
-        writer = await createSqliteObservationWriter(trx, tenantId, async (key) => {
-          const existing = known.get(key);
-          if (existing) return existing.id;
-          newKeys.add(key);
-          const id = await insertSeries(trx, tenantId, datasetId, key, '{}');
-          known.set(key, { id, attributes: '{}' });
-          return id;
-        });
-      } else {
-        writer = await createPgObservationWriter(trx, tenantId);
-      }
+      if (sqlite) writer = await createSqliteObservationWriter(trx, tenantId, resolveSeries);
+      else if (emptyDataset) writer = await createPgDirectObservationWriter(trx, tenantId, resolveSeries);
+      else writer = await createPgObservationWriter(trx, tenantId);
 
       const covariateNames = schema.covariates;
       const toJson = (values: readonly (number | null)[]): string | null => {
@@ -190,7 +191,7 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
 
       // Into an empty dataset without repeated rows, the file's own counts are the truth: no scan.
       const fromFile =
-        (created || Number(dataset.row_count) === 0) && !summary.hasRepeats
+        emptyDataset && !summary.hasRepeats
           ? summary.series.map((s) => ({
               seriesId: known.get(s.id)!.id,
               firstDate: s.firstValueDate,
