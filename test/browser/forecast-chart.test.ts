@@ -1,7 +1,9 @@
 /**
- * <fq-forecast-chart> in real Chromium: data drawn as band + actual + p50, tooltip on hover (also
- * inside a host's shadow root), series picking re-queries, buckets, downsampling, CSV export,
- * error and empty states, no global CSS, no serious axe violations. Screenshots: test-artifacts/.
+ * <fq-forecast-chart> in real Chromium against the FIXTURE API, for what the real server cannot
+ * produce or does not need: no global CSS, a bad token (the API has no auth yet), the empty state,
+ * 10,000 points downsampled, CSV/SVG export, zh-CN in the dark theme. Data drawn from the real
+ * server, the tooltip (also in a host shadow root), annotations, series picking, group totals and
+ * buckets are in real-server.test.ts. Screenshots: test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -15,37 +17,11 @@ import { startWidgetServer, type WidgetTestServer } from './helpers/widget-serve
 const skip = browserSkipReason();
 if (skip) process.stderr.write(`${skip}\n`);
 
-/** The `seriesName` attribute ApexCharts gives a series group (spaces and ASCII punctuation become `x`). */
-function apexSeriesName(label: string): string {
-  return label.replace(/[\s()]/g, 'x');
-}
-
-async function seriesSummary(page: Page): Promise<{ name: string; paths: number; length: number }[]> {
-  return page.locator('fq-forecast-chart .apexcharts-series').evaluateAll((groups) =>
-    groups.map((group) => ({
-      name: String(group.getAttribute('seriesName')),
-      paths: group.querySelectorAll('path').length,
-      length: Array.from(
-        group.querySelectorAll('path') as ArrayLike<{ getAttribute(name: string): string | null }>,
-      ).reduce((sum: number, path) => sum + String(path.getAttribute('d') ?? '').length, 0),
-    })),
-  );
-}
-
 async function chartReady(page: Page): Promise<void> {
   await page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 15_000 });
   await page
     .locator('fq-forecast-chart')
     .evaluate((element) => (element as unknown as { chartUpdateComplete: Promise<void> }).chartUpdateComplete);
-}
-
-async function hoverForecastArea(page: Page): Promise<void> {
-  const plot = page.locator('fq-forecast-chart .apexcharts-grid').first();
-  const box = await plot.boundingBox();
-  assert.ok(box, 'the plot area has a box');
-  // Inside the forecast (the right end of the chart), then a small move so ApexCharts sees mousemove.
-  await page.mouse.move(box.x + box.width * 0.97, box.y + box.height * 0.5);
-  await page.mouse.move(box.x + box.width * 0.98, box.y + box.height * 0.55);
 }
 
 describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
@@ -61,34 +37,6 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
   after(async () => {
     await browser?.close();
     await server?.close();
-  });
-
-  test('draws the p10–p90 band, actuals and the p50 forecast in one SVG, with the forecast start', async () => {
-    server.configure({});
-    const { page, problems, events } = await mountWidgets(
-      browser,
-      server,
-      `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
-    );
-    await chartReady(page);
-    const series = await seriesSummary(page);
-    assert.deepEqual(
-      series.map((item) => item.name),
-      [apexSeriesName('Likely range (p10–p90)'), apexSeriesName('Actual sales'), apexSeriesName('Forecast (median)')],
-    );
-    for (const item of series) assert.ok(item.length > 100, `${item.name} has a drawn path (${item.length} chars)`);
-    const annotationTexts = await page
-      .locator('fq-forecast-chart .apexcharts-xaxis-annotations text')
-      .allTextContents();
-    assert.ok(annotationTexts.includes('Forecast starts'), `annotations: ${annotationTexts.join(' | ')}`);
-    assert.ok(annotationTexts.includes('Christmas'), 'holiday annotations are labelled');
-    const tableRows = await page.locator('fq-forecast-chart table[part="table"] tbody tr').count();
-    assert.equal(tableRows, 820, 'the hidden table lists every drawn point (730 history + 90 forecast)');
-    const loads = (await events()).filter((event) => event.type === 'fq-load');
-    assert.deepEqual(loads.at(-1)?.detail, { kind: 'forecast', count: 820 });
-    await screenshot(page, 'forecast-chart-default');
-    assert.deepEqual(problems, []);
-    await page.close();
   });
 
   test('keeps every style inside shadow roots: nothing is added to the document', async () => {
@@ -118,99 +66,6 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
     await page.close();
   });
 
-  for (const inShadowRoot of [false, true]) {
-    test(`shows a tooltip with every value on hover${inShadowRoot ? ' inside a host element’s shadow root' : ''}`, async () => {
-      const { page, problems, events } = await mountWidgets(
-        browser,
-        server,
-        `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
-        { inShadowRoot },
-      );
-      await chartReady(page);
-      // fq-* events bubble and are composed: a listener on the document hears them through the host's shadow root.
-      assert.ok((await events()).some((event) => event.type === 'fq-load'));
-      await hoverForecastArea(page);
-      const tooltip = page.locator('fq-forecast-chart .apexcharts-tooltip.apexcharts-active');
-      await tooltip.waitFor({ state: 'visible', timeout: 5000 });
-      const text = await tooltip.textContent();
-      assert.match(text ?? '', /Forecast \(median\)\s*[\d.,]+/);
-      assert.match(text ?? '', /Likely range \(p10–p90\)\s*[\d.,]+ – [\d.,]+/);
-      assert.match(text ?? '', /2026/);
-      const box = await tooltip.boundingBox();
-      const chartBox = await page.locator('fq-forecast-chart .apexcharts-canvas').boundingBox();
-      assert.ok(box && chartBox && box.width > 50 && box.height > 30, 'the tooltip has a size');
-      assert.ok(
-        box.x >= chartBox.x - 1 && box.x + box.width <= chartBox.x + chartBox.width + 1,
-        `the tooltip stays inside the chart (tooltip ${JSON.stringify(box)}, chart ${JSON.stringify(chartBox)})`,
-      );
-      await screenshot(page, `forecast-chart-tooltip${inShadowRoot ? '-shadow-host' : ''}`);
-      assert.deepEqual(problems, []);
-      await page.close();
-    });
-  }
-
-  test('picking another series in the picker re-queries and redraws, and emits fq-series-change', async () => {
-    server.configure({});
-    const { page, events } = await mountWidgets(
-      browser,
-      server,
-      `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
-    );
-    await chartReady(page);
-    const before = (await seriesSummary(page)).map((item) => item.length);
-    const forecastQueries = server.operations.filter((name) => name === 'WidgetForecast').length;
-    await page.locator('fq-forecast-chart [part="search"]').fill('HOBBIES');
-    const select = page.locator('fq-forecast-chart [part="series-select"]');
-    await page.waitForFunction(
-      () => {
-        const doc = (
-          globalThis as unknown as {
-            document: { querySelector(s: string): { shadowRoot: { querySelectorAll(s: string): { length: number } } } };
-          }
-        ).document;
-        return (
-          doc
-            .querySelector('fq-forecast-chart')
-            .shadowRoot.querySelectorAll('[part="series-select"] option[value^="HOBBIES"]').length === 4
-        );
-      },
-      undefined,
-      { timeout: 5000 },
-    );
-    await select.selectOption('HOBBIES_1_008_TX_1');
-    await page.locator('fq-forecast-chart h2', { hasText: 'HOBBIES_1_008_TX_1' }).waitFor({ timeout: 5000 });
-    await chartReady(page);
-    assert.equal(server.operations.filter((name) => name === 'WidgetForecast').length, forecastQueries + 1);
-    const afterLengths = (await seriesSummary(page)).map((item) => item.length);
-    assert.notDeepEqual(afterLengths, before, 'the drawn paths changed');
-    const change = (await events()).filter((event) => event.type === 'fq-series-change');
-    assert.deepEqual(change, [{ type: 'fq-series-change', detail: { seriesId: 'HOBBIES_1_008_TX_1', groupBy: null } }]);
-
-    // The store total of the picked series, then weekly buckets.
-    await page.locator('fq-forecast-chart [part="view-select"]').selectOption('group:store=TX_1');
-    await page.locator('fq-forecast-chart h2', { hasText: 'store TX_1' }).waitFor({ timeout: 5000 });
-    await page.locator('fq-forecast-chart [part="bucket-select"]').selectOption('WEEK');
-    await page.waitForFunction(
-      () => {
-        const doc = (
-          globalThis as unknown as {
-            document: { querySelector(s: string): { shadowRoot: { querySelectorAll(s: string): { length: number } } } };
-          }
-        ).document;
-        const rows = doc
-          .querySelector('fq-forecast-chart')
-          .shadowRoot.querySelectorAll('table[part="table"] tbody tr').length;
-        return rows > 0 && rows < 130;
-      },
-      undefined,
-      { timeout: 5000 },
-    );
-    const types = (await events()).map((event) => event.type);
-    assert.ok(types.includes('fq-bucket-change'));
-    await screenshot(page, 'forecast-chart-store-total-weekly');
-    await page.close();
-  });
-
   test('a bad token shows an error state with the code and fires fq-error', async () => {
     server.configure({});
     const { page, events } = await mountWidgets(
@@ -223,7 +78,7 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
     assert.equal(await alert.getAttribute('data-code'), 'UNAUTHENTICATED');
     assert.match((await alert.textContent()) ?? '', /access token is missing, invalid or expired/);
     const errors = (await events()).filter((event) => event.type === 'fq-error');
-    assert.equal((errors[0]?.detail as { code: string }).code, 'UNAUTHENTICATED');
+    assert.equal((errors[0]?.detail as { code?: string } | undefined)?.code, 'UNAUTHENTICATED');
     assert.deepEqual(await seriousAxeViolations(page), []);
     await screenshot(page, 'forecast-chart-error');
     await page.close();

@@ -1,6 +1,9 @@
 /**
- * <fq-feature-importance>, <fq-accuracy> and <fq-training-runs> in real Chromium, against the
- * fixture API: data drawn, states, live progress by polling, start/cancel and FORBIDDEN, axe.
+ * <fq-feature-importance>, <fq-accuracy> and <fq-training-runs> in real Chromium against the
+ * FIXTURE API, for what the real server cannot produce quickly: several drivers with proportional
+ * bars (a fast real run has one), the empty state, the polling fallback with cancel and a failed
+ * run, FORBIDDEN and a bad token (the API has no auth yet). The real run's drivers, backtest and
+ * live training are in real-server.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -54,32 +57,6 @@ describe('<fq-feature-importance>, <fq-accuracy>, <fq-training-runs>', { skip: s
     assert.match((await page.locator('fq-feature-importance li').first().textContent()) ?? '', /34%/);
     assert.deepEqual(await seriousAxeViolations(page), []);
     await screenshot(page, 'feature-importance');
-    assert.deepEqual(problems, []);
-    await page.close();
-  });
-
-  test('accuracy: "32% more accurate" than seasonal naive, with interval coverage', async () => {
-    server.configure({});
-    const { page, problems } = await mountWidgets(browser, server, `<fq-accuracy ${connection(server)}></fq-accuracy>`);
-    const headline = page.locator('fq-accuracy [part="headline"]');
-    await headline.waitFor({ timeout: 10_000 });
-    // WAPE 0.301 against seasonal naive 0.443: 1 − 0.301/0.443 = 0.32.
-    assert.equal(
-      (await headline.textContent())?.trim(),
-      '32% more accurate than repeating the same weekday of last week',
-    );
-    assert.equal(await headline.getAttribute('data-direction'), 'better');
-    assert.match(
-      (await page.locator('fq-accuracy [part="coverage"]').textContent()) ?? '',
-      /78% of the time \(aim: 80%\)/,
-    );
-    assert.deepEqual(await page.locator('fq-accuracy [part="table"] tbody th').allTextContents(), [
-      'mlp',
-      'snaive',
-      'theta',
-    ]);
-    assert.deepEqual(await seriousAxeViolations(page), []);
-    await screenshot(page, 'accuracy');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -151,7 +128,7 @@ describe('<fq-feature-importance>, <fq-accuracy>, <fq-training-runs>', { skip: s
     await start.waitFor({ state: 'detached', timeout: 5000 });
     assert.equal(await page.locator('fq-training-runs [part="cancel-button"]').count(), 0);
     const errors = (await events()).filter((event) => event.type === 'fq-error');
-    assert.equal((errors.at(-1)?.detail as { code: string }).code, 'FORBIDDEN');
+    assert.equal((errors.at(-1)?.detail as { code?: string } | undefined)?.code, 'FORBIDDEN');
     await screenshot(page, 'training-runs-read-only');
     await page.close();
     server.configure({});

@@ -2,14 +2,15 @@
  * The HTTP side of the browser tests: serves the widget bundle at `/widgets/forecastql.js`, a blank
  * page at `/`, the demo page at `/demo`, and GraphQL at `/graphql`.
  *
- * GraphQL comes from the fixture mock (`test/browser/fixtures/mock-graphql.ts`) for now. The tests only
- * depend on {@link WidgetTestServer}; when `FQ_BROWSER_API_URL` is set (a running `forecastql serve`
- * seeded with the demo data), `/graphql` is proxied there instead, with `FQ_BROWSER_TOKEN` and
- * `FQ_BROWSER_DATASET` giving the embed token and dataset id.
+ * GraphQL comes from the fixture mock (`test/browser/fixtures/mock-graphql.ts`), or, given a
+ * {@link RealApi} (the real server of `test/helpers/real-server.ts`), is proxied to it: the page and
+ * the API then share one origin, as on `forecastql serve`, so no CORS is involved. When
+ * `FQ_BROWSER_API_URL` is set (a running `forecastql serve`), the fixture suites proxy there too,
+ * with `FQ_BROWSER_TOKEN` and `FQ_BROWSER_DATASET` giving the embed token and dataset id.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { FIXTURE_DATASET_ID } from '../fixtures/fixture-data.js';
 import { createMockGraphQL, type MockGraphQLOptions } from '../fixtures/mock-graphql.js';
@@ -24,7 +25,7 @@ export interface WidgetTestServer {
   /** A token the API accepts. */
   readonly token: string;
   readonly datasetId: string;
-  /** Operation names received so far (mock only; empty when proxying). */
+  /** Operation names received so far (from the request body, mock or proxied). */
   readonly operations: string[];
   /** Swaps the mock's behaviour (mock only). */
   configure(options: MockGraphQLOptions): void;
@@ -43,11 +44,19 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Starts the server on a free port. */
-export async function startWidgetServer(initial: MockGraphQLOptions = {}): Promise<WidgetTestServer> {
-  const apiUrl = process.env['FQ_BROWSER_API_URL'];
-  const token = apiUrl ? (process.env['FQ_BROWSER_TOKEN'] ?? '') : 'test-embed-token';
-  const datasetId = apiUrl ? (process.env['FQ_BROWSER_DATASET'] ?? FIXTURE_DATASET_ID) : FIXTURE_DATASET_ID;
+/** A real GraphQL API to proxy `/graphql` to. */
+export interface RealApi {
+  readonly graphqlUrl: string;
+  readonly token: string;
+  readonly datasetId: string;
+}
+
+/** Starts the server on a free port; with `real`, `/graphql` is proxied to that API. */
+export async function startWidgetServer(initial: MockGraphQLOptions = {}, real?: RealApi): Promise<WidgetTestServer> {
+  const apiUrl = real?.graphqlUrl ?? process.env['FQ_BROWSER_API_URL'];
+  const token = real?.token ?? (apiUrl ? (process.env['FQ_BROWSER_TOKEN'] ?? '') : 'test-embed-token');
+  const datasetId =
+    real?.datasetId ?? (apiUrl ? (process.env['FQ_BROWSER_DATASET'] ?? FIXTURE_DATASET_ID) : FIXTURE_DATASET_ID);
   const operations: string[] = [];
   let handle = createMockGraphQL({ validToken: token, ...initial, log: operations });
   const bundle = await readFile(BUNDLE_PATH);
@@ -66,6 +75,10 @@ export async function startWidgetServer(initial: MockGraphQLOptions = {}): Promi
     } else if (url.pathname === '/graphql' && request.method === 'POST') {
       const text = await readBody(request);
       if (apiUrl) {
+        const name = /^\s*(?:query|mutation|subscription)\s+(\w+)/m.exec(
+          String((JSON.parse(text) as { query?: unknown }).query ?? ''),
+        )?.[1];
+        if (name) operations.push(name);
         const upstream = await fetch(apiUrl, {
           method: 'POST',
           headers: {
@@ -98,6 +111,33 @@ export async function startWidgetServer(initial: MockGraphQLOptions = {}): Promi
       response.end(String(error));
     });
   });
+  // Subscriptions (graphql-ws) of a proxied API: the WebSocket upgrade is piped through as raw TCP.
+  const tunnels = new Set<Socket>();
+  if (apiUrl) {
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+      const target = new URL(apiUrl);
+      const upstream = connect(Number(target.port), target.hostname, () => {
+        const lines = [`${request.method} ${request.url} HTTP/1.1`];
+        for (let index = 0; index < request.rawHeaders.length; index += 2)
+          lines.push(`${request.rawHeaders[index]}: ${request.rawHeaders[index + 1]}`);
+        upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+        if (head.length > 0) upstream.write(head);
+        socket.pipe(upstream).pipe(socket);
+      });
+      for (const end of [socket, upstream]) {
+        tunnels.add(end);
+        end.on('error', () => {
+          socket.destroy();
+          upstream.destroy();
+        });
+        end.on('close', () => {
+          tunnels.delete(end);
+          socket.destroy();
+          upstream.destroy();
+        });
+      }
+    });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -113,6 +153,7 @@ export async function startWidgetServer(initial: MockGraphQLOptions = {}): Promi
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
+        for (const socket of tunnels) socket.destroy();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
