@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ModelKind } from '../../api/forecasting/types.js';
@@ -129,7 +129,8 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * Child mode (`node --import tsx test/helpers/real-server.ts --child DB_FILE`, with
  * TSX_TSCONFIG_PATH=api/tsconfig.json because type-graphql needs legacy decorators, which the root
  * tsconfig that `npm test` reads does not enable): migrate, import the dataset with `importCsv`,
- * start the server on a free port, print `{"url", "datasetId"}` and serve until SIGTERM.
+ * start the server on a free port, print `{"url", "datasetId"}` and serve until SIGTERM or until
+ * stdin ends (the parent died).
  */
 async function runChild(file: string): Promise<void> {
   const { loadConfig, parseDatabaseUrl } = await import('../../api/config/env.js');
@@ -165,12 +166,22 @@ async function runChild(file: string): Promise<void> {
     runner: { pollIntervalMs: 100, progressIntervalMs: 100 },
   });
   process.stdout.write(`${JSON.stringify({ url: server.url, datasetId: String(imported.datasetId) })}\n`);
-  process.once('SIGTERM', () => {
+  let closing = false;
+  const shutdown = (removeDatabase: boolean): void => {
+    if (closing) return;
+    closing = true;
     void server
       .close()
       .then(() => knex.destroy())
-      .then(() => process.exit(0));
-  });
+      .then(() => {
+        if (removeDatabase) rmSync(dirname(file), { recursive: true, force: true });
+        process.exit(0);
+      });
+  };
+  process.once('SIGTERM', () => shutdown(false));
+  // The parent holds stdin open: when it dies without stop(), neither the server nor its file outlives it.
+  process.stdin.once('end', () => shutdown(true));
+  process.stdin.resume();
 }
 
 if (process.argv[1] === SELF && process.argv[2] === '--child') await runChild(process.argv[3]!);
@@ -190,7 +201,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
   const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', join(dir, 'forecastql.sqlite')], {
     cwd: REPO_ROOT,
     env: { ...process.env, TSX_TSCONFIG_PATH: 'api/tsconfig.json', FORECASTQL_BACKEND: 'cpu' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
