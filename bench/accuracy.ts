@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, hostname } from 'node:os';
+import { cpus, hostname, loadavg } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -50,8 +50,32 @@ const outDir = resolve(arg('out') ?? '/tmp/forecastql-accuracy');
 const reuse = process.argv.includes('--reuse');
 mkdirSync(outDir, { recursive: true });
 
+/** A finished peer run (results.json), else a run still going: its predictions so far. */
 function peerDir(name: string): string | undefined {
-  return PEER_DIRS.map((d) => join(d, name)).find((d) => existsSync(join(d, 'results.json')));
+  const dirs = PEER_DIRS.map((d) => join(d, name));
+  return (
+    dirs.find((d) => existsSync(join(d, 'results.json'))) ??
+    dirs.find((d) => existsSync(join(d, 'predictions')) && readdirSync(join(d, 'predictions')).length > 0)
+  );
+}
+
+/** Wall seconds of a peer run still going, from the `MODEL: 12.3s, …` lines of its logs. */
+function partialWalls(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const parent = join(dir, '..');
+  const logs = [
+    join(dir, 'run.log'),
+    ...readdirSync(parent)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => join(parent, f)),
+  ];
+  for (const log of logs) {
+    if (!existsSync(log)) continue;
+    const text = readFileSync(log, 'utf8');
+    if (log !== join(dir, 'run.log') && !text.includes(basename(dir).replace(/-[a-z]$/, ''))) continue;
+    for (const m of text.matchAll(/^([\w+]+): ([\d.]+)s, \d+ failed windows/gm)) out[m[1]!] ??= Number(m[2]);
+  }
+  return out;
 }
 
 function dataFlags(p: Protocol): string[] {
@@ -62,6 +86,7 @@ function dataFlags(p: Protocol): string[] {
 
 const sections: string[] = [];
 const started = new Date().toISOString();
+const loadAtStart = loadavg()[0]!.toFixed(1);
 for (const name of datasets) {
   const p = PROTOCOLS.find((x) => x.name === name);
   if (!p) throw new Error(`unknown dataset ${name}; use one of ${PROTOCOLS.map((x) => x.name).join(', ')}`);
@@ -114,11 +139,14 @@ for (const name of datasets) {
         .filter((f) => f.endsWith('.csv'))
         .map((f) => `${basename(f, '.csv')}=${join(peers, 'predictions', f)}`)
     : [];
-  if (peers) {
+  const finished = peers !== undefined && existsSync(join(peers, 'results.json'));
+  if (peers && finished) {
     const pj = JSON.parse(readFileSync(join(peers, 'results.json'), 'utf8')) as {
       models: Record<string, { wall_s?: number }>;
     };
     for (const [k, v] of Object.entries(pj.models)) if (v.wall_s !== undefined) timing[k] = v.wall_s;
+  } else if (peers) {
+    Object.assign(timing, partialWalls(peers));
   }
   writeFileSync(join(dir, 'timing-all.json'), JSON.stringify(timing));
   const r = spawnSync(
@@ -140,10 +168,17 @@ for (const name of datasets) {
   if (r.status !== 0) throw new Error(`score.py failed on ${name}: ${r.stderr}`);
   const table = r.stdout.trim();
   const flags = dataFlags(p).join(' ');
-  const section = `### ${name} (\`${flags}\`)\n\n${peers ? `Peers: \`${peers}\`.` : 'No stored peer results for this set yet.'}\n\n${table}\n`;
+  const source = !peers
+    ? 'No peer results for this set yet.'
+    : finished
+      ? `Peers: \`${peers}\`.`
+      : `Peers: \`${peers}\`, a run still going: only the models finished so far (${peerPreds.map((x) => x.split('=')[0]).join(', ')}).`;
+  const section = `### ${name} (\`${flags}\`)\n\n${source}\n\n${table}\n`;
   sections.push(section);
   process.stdout.write(`\n${section}\n`);
+  writeFileSync(join(outDir, 'accuracy.md'), `${header()}\n\n${sections.join('\n')}`);
 }
-const header = `Run ${started} on ${hostname()} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}), Node ${process.version}, shared with other jobs; \`wall s\` of ours is the whole \`forecastql backtest\` process (start-up, reading, every origin).`;
-writeFileSync(join(outDir, 'accuracy.md'), `${header}\n\n${sections.join('\n')}`);
+function header(): string {
+  return `Run ${started} on ${hostname()} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}), Node ${process.version}, shared with other jobs (1-min load ${loadAtStart} at the start, ${loadavg()[0]!.toFixed(1)} now); \`wall s\` of ours is the whole \`forecastql backtest\` process (start-up, reading, every origin).`;
+}
 process.stderr.write(`tables written to ${join(outDir, 'accuracy.md')}\n`);
