@@ -85,6 +85,10 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+function kb(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
+}
+
 async function paintTimings(): Promise<PaintTiming[]> {
   const browser = await launchChromium();
   const results: PaintTiming[] = [];
@@ -172,7 +176,6 @@ async function main(): Promise<void> {
   const bundle = readFileSync(BUNDLE_PATH);
   const gzip = gzipSync(bundle, { level: constants.Z_BEST_COMPRESSION }).length;
   const gzipDefault = gzipSync(bundle).length;
-  const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
   const loadBefore = loadavg()[0]!;
   const lines = [
     `bundle dist/widgets/forecastql.js: ${kb(bundle.length)} KB raw, ${kb(gzip)} KB gzip -9 (${kb(gzipDefault)} KB gzip -6); goal <= 200 KB: ${gzip <= 200 * 1024 ? 'met' : 'MISSED'}`,

@@ -36,9 +36,9 @@ describe('demo data (SQLite)', () => {
     assert.equal(dataset.firstDate, '2010-12-01');
     assert.equal(dataset.lastDate, '2011-12-09');
 
-    const before = await snapshot(knex);
+    const snapshotBefore = await snapshot(knex);
     const second = await ensureDemoData(knex, logger);
     assert.deepEqual(second, { tenantId: first.tenantId, datasetId: first.datasetId, imported: false });
-    assert.deepEqual(await snapshot(knex), before);
+    assert.deepEqual(await snapshot(knex), snapshotBefore);
   });
 });

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import { WebSocket } from 'ws';
 import type { DatabaseConfig } from '../../../api/config/env.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -45,9 +45,9 @@ export async function spawnServer(config: DatabaseConfig, options: { pipeline?: 
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before it started:\n${err}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const { url } = JSON.parse(line) as { url: string };
+        const { url: announced } = JSON.parse(line) as { url: string };
         clearTimeout(timer);
-        resolve(url);
+        resolve(announced);
       } catch {
         // not the start-up line
       }
