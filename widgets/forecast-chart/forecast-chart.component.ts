@@ -7,6 +7,7 @@ import { BaseWidget } from '../internal/base-widget.js';
 import type { Bucket } from '../internal/i18n.js';
 import { buildForecastChartOptions, type ForecastChartPalette } from './build-options.js';
 import { toCsv } from './csv.js';
+import { displayedRange } from './events-range.js';
 import {
   CALENDAR_EVENTS_QUERY,
   FORECAST_QUERY,
@@ -122,23 +123,15 @@ export class FqForecastChart extends BaseWidget {
         to: to || null,
       };
       const client = this.client;
-      const eventsRequest = client
-        .request<CalendarEventsQueryResult>(
-          CALENDAR_EVENTS_QUERY,
-          { datasetId, seriesId: variables.seriesId, from: variables.from, to: variables.to },
-          signal,
-        )
-        .then((result) => result.calendarEvents ?? [])
-        .catch((error: unknown) => {
-          if (signal.aborted) throw error;
-          return [] as CalendarEvent[];
-        });
       try {
-        const [forecast, events] = await Promise.all([
-          client.request<ForecastQueryResult, ForecastQueryVariables>(FORECAST_QUERY, variables, signal),
-          eventsRequest,
-        ]);
-        return { points: forecast.forecast?.points ?? [], events, subject: this.subjectLabel(seriesId, groupBy) };
+        const forecast = await client.request<ForecastQueryResult, ForecastQueryVariables>(
+          FORECAST_QUERY,
+          variables,
+          signal,
+        );
+        const points = forecast.forecast?.points ?? [];
+        const events = await this.loadEvents(datasetId, variables.seriesId ?? null, points, bucket, signal);
+        return { points, events, subject: this.subjectLabel(seriesId, groupBy) };
       } catch (error) {
         if (!signal.aborted) this.reportError(error);
         throw error;
@@ -157,6 +150,36 @@ export class FqForecastChart extends BaseWidget {
         this.fetchImpl,
       ] as const,
   });
+
+  /**
+   * Holidays and promotions over the dates the chart shows. Annotations are extras: when they
+   * cannot be loaded the chart is still drawn, and the problem is logged as a console warning.
+   */
+  private async loadEvents(
+    datasetId: string,
+    seriesId: string | null,
+    points: readonly ForecastPoint[],
+    bucket: Bucket,
+    signal: AbortSignal,
+  ): Promise<readonly CalendarEvent[]> {
+    const range = displayedRange(points, bucket);
+    if (!range) return [];
+    try {
+      const result = await this.client.request<CalendarEventsQueryResult>(
+        CALENDAR_EVENTS_QUERY,
+        { datasetId, seriesId, from: range.from, to: range.to },
+        signal,
+      );
+      return result.calendarEvents ?? [];
+    } catch (error) {
+      if (signal.aborted) throw error;
+      console.warn(
+        `<fq-forecast-chart>: holidays and promotions for ${range.from}..${range.to} could not be loaded; the chart is drawn without them.`,
+        error,
+      );
+      return [];
+    }
+  }
 
   private readonly seriesTask = new Task(this, {
     task: async ([datasetId, search, noPicker], { signal }): Promise<readonly SeriesSummary[]> => {

@@ -31,6 +31,39 @@ const PROMO = /promo/i;
 /** The widest range served in one call, in days. */
 export const MAX_CALENDAR_DAYS = 3 * 366;
 
+/** Days from `from` to `to` (ISO dates). */
+function daysBetween(from: string, to: string): number {
+  return (Date.parse(to) - Date.parse(from)) / 86_400_000;
+}
+
+/** Days after the dataset's last date that the default range covers (a forecast horizon fits in it). */
+export const DEFAULT_DAYS_AFTER_DATA = 365;
+
+/**
+ * The range served: the dates given, with a missing end defaulted so that a default never exceeds
+ * MAX_CALENDAR_DAYS (a range the caller spelled out in full is served or refused as given).
+ * `to` defaults to one year after the dataset's last date (the forecast lies in it), or to
+ * MAX_CALENDAR_DAYS after an explicit `from` when that comes sooner; `from` defaults to the
+ * dataset's first date, or to MAX_CALENDAR_DAYS before `to` when the history is longer, so the
+ * default keeps the most recent history and the whole forecast.
+ */
+export function calendarRange(
+  dataset: Pick<DatasetRecord, 'firstDate' | 'lastDate'>,
+  req: { from?: string | null | undefined; to?: string | null | undefined },
+): { from: string | undefined; to: string | undefined } {
+  let to = req.to ?? undefined;
+  if (!to && dataset.lastDate) {
+    to = addSteps(dataset.lastDate, DEFAULT_DAYS_AFTER_DATA, 'D');
+    if (req.from && daysBetween(req.from, to) > MAX_CALENDAR_DAYS) to = addSteps(req.from, MAX_CALENDAR_DAYS, 'D');
+  }
+  let from = req.from ?? undefined;
+  if (!from && dataset.firstDate) {
+    from = dataset.firstDate;
+    if (to && daysBetween(from, to) > MAX_CALENDAR_DAYS) from = addSteps(to, -MAX_CALENDAR_DAYS, 'D');
+  }
+  return { from, to };
+}
+
 export class CalendarService {
   constructor(
     private readonly series: SeriesStore,
@@ -42,12 +75,11 @@ export class CalendarService {
     dataset: DatasetRecord,
     req: { seriesId?: string | null | undefined; from?: string | null | undefined; to?: string | null | undefined },
   ): Promise<CalendarEventView[]> {
-    const from = req.from ?? dataset.firstDate ?? undefined;
-    const to = req.to ?? (dataset.lastDate ? addSteps(dataset.lastDate, 365, 'D') : undefined);
+    const { from, to } = calendarRange(dataset, req);
     if (!from || !to) return [];
     if (from > to)
       throw new UserInputError(`\`from\` ${from} is after \`to\` ${to}; swap them or drop one.`, { from, to });
-    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    const days = daysBetween(from, to);
     if (days > MAX_CALENDAR_DAYS) {
       throw new UserInputError(
         `The range ${from}..${to} spans ${days} days; ask for at most ${MAX_CALENDAR_DAYS} at a time.`,

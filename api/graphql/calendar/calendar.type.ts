@@ -28,9 +28,15 @@ export class CalendarEventsArgs {
   @Field(() => String, { nullable: true, description: 'Promotions are read from this series; holidays need none.' })
   seriesId?: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Default: the dataset's first date." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Default: the dataset's first date, or the latest date that keeps the default range within 1098 days.",
+  })
   from?: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Default: one year after the dataset's last date." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Default: one year after the dataset's last date, or 1098 days after `from` when that comes sooner.",
+  })
   to?: string | null;
 }
