@@ -18,13 +18,12 @@
  * `series_id,date` that is not adjacent is flagged `repeated` for the consumer to check against
  * what it stored (the importer against the database, `readRawSeries` in memory).
  */
-import { parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
 import { UserInputError } from '../errors/index.js';
 import type { Frequency } from '../forecasting/types.js';
 import { isoFromDay, parseIsoDate, weekdayOf, WEEKDAY_NAMES } from './dates.js';
 import { CsvValidationError, oneLine, quoteCell } from './errors.js';
 import { openCsvInput, type CsvInput } from './input.js';
+import { csvRecords, type RawRecord } from './records.js';
 
 export type { CsvInput } from './input.js';
 
@@ -41,6 +40,8 @@ export const MAX_ATTRIBUTE_LENGTH = 500;
 
 /** Cells read as unknown in `value` and covariates, besides the empty cell. */
 const UNKNOWN_CELLS = new Set(['', 'NA', 'NaN', 'nan', 'NULL', 'null']);
+/** Distinct dates remembered by the reader (cleared when full). */
+const DATE_CACHE_SIZE = 100_000;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export type ColumnKind = 'covariate' | 'attribute';
@@ -154,8 +155,6 @@ export function conflictingDuplicateError(
   );
 }
 
-type RawRecord = string[];
-
 interface SeriesState {
   readonly id: string;
   readonly index: number;
@@ -229,37 +228,6 @@ function median(histogram: Map<number, number>): number | undefined {
   return steps[steps.length - 1];
 }
 
-/** Records of a csv-parse stream in the chunks it has ready, so rows are not awaited one by one. */
-async function* recordChunks(parser: ReturnType<typeof parse>): AsyncGenerator<RawRecord[]> {
-  let ended = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  parser.on('readable', () => wake?.());
-  parser.on('end', () => {
-    ended = true;
-    wake?.();
-  });
-  parser.on('error', (e) => {
-    failure = e;
-    wake?.();
-  });
-  for (;;) {
-    const chunk: RawRecord[] = [];
-    let r: RawRecord | null;
-    while (chunk.length < 16384 && (r = parser.read() as RawRecord | null) !== null) chunk.push(r);
-    if (failure !== undefined) throw failure;
-    if (chunk.length > 0) {
-      yield chunk;
-      continue;
-    }
-    if (ended) return;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    wake = undefined;
-  }
-}
-
 function abortError(): Error {
   const e = new Error('The import was cancelled.');
   e.name = 'AbortError';
@@ -290,6 +258,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
   private started = false;
   private headerColumns: readonly string[] = [];
   private closeInput: () => void = () => {};
+  private lineOffset: () => number = () => 0;
 
   // Column positions.
   private seriesCol = 0;
@@ -339,16 +308,10 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
     const opened = await openCsvInput(this.input);
     this.bytesRead = opened.bytesRead;
     this.totalBytes = opened.totalBytes;
-    const parser = parse({ bom: true, relax_column_count: true, trim: false });
-    const source: Readable = opened.stream;
-    source.on('error', (e) => parser.destroy(e));
-    source.pipe(parser);
-    this.closeInput = () => {
-      source.unpipe(parser);
-      source.destroy();
-      parser.destroy();
-    };
-    this.records = recordChunks(parser);
+    const records = csvRecords(opened.stream);
+    this.lineOffset = records.lineOffset;
+    this.closeInput = () => records.close();
+    this.records = records.chunks;
 
     const header = await this.nextRecord();
     if (!header) {
@@ -480,7 +443,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
   private translateParseError(e: unknown): Error {
     const err = e as { code?: string; lines?: number; column?: number | string; message?: string };
     if ((typeof err.code === 'string' && err.code.startsWith('CSV_')) || err.code === 'INVALID_OPENING_QUOTE') {
-      const line = typeof err.lines === 'number' ? err.lines : this.nextLine;
+      const line = typeof err.lines === 'number' ? err.lines + this.lineOffset() : this.nextLine;
       const col = typeof err.column === 'number' ? (this.headerColumns[err.column] ?? `#${err.column + 1}`) : undefined;
       const problem = (err.message ?? 'malformed CSV').replace(/ at line \d+.*$/, '').replace(/^([^:]+):\s*/, '$1: ');
       return new CsvValidationError(
@@ -541,6 +504,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
     let hasRepeats = false;
     let minDay = Number.POSITIVE_INFINITY;
     let maxDay = Number.NEGATIVE_INFINITY;
+    const dateCache = new Map<string, number>();
     let lastDateText = '';
     let lastDateDay = 0;
     let lastDateDom = 0;
@@ -598,9 +562,16 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
       const dateText = record[dateCol]!;
       let day: number;
       let dom: number;
+      let cached: number | undefined;
       if (dateText === lastDateText) {
         day = lastDateDay;
         dom = lastDateDom;
+      } else if ((cached = dateCache.get(dateText)) !== undefined) {
+        day = cached >> 5;
+        dom = cached & 31;
+        lastDateText = dateText;
+        lastDateDay = day;
+        lastDateDom = dom;
       } else {
         const parsed = parseIsoDate(dateText);
         if (!parsed.ok) {
@@ -613,6 +584,9 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
         }
         day = parsed.day;
         dom = parsed.dayOfMonth;
+        // Files repeat a few thousand dates: parse each once (day and day of month in one number).
+        if (dateCache.size >= DATE_CACHE_SIZE) dateCache.clear();
+        dateCache.set(dateText, day * 32 + dom);
         lastDateText = dateText;
         lastDateDay = day;
         lastDateDom = dom;
