@@ -65,9 +65,16 @@ interface SqliteStatement {
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
+  pragma(sql: string, options?: { simple: boolean }): unknown;
 }
 
 const SQLITE_ROWS_PER_INSERT = 400;
+/**
+ * Page cache (KiB) of the connection while an import writes: the default 2 MB makes SQLite spill
+ * B-tree pages of a large transaction to the WAL and read them back (about 10% of the insert
+ * time at a million rows). Restored when the writer finishes. Durability is unchanged.
+ */
+const SQLITE_IMPORT_CACHE_KIB = 32 * 1024;
 
 function upsertSql(n: number): string {
   return `INSERT INTO observations (tenant_id, series_id, date, value, covariates) VALUES ${Array.from({ length: n }, () => '(?,?,?,?,?)').join(',')}
@@ -85,6 +92,11 @@ export async function createSqliteObservationWriter(
   resolveSeries: (key: string) => Promise<number>,
 ): Promise<ObservationWriter> {
   const conn = (await trx.client.acquireConnection()) as SqliteConnection;
+  const cacheSize = Number(conn.pragma('cache_size', { simple: true }));
+  conn.pragma(`cache_size = -${SQLITE_IMPORT_CACHE_KIB}`);
+  const restoreCache = (): void => {
+    if (Number.isFinite(cacheSize)) conn.pragma(`cache_size = ${cacheSize}`);
+  };
   const bulk = conn.prepare(upsertSql(SQLITE_ROWS_PER_INSERT));
   const single = conn.prepare(upsertSql(1));
   const lookup = conn.prepare('SELECT value, covariates FROM observations WHERE series_id = ? AND date = ?');
@@ -132,11 +144,13 @@ export async function createSqliteObservationWriter(
     },
     async finish() {
       flush();
+      restoreCache();
       return undefined;
     },
     async abort() {
       params = [];
       queued = 0;
+      restoreCache();
     },
   };
 }

@@ -113,20 +113,27 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
       else if (emptyDataset) writer = await createPgDirectObservationWriter(trx, tenantId, resolveSeries);
       else writer = await createPgObservationWriter(trx, tenantId);
 
-      const covariateNames = schema.covariates;
+      // `{"name":` and `,"name":` of each covariate, encoded once rather than per row.
+      const firstKey = schema.covariates.map((name) => `{${JSON.stringify(name)}:`);
+      const nextKey = schema.covariates.map((name) => `,${JSON.stringify(name)}:`);
       const toJson = (values: readonly (number | null)[]): string | null => {
         let json = '';
         for (let k = 0; k < values.length; k++) {
           const v = values[k];
           if (v === null || v === undefined) continue;
-          json += `${json === '' ? '{' : ','}${JSON.stringify(covariateNames[k])}:${v}`;
+          json += (json === '' ? firstKey[k]! : nextKey[k]!) + String(v);
         }
         return json === '' ? null : json + '}';
       };
 
       let summary: LongCsvSummary;
       try {
-        const pending: ImportObservation[] = [];
+        let pending: ImportObservation[] = [];
+        const flush = async (): Promise<void> => {
+          const rows = pending;
+          pending = [];
+          await writer.write(rows);
+        };
         for await (const batch of reader.batches()) {
           for (const row of batch) {
             const obs: ImportObservation = {
@@ -137,14 +144,14 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
               covariates: toJson(row.covariates),
             };
             if (row.repeated) {
-              if (pending.length > 0) await writer.write(pending.splice(0));
+              if (pending.length > 0) await flush();
               const earlier = await writer.writeRepeated(obs);
               if (earlier !== undefined) throw conflictingDuplicateError(row, earlier === 0 ? undefined : earlier);
             } else {
               pending.push(obs);
             }
           }
-          if (pending.length > 0) await writer.write(pending.splice(0));
+          if (pending.length > 0) await flush();
         }
         summary = reader.summary();
         await writer.endRows();
