@@ -30,6 +30,8 @@ import {
 /** What the forecast task delivers. */
 interface ForecastResult {
   readonly points: readonly ForecastPoint[];
+  /** First forecast day, from the API (a WEEK/MONTH bucket straddling it starts earlier). */
+  readonly forecastStart: string | null;
   readonly events: readonly CalendarEvent[];
   readonly subject: string;
 }
@@ -131,7 +133,12 @@ export class FqForecastChart extends BaseWidget {
         );
         const points = forecast.forecast?.points ?? [];
         const events = await this.loadEvents(datasetId, variables.seriesId ?? null, points, bucket, signal);
-        return { points, events, subject: this.subjectLabel(seriesId, groupBy) };
+        return {
+          points,
+          forecastStart: forecast.forecast?.forecastStart ?? null,
+          events,
+          subject: this.subjectLabel(seriesId, groupBy),
+        };
       } catch (error) {
         if (!signal.aborted) this.reportError(error);
         throw error;
@@ -213,7 +220,10 @@ export class FqForecastChart extends BaseWidget {
     if (!result) return;
     const source = this.chartDataSource;
     if (source?.result !== result || source.maxPoints !== this.maxPoints) {
-      this.chartData = toForecastChartData(result.points, { maxPoints: this.maxPoints });
+      this.chartData = toForecastChartData(result.points, {
+        maxPoints: this.maxPoints,
+        forecastStart: result.forecastStart,
+      });
       this.chartDataSource = { result, maxPoints: this.maxPoints };
     }
   }
@@ -242,7 +252,12 @@ export class FqForecastChart extends BaseWidget {
   }
 
   private applyChart(result: ForecastResult, key: string): void {
-    const data = this.chartData ?? toForecastChartData(result.points, { maxPoints: this.maxPoints });
+    const data =
+      this.chartData ??
+      toForecastChartData(result.points, {
+        maxPoints: this.maxPoints,
+        forecastStart: result.forecastStart,
+      });
     const style = this.chartStyle();
     const format = this.formatters(this.bucket);
     const options = buildForecastChartOptions({

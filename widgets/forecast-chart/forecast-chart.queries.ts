@@ -5,12 +5,15 @@ import type { CalendarEvent, ForecastPoint } from './to-apex-series.js';
 export const FORECAST_QUERY = /* GraphQL */ `
   query WidgetForecast($datasetId: ID!, $seriesId: String, $groupBy: String, $from: Date, $to: Date, $bucket: Bucket) {
     forecast(datasetId: $datasetId, seriesId: $seriesId, groupBy: $groupBy, from: $from, to: $to, bucket: $bucket) {
+      forecastStart
       points {
         date
         actual
         p10
         p50
         p90
+        days
+        complete
       }
     }
   }
@@ -26,7 +29,7 @@ export interface ForecastQueryVariables {
 }
 
 export interface ForecastQueryResult {
-  readonly forecast: { readonly points: readonly ForecastPoint[] } | null;
+  readonly forecast: { readonly forecastStart?: string | null; readonly points: readonly ForecastPoint[] } | null;
 }
 
 /** Mirrors `schema/operations/widget-calendar-events.graphql`. */

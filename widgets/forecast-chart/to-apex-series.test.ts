@@ -85,3 +85,34 @@ describe('toApexSeries', () => {
     );
   });
 });
+
+describe('toForecastChartData with WEEK buckets', () => {
+  // Weeks of 2024-01-01 (history), 2024-01-08 (two days of history, five of forecast: no actual,
+  // the whole week estimated), 2024-01-15 (forecast) and 2024-01-22 (partial: three forecast days).
+  const weeks: ForecastPoint[] = [
+    { date: '2024-01-01', actual: 70, p10: null, p50: null, p90: null, days: 7, complete: true },
+    { date: '2024-01-08', actual: null, p10: 60, p50: 72, p90: 85, days: 7, complete: true },
+    { date: '2024-01-15', actual: null, p10: 58, p50: 71, p90: 88, days: 7, complete: true },
+    { date: '2024-01-22', actual: null, p10: 20, p50: 30, p90: 40, days: 3, complete: false },
+  ];
+
+  test("places the forecast start on the API's forecastStart, not on the first bucket without actual", () => {
+    const data = toForecastChartData(weeks, { forecastStart: '2024-01-10' });
+    assert.equal(data.forecastStart, Date.UTC(2024, 0, 10));
+  });
+
+  test('leaves partial buckets out and counts them', () => {
+    const data = toForecastChartData(weeks, { forecastStart: '2024-01-10' });
+    assert.deepEqual(
+      data.rows.map((row) => row.date),
+      ['2024-01-01', '2024-01-08', '2024-01-15'],
+    );
+    assert.equal(data.partialDropped, 1);
+  });
+
+  test('keeps partial buckets when nothing else is left', () => {
+    const data = toForecastChartData(weeks.slice(3));
+    assert.equal(data.rows.length, 1);
+    assert.equal(data.partialDropped, 0);
+  });
+});

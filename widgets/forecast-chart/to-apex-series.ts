@@ -8,6 +8,10 @@ export interface ForecastPoint {
   readonly p10: number | null;
   readonly p50: number | null;
   readonly p90: number | null;
+  /** Days of the bucket the point covers (the API's `days`; absent from older servers). */
+  readonly days?: number;
+  /** False for a partial WEEK/MONTH bucket, whose sum covers fewer days than its neighbours'. */
+  readonly complete?: boolean;
 }
 
 /** A holiday or promotion day from `calendarEvents`. */
@@ -31,9 +35,15 @@ export interface ChartRow {
 export interface ForecastChartData {
   /** Rows drawn (downsampled when there were more than `maxPoints`). */
   readonly rows: readonly ChartRow[];
-  /** Epoch ms of the first date with a forecast and no actual, or null when there is no forecast. */
+  /**
+   * Epoch ms of the first forecast day: the API's `forecastStart` when given (a WEEK or MONTH
+   * bucket that straddles it starts before it), else the first row with a forecast and no actual;
+   * null when there is no forecast.
+   */
   readonly forecastStart: number | null;
   readonly totalPoints: number;
+  /** Partial buckets left out (`complete: false`: a week cut by the range, the last forecast week). */
+  readonly partialDropped: number;
   readonly downsampled: boolean;
   /** Whether any row has a p10–p90 interval. */
   readonly hasInterval: boolean;
@@ -53,6 +63,8 @@ export function dateToEpoch(date: string): number {
  * Reshapes forecast points into chart rows: sorted by date, dates as epoch ms, and thinned with LTTB
  * on the visible signal (actual, else p50) when there are more than `maxPoints`. The first forecast
  * point and every forecast point of a short horizon are kept, so the band and its start never move.
+ * Partial buckets (`complete: false`) are left out, since their sums would read as drops, unless
+ * every point is partial.
  *
  * @example
  * ```ts
@@ -62,10 +74,13 @@ export function dateToEpoch(date: string): number {
  */
 export function toForecastChartData(
   points: readonly ForecastPoint[],
-  options: { readonly maxPoints?: number } = {},
+  options: { readonly maxPoints?: number; readonly forecastStart?: string | null | undefined } = {},
 ): ForecastChartData {
   const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
-  const rows: ChartRow[] = points
+  const whole = points.filter((point) => point.complete !== false);
+  const shown = whole.length > 0 ? whole : points;
+  const partialDropped = points.length - shown.length;
+  const rows: ChartRow[] = shown
     .map((point) => ({
       x: dateToEpoch(point.date),
       date: point.date.slice(0, 10),
@@ -76,10 +91,14 @@ export function toForecastChartData(
     }))
     .toSorted((a, b) => a.x - b.x);
   const startIndex = rows.findIndex((row) => row.actual === null && row.p50 !== null);
-  const forecastStart = startIndex >= 0 ? rows[startIndex]!.x : null;
+  const forecastStart = options.forecastStart
+    ? dateToEpoch(options.forecastStart)
+    : startIndex >= 0
+      ? rows[startIndex]!.x
+      : null;
   const hasInterval = rows.some((row) => row.p10 !== null && row.p90 !== null);
   if (rows.length <= maxPoints) {
-    return { rows, forecastStart, totalPoints: rows.length, downsampled: false, hasInterval };
+    return { rows, forecastStart, totalPoints: rows.length, partialDropped, downsampled: false, hasInterval };
   }
   const xs = rows.map((row) => row.x);
   const ys = rows.map((row) => row.actual ?? row.p50);
@@ -87,7 +106,7 @@ export function toForecastChartData(
   if (startIndex >= 0) keep.add(startIndex);
   if (startIndex > 0) keep.add(startIndex - 1);
   const kept = [...keep].toSorted((a, b) => a - b).map((index) => rows[index]!);
-  return { rows: kept, forecastStart, totalPoints: rows.length, downsampled: true, hasInterval };
+  return { rows: kept, forecastStart, totalPoints: rows.length, partialDropped, downsampled: true, hasInterval };
 }
 
 function finiteOrNull(value: number | null | undefined): number | null {

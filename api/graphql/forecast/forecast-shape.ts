@@ -14,6 +14,10 @@ export interface ShapedPoint {
   readonly p50: number | null;
   readonly p90: number | null;
   readonly quantiles: readonly { readonly level: number; readonly value: number | null }[];
+  /** Days of the bucket in [from, to] that have an actual or a forecast (1 for a DAY point). */
+  readonly days: number;
+  /** Whether `days` is the bucket's full length (7 for a week, the month's length for a month). */
+  readonly complete: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -25,6 +29,15 @@ export function bucketStart(date: string, bucket: BucketKind): string {
   const t = Date.parse(`${date}T00:00:00Z`);
   const weekday = (new Date(t).getUTCDay() + 6) % 7; // Monday = 0
   return new Date(t - weekday * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** How many days the bucket starting on `start` spans. */
+export function bucketLength(start: string, bucket: BucketKind): number {
+  if (bucket === 'day') return 1;
+  if (bucket === 'week') return 7;
+  const year = Number(start.slice(0, 4));
+  const month = Number(start.slice(5, 7));
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 export interface ShapeInput {
@@ -41,39 +54,67 @@ export interface ShapeInput {
 const STANDARD = [0.1, 0.5, 0.9] as const;
 
 /**
- * One point per bucket that has an actual or a forecast in [from, to], ordered by date. A bucket's
- * actual is the sum of the known values in it (null when none is known); its quantiles are those
- * of the sum of its forecast members (series × dates). A bucket that straddles the forecast start
- * carries the actuals of its history days and the forecast of its forecast days.
+ * One point per bucket that has an actual or a forecast in [from, to], ordered by date.
+ *
+ * - `days` counts the bucket's dates in [from, to] that have an actual or a forecast; `complete`
+ *   says whether that is the whole bucket. A week cut by `from`, or the last forecast week that
+ *   ends mid-week, is not complete: its sums cover fewer days than its neighbours'.
+ * - `actual` is the sum of the known values, and only when every one of those days is known:
+ *   a bucket that straddles the forecast start (two days of history, five of forecast) has a null
+ *   `actual`, since the sum of two days would read as a drop in sales.
+ * - The quantiles are those of the sum of the bucket's forecast members (series × dates), plus
+ *   the actuals of the (series, date) pairs in it that have no forecast. So a bucket straddling
+ *   the forecast start estimates the whole bucket: what was sold in its history days plus the
+ *   forecast of its remaining days (adding a known constant shifts every quantile by it).
+ *   A DAY point never mixes the two: it keeps its actual and its own forecast.
  */
 export function shapeForecast(input: ShapeInput): ShapedPoint[] {
   const inRange = (d: string): boolean => (!input.from || d >= input.from) && (!input.to || d <= input.to);
-  const buckets = new Map<string, { actual: number; known: number; members: QuantileMember[] }>();
-  const at = (date: string) => {
+  interface Bucket {
+    dates: Set<string>;
+    knownDates: Set<string>;
+    known: Map<string, number>;
+    forecastKeys: Set<string>;
+    members: QuantileMember[];
+  }
+  const buckets = new Map<string, Bucket>();
+  const at = (date: string): Bucket => {
     const key = bucketStart(date, input.bucket);
     let b = buckets.get(key);
     if (!b) {
-      b = { actual: 0, known: 0, members: [] };
+      b = { dates: new Set(), knownDates: new Set(), known: new Map(), forecastKeys: new Set(), members: [] };
       buckets.set(key, b);
     }
+    b.dates.add(date);
     return b;
   };
   for (const a of input.actuals) {
     if (!inRange(a.date)) continue;
     const b = at(a.date);
     if (a.value !== null) {
-      b.actual += a.value;
-      b.known++;
+      const key = `${a.seriesId}|${a.date}`;
+      b.known.set(key, (b.known.get(key) ?? 0) + a.value);
+      b.knownDates.add(a.date);
     }
   }
   for (const f of input.forecasts) {
     if (!inRange(f.date) || f.levels.length === 0) continue;
-    at(f.date).members.push({ levels: f.levels, values: f.values });
+    const b = at(f.date);
+    b.members.push({ levels: f.levels, values: f.values });
+    b.forecastKeys.add(`${f.seriesId}|${f.date}`);
   }
   const all = [...new Set([...STANDARD, ...input.levels])].toSorted((a, b) => a - b);
   return [...buckets.keys()].toSorted().map((date) => {
     const b = buckets.get(date)!;
-    const actual = b.known > 0 ? b.actual : null;
+    const days = b.dates.size;
+    const complete = days === bucketLength(date, input.bucket);
+    let sum = 0;
+    let historySum = 0;
+    for (const [key, value] of b.known) {
+      sum += value;
+      if (!b.forecastKeys.has(key)) historySum += value;
+    }
+    const actual = b.knownDates.size > 0 && b.knownDates.size === days ? sum : null;
     if (b.members.length === 0) {
       return {
         date,
@@ -82,10 +123,12 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
         p50: null,
         p90: null,
         quantiles: input.levels.map((level) => ({ level, value: null })),
+        days,
+        complete,
       };
     }
     const values = aggregateQuantiles(b.members, all, { dependence: input.dependence });
-    const byLevel = new Map(all.map((l, i) => [l, values[i]!]));
+    const byLevel = new Map(all.map((l, i) => [l, values[i]! + historySum]));
     return {
       date,
       actual,
@@ -93,6 +136,8 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
       p50: byLevel.get(0.5)!,
       p90: byLevel.get(0.9)!,
       quantiles: input.levels.map((level) => ({ level, value: byLevel.get(level)! })),
+      days,
+      complete,
     };
   });
 }

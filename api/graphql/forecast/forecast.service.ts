@@ -17,7 +17,7 @@ import { parseRowId } from '../common/ids.js';
 import type { DatasetRecord } from '../ports.js';
 import { assertAttributes } from '../series/series.service.js';
 import { normalizeQuantiles } from '../training/training-run.service.js';
-import { shapeForecast, type BucketKind, type ShapedPoint } from './forecast-shape.js';
+import { bucketStart, shapeForecast, type BucketKind, type ShapedPoint } from './forecast-shape.js';
 import { Dependence } from './quantile-aggregation.js';
 
 /** History shown before the forecast when `from` is omitted, in horizons. */
@@ -179,9 +179,12 @@ export class ForecastService {
       (m, f) => (m === undefined || f.date > m ? f.date : m),
       undefined,
     );
+    // A default start is moved back to its bucket's first day, so the first bucket is whole.
     const from =
       query.from ??
-      (forecastStart ? addSteps(forecastStart, -DEFAULT_HISTORY_HORIZONS * run.horizon, dataset.frequency) : undefined);
+      (forecastStart
+        ? bucketStart(addSteps(forecastStart, -DEFAULT_HISTORY_HORIZONS * run.horizon, dataset.frequency), query.bucket)
+        : undefined);
     const to = query.to ?? lastForecast;
     const range = { from, to };
     const actuals = single

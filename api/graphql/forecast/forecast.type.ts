@@ -33,13 +33,21 @@ export class ForecastPoint {
   @Field(() => DateScalar, { description: 'The date, or the first day of the bucket.' })
   date!: string;
 
-  @Field(() => Float, { nullable: true, description: 'Known sales; null on future dates (or when unknown).' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Known sales, summed over the bucket; null on future dates, when unknown, and on a bucket that straddles the forecast start (its history days alone would read as a drop: see `p50`).',
+  })
   actual!: number | null;
 
   @Field(() => Float, { nullable: true, description: '10 % quantile; null on dates without a forecast.' })
   p10!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Median forecast; null on dates without a forecast.' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Median forecast; null on dates without a forecast. On a bucket that straddles the forecast start: the actuals of its history days plus the forecast of its other days (likewise for every quantile).',
+  })
   p50!: number | null;
 
   @Field(() => Float, { nullable: true, description: '90 % quantile; null on dates without a forecast.' })
@@ -47,6 +55,19 @@ export class ForecastPoint {
 
   @Field(() => [QuantileValue], { description: 'The levels asked for in `quantiles` (the run’s levels by default).' })
   quantiles!: QuantileValue[];
+
+  // Optional in TypeScript only so that `toPointView` in api/graphql/views.ts still compiles; the
+  // forecast resolver always sets both.
+  @Field(() => Int, {
+    description: 'Days of the bucket within the range that have an actual or a forecast (1 for DAY).',
+  })
+  days?: number;
+
+  @Field(() => Boolean, {
+    description:
+      'Whether `days` covers the whole bucket (7 days for WEEK, the month for MONTH). A partial bucket (cut by `from`/`to`, or the last forecast week ending mid-week) sums fewer days than its neighbours: drop or mark it.',
+  })
+  complete?: boolean;
 }
 
 @ObjectType({ description: 'The forecast of the series that share one value of the `groupBy` attribute.' })

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ActualRecord, ForecastRecord } from '../../db/forecasts.repository.js';
+import { bucketLength, shapeForecast } from './forecast-shape.js';
+import { aggregateQuantiles, Dependence } from './quantile-aggregation.js';
+
+const day = (offset: number): string => new Date(Date.UTC(2024, 0, 1 + offset)).toISOString().slice(0, 10);
+// 2024-01-01 is a Monday. History: 2024-01-01..2024-01-09 (a whole week, then Mon and Tue).
+const actuals: ActualRecord[] = Array.from({ length: 9 }, (_, i) => ({ seriesId: 1, date: day(i), value: 10 + i }));
+// Forecast: Wed 2024-01-10..Wed 2024-01-17 (five days of the second week, three of the third).
+const forecasts: ForecastRecord[] = Array.from({ length: 8 }, (_, i) => ({
+  seriesId: 1,
+  date: day(9 + i),
+  levels: [0.1, 0.5, 0.9],
+  values: [15 + i, 20 + i, 30 + i],
+}));
+const levels = [0.1, 0.5, 0.9];
+const shape = (bucket: 'day' | 'week' | 'month', from?: string) =>
+  shapeForecast({
+    forecasts,
+    actuals,
+    from,
+    to: undefined,
+    bucket,
+    levels,
+    dependence: Dependence.INDEPENDENT,
+  });
+
+describe('shapeForecast buckets', () => {
+  test('a week straddling the forecast start combines its actuals with the forecast of its other days', () => {
+    const [first, straddling, last] = shape('week');
+    assert.equal(first!.date, '2024-01-01');
+    assert.equal(first!.actual, 10 + 11 + 12 + 13 + 14 + 15 + 16);
+    assert.equal(first!.p50, null);
+    assert.equal(straddling!.date, '2024-01-08');
+    assert.equal(straddling!.actual, null, 'two days of actuals must not read as a weekly drop');
+    const forecastPart = aggregateQuantiles(
+      forecasts.filter((f) => f.date <= '2024-01-14').map((f) => ({ levels: f.levels, values: f.values })),
+      levels,
+      { dependence: Dependence.INDEPENDENT },
+    );
+    const known = 17 + 18;
+    assert.deepEqual(
+      [straddling!.p10, straddling!.p50, straddling!.p90],
+      forecastPart.map((v) => v + known),
+    );
+    assert.deepEqual([straddling!.days, straddling!.complete], [7, true]);
+    assert.equal(last!.date, '2024-01-15');
+    assert.deepEqual([last!.days, last!.complete], [3, false], 'the last forecast week ends on Wednesday');
+  });
+
+  test('a week cut by `from` is marked partial', () => {
+    const [first] = shape('week', '2024-01-04');
+    assert.deepEqual(
+      [first!.date, first!.days, first!.complete, first!.actual],
+      ['2024-01-01', 4, false, 13 + 14 + 15 + 16],
+    );
+  });
+
+  test('day points are complete and keep their own actual and forecast', () => {
+    const points = shape('day');
+    assert.equal(points.length, 17);
+    assert.ok(points.every((p) => p.days === 1 && p.complete));
+    assert.equal(points[8]!.actual, 18);
+    assert.equal(points[9]!.p50, 20);
+  });
+
+  test('a month is complete only when every day of it is covered', () => {
+    assert.equal(bucketLength('2024-02-01', 'month'), 29);
+    const [january] = shape('month');
+    assert.deepEqual([january!.days, january!.complete], [17, false]);
+  });
+});
