@@ -137,7 +137,7 @@ describe('buildForecastChartOptions', () => {
 describe('buildAnnotations', () => {
   test('marks the forecast start, in-range holidays and merged promotion days', () => {
     const annotations = buildAnnotations(input());
-    const start = annotations.find((annotation) => annotation.label?.text === 'Forecast starts');
+    const start = annotations.find((annotation) => annotation.label?.text?.startsWith('Forecast starts'));
     assert.equal(start?.x, Date.UTC(2026, 0, 1));
     const holidays = annotations.filter((annotation) => annotation.borderColor === '#b50');
     assert.equal(holidays.length, 1, 'the 2024 holiday outside the data is dropped');
@@ -145,6 +145,25 @@ describe('buildAnnotations', () => {
     assert.equal(promotions.length, 1, 'two consecutive promotion days make one band');
     assert.equal(promotions[0]!.x, Date.UTC(2025, 11, 29));
     assert.ok((promotions[0]!.x2 as number) > Date.UTC(2025, 11, 30));
+  });
+
+  test('a holiday on the first forecast day joins the marker label instead of hiding under it', () => {
+    const annotations = buildAnnotations(
+      input({
+        events: [
+          { date: '2026-01-01', kind: 'HOLIDAY', label: "New Year's Day" },
+          { date: '2025-12-29', kind: 'HOLIDAY', label: 'Far enough' },
+        ],
+      }),
+    );
+    const start = annotations.find((annotation) => annotation.borderWidth === 2);
+    assert.equal(start?.x, Date.UTC(2026, 0, 1));
+    assert.equal(start?.label?.text, "Forecast starts · New Year's Day");
+    const onStart = annotations.find((annotation) => annotation.borderColor === '#b50' && annotation.x === start?.x);
+    assert.ok(onStart, 'the holiday line is still drawn');
+    assert.equal(onStart.label?.text, '', 'with no label of its own under the marker label');
+    const far = annotations.find((annotation) => annotation.x === Date.UTC(2025, 11, 29));
+    assert.equal(far?.label?.text, 'Far enough');
   });
 
   test('respects the annotation budget but always keeps the forecast start', () => {

@@ -103,8 +103,16 @@ export function buildAnnotations(input: ForecastChartOptionsInput): XAxisAnnotat
   // Label holidays only where their labels cannot collide; the tooltip names every one.
   const minLabelGap = (last - first) / 40;
   let lastLabelled = Number.NEGATIVE_INFINITY;
+  // A holiday label next to the forecast start would sit under the marker's label: its name joins
+  // the marker's label instead ("Forecast starts · Christmas").
+  const start = data.forecastStart;
+  const besideStart: string[] = [];
   for (const holiday of holidays.slice(0, budget)) {
-    const labelled = holidays.length <= 24 && holiday.x - lastLabelled >= minLabelGap;
+    let labelled = holidays.length <= 24 && holiday.x - lastLabelled >= minLabelGap;
+    if (labelled && start !== null && Math.abs(holiday.x - start) < minLabelGap) {
+      if (!besideStart.includes(holiday.label)) besideStart.push(holiday.label);
+      labelled = false;
+    }
     if (labelled) lastLabelled = holiday.x;
     annotations.push({
       x: holiday.x,
@@ -145,7 +153,7 @@ export function buildAnnotations(input: ForecastChartOptionsInput): XAxisAnnotat
       strokeDashArray: 0,
       borderWidth: 2,
       label: {
-        text: labels.forecastStart,
+        text: [labels.forecastStart, ...besideStart].join(' · '),
         orientation: 'horizontal',
         position: 'top',
         // The forecast sits at the right end: draw the label to the left of the line so it is never clipped.
