@@ -137,7 +137,7 @@ describe('buildForecastChartOptions', () => {
 describe('buildAnnotations', () => {
   test('marks the forecast start, in-range holidays and merged promotion days', () => {
     const annotations = buildAnnotations(input());
-    const start = annotations.find((annotation) => annotation.label?.text?.startsWith('Forecast starts'));
+    const start = annotations.find((annotation) => String(annotation.label?.text).startsWith('Forecast starts'));
     assert.equal(start?.x, Date.UTC(2026, 0, 1));
     const holidays = annotations.filter((annotation) => annotation.borderColor === '#b50');
     assert.equal(holidays.length, 1, 'the 2024 holiday outside the data is dropped');
