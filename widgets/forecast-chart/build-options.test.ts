@@ -137,7 +137,7 @@ describe('buildForecastChartOptions', () => {
 describe('buildAnnotations', () => {
   test('marks the forecast start, in-range holidays and merged promotion days', () => {
     const annotations = buildAnnotations(input());
-    const start = annotations.find((annotation) => String(annotation.label?.text).startsWith('Forecast starts'));
+    const start = annotations.find((annotation) => annotation.label?.text === 'Forecast starts');
     assert.equal(start?.x, Date.UTC(2026, 0, 1));
     const holidays = annotations.filter((annotation) => annotation.borderColor === '#b50');
     assert.equal(holidays.length, 1, 'the 2024 holiday outside the data is dropped');
@@ -147,7 +147,7 @@ describe('buildAnnotations', () => {
     assert.ok((promotions[0]!.x2 as number) > Date.UTC(2025, 11, 30));
   });
 
-  test('a holiday on the first forecast day joins the marker label instead of hiding under it', () => {
+  test('a holiday on the first forecast day has its label at the bottom, clear of the marker label', () => {
     const annotations = buildAnnotations(
       input({
         events: [
@@ -158,12 +158,14 @@ describe('buildAnnotations', () => {
     );
     const start = annotations.find((annotation) => annotation.borderWidth === 2);
     assert.equal(start?.x, Date.UTC(2026, 0, 1));
-    assert.equal(start?.label?.text, "Forecast starts · New Year's Day");
+    assert.equal(start?.label?.text, 'Forecast starts');
+    assert.equal(start?.label?.position ?? 'top', 'top');
     const onStart = annotations.find((annotation) => annotation.borderColor === '#b50' && annotation.x === start?.x);
-    assert.ok(onStart, 'the holiday line is still drawn');
-    assert.equal(onStart.label?.text, '', 'with no label of its own under the marker label');
+    assert.equal(onStart?.label?.text, "New Year's Day");
+    assert.equal(onStart?.label?.position, 'bottom', 'not at the top, where the marker label is');
     const far = annotations.find((annotation) => annotation.x === Date.UTC(2025, 11, 29));
     assert.equal(far?.label?.text, 'Far enough');
+    assert.equal(far?.label?.position, undefined, 'other holiday labels stay at the top');
   });
 
   test('respects the annotation budget but always keeps the forecast start', () => {

@@ -103,17 +103,13 @@ export function buildAnnotations(input: ForecastChartOptionsInput): XAxisAnnotat
   // Label holidays only where their labels cannot collide; the tooltip names every one.
   const minLabelGap = (last - first) / 40;
   let lastLabelled = Number.NEGATIVE_INFINITY;
-  // A holiday label next to the forecast start would sit under the marker's label: its name joins
-  // the marker's label instead ("Forecast starts · Christmas").
+  // A holiday label next to the forecast start would sit under the marker's label (both at the
+  // top of their lines): it goes to the bottom of its line instead.
   const start = data.forecastStart;
-  const besideStart: string[] = [];
   for (const holiday of holidays.slice(0, budget)) {
-    let labelled = holidays.length <= 24 && holiday.x - lastLabelled >= minLabelGap;
-    if (labelled && start !== null && Math.abs(holiday.x - start) < minLabelGap) {
-      if (!besideStart.includes(holiday.label)) besideStart.push(holiday.label);
-      labelled = false;
-    }
+    const labelled = holidays.length <= 24 && holiday.x - lastLabelled >= minLabelGap;
     if (labelled) lastLabelled = holiday.x;
+    const besideStart = start !== null && Math.abs(holiday.x - start) < minLabelGap;
     annotations.push({
       x: holiday.x,
       borderColor: palette.holiday,
@@ -122,6 +118,7 @@ export function buildAnnotations(input: ForecastChartOptionsInput): XAxisAnnotat
         ? {
             text: holiday.label,
             orientation: 'vertical',
+            ...(besideStart ? { position: 'bottom', textAnchor: 'start' } : {}),
             borderColor: palette.holiday,
             style: { color: palette.background, background: palette.holiday, fontSize: '10px' },
           }
@@ -153,7 +150,7 @@ export function buildAnnotations(input: ForecastChartOptionsInput): XAxisAnnotat
       strokeDashArray: 0,
       borderWidth: 2,
       label: {
-        text: [labels.forecastStart, ...besideStart].join(' · '),
+        text: labels.forecastStart,
         orientation: 'horizontal',
         position: 'top',
         // The forecast sits at the right end: draw the label to the left of the line so it is never clipped.
