@@ -528,7 +528,17 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
             : `Write a plain number or leave the cell empty (a column whose first ${KIND_SAMPLE_ROWS} rows hold numbers is a covariate)`,
         );
       }
-      return Number(cell);
+      const n = Number(cell);
+      if (!Number.isFinite(n)) {
+        throw new CsvValidationError(
+          line,
+          columns[col],
+          `${quoteCell(cell)} is too large to store (it overflows a 64-bit float)`,
+          'Write a number between -1e308 and 1e308, or leave the cell empty when unknown',
+        );
+      }
+      // -0 is stored and compared as 0 (a re-import of "0" must not count as a change).
+      return n === 0 ? 0 : n;
     };
 
     let batch: LongCsvRow[] = [];
