@@ -38,6 +38,12 @@ interface ForecastResult {
 
 const BUCKET_DAYS: Readonly<Record<Bucket, number>> = { DAY: 1, WEEK: 7, MONTH: 30 };
 
+/** Days of the bucket starting on `date`: a partial bucket is listed as "(days/length)". */
+function bucketDays(date: string, bucket: Bucket): number {
+  if (bucket !== 'MONTH') return BUCKET_DAYS[bucket];
+  return new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)), 0)).getUTCDate();
+}
+
 /**
  * Sales history and forecast of one series or a group total: actuals, the p50 forecast and the
  * p10–p90 band, with holidays, promotions, zoom, a series picker, buckets and export.
@@ -511,7 +517,9 @@ export class FqForecastChart extends BaseWidget {
         ${data.rows.map(
           (row) =>
             html`<tr>
-              <th scope="row">${format.date(row.date)}</th>
+              <th scope="row">
+                ${format.date(row.date)}${row.partial && row.days !== null ? ` (${row.days}/${bucketDays(row.date, this.bucket)})` : ''}
+              </th>
               <td>${format.value(row.actual)}</td>
               <td>${format.value(row.p50)}</td>
               <td>

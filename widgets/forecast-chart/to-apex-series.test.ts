@@ -101,18 +101,34 @@ describe('toForecastChartData with WEEK buckets', () => {
     assert.equal(data.forecastStart, Date.UTC(2024, 0, 10));
   });
 
-  test('leaves partial buckets out and counts them', () => {
+  test('marks partial buckets, lists them, and leaves them out of the drawn lines', () => {
     const data = toForecastChartData(weeks, { forecastStart: '2024-01-10' });
     assert.deepEqual(
-      data.rows.map((row) => row.date),
-      ['2024-01-01', '2024-01-08', '2024-01-15'],
+      data.rows.map((row) => [row.date, row.partial, row.days]),
+      [
+        ['2024-01-01', false, 7],
+        ['2024-01-08', false, 7],
+        ['2024-01-15', false, 7],
+        ['2024-01-22', true, 3],
+      ],
     );
-    assert.equal(data.partialDropped, 1);
+    assert.equal(data.partialCount, 1);
+    const series = toApexSeries(data);
+    assert.deepEqual(
+      series.p50.map((point) => point.y),
+      [null, 72, 71, null],
+    );
+    assert.deepEqual(
+      series.band.map((point) => point.x),
+      [Date.UTC(2024, 0, 8), Date.UTC(2024, 0, 15)],
+    );
   });
 
-  test('keeps partial buckets when nothing else is left', () => {
-    const data = toForecastChartData(weeks.slice(3));
-    assert.equal(data.rows.length, 1);
-    assert.equal(data.partialDropped, 0);
+  test('draws partial buckets when nothing else is left', () => {
+    const series = toApexSeries(toForecastChartData(weeks.slice(3)));
+    assert.deepEqual(
+      series.p50.map((point) => point.y),
+      [30],
+    );
   });
 });

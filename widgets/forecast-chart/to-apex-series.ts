@@ -29,6 +29,10 @@ export interface ChartRow {
   readonly p10: number | null;
   readonly p50: number | null;
   readonly p90: number | null;
+  /** A partial WEEK/MONTH bucket (`complete: false`): listed, but not drawn as a line point. */
+  readonly partial: boolean;
+  /** Days the bucket covers, when the API says (`days`). */
+  readonly days: number | null;
 }
 
 /** The points reshaped for the chart, after optional downsampling. */
@@ -42,8 +46,8 @@ export interface ForecastChartData {
    */
   readonly forecastStart: number | null;
   readonly totalPoints: number;
-  /** Partial buckets left out (`complete: false`: a week cut by the range, the last forecast week). */
-  readonly partialDropped: number;
+  /** Partial buckets (`complete: false`: a week cut by the range, the last forecast week). */
+  readonly partialCount: number;
   readonly downsampled: boolean;
   /** Whether any row has a p10–p90 interval. */
   readonly hasInterval: boolean;
@@ -63,8 +67,8 @@ export function dateToEpoch(date: string): number {
  * Reshapes forecast points into chart rows: sorted by date, dates as epoch ms, and thinned with LTTB
  * on the visible signal (actual, else p50) when there are more than `maxPoints`. The first forecast
  * point and every forecast point of a short horizon are kept, so the band and its start never move.
- * Partial buckets (`complete: false`) are left out, since their sums would read as drops, unless
- * every point is partial.
+ * Partial buckets (`complete: false`) are kept and marked `partial`: `toApexSeries` leaves them
+ * out of the lines (their sums would read as drops), the data table lists them with their days.
  *
  * @example
  * ```ts
@@ -77,10 +81,7 @@ export function toForecastChartData(
   options: { readonly maxPoints?: number; readonly forecastStart?: string | null | undefined } = {},
 ): ForecastChartData {
   const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
-  const whole = points.filter((point) => point.complete !== false);
-  const shown = whole.length > 0 ? whole : points;
-  const partialDropped = points.length - shown.length;
-  const rows: ChartRow[] = shown
+  const rows: ChartRow[] = points
     .map((point) => ({
       x: dateToEpoch(point.date),
       date: point.date.slice(0, 10),
@@ -88,9 +89,12 @@ export function toForecastChartData(
       p10: finiteOrNull(point.p10),
       p50: finiteOrNull(point.p50),
       p90: finiteOrNull(point.p90),
+      partial: point.complete === false,
+      days: typeof point.days === 'number' ? point.days : null,
     }))
     .toSorted((a, b) => a.x - b.x);
   const startIndex = rows.findIndex((row) => row.actual === null && row.p50 !== null);
+  const partialCount = rows.filter((row) => row.partial).length;
   const forecastStart = options.forecastStart
     ? dateToEpoch(options.forecastStart)
     : startIndex >= 0
@@ -98,7 +102,7 @@ export function toForecastChartData(
       : null;
   const hasInterval = rows.some((row) => row.p10 !== null && row.p90 !== null);
   if (rows.length <= maxPoints) {
-    return { rows, forecastStart, totalPoints: rows.length, partialDropped, downsampled: false, hasInterval };
+    return { rows, forecastStart, totalPoints: rows.length, partialCount, downsampled: false, hasInterval };
   }
   const xs = rows.map((row) => row.x);
   const ys = rows.map((row) => row.actual ?? row.p50);
@@ -106,7 +110,7 @@ export function toForecastChartData(
   if (startIndex >= 0) keep.add(startIndex);
   if (startIndex > 0) keep.add(startIndex - 1);
   const kept = [...keep].toSorted((a, b) => a - b).map((index) => rows[index]!);
-  return { rows: kept, forecastStart, totalPoints: rows.length, partialDropped, downsampled: true, hasInterval };
+  return { rows: kept, forecastStart, totalPoints: rows.length, partialCount, downsampled: true, hasInterval };
 }
 
 function finiteOrNull(value: number | null | undefined): number | null {
@@ -124,16 +128,19 @@ export interface ForecastApexSeries {
 /**
  * Splits chart rows into ApexCharts series: actual and p50 aligned on every row, the band only on
  * rows with p10 and p90 (ApexCharts 4.7 de-duplicates rangeArea x values with a quadratic scan,
- * which costs seconds at 2,000 points; the interval only exists over the horizon).
+ * which costs seconds at 2,000 points; the interval only exists over the horizon). A partial
+ * bucket is a gap in every series, unless all rows are partial.
  */
 export function toApexSeries(data: ForecastChartData): ForecastApexSeries {
   const band: ForecastApexSeries['band'] = [];
   const actual: ForecastApexSeries['actual'] = [];
   const p50: ForecastApexSeries['p50'] = [];
+  const hidePartial = data.rows.some((row) => !row.partial);
   for (const row of data.rows) {
-    if (row.p10 !== null && row.p90 !== null) band.push({ x: row.x, y: [row.p10, row.p90] });
-    actual.push({ x: row.x, y: row.actual });
-    p50.push({ x: row.x, y: row.p50 });
+    const drawn = !(hidePartial && row.partial);
+    if (drawn && row.p10 !== null && row.p90 !== null) band.push({ x: row.x, y: [row.p10, row.p90] });
+    actual.push({ x: row.x, y: drawn ? row.actual : null });
+    p50.push({ x: row.x, y: drawn ? row.p50 : null });
   }
   return { band, actual, p50 };
 }
