@@ -85,5 +85,7 @@ export function toPointView(p: ShapedPoint): ForecastPoint {
     p50: p.p50,
     p90: p.p90,
     quantiles: p.quantiles.map((q) => ({ level: q.level, value: q.value })),
+    days: p.days,
+    complete: p.complete,
   };
 }

@@ -3,29 +3,15 @@ import { toAttributes } from '../common/attribute.type.js';
 import { toConnection, type Connection } from '../common/connection.type.js';
 import type { GraphQLContext } from '../context.js';
 import { quantileAt } from './quantile-aggregation.js';
-import type { ShapedPoint } from './forecast-shape.js';
+import { toPointView } from '../views.js';
 import type { ForecastTableItem, ForecastView } from './forecast.service.js';
 import {
   Forecast,
   ForecastArgs,
-  type ForecastPoint,
   ForecastTableArgs,
   ForecastTableConnection,
   type ForecastTableRow,
 } from './forecast.type.js';
-
-export function toPointView(p: ShapedPoint): ForecastPoint {
-  return {
-    date: p.date,
-    actual: p.actual,
-    p10: p.p10,
-    p50: p.p50,
-    p90: p.p90,
-    quantiles: p.quantiles.map((q) => ({ level: q.level, value: q.value })),
-    days: p.days,
-    complete: p.complete,
-  };
-}
 
 export function toForecastType(v: ForecastView): Forecast {
   return {

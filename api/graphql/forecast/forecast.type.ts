@@ -56,18 +56,16 @@ export class ForecastPoint {
   @Field(() => [QuantileValue], { description: 'The levels asked for in `quantiles` (the run’s levels by default).' })
   quantiles!: QuantileValue[];
 
-  // Optional in TypeScript only so that `toPointView` in api/graphql/views.ts still compiles; the
-  // forecast resolver always sets both.
   @Field(() => Int, {
     description: 'Days of the bucket within the range that have an actual or a forecast (1 for DAY).',
   })
-  days?: number;
+  days!: number;
 
   @Field(() => Boolean, {
     description:
       'Whether `days` covers the whole bucket (7 days for WEEK, the month for MONTH). A partial bucket (cut by `from`/`to`, or the last forecast week ending mid-week) sums fewer days than its neighbours: drop or mark it.',
   })
-  complete?: boolean;
+  complete!: boolean;
 }
 
 @ObjectType({ description: 'The forecast of the series that share one value of the `groupBy` attribute.' })
