@@ -25,8 +25,11 @@ test('GraphQL API suites (in-process, SQLite and PostgreSQL)', () => {
       cwd: root,
       stdio: 'inherit',
       env: { ...env, TSX_TSCONFIG_PATH: 'api/tsconfig.json' },
+      // A hung suite must fail CI, not stall it.
+      timeout: 20 * 60_000,
+      killSignal: 'SIGKILL',
     },
   );
-  assert.equal(r.error, undefined);
+  assert.equal(r.error, undefined, `the API suites did not finish: ${String(r.error)}`);
   assert.equal(r.status, 0, 'some API suites failed (see their output above)');
 });

@@ -202,7 +202,10 @@ withDbs((db) => {
       }
       const history = forecast.points.filter((p) => p.p50 === null);
       assert.equal(history.length, 56, 'four horizons of history by default');
-      assert.ok(history.every((p) => p.actual !== null));
+      assert.ok(
+        history.every((p) => p.actual !== null),
+        'every history point has an actual',
+      );
       assert.deepEqual(
         forecast.points.map((p) => p.date),
         forecast.points.map((p) => p.date).toSorted(),
@@ -378,7 +381,7 @@ withDbs((db) => {
       });
       assert.equal(end.status, 'CANCELLED');
       assert.ok(Date.now() - started < 2000, 'stopped within a couple of epochs, not after all 100');
-      assert.ok((end.progress.epoch ?? 0) < 100);
+      assert.ok((end.progress.epoch ?? 0) < 100, `stopped at epoch ${end.progress.epoch}, not after all 100`);
       const [{ n }] = (await db
         .knex('forecasts')
         .where({ run_id: Number(startTrainingRun.id) })
@@ -400,6 +403,8 @@ withDbs((db) => {
     });
 
     test('at start-up, fails runs that a dead process left RUNNING', async () => {
+      // Stopped, so the runner's own periodic sweep cannot fail the row before `recover()` sees it.
+      await api.runner.stop();
       const [row] = (await db
         .knex('training_runs')
         .insert({
@@ -413,7 +418,11 @@ withDbs((db) => {
         .returning('id')) as Array<{ id: number } | number>;
       const id = typeof row === 'object' ? row.id : row;
       const failed = await api.runner.recover();
-      assert.ok(failed.some((r) => r.id === id));
+      assert.ok(
+        failed.some((r) => r.id === id),
+        `recover() should fail run ${id}; it failed ${JSON.stringify(failed.map((r) => r.id))}`,
+      );
+      await api.runner.start();
       const { trainingRun } = await api.ok<{ trainingRun: RunView }>(`{ trainingRun(id: "${id}") { status error } }`);
       assert.equal(trainingRun.status, 'FAILED');
       assert.equal(trainingRun.error, RECOVERY_REASON);

@@ -55,8 +55,11 @@ withDbs((db) => {
       const { calendarEvents } = await api.ok<{ calendarEvents: Array<{ date: string; kind: string }> }>(
         `{ calendarEvents(datasetId: "${datasetId}") { date kind } }`,
       );
-      assert.ok(calendarEvents.length > 0);
-      assert.ok(calendarEvents.some((e) => e.kind === 'HOLIDAY' && e.date > '2024-02-29'));
+      assert.ok(calendarEvents.length > 0, 'the default range has events');
+      assert.ok(
+        calendarEvents.some((e) => e.kind === 'HOLIDAY' && e.date > '2024-02-29'),
+        'a holiday after the history ends',
+      );
     });
   });
 
@@ -78,7 +81,10 @@ withDbs((db) => {
         `{ forecast(datasetId: "${datasetId}", seriesId: "item-0", bucket: WEEK, from: "2024-03-01", to: "2024-03-03") { points { ${POINT} } } }`,
       );
       assert.deepEqual([rest.forecast.points[0]!.days, rest.forecast.points[0]!.complete], [3, false]);
-      assert.ok(Math.abs(straddling.p50! - (known + rest.forecast.points[0]!.p50!)) < 1e-6);
+      assert.ok(
+        Math.abs(straddling.p50! - (known + rest.forecast.points[0]!.p50!)) < 1e-6,
+        `straddling week p50 ${straddling.p50} = history ${known} + forecast of the rest`,
+      );
       // Horizon 9 ends on Saturday 2024-03-09: the last week is partial and says so.
       const last = forecast.points.at(-1)!;
       assert.deepEqual([last.date, last.days, last.complete], ['2024-03-04', 6, false]);
