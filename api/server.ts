@@ -30,6 +30,8 @@ export interface StartServerOptions {
   readonly logger: Logger;
   /** Serve the demo page at `/` (it is served whenever widgets/demo/index.html exists). */
   readonly demo?: boolean;
+  /** With `--demo`: the demo dataset the page at `/` shows without query parameters. */
+  readonly demoDatasetId?: number;
   /** Overrides config.port (0 = any free port). */
   readonly port?: number;
   /** Test hook: see RunJob.pipelineModule. */
@@ -158,7 +160,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
     if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
       const page = join(root, 'widgets', 'demo', 'index.html');
-      if (existsSync(page)) return send(res, 200, 'text/html; charset=utf-8', readFileSync(page));
+      if (existsSync(page)) return send(res, 200, 'text/html; charset=utf-8', demoPage(readFileSync(page, 'utf8')));
       return send(
         res,
         200,
@@ -166,7 +168,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         '<!doctype html><title>ForecastQL</title><h1>ForecastQL</h1><p>GraphQL API at <a href="/graphql">/graphql</a>, health at <a href="/healthz">/healthz</a>.</p>\n',
       );
     }
+    if (req.method === 'GET' && path === '/favicon.ico') return send(res, 204, 'image/x-icon', Buffer.alloc(0));
     send(res, 404, 'text/plain; charset=utf-8', `Not found: ${path}\n`);
+  }
+
+  /** The demo page, told which dataset to show when the server runs with `--demo`. */
+  function demoPage(html: string): string {
+    if (options.demoDatasetId === undefined) return html;
+    const config = JSON.stringify({ endpoint: '/graphql', token: '', dataset: String(options.demoDatasetId) });
+    return html.replace('<head>', `<head>\n    <script>window.FORECASTQL_DEMO = ${config};</script>`);
   }
 
   const server = createServer((req, res) => {

@@ -82,7 +82,13 @@ export function register(program: Command): void {
       const { applied } = await migrateLatest(knex);
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
       const demo = options.demo ? await ensureDemoData(knex, logger) : undefined;
-      const server = await startServer({ config, knex, logger, demo: Boolean(options.demo) });
+      const server = await startServer({
+        config,
+        knex,
+        logger,
+        demo: Boolean(options.demo),
+        demoDatasetId: demo?.datasetId,
+      });
       process.stderr.write(
         `ForecastQL is serving on ${server.url}\n  GraphQL   ${server.url}/graphql\n  health    ${server.url}/healthz\n  demo page ${server.url}/\n`,
       );

@@ -20,7 +20,10 @@ export function databaseUrl(config: DatabaseConfig): string {
   return config.client === 'pg' ? config.connectionString : config.filename;
 }
 
-export async function spawnServer(config: DatabaseConfig, options: { pipeline?: string } = {}): Promise<SpawnedServer> {
+export async function spawnServer(
+  config: DatabaseConfig,
+  options: { pipeline?: string; demoDatasetId?: number } = {},
+): Promise<SpawnedServer> {
   const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
   const child = spawn(
     process.execPath,
@@ -31,6 +34,7 @@ export async function spawnServer(config: DatabaseConfig, options: { pipeline?: 
       '--db',
       databaseUrl(config),
       ...(options.pipeline ? ['--pipeline', options.pipeline] : []),
+      ...(options.demoDatasetId === undefined ? [] : ['--demo-dataset-id', String(options.demoDatasetId)]),
     ],
     {
       cwd: root,

@@ -1,7 +1,8 @@
 /**
  * The server as the e2e tests run it (a child process, under tsx): migrate, start on a free
  * port, print `{"url": …}` on stdout. Arguments: `--db URL` and, for tests of the runner's
- * mechanics only, `--pipeline MODULE_URL` (a stand-in with the engine pipeline's contract).
+ * mechanics only, `--pipeline MODULE_URL` (a stand-in with the engine pipeline's contract);
+ * `--demo-dataset-id ID` serves the demo page for that dataset, as `serve --demo` does.
  */
 import { loadConfig, parseDatabaseUrl } from '../../../api/config/env.js';
 import { createKnex } from '../../../api/db/knex.js';
@@ -19,6 +20,7 @@ const config = { ...loadConfig(), database: parseDatabaseUrl(db), nodeEnv: 'test
 const knex = createKnex(config.database);
 await migrateLatest(knex);
 const pipeline = arg('--pipeline');
+const demoDatasetId = arg('--demo-dataset-id');
 const server = await startServer({
   config,
   knex,
@@ -26,6 +28,7 @@ const server = await startServer({
   port: 0,
   runner: { pollIntervalMs: 200, progressIntervalMs: 100 },
   ...(pipeline ? { pipelineModule: pipeline } : {}),
+  ...(demoDatasetId ? { demo: true, demoDatasetId: Number(demoDatasetId) } : {}),
 });
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
 const stop = () => {
