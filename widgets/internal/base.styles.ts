@@ -1,5 +1,21 @@
 import { css } from 'lit';
 
+/** The dark theme's custom properties, for `theme="dark"` and for `theme="auto"` on a dark system. */
+const darkPalette = css`
+  --background-color: #111827;
+  --surface-color: #1f2937;
+  --text-color: #f3f4f6;
+  --muted-color: #cbd5e1;
+  --border-color: #374151;
+  --accent-color: #60a5fa;
+  --actual-color: #f9fafb;
+  --band-color: #1e40af;
+  --holiday-color: #fbbf24;
+  --promotion-color: #c4b5fd;
+  --success-color: #34d399;
+  --danger-color: #fca5a5;
+`;
+
 /**
  * Styles every widget shares: the themed custom properties (light, dark, auto), the state panels
  * (loading, empty, error), buttons, form controls and the visually hidden helper. Everything is
@@ -38,34 +54,12 @@ export const baseStyles = css`
   }
 
   :host([theme='dark']) {
-    --background-color: #111827;
-    --surface-color: #1f2937;
-    --text-color: #f3f4f6;
-    --muted-color: #cbd5e1;
-    --border-color: #374151;
-    --accent-color: #60a5fa;
-    --actual-color: #f9fafb;
-    --band-color: #1e40af;
-    --holiday-color: #fbbf24;
-    --promotion-color: #c4b5fd;
-    --success-color: #34d399;
-    --danger-color: #fca5a5;
+    ${darkPalette}
   }
 
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
-      --background-color: #111827;
-      --surface-color: #1f2937;
-      --text-color: #f3f4f6;
-      --muted-color: #cbd5e1;
-      --border-color: #374151;
-      --accent-color: #60a5fa;
-      --actual-color: #f9fafb;
-      --band-color: #1e40af;
-      --holiday-color: #fbbf24;
-      --promotion-color: #c4b5fd;
-      --success-color: #34d399;
-      --danger-color: #fca5a5;
+      ${darkPalette}
     }
   }
 
