@@ -175,8 +175,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   /** The demo page, told which dataset to show when the server runs with `--demo`. */
   function demoPage(html: string): string {
     if (options.demoDatasetId === undefined) return html;
-    const config = JSON.stringify({ endpoint: '/graphql', token: '', dataset: String(options.demoDatasetId) });
-    return html.replace('<head>', `<head>\n    <script>window.FORECASTQL_DEMO = ${config};</script>`);
+    const demoConfig = JSON.stringify({ endpoint: '/graphql', token: '', dataset: String(options.demoDatasetId) });
+    return html.replace('<head>', `<head>\n    <script>window.FORECASTQL_DEMO = ${demoConfig};</script>`);
   }
 
   const server = createServer((req, res) => {
