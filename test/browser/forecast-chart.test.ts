@@ -1,7 +1,7 @@
 /**
  * <fq-forecast-chart> in real Chromium against the FIXTURE API, for what the real server cannot
  * produce or does not need: no global CSS, a bad token (the API has no auth yet), the empty state,
- * 10,000 points downsampled, CSV/SVG export, zh-CN in the dark theme. Data drawn from the real
+ * 10,000 points downsampled, CSV/PNG/SVG export, drag-to-zoom, zh-CN in the dark theme. Data drawn from the real
  * server, the tooltip (also in a host shadow root), annotations, series picking, group totals and
  * buckets are in real-server.test.ts. Screenshots: test-artifacts/.
  */
@@ -144,6 +144,69 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
       { format: 'csv', fileName: 'forecast-FOODS_1_001_CA_1-day.csv' },
       { format: 'svg', fileName: 'forecast-FOODS_1_001_CA_1-day.svg' },
     ]);
+    await page.close();
+  });
+
+  test('exports the drawn chart as a PNG image', async () => {
+    server.configure({});
+    const { page, events } = await mountWidgets(
+      browser,
+      server,
+      `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
+    );
+    await chartReady(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('fq-forecast-chart [part="export-png"]').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'forecast-FOODS_1_001_CA_1-day.png');
+    const png = await readFile(await download.path());
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+    // IHDR width and height (big-endian at bytes 16 and 20): scale 2 of a chart several hundred px wide.
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    assert.ok(width >= 600 && height >= 300, `PNG is ${width}×${height}, expected a full chart at scale 2`);
+    assert.ok(png.length > 10_000, `PNG has ${png.length} bytes: a blank image would be far smaller`);
+    const exports = (await events()).filter((event) => event.type === 'fq-export').map((event) => event.detail);
+    assert.deepEqual(exports, [{ format: 'png', fileName: 'forecast-FOODS_1_001_CA_1-day.png' }]);
+    await page.close();
+  });
+
+  test('zooming by dragging across the plot fires fq-range-change with the selected dates', async () => {
+    server.configure({});
+    const { page, events } = await mountWidgets(
+      browser,
+      server,
+      `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
+    );
+    await chartReady(page);
+    const grid = await page.locator('fq-forecast-chart .apexcharts-grid').first().boundingBox();
+    assert.ok(grid, 'the plot grid is laid out');
+    const y = grid.y + grid.height / 2;
+    await page.mouse.move(grid.x + grid.width * 0.5, y);
+    await page.mouse.down();
+    await page.mouse.move(grid.x + grid.width * 0.6, y, { steps: 5 });
+    await page.mouse.move(grid.x + grid.width * 0.75, y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { fqEvents?: { type: string }[] }).fqEvents?.some(
+          (event) => event.type === 'fq-range-change',
+        ) ?? false,
+      undefined,
+      { timeout: 10_000 },
+    );
+    const ranges = (await events())
+      .filter((event) => event.type === 'fq-range-change')
+      .map((event) => event.detail as { from: string; to: string });
+    const { from, to } = ranges.at(-1)!;
+    assert.match(from, /^\d{4}-\d{2}-\d{2}$/);
+    assert.match(to, /^\d{4}-\d{2}-\d{2}$/);
+    // The fixture's 820 days end 2026-03-31; the drag covers half to three quarters of the width.
+    const spanDays = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    assert.ok(spanDays > 60 && spanDays < 260, `zoomed to ${from} … ${to} (${spanDays} days)`);
+    assert.ok(from > '2024-06-01' && to < '2026-01-01', `zoomed to ${from} … ${to}`);
+    await screenshot(page, 'forecast-chart-zoomed');
     await page.close();
   });
 
