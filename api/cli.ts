@@ -8,6 +8,7 @@ import { DomainError } from './errors/index.js';
 import { register as registerBacktest } from './commands/backtest.js';
 import { register as registerForecast } from './commands/forecast.js';
 import { register as registerImport } from './commands/import.js';
+import { register as registerKeys } from './commands/keys.js';
 import { register as registerMigrate } from './commands/migrate.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerTrain } from './commands/train.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     registerForecast,
     registerBacktest,
     registerWorker,
+    registerKeys,
   ]) {
     register(program);
   }

@@ -15,7 +15,10 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import { authorizationOf } from './auth/authenticator.js';
+import type { Principal } from './auth/principal.js';
 import type { Config } from './config/env.js';
+import { createTenantsRepository } from './db/tenants.repository.js';
 import { createDataPorts } from './graphql/data-ports.js';
 import { createGraphQLApp, type GraphQLApp } from './graphql/app.js';
 import { createRunEventBus } from './training/events.js';
@@ -32,6 +35,8 @@ export interface StartServerOptions {
   readonly demo?: boolean;
   /** With `--demo`: the demo dataset the page at `/` shows without query parameters. */
   readonly demoDatasetId?: number;
+  /** Tenant of `demoDatasetId` (default: the `default` tenant); the page gets an embed token for it. */
+  readonly demoTenantId?: number;
   /** Overrides config.port (0 = any free port). */
   readonly port?: number;
   /** Test hook: see RunJob.pipelineModule. */
@@ -160,7 +165,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
     if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
       const page = join(root, 'widgets', 'demo', 'index.html');
-      if (existsSync(page)) return send(res, 200, 'text/html; charset=utf-8', demoPage(readFileSync(page, 'utf8')));
+      if (existsSync(page))
+        return send(res, 200, 'text/html; charset=utf-8', await demoPage(readFileSync(page, 'utf8')));
       return send(
         res,
         200,
@@ -173,9 +179,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
 
   /** The demo page, told which dataset to show when the server runs with `--demo`. */
-  function demoPage(html: string): string {
+  async function demoPage(html: string): Promise<string> {
     if (options.demoDatasetId === undefined) return html;
-    const demoConfig = JSON.stringify({ endpoint: '/graphql', token: '', dataset: String(options.demoDatasetId) });
+    // A fresh read-only token for the demo dataset with every page (24 h, signed by this server).
+    const { token } = await app.embedTokens.issue({
+      tenantId: options.demoTenantId ?? (await createTenantsRepository(knex).defaultTenantId()),
+      datasetIds: [options.demoDatasetId],
+      ttlSeconds: 24 * 3600,
+    });
+    const demoConfig = JSON.stringify({ endpoint: '/graphql', token, dataset: String(options.demoDatasetId) });
     return html.replace('<head>', `<head>\n    <script>window.FORECASTQL_DEMO = ${demoConfig};</script>`);
   }
 
@@ -194,12 +206,30 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024 });
   const formatErrors = (errors: readonly unknown[] | undefined): GraphQLFormattedError[] | undefined =>
     errors?.map((e) => app.formatError((e as { toJSON(): GraphQLFormattedError }).toJSON(), e));
+  const principals = new WeakMap<object, Principal>();
   const ws = useServer(
     {
       schema: app.schema,
       execute: (args: ExecutionArgs) => execute(args),
       subscribe: (args: ExecutionArgs) => subscribe(args),
-      context: (ctx) => app.context(ctx.extra.request.headers),
+      // Authenticated once per connection, from connectionParams (what browsers can send) or the
+      // upgrade request's headers; a connection without a valid credential is closed 4403.
+      onConnect: async (ctx) => {
+        const params = (ctx.connectionParams ?? {}) as Record<string, string | undefined>;
+        const headers = authorizationOf(params) ? params : ctx.extra.request.headers;
+        try {
+          principals.set(ctx.extra.socket, await app.authenticator.authenticate(headers));
+          return true;
+        } catch (e) {
+          logger.debug({ err: e }, 'graphql-ws connection refused: no valid credential');
+          return false;
+        }
+      },
+      context: (ctx) => {
+        const principal = principals.get(ctx.extra.socket);
+        if (!principal) throw new Error('graphql-ws context without an authenticated connection');
+        return app.contextFor(principal);
+      },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors) return result;
         return { ...result, errors: formatErrors(result.errors) } as typeof result;

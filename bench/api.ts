@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { createApiKeysRepository } from '../api/db/api-keys.repository.js';
 import { createKnex } from '../api/db/knex.js';
 import { ensureDemoData } from '../api/demo.js';
 import { createLogger } from '../api/log.js';
@@ -21,6 +22,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 20);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SERIES = '85123A';
+/** `Authorization: Bearer <admin key>`, set once the demo tenant has a key (the API has no anonymous access). */
+const auth: Record<string, string> = {};
 
 async function startServer(db: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['bin/forecastql.js', 'serve', '--db', db, '--port', '0'], {
@@ -43,7 +46,7 @@ async function startServer(db: string): Promise<{ url: string; child: ChildProce
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: unknown };
@@ -93,7 +96,7 @@ async function load(url: string, datasetId: string): Promise<Figures> {
     connections: CONNECTIONS,
     duration: DURATION,
     method: 'POST' as const,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({
       query:
         'query($d: ID!, $s: String) { forecast(datasetId: $d, seriesId: $s) { points { date actual p10 p50 p90 } } }',
@@ -127,6 +130,8 @@ let server: { url: string; child: ChildProcess } | undefined;
 try {
   const knex = createKnex({ client: 'sqlite', filename: db });
   const demo = await ensureDemoData(knex, createLogger('warn'));
+  const { secret } = await createApiKeysRepository(knex).create(demo.tenantId, 'bench');
+  auth['authorization'] = `Bearer ${secret}`;
   await knex.destroy();
   server = await startServer(db);
   const datasetId = String(demo.datasetId);

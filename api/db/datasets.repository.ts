@@ -41,8 +41,16 @@ export interface DatasetsRepository {
   require(tenantId: number, id: number): Promise<DatasetRecord>;
   getByName(tenantId: number, name: string): Promise<DatasetRecord | undefined>;
   getMany(tenantId: number, ids: readonly number[]): Promise<DatasetRecord[]>;
-  /** Ordered by name; `search` is a case-insensitive substring of the name. */
-  list(tenantId: number, page: PageSlice, search?: string): Promise<{ items: DatasetRecord[]; totalCount: number }>;
+  /**
+   * Ordered by name; `search` is a case-insensitive substring of the name; `datasetIds` keeps only
+   * those datasets (an embed token's scope).
+   */
+  list(
+    tenantId: number,
+    page: PageSlice,
+    search?: string,
+    datasetIds?: readonly number[],
+  ): Promise<{ items: DatasetRecord[]; totalCount: number }>;
   /** Creates an empty dataset; the name must be free in the tenant (BAD_USER_INPUT otherwise). */
   create(tenantId: number, input: { name: string; frequency: Frequency | undefined }): Promise<DatasetRecord>;
   /** Deletes a dataset and everything under it (series, observations, runs, forecasts). */
@@ -148,8 +156,9 @@ export function createDatasetsRepository(knex: Knex): DatasetsRepository {
         .whereIn('id', [...ids])) as DatasetRow[];
       return rows.map(toDatasetRecord);
     },
-    async list(tenantId, page, search) {
+    async list(tenantId, page, search, datasetIds) {
       const q = table().where({ tenant_id: tenantId });
+      if (datasetIds) q.whereIn('id', [...datasetIds]);
       if (search) q.andWhereRaw('lower(name) like ?', [`%${search.toLowerCase()}%`]);
       const [count] = (await q.clone().count({ n: '*' })) as Array<{ n: number | string }>;
       const rows = (await q.orderBy('name').offset(page.offset).limit(page.limit)) as DatasetRow[];

@@ -66,6 +66,8 @@ export interface NewTrainingRun {
 
 export interface RunListFilter {
   readonly datasetId?: number;
+  /** Only runs of these datasets (an embed token's scope). */
+  readonly datasetIds?: readonly number[];
   readonly status?: RunStatus;
 }
 
@@ -215,6 +217,7 @@ export function createRunsRepository(knex: Knex): RunsRepository {
     async list(tenantId, filter, page) {
       const q = table().where({ tenant_id: tenantId });
       if (filter.datasetId !== undefined) q.andWhere({ dataset_id: filter.datasetId });
+      if (filter.datasetIds !== undefined) q.whereIn('dataset_id', [...filter.datasetIds]);
       if (filter.status !== undefined) q.andWhere({ status: filter.status });
       const [count] = (await q.clone().count({ n: '*' })) as Array<{ n: number | string }>;
       const rows = (await q.orderBy('id', 'desc').offset(page.offset).limit(page.limit)) as Row[];

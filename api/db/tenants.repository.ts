@@ -17,6 +17,8 @@ export interface TenantsRepository {
   /** The id of the `default` tenant (the CLI's and the demo's). */
   defaultTenantId(): Promise<number>;
   create(input: { slug: string; name: string }): Promise<TenantRecord>;
+  /** The tenant with this slug, created (named after it) when missing; `created` says which. */
+  ensure(slug: string): Promise<{ tenant: TenantRecord; created: boolean }>;
 }
 
 const toTenant = (r: TenantRow): TenantRecord => ({ id: Number(r.id), slug: r.slug, name: r.name });
@@ -44,6 +46,11 @@ export function createTenantsRepository(knex: Knex): TenantsRepository {
       const now = new Date();
       await knex('tenants').insert({ slug: input.slug, name: input.name, created_at: now, updated_at: now });
       return (await repo.getBySlug(input.slug))!;
+    },
+    async ensure(slug) {
+      const found = await repo.getBySlug(slug);
+      if (found) return { tenant: found, created: false };
+      return { tenant: await repo.create({ slug, name: slug }), created: true };
     },
   };
   return repo;

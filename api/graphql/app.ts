@@ -9,10 +9,15 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { createAuthenticator, type Authenticator, type Headers } from '../auth/authenticator.js';
+import { createEmbedTokens, signingKey, type EmbedTokens } from '../auth/embed-token.js';
+import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config/env.js';
+import { createApiKeysRepository } from '../db/api-keys.repository.js';
+import { DomainError } from '../errors/index.js';
 import type { RunEventBus } from '../training/events.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError } from './format-error.js';
@@ -33,8 +38,6 @@ export interface GraphQLAppDeps {
   readonly series: SeriesStore;
   readonly importer: CsvImporter;
   readonly observations: PromotionSource;
-  /** Resolves the tenant of a request (auth arrives with its issue; until then, the default tenant). */
-  readonly tenantOf: (headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<number>;
 }
 
 export interface GraphQLApp {
@@ -42,8 +45,17 @@ export interface GraphQLApp {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly services: Services;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /** A fresh context (new loaders) for one request or subscription. */
-  context(headers?: Readonly<Record<string, string | string[] | undefined>>): Promise<GraphQLContext>;
+  /** Resolves `Authorization: Bearer` (admin API key or embed token); UNAUTHENTICATED otherwise. */
+  readonly authenticator: Authenticator;
+  /** Signs embed tokens with FORECASTQL_SECRET (or a per-process secret when it is unset). */
+  readonly embedTokens: EmbedTokens;
+  /**
+   * A fresh context (new loaders) for one request: authenticates the headers first, and throws a
+   * GraphQLError UNAUTHENTICATED (HTTP 401) when they carry no valid credential.
+   */
+  context(headers?: Headers): Promise<GraphQLContext>;
+  /** A fresh context for an already authenticated principal (graphql-ws authenticates on connect). */
+  contextFor(principal: Principal): GraphQLContext;
   stop(): Promise<void>;
 }
 
@@ -51,7 +63,15 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
   const schema = await buildGraphQLSchema();
   const development = deps.config.nodeEnv === 'development';
   const formatError = createFormatError({ development, logger: deps.logger });
-  const services = createServices({
+  const { key, ephemeral } = signingKey(deps.config.secret);
+  if (ephemeral) {
+    deps.logger.warn(
+      'FORECASTQL_SECRET is not set: embed tokens are signed with a per-process secret and stop working when the server restarts. Set FORECASTQL_SECRET (32+ characters) to keep them.',
+    );
+  }
+  const embedTokens = createEmbedTokens(key);
+  const authenticator = createAuthenticator({ apiKeys: createApiKeysRepository(deps.knex), embedTokens });
+  const serviceDeps = {
     knex: deps.knex,
     datasets: deps.datasets,
     series: deps.series,
@@ -60,7 +80,21 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     queue: deps.queue,
     bus: deps.bus,
     maxHorizon: deps.config.maxHorizon,
-  });
+  };
+  const services = createServices(serviceDeps);
+  // Embed tokens read through services filtered to their datasets; one set per scope, reused.
+  const scoped = new Map<string, Services>();
+  const servicesFor = (principal: Principal): Services => {
+    if (principal.datasetIds === null) return services;
+    const scopeKey = `${principal.tenantId}:${principal.datasetIds.join(',')}`;
+    let found = scoped.get(scopeKey);
+    if (!found) {
+      if (scoped.size >= 1000) scoped.delete(scoped.keys().next().value!);
+      found = createServices({ ...serviceDeps, scope: new Set(principal.datasetIds) });
+      scoped.set(scopeKey, found);
+    }
+    return found;
+  };
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError,
@@ -79,15 +113,36 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     ],
   });
   await apollo.start();
+  function contextFor(principal: Principal): GraphQLContext {
+    const scopedServices = servicesFor(principal);
+    return {
+      principal,
+      tenantId: principal.tenantId,
+      services: scopedServices,
+      loaders: createLoaders(principal.tenantId, scopedServices.stores),
+      logger: deps.logger,
+      embedTokens,
+    };
+  }
   return {
     schema,
     apollo,
     services,
     formatError,
+    authenticator,
+    embedTokens,
     async context(headers = {}) {
-      const tenantId = await deps.tenantOf(headers);
-      return { tenantId, services, loaders: createLoaders(tenantId, services.stores), logger: deps.logger };
+      let principal: Principal;
+      try {
+        principal = await authenticator.authenticate(headers);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        // A GraphQLError with an HTTP status: Apollo answers 401 with this code and message.
+        throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
+      }
+      return contextFor(principal);
     },
+    contextFor,
     stop: () => apollo.stop(),
   };
 }

@@ -1,15 +1,21 @@
 /**
- * The GraphQL context: the caller's tenant (every repository call takes it), the services and
- * per-request loaders. Auth (API keys, embed tokens) arrives with its own issue; until then every
- * request acts for the `default` tenant, which is what the CLI and the demo use.
+ * The GraphQL context: who the request acts for (`principal`, from `Authorization: Bearer`; see
+ * api/auth), its tenant (every repository call takes it), the services (for an embed token,
+ * filtered to the token's datasets) and per-request loaders.
  */
 import type { Logger } from 'pino';
+import type { EmbedTokens } from '../auth/embed-token.js';
+import type { Principal } from '../auth/principal.js';
 import type { Loaders } from './loaders.js';
 import type { Services } from './services.js';
 
 export interface GraphQLContext {
+  readonly principal: Principal;
+  /** `principal.tenantId`, the tenant every repository call takes. */
   readonly tenantId: number;
   readonly services: Services;
   readonly loaders: Loaders;
   readonly logger: Logger;
+  /** Signs embed tokens (mutation createEmbedToken) with the server's secret. */
+  readonly embedTokens: EmbedTokens;
 }

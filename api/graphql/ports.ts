@@ -37,7 +37,13 @@ export interface PageSlice {
 export interface DatasetStore {
   get(tenantId: number, id: number): Promise<DatasetRecord | undefined>;
   getMany(tenantId: number, ids: readonly number[]): Promise<DatasetRecord[]>;
-  list(tenantId: number, page: PageSlice, search?: string): Promise<{ items: DatasetRecord[]; totalCount: number }>;
+  /** `datasetIds` keeps only those datasets (an embed token's scope). */
+  list(
+    tenantId: number,
+    page: PageSlice,
+    search?: string,
+    datasetIds?: readonly number[],
+  ): Promise<{ items: DatasetRecord[]; totalCount: number }>;
   /** Creates an empty dataset; the name must be free (BAD_USER_INPUT otherwise). */
   create(tenantId: number, input: { name: string; frequency: Frequency | undefined }): Promise<DatasetRecord>;
   /** Deletes a dataset and everything under it (series, observations, runs, forecasts). */

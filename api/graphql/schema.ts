@@ -5,6 +5,8 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
+import { authChecker } from '../auth/auth-checker.js';
+import { EmbedTokenResolver } from '../auth/embed-token.resolver.js';
 import { CalendarResolver } from './calendar/calendar.resolver.js';
 import { DatasetResolver } from './dataset/dataset.resolver.js';
 import { ForecastResolver } from './forecast/forecast.resolver.js';
@@ -19,6 +21,7 @@ export const RESOLVERS = [
   ForecastResolver,
   InsightResolver,
   CalendarResolver,
+  EmbedTokenResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -28,6 +31,9 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: RESOLVERS,
     validate: { forbidUnknownValues: false },
+    // `@Authorized(Role.ADMIN)` on every mutation: embed tokens are read-only (api/auth).
+    authChecker,
+    authMode: 'error',
     emitSchemaFile: false,
     // type-graphql insists on a PubSub once a subscription exists; ours use `subscribe` with the
     // run event bus of each server (training/events.ts), so this one stays unused.

@@ -1,5 +1,6 @@
 /** Builds the services once per process from the repositories and the training runner. */
 import type { Knex } from 'knex';
+import { scopeDatasetStore, scopeRunsRepository, scopeSeriesStore, type DatasetScope } from '../auth/scope.js';
 import { createForecastsRepository, type ForecastsRepository } from '../db/forecasts.repository.js';
 import { createImportanceRepository } from '../db/importance.repository.js';
 import { createMetricsRepository, type MetricsRepository } from '../db/metrics.repository.js';
@@ -22,6 +23,8 @@ export interface ServiceDeps {
   readonly queue: RunQueue;
   readonly bus: RunEventBus;
   readonly maxHorizon: number;
+  /** An embed token's datasets: every store the services read through is filtered to them. */
+  readonly scope?: DatasetScope;
 }
 
 export interface Services {
@@ -40,8 +43,16 @@ export interface Services {
   };
 }
 
-export function createServices(deps: ServiceDeps): Services {
-  const runs = createRunsRepository(deps.knex);
+export function createServices(unscoped: ServiceDeps): Services {
+  const scope = unscoped.scope;
+  const deps: ServiceDeps = scope
+    ? {
+        ...unscoped,
+        datasets: scopeDatasetStore(unscoped.datasets, scope),
+        series: scopeSeriesStore(unscoped.series, scope),
+      }
+    : unscoped;
+  const runs = scope ? scopeRunsRepository(createRunsRepository(deps.knex), scope) : createRunsRepository(deps.knex);
   const forecasts = createForecastsRepository(deps.knex);
   const metrics = createMetricsRepository(deps.knex);
   return {

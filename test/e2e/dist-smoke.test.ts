@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { createKnex } from '../../api/db/knex.js';
+import { createAdminKey } from '../helpers/auth.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const built = existsSync(join(root, 'dist', 'api', 'cli.js'));
@@ -46,10 +48,19 @@ test(
       });
       const health = await fetch(`${url}/healthz`);
       assert.deepEqual(await health.json(), { status: 'ok', database: 'sqlite' });
+      // No anonymous access: without a key the API answers 401 UNAUTHENTICATED.
+      const anonymous = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ datasets { totalCount } }' }),
+      });
+      assert.equal(anonymous.status, 401);
+      const knex = createKnex({ client: 'sqlite', filename: join(dir, 'smoke.sqlite') });
+      const { headers } = await createAdminKey(knex).finally(() => knex.destroy());
       const post = async (query: string) => {
         const res = await fetch(`${url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...headers },
           body: JSON.stringify({ query }),
         });
         return (await res.json()) as {

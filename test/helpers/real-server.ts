@@ -9,8 +9,9 @@
  * sales, and `store`/`category` attributes. Values are a pure function of (series, day), so the
  * tests can compare what a widget draws with {@link RealServer.actuals}.
  *
- * Auth: the API has none yet (api/graphql/context.ts: every request acts for the default tenant),
- * so `token` is a placeholder the server ignores.
+ * Auth: the child creates an admin API key of the `default` tenant (`token`, also what `graphql`
+ * sends, so the training-runs widget may start and cancel runs) and mints a read-only embed token
+ * for the dataset (`embedToken`, what a shop page would carry).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -88,8 +89,10 @@ export interface RealServer {
   /** Base URL of the server, e.g. http://127.0.0.1:41234 (GraphQL at `${url}/graphql`). */
   readonly url: string;
   readonly graphqlUrl: string;
-  /** Placeholder: the API has no auth yet and ignores it. */
+  /** An admin API key (`fq_…`) of the tenant that owns the dataset. */
   readonly token: string;
+  /** A read-only embed token for the dataset (1 h). */
+  readonly embedToken: string;
   readonly datasetId: string;
   readonly seriesIds: readonly string[];
   /** The SUCCEEDED training run. */
@@ -110,10 +113,15 @@ export interface RealServerOptions {
   readonly trainTimeoutMs?: number;
 }
 
-async function postGraphQL<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+async function postGraphQL<T>(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
@@ -137,6 +145,7 @@ async function runChild(file: string): Promise<void> {
   const { createKnex } = await import('../../api/db/knex.js');
   const { migrateLatest } = await import('../../api/db/migrate.js');
   const { createTenantsRepository } = await import('../../api/db/tenants.repository.js');
+  const { createApiKeysRepository } = await import('../../api/db/api-keys.repository.js');
   const { importCsv } = await import('../../api/ingest/import-csv.js');
   const { startServer } = await import('../../api/server.js');
   const { pino } = await import('pino');
@@ -165,7 +174,15 @@ async function runChild(file: string): Promise<void> {
     port: 0,
     runner: { pollIntervalMs: 100, progressIntervalMs: 100 },
   });
-  process.stdout.write(`${JSON.stringify({ url: server.url, datasetId: String(imported.datasetId) })}\n`);
+  const { secret: key } = await createApiKeysRepository(knex).create(tenantId, 'browser tests');
+  const { token: embedToken } = await server.app.embedTokens.issue({
+    tenantId,
+    datasetIds: [imported.datasetId],
+    ttlSeconds: 3600,
+  });
+  process.stdout.write(
+    `${JSON.stringify({ url: server.url, datasetId: String(imported.datasetId), key, embedToken })}\n`,
+  );
   let closing = false;
   const shutdown = (removeDatabase: boolean): void => {
     if (closing) return;
@@ -214,15 +231,16 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const ready = await new Promise<{ url: string; datasetId: string }>((resolve, reject) => {
+    type Ready = { url: string; datasetId: string; key: string; embedToken: string };
+    const ready = await new Promise<Ready>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
-      lines.once('line', (line) => resolve(JSON.parse(line) as { url: string; datasetId: string }));
+      lines.once('line', (line) => resolve(JSON.parse(line) as Ready));
       child.once('exit', (code) => reject(new Error(`the real server exited (${code}) before it was ready`)));
       child.once('error', reject);
     });
     const graphqlUrl = `${ready.url}/graphql`;
     const graphql = <T>(query: string, variables?: Record<string, unknown>) =>
-      postGraphQL<T>(graphqlUrl, query, variables);
+      postGraphQL<T>(graphqlUrl, ready.key, query, variables);
     const datasetId = ready.datasetId;
     const started = await graphql<{ startTrainingRun: { id: string } }>(
       `
@@ -275,7 +293,8 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
     return {
       url: ready.url,
       graphqlUrl,
-      token: 'no-auth-yet',
+      token: ready.key,
+      embedToken: ready.embedToken,
       datasetId,
       seriesIds: REAL_SERIES.map((s) => s.id),
       runId,

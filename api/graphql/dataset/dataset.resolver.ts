@@ -1,4 +1,19 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { Role } from '../../auth/principal.js';
 import { toConnection, type Connection } from '../common/connection.type.js';
 import type { GraphQLContext } from '../context.js';
 import { TrainingRun } from '../training/training-run.type.js';
@@ -43,6 +58,7 @@ export class DatasetResolver {
     return run ? toRunView(run) : null;
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => Dataset, { description: 'Creates an empty dataset; fill it with importObservations.' })
   async createDataset(
     @Arg('input', () => CreateDatasetInput) input: CreateDatasetInput,
@@ -51,6 +67,7 @@ export class DatasetResolver {
     return toDatasetView(await ctx.services.datasets.create(ctx.tenantId, input));
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => ImportResult, {
     description:
       'Imports long-format CSV text (series_id,date,value[,covariates…][,attributes…]) in one transaction, through the same code as `forecastql import`. Importing the same rows again changes nothing.',
@@ -64,6 +81,7 @@ export class DatasetResolver {
     return { rowsImported: r.rowsImported, seriesCount: r.seriesCount, dataset: toDatasetView(r.dataset) };
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => ID, {
     description: 'Deletes a dataset with its series, observations, runs and forecasts; returns its id.',
   })

@@ -2,6 +2,7 @@ import {
   Arg,
   Args,
   ArgsType,
+  Authorized,
   Ctx,
   Field,
   FieldResolver,
@@ -14,6 +15,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
+import { Role } from '../../auth/principal.js';
 import { RunStatus, type TrainingRunRecord } from '../../db/runs.repository.js';
 import { toConnection, type Connection } from '../common/connection.type.js';
 import type { GraphQLContext } from '../context.js';
@@ -64,6 +66,7 @@ export class TrainingRunResolver {
     return run ? toRunView(run) : null;
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => TrainingRun, {
     description: 'Queues a training run and returns at once (status QUEUED); follow it with trainingRunUpdated.',
   })
@@ -75,6 +78,7 @@ export class TrainingRunResolver {
     return toRunView(await ctx.services.runs.start(ctx.tenantId, dataset, input));
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => TrainingRun, {
     description:
       'Cancels a run: a queued one at once, a running one at its next batch. A finished run is returned unchanged.',

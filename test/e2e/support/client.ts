@@ -10,6 +10,8 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface SpawnedServer {
   readonly url: string;
+  /** An admin API key of the `default` tenant; `post`, `ok` and `collectSubscription` send it. */
+  readonly key: string;
   readonly child: ChildProcess;
   stderr(): string;
   /** Graceful stop (SIGTERM). */
@@ -44,12 +46,12 @@ export async function spawnServer(
   );
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${err}`)), 60_000);
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before it started:\n${err}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const { url: announced } = JSON.parse(line) as { url: string };
+        const announced = JSON.parse(line) as { url: string; key: string };
         clearTimeout(timer);
         resolve(announced);
       } catch {
@@ -57,8 +59,10 @@ export async function spawnServer(
       }
     });
   });
+  adminKeys.set(url, key);
   return {
     url,
+    key,
     child,
     stderr: () => err,
     stop: () =>
@@ -75,17 +79,37 @@ export interface GraphQLResponse<T> {
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
+/** The admin key of each spawned server, by URL: what `post`, `ok` and subscriptions send. */
+const adminKeys = new Map<string, string>();
+
+function authHeaders(url: string): Record<string, string> {
+  const key = adminKeys.get(url);
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+/** POSTs an operation with explicit headers (another tenant's key, an embed token, none). */
+export async function postAs<T = Record<string, unknown>>(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T> & { status: number }> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { ...((await res.json()) as GraphQLResponse<T>), status: res.status };
+}
+
+/** POSTs an operation as the spawned server's admin key. */
 export async function post<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
 ): Promise<GraphQLResponse<T>> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as GraphQLResponse<T>;
+  const { status: _status, ...body } = await postAs<T>(url, authHeaders(url), query, variables);
+  return body;
 }
 
 export async function ok<T = Record<string, unknown>>(
@@ -104,11 +128,13 @@ export async function collectSubscription<T>(
   query: string,
   variables: Record<string, unknown>,
   timeoutMs = 120_000,
+  connectionParams: Record<string, string> = authHeaders(url),
 ): Promise<T[]> {
   const client = createClient({
     url: url.replace(/^http/, 'ws') + '/graphql',
     webSocketImpl: WebSocket,
     retryAttempts: 0,
+    connectionParams,
   });
   const seen: T[] = [];
   try {

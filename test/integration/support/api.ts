@@ -12,6 +12,7 @@ import { createGraphQLApp, type GraphQLApp } from '../../../api/graphql/app.js';
 import { createDataPorts } from '../../../api/graphql/data-ports.js';
 import { createRunEventBus } from '../../../api/training/events.js';
 import { TrainingRunner } from '../../../api/training/runner.js';
+import { createAdminKey, type TestKey } from '../../helpers/auth.js';
 
 export const STAND_IN_PIPELINE = new URL('./stand-in-pipeline.ts', import.meta.url).href;
 
@@ -19,6 +20,17 @@ export interface TestApi {
   readonly app: GraphQLApp;
   readonly runner: TrainingRunner;
   readonly tenantId: number;
+  /** The admin key `exec` sends (the default tenant's). */
+  readonly adminKey: TestKey;
+  /** Runs an operation as whoever `headers` authenticate (e.g. another tenant's key, an embed token). */
+  execAs<T = Record<string, unknown>>(
+    headers: Readonly<Record<string, string>>,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{
+    data: T | null | undefined;
+    errors: readonly { message: string; extensions?: Record<string, unknown> }[] | undefined;
+  }>;
   /** Runs an operation; returns data and errors of the single result. */
   exec<T = Record<string, unknown>>(
     query: string,
@@ -63,21 +75,25 @@ export async function createTestApi(
   });
   const app = await createGraphQLApp({ config, knex, logger, bus, queue: runner, ...ports });
   await runner.start();
-  const tenantId = await ports.tenantOf({});
-  const exec: TestApi['exec'] = async (query, variables) => {
+  const adminKey = await createAdminKey(knex);
+  const tenantId = adminKey.tenantId;
+  const execAs: TestApi['execAs'] = async (headers, query, variables) => {
     const response = await app.apollo.executeOperation(
       { query, ...(variables ? { variables } : {}) },
-      { contextValue: await app.context() },
+      { contextValue: await app.context(headers) },
     );
     assert.equal(response.body.kind, 'single');
     const r = (response.body as { singleResult: { data?: unknown; errors?: unknown } }).singleResult;
     // Plain objects (graphql-js builds null-prototype ones), as a client would see them.
     return JSON.parse(JSON.stringify({ data: r.data, errors: r.errors })) as never;
   };
+  const exec: TestApi['exec'] = (query, variables) => execAs(adminKey.headers, query, variables);
   return {
     app,
     runner,
     tenantId,
+    adminKey,
+    execAs,
     exec,
     async ok(query, variables) {
       const r = await exec(query, variables);

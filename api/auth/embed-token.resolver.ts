@@ -1,0 +1,54 @@
+/** `createEmbedToken`: an admin key mints a read-only, expiring token for some of its datasets. */
+import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../graphql/context.js';
+import { MAX_EMBED_DATASETS } from './embed-token.js';
+import { UserInputError } from '../errors/index.js';
+import { Role } from './principal.js';
+
+@ObjectType({ description: 'A signed, expiring, read-only token for the widgets, scoped to datasets.' })
+export class EmbedToken {
+  @Field(() => String, { description: 'Put it in the `token` attribute of the widgets; it is sent as a Bearer token.' })
+  token!: string;
+
+  @Field(() => Date, { description: 'After this instant the token answers UNAUTHENTICATED.' })
+  expiresAt!: Date;
+
+  @Field(() => [ID], { description: 'The datasets the token may read.' })
+  datasetIds!: string[];
+}
+
+@Resolver()
+export class EmbedTokenResolver {
+  @Authorized(Role.ADMIN)
+  @Mutation(() => EmbedToken, {
+    description:
+      'Issues an embed token (admin keys only): read-only, for the given datasets of your shop, valid `ttlSeconds` (default 3600, at most 2592000 = 30 days).',
+  })
+  async createEmbedToken(
+    @Arg('datasetIds', () => [ID]) datasetIds: string[],
+    @Ctx() ctx: GraphQLContext,
+    @Arg('ttlSeconds', () => Int, { nullable: true }) ttlSeconds?: number | null,
+  ): Promise<EmbedToken> {
+    if (datasetIds.length === 0 || datasetIds.length > MAX_EMBED_DATASETS) {
+      throw new UserInputError(
+        `Name 1 to ${MAX_EMBED_DATASETS} datasets in \`datasetIds\`; got ${datasetIds.length}.`,
+        {
+          argument: 'datasetIds',
+        },
+      );
+    }
+    // Each must be a dataset of the caller's tenant (NOT_FOUND otherwise, as for any other read).
+    const datasets = await Promise.all(datasetIds.map((id) => ctx.services.datasets.require(ctx.tenantId, id)));
+    const issued = await ctx.embedTokens.issue({
+      tenantId: ctx.tenantId,
+      datasetIds: datasets.map((d) => d.id),
+      ttlSeconds,
+    });
+    ctx.logger.info(
+      { tokenId: issued.id, datasets: datasets.map((d) => d.id), by: ctx.principal.subject },
+      'embed token issued',
+    );
+    const ids = [...new Set(datasets.map((d) => String(d.id)))];
+    return { token: issued.token, expiresAt: issued.expiresAt, datasetIds: ids };
+  }
+}
