@@ -21,11 +21,12 @@ import type { Config } from './config/env.js';
 import { createTenantsRepository } from './db/tenants.repository.js';
 import { createDataPorts } from './graphql/data-ports.js';
 import { createGraphQLApp, type GraphQLApp } from './graphql/app.js';
+import { readBody } from './http/body.js';
+import { createCors } from './http/cors.js';
+import { HttpError, sendHttpError } from './http/errors.js';
+import { createRateLimit } from './http/rate-limit.js';
 import { createRunEventBus } from './training/events.js';
 import { TrainingRunner } from './training/runner.js';
-
-/** Largest request body accepted (importObservations carries CSV text). */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface StartServerOptions {
   readonly config: Config;
@@ -67,24 +68,6 @@ function findRoot(): string {
   return process.cwd();
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error(`request body above ${MAX_BODY_BYTES} bytes`), { status: 413 }));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -109,6 +92,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
     ...options.runner,
   });
+  const rateLimit = createRateLimit(config.limits.rateLimit, config.limits.rateWindowSeconds);
+  const cors = createCors(config.limits.corsOrigins);
   const app = await createGraphQLApp({ config, knex, logger, bus, queue: runner, ...ports });
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -116,9 +101,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    await rateLimit.check(req);
     let body: unknown = undefined;
     if (req.method === 'POST') {
-      const text = await readBody(req);
+      const text = await readBody(req, config.limits.maxBodyBytes);
       if ((headers.get('content-type') ?? '').includes('application/json') && text !== '') {
         try {
           body = JSON.parse(text);
@@ -129,6 +115,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           return;
         }
       } else body = text;
+      if (Array.isArray(body)) {
+        throw new HttpError(
+          400,
+          'BAD_REQUEST',
+          `Batched operations are not supported (this request holds ${body.length}): send one operation per request.`,
+        );
+      }
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const response = await app.apollo.executeHTTPGraphQLRequest({
@@ -157,7 +150,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       }
       return;
     }
-    if (path === '/graphql') return graphql(req, res);
+    if (path === '/graphql') {
+      if ((await cors(req, res)) === 'handled') return;
+      return graphql(req, res);
+    }
     if (req.method === 'GET' && path === '/widgets/forecastql.js') {
       const file = join(root, 'dist', 'widgets', 'forecastql.js');
       if (existsSync(file)) return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(file));
@@ -193,11 +189,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      const status = (e as { status?: number }).status ?? 500;
-      if (status >= 500) logger.error({ err: e }, 'request failed');
+      if (e instanceof HttpError && !res.headersSent) return sendHttpError(res, e);
+      logger.error({ err: e }, 'request failed');
       if (!res.headersSent)
-        sendJson(res, status, {
-          errors: [{ message: status === 413 ? 'Request body too large.' : 'Internal server error.' }],
+        sendJson(res, 500, {
+          errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
         });
       else res.destroy();
     });
@@ -210,6 +206,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const ws = useServer(
     {
       schema: app.schema,
+      validate: (schema, document) => app.limits.validate(schema, document),
       execute: (args: ExecutionArgs) => execute(args),
       subscribe: (args: ExecutionArgs) => subscribe(args),
       // Authenticated once per connection, from connectionParams (what browsers can send) or the

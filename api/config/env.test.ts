@@ -37,3 +37,36 @@ for (const [env, key] of [
     );
   });
 }
+
+test('limits: defaults, overrides and the CORS allow-list', () => {
+  const d = loadConfig({}).limits;
+  assert.equal(d.maxDepth, 10);
+  assert.equal(d.maxBodyBytes, 64 * 1024 * 1024);
+  assert.equal(d.rateLimit, 1200);
+  assert.deepEqual(d.corsOrigins, [], 'no cross-origin access unless configured');
+  const c = loadConfig({
+    FORECASTQL_MAX_DEPTH: '7',
+    FORECASTQL_RATE_LIMIT: '0',
+    FORECASTQL_MAX_BODY_BYTES: '1048576',
+    FORECASTQL_CORS_ORIGINS: ' https://a.example , http://localhost:6006',
+  }).limits;
+  assert.equal(c.maxDepth, 7);
+  assert.equal(c.rateLimit, 0, '0 turns the rate limit off');
+  assert.equal(c.maxBodyBytes, 1048576);
+  assert.deepEqual(c.corsOrigins, ['https://a.example', 'http://localhost:6006']);
+  assert.deepEqual(loadConfig({ FORECASTQL_CORS_ORIGINS: '*' }).limits.corsOrigins, ['*']);
+});
+
+for (const [env, key] of [
+  [{ FORECASTQL_MAX_DEPTH: '0' }, 'FORECASTQL_MAX_DEPTH'],
+  [{ FORECASTQL_RATE_LIMIT: 'lots' }, 'FORECASTQL_RATE_LIMIT'],
+  [{ FORECASTQL_MAX_BODY_BYTES: '10' }, 'FORECASTQL_MAX_BODY_BYTES'],
+  [{ FORECASTQL_CORS_ORIGINS: 'https://a.example/path' }, 'FORECASTQL_CORS_ORIGINS'],
+] as const) {
+  test(`rejects a bad ${key} with a message naming it`, () => {
+    assert.throws(
+      () => loadConfig(env),
+      (e: unknown) => e instanceof InvalidConfigurationError && e.message.includes(key),
+    );
+  });
+}

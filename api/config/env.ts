@@ -23,7 +23,43 @@ export interface Config {
   readonly secret: string | undefined;
   readonly maxHorizon: number;
   readonly backend: BackendPreference;
+  /** Request limits of the API (issue 6): GraphQL document limits and HTTP limits. */
+  readonly limits: LimitsConfig;
 }
+
+export interface LimitsConfig {
+  /** Deepest field nesting of an operation (FORECASTQL_MAX_DEPTH). */
+  readonly maxDepth: number;
+  /** Largest estimated cost of an operation (FORECASTQL_MAX_COST). */
+  readonly maxCost: number;
+  /** Most aliases in one operation (FORECASTQL_MAX_ALIASES). */
+  readonly maxAliases: number;
+  /** Most directives in one operation (FORECASTQL_MAX_DIRECTIVES). */
+  readonly maxDirectives: number;
+  /** Most lexical tokens in one document (FORECASTQL_MAX_TOKENS). */
+  readonly maxTokens: number;
+  /** Largest request body in bytes (FORECASTQL_MAX_BODY_BYTES); importObservations carries CSV. */
+  readonly maxBodyBytes: number;
+  /** Requests per rate window per token (or client IP); 0 turns the limit off (FORECASTQL_RATE_LIMIT). */
+  readonly rateLimit: number;
+  /** The rate window in seconds (FORECASTQL_RATE_WINDOW_S). */
+  readonly rateWindowSeconds: number;
+  /** Browser origins allowed to call the API (FORECASTQL_CORS_ORIGINS, comma-separated; `*` = any). */
+  readonly corsOrigins: readonly string[];
+}
+
+/** Default limits: generous for the widgets and dashboards, tight enough to stop abuse. */
+export const DEFAULT_LIMITS: LimitsConfig = {
+  maxDepth: 10,
+  maxCost: 5_000,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxTokens: 5_000,
+  maxBodyBytes: 64 * 1024 * 1024,
+  rateLimit: 1_200,
+  rateWindowSeconds: 60,
+  corsOrigins: [],
+};
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -77,6 +113,42 @@ function integer(env: Env, key: string, fallback: number, min: number, max: numb
   return n;
 }
 
+/** A comma-separated list of origins (`https://shop.example`), or `*` for any origin. */
+function origins(env: Env, key: string): string[] {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const o of list) {
+    if (o === '*') continue;
+    if (!URL.canParse(o) || new URL(o).origin !== o) {
+      throw new InvalidConfigurationError(
+        key,
+        raw,
+        `"${o}" is not an origin: use scheme://host[:port] without a path, e.g. https://admin.shop.example, or *.`,
+      );
+    }
+  }
+  return list;
+}
+
+function limits(env: Env): LimitsConfig {
+  const d = DEFAULT_LIMITS;
+  return {
+    maxDepth: integer(env, 'FORECASTQL_MAX_DEPTH', d.maxDepth, 1, 1000),
+    maxCost: integer(env, 'FORECASTQL_MAX_COST', d.maxCost, 1, 100_000_000),
+    maxAliases: integer(env, 'FORECASTQL_MAX_ALIASES', d.maxAliases, 0, 100_000),
+    maxDirectives: integer(env, 'FORECASTQL_MAX_DIRECTIVES', d.maxDirectives, 0, 100_000),
+    maxTokens: integer(env, 'FORECASTQL_MAX_TOKENS', d.maxTokens, 100, 10_000_000),
+    maxBodyBytes: integer(env, 'FORECASTQL_MAX_BODY_BYTES', d.maxBodyBytes, 1024, 1024 * 1024 * 1024),
+    rateLimit: integer(env, 'FORECASTQL_RATE_LIMIT', d.rateLimit, 0, 100_000_000),
+    rateWindowSeconds: integer(env, 'FORECASTQL_RATE_WINDOW_S', d.rateWindowSeconds, 1, 86_400),
+    corsOrigins: origins(env, 'FORECASTQL_CORS_ORIGINS'),
+  };
+}
+
 /** Reads and validates the configuration from an environment (default: `process.env`). */
 export function loadConfig(env: Env = process.env): Config {
   const dbKey = env['FORECASTQL_DB'] ? 'FORECASTQL_DB' : 'DATABASE_URL';
@@ -94,5 +166,6 @@ export function loadConfig(env: Env = process.env): Config {
     secret: secret || undefined,
     maxHorizon: integer(env, 'FORECAST_MAX_HORIZON', 365, 1, 3660),
     backend: oneOf(env, 'FORECASTQL_BACKEND', ['auto', 'tensorflow', 'wasm', 'cpu'], 'auto'),
+    limits: limits(env),
   };
 }

@@ -21,6 +21,7 @@ import { DomainError } from '../errors/index.js';
 import type { RunEventBus } from '../training/events.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError } from './format-error.js';
+import { createGraphQLLimits, type GraphQLLimits } from './limits.js';
 import { createLoaders } from './loaders.js';
 import type { PromotionSource } from './calendar/calendar.service.js';
 import type { CsvImporter, DatasetStore, SeriesStore } from './ports.js';
@@ -45,6 +46,8 @@ export interface GraphQLApp {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly services: Services;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Depth, cost, alias, directive and token limits (also applied to graphql-ws by server.ts). */
+  readonly limits: GraphQLLimits;
   /** Resolves `Authorization: Bearer` (admin API key or embed token); UNAUTHENTICATED otherwise. */
   readonly authenticator: Authenticator;
   /** Signs embed tokens with FORECASTQL_SECRET (or a per-process secret when it is unset). */
@@ -62,7 +65,9 @@ export interface GraphQLApp {
 export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp> {
   const schema = await buildGraphQLSchema();
   const development = deps.config.nodeEnv === 'development';
+  const production = deps.config.nodeEnv === 'production';
   const formatError = createFormatError({ development, logger: deps.logger });
+  const limits = createGraphQLLimits(deps.config.limits, { production });
   const { key, ephemeral } = signingKey(deps.config.secret);
   if (ephemeral) {
     deps.logger.warn(
@@ -99,7 +104,10 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     schema,
     formatError,
     includeStacktraceInErrorResponses: development,
-    introspection: true,
+    // Production hides the schema (and armor masks field suggestions there); elsewhere tools need it.
+    introspection: !production,
+    validationRules: [...limits.validationRules],
+    parseOptions: limits.parseOptions,
     // `forecastql serve` owns SIGINT/SIGTERM and stops everything in order (server.ts close()).
     stopOnTerminationSignals: false,
     // The sandbox only in development; production serves no landing page.
@@ -107,6 +115,7 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
       // No HTTP cache hints are set, and the plugin would wrap every field resolver (a forecast
       // answer has hundreds of fields): off, for latency.
       ApolloServerPluginCacheControlDisabled(),
+      ...limits.plugins,
       development
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
@@ -129,6 +138,7 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     apollo,
     services,
     formatError,
+    limits,
     authenticator,
     embedTokens,
     async context(headers = {}) {
