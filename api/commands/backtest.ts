@@ -19,10 +19,12 @@ import type { Command } from 'commander';
 import { UserInputError } from '../errors/index.js';
 import { initBackend } from '../forecasting/backend.js';
 import { backtest } from '../forecasting/backtest.js';
+import { calibrateForecasts } from '../forecasting/calibration.js';
 import { buildPanel, rollingOriginSplit } from '../forecasting/frames.js';
 import { createForecaster, isBaseline } from '../forecasting/models.js';
 import {
   AUTO_DEEP_TRAINING_WINDOWS,
+  candidateCalibration,
   chooseModel,
   defaultCandidates,
   ensembleWindows,
@@ -196,7 +198,11 @@ export async function runBacktest(
       const source =
         members.length === 1 ? runs.find((r) => r.kind === members[0])!.windows : ensembleWindows(runs, members);
       const w = source.find((x) => x.origin === k);
-      if (w) forecasts.push(...w.forecasts);
+      // Step 6 of the rule: intervals calibrated on the chosen model's validation windows.
+      if (w)
+        forecasts.push(
+          ...(chosen ? calibrateForecasts(w.forecasts, candidateCalibration(chosen), w.window.panel) : w.forecasts),
+        );
       chosenModels.push(`origin ${k}: ${chosen?.kind ?? 'snaive (not validated)'}`);
       const sn = candidates.find((c) => c.kind === 'snaive');
       if (

@@ -4,6 +4,7 @@
  */
 import { UserInputError } from '../errors/index.js';
 import { BASELINE_KINDS, type BaselineKind, EXTRA_LOCAL_KINDS, LocalForecaster } from './baselines.js';
+import { CALIBRATED_FORMAT, CalibratedForecaster } from './calibrated.js';
 import { EnsembleForecaster } from './ensemble.js';
 import { createDeepForecaster, DEEP_KINDS, type DeepKind, deserializeDeepForecaster } from './deep/index.js';
 import type { FitOptions, GlobalForecaster, ModelKind, Panel, QuantileForecast, SerializedModel } from './types.js';
@@ -71,6 +72,7 @@ export async function deserializeForecaster(model: SerializedModel): Promise<Glo
   if (format === 'forecastql.ensemble.v1') {
     return EnsembleForecaster.deserialize(model, deserializeForecaster);
   }
+  if (format === CALIBRATED_FORMAT) return CalibratedForecaster.deserialize(model, deserializeForecaster);
   return deserializeDeepForecaster(model);
 }
 

@@ -15,6 +15,12 @@
  * 5. The lowest score wins (ties: the simpler, earlier one). It is refit on all history and
  *    forecasts. If the winner (or a model the user named) did worse than seasonal naive on MASE
  *    or wQL in validation, a warning says so.
+ * 6. The winner's intervals are calibrated on its own validation errors (calibration.ts): the
+ *    distance of p10 and p90 (each level and its mirror) from the median is scaled by the one
+ *    factor that leaves a nominal share of validation points outside (20 % for 10–90 %), per
+ *    Syntetos–Boylan demand class where the class has enough points. The median is unchanged;
+ *    an average of quantiles (step 4) is narrower than the members' mixture, and this widens it
+ *    back by what validation shows. Validation scores (steps 3–5) are those of the raw model.
  *
  * Importance: permutation importance on the last validation window (the chosen model refit
  * before it): the increase in pooled wQL when one feature group is shuffled, floored at 0 and
@@ -22,6 +28,8 @@
  */
 import { UserInputError } from '../errors/index.js';
 import { backtest, scoreBacktest, type BacktestResult, type BacktestWindowResult } from './backtest.js';
+import { CalibratedForecaster } from './calibrated.js';
+import { fitIntervalCalibration, samplesFromWindows, type IntervalCalibration } from './calibration.js';
 import { averageForecasts, EnsembleForecaster } from './ensemble.js';
 import { groupLabel } from './features.js';
 import { rollingOriginSplit, type BacktestWindow } from './frames.js';
@@ -138,6 +146,11 @@ export function chooseModel(
   return { chosen: pool.toSorted((a, b) => a.score - b.score)[0], candidates };
 }
 
+/** Step 6 of the rule: the chosen candidate's interval calibration, fitted on its validation windows. */
+export function candidateCalibration(chosen: Pick<Candidate, 'windows'>): IntervalCalibration {
+  return fitIntervalCalibration(samplesFromWindows(chosen.windows));
+}
+
 function makeFactory(kinds: readonly string[], options: FitOptions, auto: boolean): () => GlobalForecaster {
   const o = {
     seed: options.seed,
@@ -247,7 +260,9 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   options.signal?.throwIfAborted();
   const make = makeFactory(chosenKinds, fitBase, requested === 'auto');
   const finalKind = chosenKinds.find((k) => !isBaseline(k)) ?? chosenKinds[0]!;
-  const model = make();
+  // 6. Intervals calibrated on the winner's validation errors (auto only: a named model keeps its own).
+  const calibration = requested === 'auto' && chosen ? candidateCalibration(chosen) : undefined;
+  const model = calibration ? new CalibratedForecaster(make(), calibration) : make();
   let forecasts: QuantileForecast[];
   let artefact;
   try {

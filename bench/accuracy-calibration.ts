@@ -1,0 +1,169 @@
+/**
+ * Probe of `auto`'s interval calibration (api/forecasting/calibration.ts) on one benchmark set:
+ * runs every `auto` candidate's rolling-origin windows once (K test windows + V validation
+ * windows before them, as `forecastql backtest --model auto` does), caches them, then scores the
+ * `auto` choice per test window raw and with each calibration variant, with the engine's metrics
+ * (the definitions of `shared/peers/score.py`). Figures are printed, never asserted.
+ *
+ *   nice -n 5 npx tsx bench/accuracy-calibration.ts <dataset> [--cache DIR]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sampleSeries } from '../api/commands/backtest.js';
+import { initBackend } from '../api/forecasting/backend.js';
+import { backtest, scoreBacktest, type BacktestWindowResult } from '../api/forecasting/backtest.js';
+import {
+  calibrateForecasts,
+  fitIntervalCalibration,
+  samplesFromWindows,
+  type IntervalCalibration,
+} from '../api/forecasting/calibration.js';
+import { buildPanel, rollingOriginSplit } from '../api/forecasting/frames.js';
+import { createForecaster, isBaseline } from '../api/forecasting/models.js';
+import {
+  AUTO_DEEP_TRAINING_WINDOWS,
+  chooseModel,
+  defaultCandidates,
+  ensembleWindows,
+  type CandidateWindows,
+} from '../api/forecasting/pipeline.js';
+import { DEFAULT_QUANTILES, type QuantileForecast } from '../api/forecasting/types.js';
+import { readRawSeries } from '../api/ingest/raw-series.js';
+
+const PROTOCOLS: Record<string, { horizon: number; origins: number; sample?: { n: number; seed: number } }> = {
+  'uci-online-retail-daily': { horizon: 28, origins: 3, sample: { n: 200, seed: 1 } },
+  'pasta-daily': { horizon: 28, origins: 3 },
+  'm5-tiny-daily': { horizon: 28, origins: 3 },
+  'walmart-weekly': { horizon: 13, origins: 3, sample: { n: 500, seed: 1 } },
+  'aus-retail-monthly': { horizon: 12, origins: 2 },
+};
+
+const name = process.argv[2] ?? 'm5-tiny-daily';
+const p = PROTOCOLS[name];
+if (!p) throw new Error(`unknown dataset ${name}`);
+const ci = process.argv.indexOf('--cache');
+const cacheDir = resolve(ci > 0 ? process.argv[ci + 1]! : '/tmp/forecastql-calibration');
+mkdirSync(cacheDir, { recursive: true });
+const V = 1;
+const seed = 0;
+
+await initBackend('auto');
+const file = await readRawSeries(resolve(import.meta.dirname, '../../shared/data', `${name}.csv.gz`), {
+  allowNegativeValues: true,
+});
+let panel = buildPanel(file.series, file.frequency);
+if (p.sample) panel = sampleSeries(panel, p.sample.n, p.sample.seed, p.horizon, p.origins);
+const split = rollingOriginSplit(panel, p.horizon, p.origins + V, p.origins);
+const byOrigin = new Map(split.windows.map((w) => [w.origin, w]));
+
+type Cached = {
+  kind: string;
+  windows: { origin: number; forecasts: (Omit<QuantileForecast, 'values'> & { values: number[][] })[] }[];
+};
+const cacheFile = join(cacheDir, `${name}.json`);
+let runs: CandidateWindows[];
+const t0 = performance.now();
+if (existsSync(cacheFile)) {
+  const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Cached[];
+  runs = cached.map((c) => ({
+    kind: c.kind,
+    windows: c.windows.map((w): BacktestWindowResult => ({
+      origin: w.origin,
+      window: byOrigin.get(w.origin)!,
+      seconds: 0,
+      forecasts: w.forecasts.map((f) => ({ ...f, values: f.values.map((r) => Float64Array.from(r)) })),
+    })),
+  }));
+} else {
+  runs = [];
+  for (const kind of new Set(['snaive', ...defaultCandidates()])) {
+    process.stderr.write(`${name}: ${kind} … (load ${loadavg()[0]!.toFixed(1)})\n`);
+    const r = await backtest(
+      panel,
+      () => createForecaster(kind, { seed, trainingWindows: AUTO_DEEP_TRAINING_WINDOWS }),
+      {
+        horizon: p.horizon,
+        origins: p.origins + V,
+        requiredOrigins: p.origins,
+        quantiles: DEFAULT_QUANTILES,
+        seed,
+        fallback: () => createForecaster('snaive'),
+        warmStart: !isBaseline(kind),
+      },
+    );
+    runs.push({ kind, windows: r.windows });
+  }
+  const out: Cached[] = runs.map((r) => ({
+    kind: r.kind,
+    windows: r.windows.map((w) => ({
+      origin: w.origin,
+      forecasts: w.forecasts.map((f) => ({ ...f, values: f.values.map((x) => Array.from(x)) })),
+    })),
+  }));
+  writeFileSync(cacheFile, JSON.stringify(out));
+}
+const fitSeconds = (performance.now() - t0) / 1000;
+
+const widen = (c: IntervalCalibration): IntervalCalibration => ({
+  ...c,
+  pooled: c.pooled.map((x) => Math.max(1, x)),
+  byClass: Object.fromEntries(Object.entries(c.byClass).map(([k, f]) => [k, f.map((x) => Math.max(1, x))])),
+});
+type Fit = (chosen: readonly BacktestWindowResult[], past: readonly BacktestWindowResult[]) => IntervalCalibration;
+const variants: Record<string, Fit | undefined> = {
+  raw: undefined,
+  'per level, by class': (w) => fitIntervalCalibration(samplesFromWindows(w), { symmetric: false }),
+  pooled: (w) => fitIntervalCalibration(samplesFromWindows(w), { minClassPoints: Number.POSITIVE_INFINITY }),
+  'by class': (w) => fitIntervalCalibration(samplesFromWindows(w)),
+  'by class, widen only': (w) => widen(fitIntervalCalibration(samplesFromWindows(w))),
+  'by class, all past windows': (_w, past) => fitIntervalCalibration(samplesFromWindows(past)),
+};
+const results: Record<string, BacktestWindowResult[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+const chosenLog: string[] = [];
+for (let k = p.origins; k >= 1; k--) {
+  const validation = runs.map((r) => ({
+    kind: r.kind,
+    windows: r.windows.filter((w) => w.origin > k && w.origin <= k + V),
+  }));
+  const { chosen } = chooseModel(validation, panel, true);
+  const members = chosen?.members ?? ['snaive'];
+  const source =
+    members.length === 1 ? runs.find((r) => r.kind === members[0])!.windows : ensembleWindows(runs, members);
+  const w = source.find((x) => x.origin === k)!;
+  const line: string[] = [`origin ${k}: ${chosen?.kind}`];
+  for (const [label, fit] of Object.entries(variants)) {
+    if (!fit || !chosen) {
+      results[label]!.push(w);
+      continue;
+    }
+    const past =
+      members.length === 1 ? runs.find((r) => r.kind === members[0])!.windows : ensembleWindows(runs, members);
+    const cal = fit(
+      chosen.windows,
+      past.filter((x) => x.origin > k),
+    );
+    results[label]!.push({ ...w, forecasts: calibrateForecasts(w.forecasts, cal, w.window.panel) });
+    line.push(
+      `${label} [${cal.pooled.map((x) => x.toFixed(2)).join(' ')}]` +
+        Object.entries(cal.byClass)
+          .map(([c, f]) => ` ${c}[${f.map((x) => x.toFixed(2)).join(' ')}]`)
+          .join(''),
+    );
+  }
+  chosenLog.push(line.join('; '));
+}
+console.log(
+  `## ${name} (candidates ${fitSeconds.toFixed(0)} s; load ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')})`,
+);
+for (const l of chosenLog) console.log(l);
+console.log('| variant | MASE | wQL | cov80 | wQL p10 | wQL p90 |');
+console.log('|---|---|---|---|---|---|');
+for (const [label, windows] of Object.entries(results)) {
+  const s = scoreBacktest({ windows }, panel);
+  console.log(
+    `| ${label} | ${s.mase.toFixed(3)} | ${s.wql.toFixed(4)} | ${s.coverage80.toFixed(3)} | ${s.wqlByLevel[0]!.toFixed(4)} | ${s.wqlByLevel[2]!.toFixed(4)} |`,
+  );
+}
