@@ -13,6 +13,7 @@ import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createRunsRepository, RunStatus } from '../db/runs.repository.js';
 import { DomainError, ErrorCode, NotFoundError, UserInputError } from '../errors/index.js';
+import { csvTextCell } from '../export/csv.js';
 import { createDataPorts } from '../graphql/data-ports.js';
 import { commandConfig } from './train.js';
 
@@ -23,9 +24,8 @@ export function quantileColumn(level: number): string {
   return `p${Number((level * 100).toFixed(4))}`;
 }
 
-function csvCell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
+/** A series id cell: quoted when needed, and never a formula when the file opens in a spreadsheet. */
+const csvCell = csvTextCell;
 
 async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');

@@ -5,6 +5,7 @@
  * SIGINT/SIGTERM shut down gracefully.
  */
 import type { Command } from 'commander';
+import { renewDemoAdminKey } from '../auth/demo-key.js';
 import { loadConfig, parseDatabaseUrl, type Config } from '../config/env.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
@@ -88,10 +89,18 @@ export function register(program: Command): void {
         logger,
         demo: Boolean(options.demo),
         demoDatasetId: demo?.datasetId,
+        demoTenantId: demo?.tenantId,
       });
       process.stderr.write(
         `ForecastQL is serving on ${server.url}\n  GraphQL   ${server.url}/graphql\n  health    ${server.url}/healthz\n  demo page ${server.url}/\n`,
       );
+      if (demo) {
+        // The demo's admin key: valid until the next `serve --demo` (which revokes it).
+        const key = await renewDemoAdminKey(knex, demo.tenantId);
+        process.stderr.write(
+          `  admin key ${key}\n            (tenant "default"; send it as \`Authorization: Bearer <key>\`; revoked by the next --demo start.\n             The demo page carries its own read-only embed token.)\n`,
+        );
+      }
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

@@ -27,6 +27,9 @@ export interface ApiKeysRepository {
   revoke(tenantId: number, id: number): Promise<boolean>;
 }
 
+/** `last_used_at` is refreshed at most this often (ms). */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 export function hashApiKey(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
@@ -67,7 +70,12 @@ export function createApiKeysRepository(knex: Knex): ApiKeysRepository {
       const row = (await knex<ApiKeyRow>('api_keys').where({ key_hash: hash }).first()) as ApiKeyRow | undefined;
       if (!row || row.revoked_at !== null) return undefined;
       if (!timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) return undefined;
-      await knex('api_keys').where({ id: row.id }).update({ last_used_at: new Date() });
+      // At most one write a minute per key: every request verifies its key, and a write per request
+      // would serialise reads behind SQLite's single writer.
+      const lastUsed = toDate(row.last_used_at);
+      if (!lastUsed || Date.now() - lastUsed.getTime() > LAST_USED_RESOLUTION_MS) {
+        await knex('api_keys').where({ id: row.id }).update({ last_used_at: new Date() });
+      }
       return toKey(row);
     },
     async list(tenantId) {
