@@ -27,6 +27,11 @@ import { HttpError, sendHttpError } from './http/errors.js';
 import { createRateLimit } from './http/rate-limit.js';
 import { createRunEventBus } from './training/events.js';
 import { TrainingRunner } from './training/runner.js';
+import type { QueueConfig } from './config/env.js';
+import { startBoss } from './queue/boss.js';
+import { listenRunUpdates } from './queue/notify.js';
+import { PgRunQueue } from './queue/pg-queue.js';
+import { QueueWorker } from './queue/worker.js';
 
 export interface StartServerOptions {
   readonly config: Config;
@@ -48,6 +53,12 @@ export interface StartServerOptions {
     readonly progressIntervalMs?: number;
     readonly cancelGraceMs?: number;
   };
+  /**
+   * PostgreSQL only: runs go through the pg-boss job queue (README "Scaling out") instead of the
+   * embedded runner; with `worker` this process also trains queued runs (`serve --no-worker` for
+   * API-only instances).
+   */
+  readonly jobQueue?: { readonly config: QueueConfig; readonly worker: boolean };
 }
 
 export interface RunningServer {
@@ -92,9 +103,30 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
     ...options.runner,
   });
+  const db = config.database;
+  const queueConfig = db.client === 'pg' ? options.jobQueue?.config : undefined;
+  const boss =
+    db.client === 'pg' && queueConfig
+      ? await startBoss({ connectionString: db.connectionString, logger, supervise: false, queue: queueConfig })
+      : undefined;
+  const pgQueue = boss && queueConfig ? new PgRunQueue(boss, knex, queueConfig, logger) : undefined;
+  const listener =
+    db.client === 'pg' && pgQueue ? await listenRunUpdates(db.connectionString, knex, bus, logger) : undefined;
+  const worker =
+    db.client === 'pg' && queueConfig && options.jobQueue?.worker
+      ? new QueueWorker({
+          knex,
+          connectionString: db.connectionString,
+          logger,
+          queue: queueConfig,
+          backend: config.backend,
+          ...(options.runner?.progressIntervalMs ? { progressIntervalMs: options.runner.progressIntervalMs } : {}),
+          ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
+        })
+      : undefined;
   const rateLimit = createRateLimit(config.limits.rateLimit, config.limits.rateWindowSeconds);
   const cors = createCors(config.limits.corsOrigins);
-  const app = await createGraphQLApp({ config, knex, logger, bus, queue: runner, ...ports });
+  const app = await createGraphQLApp({ config, knex, logger, bus, queue: pgQueue ?? runner, ...ports });
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = new HeaderMap();
@@ -236,7 +268,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     wss,
   );
 
-  await runner.start();
+  if (pgQueue) await worker?.start();
+  else await runner.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? config.port, config.host, () => resolve());
@@ -258,6 +291,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await ws.dispose();
         logger.debug('subscriptions closed');
         await runner.stop();
+        await worker?.stop();
+        await listener?.close();
+        await boss?.stop({ graceful: false, wait: true, timeout: 2000 });
         logger.debug('training runner stopped');
         await app.stop();
         server.closeAllConnections();

@@ -16,6 +16,7 @@ import * as createForecasts from './20261130011700_create_forecasts.js';
 import * as createBacktestMetrics from './20261130011800_create_backtest_metrics.js';
 import * as createFeatureImportance from './20261130011900_create_feature_importance.js';
 import * as linkObservationsToSeriesTenant from './20261130015600_link_observations_to_series_tenant.js';
+import * as addRunQueueColumns from './20261130041000_add_run_queue_columns.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261130011800_create_backtest_metrics', migration: createBacktestMetrics },
   { name: '20261130011900_create_feature_importance', migration: createFeatureImportance },
   { name: '20261130015600_link_observations_to_series_tenant', migration: linkObservationsToSeriesTenant },
+  { name: '20261130041000_add_run_queue_columns', migration: addRunQueueColumns },
 ];

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { renewDemoAdminKey } from '../auth/demo-key.js';
-import { loadConfig, parseDatabaseUrl, type Config } from '../config/env.js';
+import { loadConfig, loadQueueConfig, parseDatabaseUrl, type Config } from '../config/env.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { ensureDemoData } from '../demo.js';
@@ -23,6 +23,8 @@ export interface ServeOptions {
   readonly db?: string;
   readonly port?: string;
   readonly demo?: boolean;
+  /** Commander's `--no-worker`: false = API only (PostgreSQL). */
+  readonly worker?: boolean;
 }
 
 export function serveConfig(options: ServeOptions, base: Config = loadConfig()): Config {
@@ -76,6 +78,7 @@ export function register(program: Command): void {
     .option('--db <url>', 'database: postgres://… or a SQLite file (default: ./forecastql.sqlite)')
     .option('--port <port>', 'port to listen on (default 4000)')
     .option('--demo', 'import and train the demo dataset on first start')
+    .option('--no-worker', 'PostgreSQL: only queue training runs; `forecastql worker` processes train them')
     .action(async (options: ServeOptions) => {
       const config = serveConfig(options);
       const logger = createLogger(config.logLevel);
@@ -89,6 +92,10 @@ export function register(program: Command): void {
         logger,
         demo: Boolean(options.demo),
         demoDatasetId: demo?.datasetId,
+        // On PostgreSQL runs go through the job queue; this process trains too unless --no-worker.
+        ...(config.database.client === 'pg'
+          ? { jobQueue: { config: loadQueueConfig(), worker: options.worker !== false } }
+          : {}),
         demoTenantId: demo?.tenantId,
       });
       process.stderr.write(

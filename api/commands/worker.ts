@@ -1,20 +1,79 @@
 /**
- * `forecastql worker --db postgres://…`: the scale-out training worker (ARCHITECTURE §7). It
- * arrives with the scale-out issue (a PostgreSQL job queue); until then `forecastql serve` trains
- * in worker threads of its own process, and `forecastql train` trains from the command line.
+ * `forecastql worker --db postgres://…`: a training worker of the PostgreSQL job queue
+ * (ARCHITECTURE §7, README "Scaling out"). Run as many as the machines allow, against the same
+ * database as the API instances; each takes queued runs, trains them in worker threads, writes
+ * progress and heartbeats to the run, and retries the runs of workers that died. SIGINT/SIGTERM
+ * stop it: its unfinished runs go back to the queue for another worker.
  */
 import type { Command } from 'commander';
-import { DomainError, ErrorCode } from '../errors/index.js';
+import { loadConfig, loadQueueConfig, parseDatabaseUrl, type QueueConfig } from '../config/env.js';
+import { createKnex } from '../db/knex.js';
+import { migrateLatest } from '../db/migrate.js';
+import { InvalidConfigurationError } from '../errors/index.js';
+import { createLogger } from '../log.js';
+import { QueueWorker } from '../queue/worker.js';
+
+export interface WorkerOptions {
+  readonly db?: string;
+  readonly concurrency?: string;
+}
+
+export function workerQueueConfig(options: WorkerOptions, base: QueueConfig = loadQueueConfig()): QueueConfig {
+  if (options.concurrency === undefined) return base;
+  const n = Number(options.concurrency);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new InvalidConfigurationError('--concurrency', options.concurrency, 'Use a whole number from 1 to 64.');
+  }
+  return { ...base, concurrency: n };
+}
 
 export function register(program: Command): void {
   program
     .command('worker')
-    .description('(scale-out training worker: needs PostgreSQL; arrives with the scale-out issue)')
-    .option('--db <url>', 'PostgreSQL URL')
-    .action(() => {
-      throw new DomainError(
-        ErrorCode.INTERNAL_SERVER_ERROR,
-        '"worker" needs the PostgreSQL job queue that arrives with the scale-out issue. Until then `forecastql serve` trains runs in its own worker threads, and `forecastql train --dataset NAME` trains from the command line.',
+    .description('Train queued runs from the PostgreSQL job queue (run several, on several machines).')
+    .option('--db <url>', 'PostgreSQL URL (default: DATABASE_URL)')
+    .option('--concurrency <n>', 'runs trained at once by this process (default 1, FORECASTQL_WORKER_CONCURRENCY)')
+    .action(async (options: WorkerOptions) => {
+      const base = loadConfig();
+      const database = options.db ? parseDatabaseUrl(options.db, '--db') : base.database;
+      if (database.client !== 'pg') {
+        throw new InvalidConfigurationError(
+          options.db ? '--db' : 'DATABASE_URL',
+          options.db ?? (database.client === 'sqlite' ? database.filename : ''),
+          'The worker needs PostgreSQL: give --db postgres://USER@HOST:PORT/DATABASE. With SQLite, `forecastql serve` trains runs itself.',
+        );
+      }
+      const queue = workerQueueConfig(options);
+      const logger = createLogger(base.logLevel);
+      const knex = createKnex(database);
+      const { applied } = await migrateLatest(knex);
+      if (applied.length > 0) logger.info({ applied }, 'database migrated');
+      const worker = new QueueWorker({
+        knex,
+        connectionString: database.connectionString,
+        logger,
+        queue,
+        backend: base.backend,
+      });
+      await worker.start();
+      process.stderr.write(
+        `ForecastQL worker ${worker.workerId} is taking training runs (concurrency ${queue.concurrency}).\n`,
       );
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`\n${signal}: stopping the worker; its unfinished runs go back to the queue…\n`);
+        void worker
+          .stop()
+          .then(() => knex.destroy())
+          .then(() => process.exit(0))
+          .catch((e: unknown) => {
+            logger.error({ err: e }, 'worker shutdown failed');
+            process.exit(1);
+          });
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
     });
 }

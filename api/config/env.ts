@@ -169,3 +169,34 @@ export function loadConfig(env: Env = process.env): Config {
     limits: limits(env),
   };
 }
+
+/** The PostgreSQL job queue and its workers (README "Scaling out"). */
+export interface QueueConfig {
+  /** Attempts a training run gets before it ends FAILED (FORECASTQL_MAX_ATTEMPTS, default 3). */
+  readonly maxAttempts: number;
+  /** Wait before the first retry, doubled for each further one (FORECASTQL_RETRY_DELAY_S, default 30). */
+  readonly retryDelaySeconds: number;
+  /**
+   * Longest an attempt may hold its job (FORECASTQL_JOB_EXPIRE_S, default 4 h): the backstop that
+   * frees the job of a worker that died while no other worker was watching.
+   */
+  readonly expireSeconds: number;
+  /** How often a worker writes its runs' heartbeats and looks for cancels (FORECASTQL_HEARTBEAT_MS, default 2000). */
+  readonly heartbeatMs: number;
+  /** A run whose heartbeat is older than this lost its worker and is retried (FORECASTQL_STALE_AFTER_S, default 60). */
+  readonly staleAfterSeconds: number;
+  /** Runs one worker process trains at once (FORECASTQL_WORKER_CONCURRENCY, default 1). */
+  readonly concurrency: number;
+}
+
+/** Reads the queue settings (validated like loadConfig). */
+export function loadQueueConfig(env: Env = process.env): QueueConfig {
+  return {
+    maxAttempts: integer(env, 'FORECASTQL_MAX_ATTEMPTS', 3, 1, 20),
+    retryDelaySeconds: integer(env, 'FORECASTQL_RETRY_DELAY_S', 30, 0, 86_400),
+    expireSeconds: integer(env, 'FORECASTQL_JOB_EXPIRE_S', 4 * 3600, 10, 23 * 3600),
+    heartbeatMs: integer(env, 'FORECASTQL_HEARTBEAT_MS', 2000, 100, 600_000),
+    staleAfterSeconds: integer(env, 'FORECASTQL_STALE_AFTER_S', 60, 1, 86_400),
+    concurrency: integer(env, 'FORECASTQL_WORKER_CONCURRENCY', 1, 1, 64),
+  };
+}

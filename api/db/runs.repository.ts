@@ -44,7 +44,12 @@ export interface TrainingRunRecord {
   readonly progress: RunProgress;
   readonly error: string | null;
   readonly warnings: readonly string[];
+  /** Attempts started so far (the current one while RUNNING). */
   readonly attempts: number;
+  /** Attempts the run gets: 1 in the embedded mode; the queue's retry limit + 1 on PostgreSQL. */
+  readonly maxAttempts: number;
+  /** The pg-boss job that carries the run (PostgreSQL queue only). */
+  readonly jobId: string | null;
   readonly workerId: string | null;
   readonly heartbeatAt: Date | null;
   readonly cancelRequestedAt: Date | null;
@@ -62,6 +67,8 @@ export interface NewTrainingRun {
   readonly epochs: number | null;
   readonly seed: number;
   readonly config?: Readonly<Record<string, unknown>>;
+  /** Default 1 (no retry). */
+  readonly maxAttempts?: number;
 }
 
 export interface RunListFilter {
@@ -100,6 +107,8 @@ export function toRunRecord(row: Row): TrainingRunRecord {
     error: (row['error'] as string | null) ?? null,
     warnings: parseJsonColumn<string[]>(row['warnings'], []),
     attempts: Number(row['attempts'] ?? 0),
+    maxAttempts: Number(row['max_attempts'] ?? 1),
+    jobId: (row['job_id'] as string | null) ?? null,
     workerId: (row['worker_id'] as string | null) ?? null,
     heartbeatAt: toDate(row['heartbeat_at'] as TimestampValue | null),
     cancelRequestedAt: toDate(row['cancel_requested_at'] as TimestampValue | null),
@@ -161,15 +170,40 @@ export interface RunsRepository {
     tenantId: number,
     id: number,
     fields: { chosenModel: string; warnings: readonly string[] },
+    attempt?: number,
   ): Promise<boolean>;
-  /** First statement of the results transaction: touches a RUNNING, not-cancelled run (false otherwise). */
-  claimForResults(trx: Knex.Transaction, tenantId: number, id: number, progress: ProgressUpdate): Promise<boolean>;
+  /**
+   * First statement of the results transaction: touches a RUNNING, not-cancelled run (false
+   * otherwise). With `attempt`, only while that attempt still owns the run (a worker that lost its
+   * job to a retry saves nothing).
+   */
+  claimForResults(
+    trx: Knex.Transaction,
+    tenantId: number,
+    id: number,
+    progress: ProgressUpdate,
+    attempt?: number,
+  ): Promise<boolean>;
   /** Oldest QUEUED run of any tenant, claimed atomically for `workerId` (status RUNNING). */
   queueClaimNext(workerId: string): Promise<TrainingRunRecord | undefined>;
   queueSetBackend(tenantId: number, id: number, backend: string): Promise<void>;
   queueHeartbeat(ids: readonly number[]): Promise<void>;
   /** RUNNING runs of any tenant (for recovery after a crash). */
   queueRunning(): Promise<TrainingRunRecord[]>;
+  /** Records the queue job that carries a run. */
+  queueSetJob(id: number, jobId: string): Promise<void>;
+  /**
+   * Starts the next attempt of a run handed over by the job queue: QUEUED (or RUNNING under a
+   * worker that lost it) and not asked to cancel → RUNNING for `workerId`, attempts + 1. Returns
+   * undefined when the run has ended or is being cancelled.
+   */
+  queueClaim(id: number, workerId: string, jobId: string): Promise<TrainingRunRecord | undefined>;
+  /** Puts attempt `attempt` of a RUNNING run back in the queue with the reason; false if it moved on. */
+  queueRequeue(id: number, attempt: number, reason: string): Promise<boolean>;
+  /** Ends attempt `attempt` of a RUNNING run; false when another attempt owns it now or it ended. */
+  queueFinishAttempt(id: number, attempt: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<boolean>;
+  /** RUNNING runs carried by a queue job whose heartbeat is older than `before`. */
+  queueStale(before: Date): Promise<TrainingRunRecord[]>;
 }
 
 export function createRunsRepository(knex: Knex): RunsRepository {
@@ -194,6 +228,7 @@ export function createRunsRepository(knex: Knex): RunsRepository {
           epochs: run.epochs,
           seed: run.seed,
           config: JSON.stringify(run.config ?? {}),
+          max_attempts: run.maxAttempts ?? 1,
           created_at: now,
           updated_at: now,
         })
@@ -264,10 +299,13 @@ export function createRunsRepository(knex: Knex): RunsRepository {
       return n > 0;
     },
 
-    async succeedInTransaction(trx, tenantId, id, fields) {
+    async succeedInTransaction(trx, tenantId, id, fields, attempt) {
       const now = nowValue();
       const n = await trx('training_runs')
         .where({ tenant_id: tenantId, id, status: RunStatus.RUNNING })
+        .where((q) => {
+          if (attempt !== undefined) void q.where('attempts', attempt);
+        })
         .whereNull('cancel_requested_at')
         .update({
           status: RunStatus.SUCCEEDED,
@@ -281,10 +319,13 @@ export function createRunsRepository(knex: Knex): RunsRepository {
       return n > 0;
     },
 
-    async claimForResults(trx, tenantId, id, progress) {
+    async claimForResults(trx, tenantId, id, progress, attempt) {
       const now = nowValue();
       const n = await trx('training_runs')
         .where({ tenant_id: tenantId, id, status: RunStatus.RUNNING })
+        .where((q) => {
+          if (attempt !== undefined) void q.where('attempts', attempt);
+        })
         .whereNull('cancel_requested_at')
         .update({ ...progressColumns(progress), heartbeat_at: now, updated_at: now });
       return n > 0;
@@ -330,6 +371,63 @@ export function createRunsRepository(knex: Knex): RunsRepository {
 
     async queueRunning() {
       const rows = (await table().where({ status: RunStatus.RUNNING }).orderBy('id')) as Row[];
+      return rows.map(toRunRecord);
+    },
+
+    async queueSetJob(id, jobId) {
+      await table().where({ id }).update({ job_id: jobId });
+    },
+
+    async queueClaim(id, workerId, jobId) {
+      const now = nowValue();
+      const n = await table()
+        .where({ id })
+        .whereIn('status', [RunStatus.QUEUED, RunStatus.RUNNING])
+        .whereNull('cancel_requested_at')
+        .update({
+          status: RunStatus.RUNNING,
+          worker_id: workerId,
+          job_id: jobId,
+          started_at: now,
+          heartbeat_at: now,
+          updated_at: now,
+          attempts: knex.raw('attempts + 1'),
+          progress_fraction: 0,
+          progress_message: 'Loading the dataset',
+        });
+      if (n === 0) return undefined;
+      const row = (await table().where({ id, worker_id: workerId }).first()) as Row | undefined;
+      return row ? toRunRecord(row) : undefined;
+    },
+
+    async queueRequeue(id, attempt, reason) {
+      const now = nowValue();
+      const n = await table()
+        .where({ id, status: RunStatus.RUNNING, attempts: attempt })
+        .update({
+          status: RunStatus.QUEUED,
+          worker_id: null,
+          error: reason,
+          progress_message: `Attempt ${attempt} failed; waiting for a retry`,
+          updated_at: now,
+        });
+      return n > 0;
+    },
+
+    async queueFinishAttempt(id, attempt, status, error) {
+      const now = nowValue();
+      const n = await table()
+        .where({ id, status: RunStatus.RUNNING, attempts: attempt })
+        .update({ status, error, finished_at: now, updated_at: now });
+      return n > 0;
+    },
+
+    async queueStale(before) {
+      const rows = (await table()
+        .where({ status: RunStatus.RUNNING })
+        .whereNotNull('job_id')
+        .andWhere('heartbeat_at', '<', before)
+        .orderBy('id')) as Row[];
       return rows.map(toRunRecord);
     },
   };

@@ -69,6 +69,7 @@ export function toRunView(r: TrainingRunRecord): TrainingRun {
     error: r.error,
     warnings: [...r.warnings],
     attempts: r.attempts,
+    maxAttempts: r.maxAttempts,
     createdAt: r.createdAt,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,

@@ -27,6 +27,8 @@ export interface RunJob {
    * Tests of the runner's own mechanics may point it at a stand-in with the same contract.
    */
   readonly pipelineModule?: string | undefined;
+  /** The attempt (runs.attempts when claimed): results are saved only while it owns the run. */
+  readonly attempt?: number | undefined;
 }
 
 export interface ProgressMessage {

@@ -19,7 +19,12 @@ export interface RunIdentity {
   readonly runId: number;
   readonly tenantId: number;
   readonly datasetId: number;
+  /** The attempt saving (job queue): only the attempt that owns the run may save. */
+  readonly attempt?: number | undefined;
 }
+
+/** Tables a run's results go to, each keyed by run_id. */
+const RESULT_TABLES = ['forecasts', 'backtest_metrics', 'feature_importance', 'model_artefacts'] as const;
 
 /** Saves everything; throws RunNoLongerActiveError (and rolls back) when the run was cancelled meanwhile. */
 export async function saveRunResults(
@@ -33,9 +38,12 @@ export async function saveRunResults(
     // lock once another connection has committed (WAL snapshot), while a first write waits
     // (busy_timeout) for the lock. The claim also stops a cancelled run from saving anything.
     const runs = createRunsRepository(trx);
-    if (!(await runs.claimForResults(trx, run.tenantId, run.runId, progress))) {
+    if (!(await runs.claimForResults(trx, run.tenantId, run.runId, progress, run.attempt))) {
       throw new RunNoLongerActiveError(`run ${run.runId} was cancelled or ended before its results were saved`);
     }
+    // Idempotent: whatever an earlier attempt of this run might have left goes first, in the same
+    // transaction, so a retried run never has duplicate or mixed rows.
+    for (const name of RESULT_TABLES) await trx(name).where({ tenant_id: run.tenantId, run_id: run.runId }).delete();
     const forecasts = createForecastsRepository(trx);
     const ids = await forecasts.seriesIdsByKey(run.tenantId, run.datasetId);
     const seriesId = (key: string): number => {
@@ -75,10 +83,13 @@ export async function saveRunResults(
 
     await createModelsRepository(trx).insert(run.tenantId, run.runId, result.artefact);
 
-    const ok = await runs.succeedInTransaction(trx, run.tenantId, run.runId, {
-      chosenModel: chosen,
-      warnings: result.warnings,
-    });
+    const ok = await runs.succeedInTransaction(
+      trx,
+      run.tenantId,
+      run.runId,
+      { chosenModel: chosen, warnings: result.warnings },
+      run.attempt,
+    );
     if (!ok) throw new RunNoLongerActiveError(`run ${run.runId} was cancelled or ended while its results were saved`);
   });
 }

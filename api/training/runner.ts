@@ -36,13 +36,31 @@ export interface TrainingRunnerOptions {
   readonly frequencyOf: (tenantId: number, datasetId: number) => Promise<Frequency | undefined>;
   /** See RunJob.pipelineModule. */
   readonly pipelineModule?: string;
+  /**
+   * Who writes a run's end (the job-queue worker: retries, attempt guards). Default: the embedded
+   * mode's writes (FAILED or CANCELLED with the reason).
+   */
+  readonly onSettle?: (run: TrainingRunRecord, outcome: RunOutcome) => Promise<void>;
+  /** Announces a changed run (default: read it and publish it on `bus`). */
+  readonly publish?: (tenantId: number, runId: number) => Promise<void>;
 }
+
+/** How a run's thread ended, as the runner saw it. */
+export type RunOutcome =
+  | { readonly kind: 'succeeded' }
+  | { readonly kind: 'failed'; readonly message: string; readonly code: string }
+  | { readonly kind: 'cancelled' }
+  /** The thread stopped without a result (crashed, or the process is shutting down). */
+  | { readonly kind: 'crashed'; readonly message: string }
+  /** This process gave the run up (another attempt owns it now): nothing is written. */
+  | { readonly kind: 'abandoned' };
 
 /** The lifecycle of one run inside this process. */
 type ActiveRunState =
   | { readonly phase: 'training' }
   | { readonly phase: 'cancelling'; readonly timer: NodeJS.Timeout }
-  | { readonly phase: 'persisting' };
+  | { readonly phase: 'persisting' }
+  | { readonly phase: 'abandoned' };
 
 interface ActiveRun {
   readonly run: TrainingRunRecord;
@@ -51,7 +69,7 @@ interface ActiveRun {
   lastWrite: number;
   pending: ProgressMessage | undefined;
   trailing: NodeJS.Timeout | undefined;
-  done: Promise<void>;
+  done: Promise<RunOutcome>;
 }
 
 export const RECOVERY_REASON =
@@ -98,13 +116,23 @@ export class TrainingRunner {
   private pollTimer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private stopped = true;
+  /** False for a job-queue worker: runs come through `execute`, never from polling the table. */
+  private polling = true;
 
   constructor(private readonly options: TrainingRunnerOptions) {
     this.runs = createRunsRepository(options.knex);
   }
 
-  /** Recovers runs of dead processes, then starts draining the queue. */
-  async start(): Promise<void> {
+  /**
+   * Recovers runs of dead processes, then starts draining the queue. With `poll: false` (a
+   * job-queue worker) it only gets ready for `execute`.
+   */
+  async start(options: { readonly poll?: boolean } = {}): Promise<void> {
+    if (options.poll === false) {
+      this.polling = false;
+      this.stopped = false;
+      return;
+    }
     await this.recover();
     this.stopped = false;
     this.pollTimer = setInterval(() => {
@@ -146,7 +174,7 @@ export class TrainingRunner {
 
   /** Looks at the queue now (after a run was queued). */
   wake(): void {
-    if (this.stopped || this.draining) return;
+    if (this.stopped || !this.polling || this.draining) return;
     this.draining = this.drain()
       .catch((e: unknown) => this.options.logger.error({ err: e }, 'training queue failed'))
       .finally(() => {
@@ -161,6 +189,31 @@ export class TrainingRunner {
       if (!run) return;
       await this.launch(run);
     }
+  }
+
+  /**
+   * Trains a run that a job queue already claimed (RUNNING for this worker); resolves once its end
+   * is settled. The queue worker uses this instead of `start()`'s table polling.
+   */
+  async execute(run: TrainingRunRecord): Promise<RunOutcome> {
+    if (this.stopped) return { kind: 'crashed', message: 'The worker is shutting down.' };
+    await this.launch(run);
+    const active = this.active.get(run.id);
+    return active ? active.done : { kind: 'crashed', message: 'the run did not start' };
+  }
+
+  /** Run ids training in this process now. */
+  activeRunIds(): number[] {
+    return [...this.active.keys()];
+  }
+
+  /** Stops a run this process no longer owns (another attempt does): its thread ends, nothing is written. */
+  abandon(runId: number): void {
+    const active = this.active.get(runId);
+    if (!active || active.state.phase === 'abandoned') return;
+    if (active.state.phase === 'cancelling') clearTimeout(active.state.timer);
+    active.state = { phase: 'abandoned' };
+    void active.worker.terminate();
   }
 
   private async launch(run: TrainingRunRecord): Promise<void> {
@@ -182,11 +235,12 @@ export class TrainingRunner {
         origins: config.origins,
       },
       pipelineModule: o.pipelineModule,
+      attempt: run.attempts,
     };
     o.logger.info({ runId: run.id, model: run.model, horizon: run.horizon }, 'training run started');
     await this.publish(run.tenantId, run.id);
     const worker = spawnWorker(job);
-    let resolveDone!: () => void;
+    let resolveDone!: (outcome: RunOutcome) => void;
     const active: ActiveRun = {
       run,
       worker,
@@ -194,7 +248,7 @@ export class TrainingRunner {
       lastWrite: 0,
       pending: undefined,
       trailing: undefined,
-      done: new Promise<void>((r) => (resolveDone = r)),
+      done: new Promise<RunOutcome>((r) => (resolveDone = r)),
     };
     this.active.set(run.id, active);
     let outcome: WorkerToRunner | undefined;
@@ -202,6 +256,7 @@ export class TrainingRunner {
       if (m.type === 'progress') this.onProgress(active, m.progress);
       else if (m.type === 'backend') void this.runs.queueSetBackend(run.tenantId, run.id, m.backend);
       else if (m.type === 'persisting') {
+        if (active.state.phase === 'abandoned') return;
         if (active.state.phase === 'cancelling') clearTimeout(active.state.timer);
         active.state = { phase: 'persisting' };
         // From here the worker holds the write lock (SQLite) and saves the last progress itself,
@@ -216,16 +271,22 @@ export class TrainingRunner {
       outcome ??= { type: 'failed', message: `Training failed: ${e.message}`, code: 'FORECAST_FAILED' };
     });
     worker.on('exit', () => {
-      void this.settle(active, outcome).finally(() => {
-        this.active.delete(run.id);
-        resolveDone();
-        this.wake();
-      });
+      let settled: RunOutcome = { kind: 'crashed', message: 'the run could not be settled' };
+      void this.settle(active, outcome)
+        .then((ended) => {
+          settled = ended;
+        })
+        .catch((e: unknown) => o.logger.error({ err: e, runId: run.id }, 'could not save the end of a training run'))
+        .finally(() => {
+          this.active.delete(run.id);
+          resolveDone(settled);
+          this.wake();
+        });
     });
   }
 
   private onProgress(active: ActiveRun, progress: ProgressMessage): void {
-    if (active.state.phase === 'persisting') return;
+    if (active.state.phase === 'persisting' || active.state.phase === 'abandoned') return;
     active.pending = { ...active.pending, ...progress };
     const interval = this.options.progressIntervalMs ?? 500;
     const wait = active.lastWrite + interval - Date.now();
@@ -251,30 +312,47 @@ export class TrainingRunner {
     }
   }
 
-  private async settle(active: ActiveRun, outcome: WorkerToRunner | undefined): Promise<void> {
+  private async settle(active: ActiveRun, message: WorkerToRunner | undefined): Promise<RunOutcome> {
     const { run } = active;
     if (active.trailing) clearTimeout(active.trailing);
     if (active.state.phase === 'cancelling') clearTimeout(active.state.timer);
+    const outcome = this.outcomeOf(active, message);
+    if (outcome.kind === 'abandoned') {
+      this.options.logger.warn(
+        { runId: run.id, attempt: run.attempts },
+        'training run given up: another attempt owns it',
+      );
+      return outcome;
+    }
+    if (this.options.onSettle) await this.options.onSettle(run, outcome);
+    else await this.settleEmbedded(run, outcome);
+    await this.publish(run.tenantId, run.id);
+    return outcome;
+  }
+
+  private outcomeOf(active: ActiveRun, message: WorkerToRunner | undefined): RunOutcome {
+    if (active.state.phase === 'abandoned') return { kind: 'abandoned' };
+    if (message?.type === 'succeeded') return { kind: 'succeeded' };
+    if (message?.type === 'failed') return { kind: 'failed', message: message.message, code: message.code };
+    if (message?.type === 'cancelled' || active.state.phase === 'cancelling') return { kind: 'cancelled' };
+    return this.stopped
+      ? { kind: 'crashed', message: 'The server shut down while this run was training. Start a new run.' }
+      : { kind: 'crashed', message: 'The training worker stopped without a result.' };
+  }
+
+  private async settleEmbedded(run: TrainingRunRecord, outcome: RunOutcome): Promise<void> {
     const log = this.options.logger;
-    if (outcome?.type === 'succeeded') {
+    if (outcome.kind === 'succeeded') {
       log.info({ runId: run.id }, 'training run SUCCEEDED');
-    } else if (outcome?.type === 'failed') {
+    } else if (outcome.kind === 'failed') {
       await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, outcome.message);
       log.warn({ runId: run.id, error: outcome.message }, 'training run FAILED');
-    } else if (outcome?.type === 'cancelled' || active.state.phase === 'cancelling') {
+    } else if (outcome.kind === 'cancelled') {
       await this.runs.finish(run.tenantId, run.id, RunStatus.CANCELLED, 'Cancelled by request.');
       log.info({ runId: run.id }, 'training run CANCELLED');
-    } else if (!this.stopped) {
-      await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, 'The training worker stopped without a result.');
-    } else {
-      await this.runs.finish(
-        run.tenantId,
-        run.id,
-        RunStatus.FAILED,
-        'The server shut down while this run was training. Start a new run.',
-      );
+    } else if (outcome.kind === 'crashed') {
+      await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, outcome.message);
     }
-    await this.publish(run.tenantId, run.id);
   }
 
   /** Cancels a run: QUEUED ends at once; RUNNING is aborted mid-epoch (terminated if it does not stop). */
@@ -298,6 +376,11 @@ export class TrainingRunner {
     await this.active.get(runId)?.done;
   }
 
+  /** The embedded queue needs only a nudge: the run is already a QUEUED row. */
+  async submit(): Promise<void> {
+    this.wake();
+  }
+
   /** Stops polling and ends active runs (they end FAILED with a shutdown reason). */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -305,12 +388,13 @@ export class TrainingRunner {
     await this.draining;
     const active = [...this.active.values()];
     for (const a of active) {
-      if (a.state.phase !== 'persisting') void a.worker.terminate();
+      if (a.state.phase !== 'persisting' && a.state.phase !== 'abandoned') void a.worker.terminate();
     }
     await Promise.all(active.map((a) => a.done));
   }
 
   private async publish(tenantId: number, runId: number): Promise<void> {
+    if (this.options.publish) return this.options.publish(tenantId, runId);
     const run = await this.runs.get(tenantId, runId);
     if (run) this.options.bus.publish(RUN_UPDATED, runId, run);
   }

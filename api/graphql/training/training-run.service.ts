@@ -17,9 +17,12 @@ export const MAX_EPOCHS = 500;
 export const MAX_ORIGINS = 10;
 export const MAX_QUANTILE_LEVELS = 19;
 
-/** What the service needs from the training runner. */
+/** What the service needs from the training runner (embedded) or the job queue (PostgreSQL). */
 export interface RunQueue {
-  wake(): void;
+  /** Attempts a run gets (1 = no retry; default 1). */
+  readonly maxAttempts?: number;
+  /** Hands a just-created QUEUED run to whoever trains runs. */
+  submit(run: TrainingRunRecord): Promise<void>;
   cancel(tenantId: number, runId: number): Promise<TrainingRunRecord | undefined>;
 }
 
@@ -123,8 +126,14 @@ export class TrainingRunService {
         datasetId: String(dataset.id),
       });
     }
-    const created = await this.runs.create(tenantId, run);
-    this.queue.wake();
+    const created = await this.runs.create(tenantId, { ...run, maxAttempts: this.queue.maxAttempts ?? 1 });
+    try {
+      await this.queue.submit(created);
+    } catch (e) {
+      // A run nobody will ever train must not stay QUEUED.
+      await this.runs.finish(tenantId, created.id, RunStatus.FAILED, 'The run could not be queued; start it again.');
+      throw e;
+    }
     return created;
   }
 

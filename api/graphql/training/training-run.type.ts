@@ -114,8 +114,14 @@ export class TrainingRun {
   @Field(() => [String], { description: 'Things to know: fallbacks, a model that lost to its baseline, short series.' })
   warnings!: string[];
 
-  @Field(() => Int)
+  @Field(() => Int, {
+    description:
+      'Attempts started so far (the current one while RUNNING). On PostgreSQL a failed attempt, or one whose worker died, is retried with backoff.',
+  })
   attempts!: number;
+
+  @Field(() => Int, { description: 'Attempts the run gets before it ends FAILED (1 in the embedded SQLite mode).' })
+  maxAttempts!: number;
 
   @Field(() => Date)
   createdAt!: Date;

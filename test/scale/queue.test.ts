@@ -1,0 +1,247 @@
+/**
+ * The PostgreSQL job queue with real processes: one API instance (API only, as `serve
+ * --no-worker`) and two training workers (as `forecastql worker`), spawned as children. Four runs
+ * are shared by both workers; a worker killed with SIGKILL mid-run has its run retried by the
+ * other, which completes it; every run ends with exactly one forecast per series and step (no
+ * duplicate, no partial rows); a cancel reaches the worker that holds the run. The stand-in
+ * pipeline keeps runs quick and deterministic. Needs TEST_PG_URL (CI sets it).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Knex } from 'knex';
+import { createKnex } from '../../api/db/knex.js';
+import { migrateLatest } from '../../api/db/migrate.js';
+import { createEmptyDatabase, TEST_PG_URL } from '../helpers/dbs.js';
+import { tinyCsv } from '../e2e/support/data.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+/** The stand-in pipeline (not imported from integration/support/api.ts: that loads the decorated schema). */
+const STAND_IN_PIPELINE = new URL('../integration/support/stand-in-pipeline.ts', import.meta.url).href;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const SERIES = 3;
+const HORIZON = 7;
+
+/** Fast queue settings: heartbeats every 300 ms, a worker silent for 2 s is presumed dead. */
+const QUEUE_ENV = {
+  FORECASTQL_HEARTBEAT_MS: '300',
+  FORECASTQL_STALE_AFTER_S: '2',
+  FORECASTQL_RETRY_DELAY_S: '1',
+  FORECASTQL_MAX_ATTEMPTS: '3',
+};
+
+interface Child {
+  readonly child: ChildProcess;
+  readonly announced: Record<string, string>;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+async function spawnChild(script: string, args: string[]): Promise<Child> {
+  const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env: {
+      ...env,
+      ...QUEUE_ENV,
+      TSX_TSCONFIG_PATH: 'api/tsconfig.json',
+      LOG_LEVEL: 'warn',
+      FORECASTQL_BACKEND: 'cpu',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const announced = await new Promise<Record<string, string>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start in 90 s:\n${err}`)), 90_000);
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it started:\n${err}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as Record<string, string>;
+        clearTimeout(timer);
+        resolve(parsed);
+      } catch {
+        // not the start-up line
+      }
+    });
+  });
+  return {
+    child,
+    announced,
+    stderr: () => err,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+if (!TEST_PG_URL) {
+  process.stderr.write(
+    '\n*** test/scale/queue.test.ts SKIPPED: the job queue needs PostgreSQL; set TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test (CI does). ***\n\n',
+  );
+}
+
+describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? false : 'TEST_PG_URL is unset' }, () => {
+  let knex: Knex;
+  let drop: () => Promise<void>;
+  let api: Child;
+  const workers: Child[] = [];
+  let datasetId = '';
+
+  async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await fetch(`${api.announced['url']}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.announced['key']}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: T; errors?: unknown };
+    assert.ok(!body.errors && body.data, `GraphQL errors: ${JSON.stringify(body.errors)}`);
+    return body.data;
+  }
+
+  async function startRun(epochs: number): Promise<string> {
+    const { startTrainingRun } = await gql<{ startTrainingRun: { id: string; status: string; maxAttempts: number } }>(
+      'mutation($d: ID!, $e: Int!) { startTrainingRun(input: { datasetId: $d, horizon: 7, epochs: $e }) { id status maxAttempts } }',
+      { d: datasetId, e: epochs },
+    );
+    assert.equal(startTrainingRun.status, 'QUEUED', 'a started run is QUEUED');
+    assert.equal(startTrainingRun.maxAttempts, 3, 'maxAttempts follows FORECASTQL_MAX_ATTEMPTS');
+    return startTrainingRun.id;
+  }
+
+  interface RunRow {
+    status: string;
+    attempts: number;
+    worker_id: string | null;
+    error: string | null;
+    progress_epoch: number | null;
+  }
+  const row = async (id: string): Promise<RunRow> =>
+    (await knex('training_runs')
+      .where({ id: Number(id) })
+      .first('status', 'attempts', 'worker_id', 'error', 'progress_epoch')) as RunRow;
+
+  async function waitFor(id: string, done: (r: RunRow) => boolean, what: string, ms = 90_000): Promise<RunRow> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const r = await row(id);
+      if (done(r)) return r;
+      assert.ok(Date.now() < deadline, `run ${id}: ${what} did not happen in ${ms} ms; now ${JSON.stringify(r)}`);
+      await sleep(150);
+    }
+  }
+
+  async function forecastCounts(id: string): Promise<{ rows: number; distinct: number; metrics: number }> {
+    const [f] = (await knex('forecasts')
+      .where({ run_id: Number(id) })
+      .select(
+        knex.raw('count(*)::int as rows'),
+        knex.raw('count(distinct (series_id, date))::int as distinct'),
+      )) as Array<{
+      rows: number;
+      distinct: number;
+    }>;
+    const [m] = (await knex('backtest_metrics')
+      .where({ run_id: Number(id) })
+      .count({ n: '*' })) as Array<{ n: number }>;
+    return { rows: Number(f!.rows), distinct: Number(f!.distinct), metrics: Number(m!.n) };
+  }
+
+  before(async () => {
+    const created = await createEmptyDatabase('postgres');
+    drop = created.drop;
+    const url = (created.config as { connectionString: string }).connectionString;
+    knex = createKnex(created.config);
+    await migrateLatest(knex);
+    api = await spawnChild('test/scale/support/api.ts', ['--db', url]);
+    for (let i = 0; i < 2; i++) {
+      workers.push(await spawnChild('test/scale/support/worker.ts', ['--db', url, '--pipeline', STAND_IN_PIPELINE]));
+    }
+    const { createDataset } = await gql<{ createDataset: { id: string } }>(
+      'mutation { createDataset(input: { name: "queue" }) { id } }',
+    );
+    datasetId = createDataset.id;
+    await gql('mutation($id: ID!, $csv: String!) { importObservations(datasetId: $id, csv: $csv) { rowsImported } }', {
+      id: datasetId,
+      csv: tinyCsv(SERIES, 70),
+    });
+  });
+
+  after(async () => {
+    for (const w of workers) await w.stop();
+    await api?.stop();
+    await knex?.destroy();
+    await drop?.();
+  });
+
+  test('four runs are shared by both workers and each has one whole forecast', async () => {
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await startRun(15));
+    const ends = [];
+    for (const id of ids) ends.push(await waitFor(id, (r) => r.status === 'SUCCEEDED', 'SUCCEEDED'));
+    const ran = new Set(ends.map((r) => r.worker_id));
+    const workerIds = workers.map((w) => w.announced['workerId']);
+    assert.deepEqual(
+      [...ran].toSorted(),
+      [...workerIds].toSorted(),
+      `each worker ran at least one of the 4 runs; ran by ${JSON.stringify(ends.map((r) => r.worker_id))}`,
+    );
+    for (const [i, id] of ids.entries()) {
+      assert.equal(ends[i]!.attempts, 1, `run ${id} took one attempt`);
+      assert.deepEqual(
+        await forecastCounts(id),
+        { rows: SERIES * HORIZON, distinct: SERIES * HORIZON, metrics: 2 },
+        `run ${id} has one forecast row per series and step`,
+      );
+    }
+  });
+
+  test('a worker killed with SIGKILL mid-run: the other worker retries the run and completes it', async () => {
+    const id = await startRun(60); // 60 stand-in epochs of 100 ms: about 6 s of training
+    const running = await waitFor(id, (r) => r.status === 'RUNNING' && (r.progress_epoch ?? 0) >= 2, 'training');
+    const victim = workers.find((w) => w.announced['workerId'] === running.worker_id);
+    assert.ok(victim, `the run is held by one of the two workers, not ${running.worker_id}`);
+    const survivor = workers.find((w) => w !== victim)!;
+    victim.child.kill('SIGKILL');
+    await new Promise((r) => victim.child.once('exit', r));
+
+    const end = await waitFor(id, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED', 'the end', 120_000);
+    assert.equal(end.status, 'SUCCEEDED', `the retried run succeeded: ${JSON.stringify(end)}`);
+    assert.equal(end.attempts, 2, 'the second attempt finished the run');
+    assert.equal(end.worker_id, survivor.announced['workerId'], 'the surviving worker finished it');
+    assert.match(end.error ?? '', /Attempt 1 of 3 lost its worker/, 'the run tells why it was retried');
+    assert.deepEqual(
+      await forecastCounts(id),
+      { rows: SERIES * HORIZON, distinct: SERIES * HORIZON, metrics: 2 },
+      'no duplicate and no partial forecast after the retry',
+    );
+    const { trainingRun } = await gql<{ trainingRun: { status: string; attempts: number; maxAttempts: number } }>(
+      'query($id: ID!) { trainingRun(id: $id) { status attempts maxAttempts } }',
+      { id },
+    );
+    assert.deepEqual(trainingRun, { status: 'SUCCEEDED', attempts: 2, maxAttempts: 3 }, 'the API shows the attempts');
+  });
+
+  test('a cancel reaches the worker that holds the run, and a queued run is cancelled at once', async () => {
+    const id = await startRun(300);
+    await waitFor(id, (r) => r.status === 'RUNNING' && (r.progress_epoch ?? 0) >= 1, 'training');
+    const queued = await startRun(300); // one worker left, busy: this one waits in the queue
+    const { cancelTrainingRun: q } = await gql<{ cancelTrainingRun: { status: string } }>(
+      'mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }',
+      { id: queued },
+    );
+    assert.equal(q.status, 'CANCELLED', 'a queued run is cancelled at once');
+    await gql('mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }', { id });
+    const end = await waitFor(id, (r) => r.status !== 'RUNNING', 'the cancel', 30_000);
+    assert.equal(end.status, 'CANCELLED', `the worker stopped the run: ${JSON.stringify(end)}`);
+    assert.deepEqual(await forecastCounts(id), { rows: 0, distinct: 0, metrics: 0 }, 'a cancelled run saves nothing');
+    await sleep(1500);
+    assert.equal((await row(queued)).attempts, 0, 'the cancelled queued run never started');
+  });
+});
