@@ -58,6 +58,11 @@ export function createAuthenticator(deps: {
         }
         return { tenantId: key.tenantId, role: Role.ADMIN, datasetIds: null, subject: `key:${key.id}` };
       }
+      if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(credential)) {
+        throw new UnauthenticatedError(
+          `The credential is neither an admin API key (fq_…) nor an embed token (a JWT). ${HOW}`,
+        );
+      }
       return deps.embedTokens.verify(credential);
     },
   };

@@ -102,7 +102,7 @@ export function createEmbedTokens(key: Uint8Array): EmbedTokens {
           );
         }
         throw new UnauthenticatedError(
-          'The embed token is not valid (malformed, wrong type, or not signed by this server). Send an admin API key or an embed token from createEmbedToken.',
+          'The embed token is not valid (malformed, wrong type, or not signed by this server). Ask the shop admin for a new one (createEmbedToken), or send an admin API key as `Authorization: Bearer <key>`.',
         );
       }
       const tenant = payload['tenant'];

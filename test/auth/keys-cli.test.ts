@@ -1,0 +1,161 @@
+/**
+ * `forecastql keys create|list|revoke` and `forecastql token` through the real CLI entry, on
+ * SQLite and PostgreSQL; and `forecastql forecast` writing series ids that are never formulas.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createEmbedTokens, signingKey } from '../../api/auth/embed-token.js';
+import type { DatabaseConfig } from '../../api/config/env.js';
+import { createApiKeysRepository } from '../../api/db/api-keys.repository.js';
+import { createTenantsRepository } from '../../api/db/tenants.repository.js';
+import { withDbs } from '../helpers/dbs.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const SECRET = 'cli-test-secret-of-at-least-32-characters';
+
+type Run = { status: number; stdout: string; stderr: string };
+
+/** Runs `forecastql` invocations in one child process (see test/ingest/cli.test.ts). */
+function cli(invocations: string[][], env: Record<string, string> = {}): Run[] {
+  const script = `
+    await import('reflect-metadata');
+    const { main } = await import(${JSON.stringify(ROOT + 'api/cli.ts')});
+    const out = [];
+    for (const args of ${JSON.stringify(invocations)}) {
+      let stdout = '', stderr = '';
+      const w1 = process.stdout.write.bind(process.stdout), w2 = process.stderr.write.bind(process.stderr);
+      process.stdout.write = (c) => { stdout += c; return true; };
+      process.stderr.write = (c) => { stderr += c; return true; };
+      process.exitCode = 0;
+      try { await main(['node', 'forecastql', ...args]); } finally { process.stdout.write = w1; process.stderr.write = w2; }
+      out.push({ status: process.exitCode ?? 0, stdout, stderr });
+    }
+    process.exitCode = 0;
+    process.stdout.write(JSON.stringify(out));`;
+  const { FORECASTQL_SECRET: _unset, ...base } = process.env;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: {
+      ...base,
+      LOG_LEVEL: 'silent',
+      FORECASTQL_BACKEND: 'cpu',
+      TSX_TSCONFIG_PATH: ROOT + 'api/tsconfig.json',
+      ...env,
+    },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Run[];
+}
+
+const dbArg = (c: DatabaseConfig): string => (c.client === 'pg' ? c.connectionString : c.filename);
+
+withDbs((db) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fq-keys-cli-'));
+  let csv: string;
+  before(() => {
+    csv = join(dir, 'formula.csv');
+    const rows = ['series_id,date,value,store'];
+    for (const id of ['=HYPERLINK("http://evil")', '@SUM(A1)', 'plain']) {
+      for (let d = 0; d < 28; d++) {
+        const date = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
+        rows.push(`"${id.replaceAll('"', '""')}",${date},${(d % 7) + 1},north`);
+      }
+    }
+    writeFileSync(csv, `${rows.join('\n')}\n`);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('keys create prints the secret once, list never shows it, revoke stops it; tenants stay apart', async () => {
+    const d = dbArg(db.config);
+    const [created, again, list, missing] = cli([
+      ['keys', 'create', '--tenant', 'shop-x', '--name', 'ci', '--db', d],
+      ['keys', 'create', '--tenant', 'shop-x', '--db', d],
+      ['keys', 'list', '--tenant', 'shop-x', '--db', d],
+      ['keys', 'list', '--tenant', 'no-such-shop', '--db', d],
+    ]);
+    assert.equal(created!.status, 0, created!.stderr);
+    const secret = created!.stdout.trim();
+    assert.match(secret, /^fq_[0-9a-f]{8}_[\w-]{20,}$/, 'stdout is the key alone');
+    assert.match(created!.stderr, /Created tenant "shop-x"\. Created admin API key \d+ "ci"/);
+    assert.match(again!.stderr, /^Created admin API key \d+ "admin"/, 'the tenant exists now; default name');
+    assert.ok(!list!.stdout.includes(secret.slice(12)), 'list does not show the key');
+    assert.match(list!.stdout, /^id +name +prefix +created +last used +revoked/);
+    assert.match(list!.stdout, new RegExp(`\\n\\d+ +ci +${secret.slice(0, 11)} +\\d{4}-`));
+    assert.equal(missing!.status, 1);
+    assert.match(missing!.stderr, /NOT_FOUND: Tenant "no-such-shop/);
+
+    const keys = createApiKeysRepository(db.knex);
+    const shop = await createTenantsRepository(db.knex).getBySlug('shop-x');
+    const verified = await keys.verify(secret);
+    assert.equal(verified?.tenantId, shop?.id, 'the key belongs to shop-x');
+    const id = String(verified!.id);
+
+    const [otherTenant, revoked, twice, badId] = cli([
+      ['keys', 'revoke', id, '--tenant', 'default', '--db', d],
+      ['keys', 'revoke', id, '--tenant', 'shop-x', '--db', d],
+      ['keys', 'revoke', id, '--tenant', 'shop-x', '--db', d],
+      ['keys', 'revoke', 'x1', '--tenant', 'shop-x', '--db', d],
+    ]);
+    assert.equal(otherTenant!.status, 1, "another tenant cannot revoke shop-x's key");
+    assert.match(otherTenant!.stderr, /NOT_FOUND/);
+    assert.equal(revoked!.status, 0, revoked!.stderr);
+    assert.match(revoked!.stdout, new RegExp(`Revoked API key ${id} "ci"`));
+    assert.match(twice!.stdout, /revoked already/);
+    assert.equal(badId!.status, 1);
+    assert.match(badId!.stderr, /BAD_USER_INPUT: key id "x1"/);
+    assert.equal(await keys.verify(secret), undefined, 'a revoked key no longer verifies');
+  });
+
+  test('token mints a read-only embed token for a dataset with FORECASTQL_SECRET, and refuses without it', async () => {
+    const d = dbArg(db.config);
+    const [imported, noSecret] = cli([
+      ['import', csv, '--dataset', 'formula-shop', '--db', d],
+      ['token', '--dataset', 'formula-shop', '--db', d],
+    ]);
+    assert.equal(imported!.status, 0, imported!.stderr);
+    assert.equal(noSecret!.status, 1);
+    assert.match(noSecret!.stderr, /FORECASTQL_SECRET/);
+    const [minted, badTtl, unknown] = cli(
+      [
+        ['token', '--dataset', 'formula-shop', '--ttl', '120', '--db', d],
+        ['token', '--dataset', 'formula-shop', '--ttl', '0', '--db', d],
+        ['token', '--dataset', 'nope', '--db', d],
+      ],
+      { FORECASTQL_SECRET: SECRET },
+    );
+    assert.equal(minted!.status, 0, minted!.stderr);
+    assert.match(minted!.stderr, /read-only, valid until \d{4}-/);
+    const principal = await createEmbedTokens(signingKey(SECRET).key).verify(minted!.stdout.trim());
+    const tenant = await createTenantsRepository(db.knex).defaultTenantId();
+    assert.equal(principal.tenantId, tenant);
+    assert.equal(principal.role, 'EMBED');
+    assert.equal(principal.datasetIds?.length, 1);
+    assert.equal(badTtl!.status, 1);
+    assert.match(badTtl!.stderr, /BAD_USER_INPUT: --ttl "0"/);
+    assert.equal(unknown!.status, 1);
+    assert.match(unknown!.stderr, /NOT_FOUND: Dataset "nope/);
+  });
+
+  test('forecast writes series ids that a spreadsheet will not run as formulas', () => {
+    const d = dbArg(db.config);
+    const [trained, written] = cli([
+      ['train', '--dataset', 'formula-shop', '--model', 'snaive', '--horizon', '7', '--db', d],
+      ['forecast', '--dataset', 'formula-shop', '--db', d],
+    ]);
+    assert.equal(trained!.status, 0, trained!.stderr);
+    assert.equal(written!.status, 0, written!.stderr);
+    const ids = new Set(
+      written!.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.slice(0, line.lastIndexOf(',', line.indexOf(',2024-')))),
+    );
+    assert.deepEqual([...ids].toSorted(), [`"'=HYPERLINK(""http://evil"")"`, "'@SUM(A1)", 'plain'].toSorted());
+  });
+});
