@@ -4,7 +4,8 @@
  * Usage: npx tsx bench/import-run.ts sqlite|postgres FILE [PG_URL]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseConfig } from '../api/config/env.js';
@@ -15,6 +16,17 @@ import { importCsv } from '../api/ingest/import-csv.js';
 const [dialect, file, pgUrl = 'postgres://postgres@127.0.0.1:5432/postgres'] = process.argv.slice(2);
 if ((dialect !== 'sqlite' && dialect !== 'postgres') || !file) {
   throw new Error('usage: import-run.ts sqlite|postgres FILE [PG_URL]');
+}
+
+/** CPU seconds of the calling thread alone (Linux: utime + stime of /proc/thread-self/stat). */
+function threadCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
 }
 
 let config: DatabaseConfig;
@@ -39,7 +51,10 @@ if (dialect === 'sqlite') {
 const knex = createKnex(config);
 try {
   await migrateLatest(knex);
+  const load0 = loadavg()[0]!;
+  const rssBeforeMb = Math.round(process.memoryUsage().rss / 2 ** 20);
   const cpu0 = process.cpuUsage();
+  const main0 = threadCpuSeconds();
   const t0 = performance.now();
   const r = await importCsv(knex, {
     tenantId: 1,
@@ -48,6 +63,7 @@ try {
     allowNegativeValues: true,
   });
   const seconds = (performance.now() - t0) / 1000;
+  const mainCpuSeconds = threadCpuSeconds() - main0;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(
@@ -59,8 +75,12 @@ try {
       seconds: Number(seconds.toFixed(2)),
       rowsPerSecond: Math.round(r.rowsImported / seconds),
       cpuSeconds: Number(cpuSeconds.toFixed(2)),
+      // The main thread writes to the database; the rest is the reader's worker thread (and GC helpers).
+      mainCpuSeconds: Number(mainCpuSeconds.toFixed(2)),
       rowsPerCpuSecond: Math.round(r.rowsImported / cpuSeconds),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      rssBeforeMb,
+      load: [load0, loadavg()[0]!].map((l) => Number(l.toFixed(1))),
     }) + '\n',
   );
 } finally {

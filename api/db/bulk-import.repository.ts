@@ -15,40 +15,39 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Frequency } from '../forecasting/types.js';
+import { createDateText, type ObservationBatch } from '../ingest/batch.js';
 import type { DatasetRow } from './tables.js';
 import { parseJsonColumn } from './values.js';
 
-/** One observation to write; `seriesKey` is the CSV's series_id. */
-export interface ImportObservation {
+/** A repeated `series_id,date` whose values differ from the earlier row. */
+export interface RepeatConflict {
   readonly line: number;
-  readonly seriesKey: string;
+  /** The earlier row's line, when the writer knows it. */
+  readonly earlierLine: number | undefined;
+  /** The series' index in the file (order of first appearance). */
+  readonly seriesIndex: number;
   readonly date: string;
-  readonly value: number | null;
-  /** JSON text of the known covariates, or null. */
-  readonly covariates: string | null;
 }
 
-/** A row the file repeats non-adjacently: the writer compares it with the stored one. */
-export interface RepeatedObservation extends ImportObservation {}
-
 export interface ObservationWriter {
-  /** Queues rows (in file order). */
-  write(rows: readonly ImportObservation[]): Promise<void>;
   /**
-   * A row whose series and date appeared earlier in the same file: resolves to the line of a
-   * conflicting earlier row (or 0 when its line is unknown), or undefined when identical.
-   * SQLite checks at once; PostgreSQL checks all of them in `finish`.
+   * Writes (or queues) a batch in file order. `seriesIds[i]` is the id of the file's series i;
+   * every series of the batch has one, except on the PostgreSQL staging path, which maps them in
+   * `finish`. A repeated row is compared with the stored one: a conflict is returned (SQLite and
+   * the PostgreSQL direct path at once; the staging path in `finish`).
    */
-  writeRepeated(row: RepeatedObservation): Promise<number | undefined>;
+  write(batch: ObservationBatch, seriesIds: readonly number[]): Promise<RepeatConflict | undefined>;
+  /** Whether `write` needs the ids of a batch's new series first. */
+  readonly needsSeriesIds: boolean;
+  /** Called before new series rows are inserted (the PostgreSQL direct path ends its COPY). */
+  pause(): Promise<void>;
   /** Ends the row stream (PostgreSQL: ends the COPY, after which other queries may run). */
   endRows(): Promise<void>;
   /**
-   * Writes what is queued. `seriesIds` maps every series key of the file to its id. Returns the
-   * first conflicting repeat (PostgreSQL), if any, instead of writing.
+   * Writes what is queued. `seriesIds[i]` is the id of the file's series i. Returns the first
+   * conflicting repeat (PostgreSQL staging path), if any, instead of writing.
    */
-  finish(
-    seriesIds: ReadonlyMap<string, number>,
-  ): Promise<{ line: number; earlierLine: number; seriesKey: string; date: string } | undefined>;
+  finish(seriesIds: readonly number[]): Promise<RepeatConflict | undefined>;
   /** Stops early (on error); the transaction's rollback discards what was written. */
   abort(): Promise<void>;
 }
@@ -68,7 +67,8 @@ interface SqliteConnection {
   pragma(sql: string, options?: { simple: boolean }): unknown;
 }
 
-const SQLITE_ROWS_PER_INSERT = 400;
+/** Rows per multi-row INSERT statement (4 parameters a row; SQLite allows 32,766). */
+const SQLITE_ROWS_PER_INSERT = 500;
 /**
  * Page cache (KiB) of the connection while an import writes: the default 2 MB makes SQLite spill
  * B-tree pages of a large transaction to the WAL and read them back (about 10% of the insert
@@ -76,20 +76,23 @@ const SQLITE_ROWS_PER_INSERT = 400;
  */
 const SQLITE_IMPORT_CACHE_KIB = 32 * 1024;
 
-function upsertSql(n: number): string {
-  return `INSERT INTO observations (tenant_id, series_id, date, value, covariates) VALUES ${Array.from({ length: n }, () => '(?,?,?,?,?)').join(',')}
+function checkedTenant(tenantId: number): number {
+  // Written into the SQL text (one parameter less per row): only ever an integer.
+  if (!Number.isSafeInteger(tenantId)) throw new Error(`tenant id ${tenantId} is not an integer`);
+  return tenantId;
+}
+
+function upsertSql(tenantId: number, n: number): string {
+  const row = `(${checkedTenant(tenantId)},?,?,?,?)`;
+  return `INSERT INTO observations (tenant_id, series_id, date, value, covariates) VALUES ${Array.from({ length: n }, () => row).join(',')}
      ON CONFLICT (series_id, date) DO UPDATE SET value = excluded.value, covariates = excluded.covariates
      WHERE observations.value IS NOT excluded.value OR observations.covariates IS NOT excluded.covariates`;
 }
 
-/**
- * SQLite writer. Series ids are needed row by row, so `resolveSeries` is called for a series key
- * the first time it is seen (the importer creates the series row at once).
- */
+/** SQLite writer: prepared multi-row upserts on the transaction's own connection. */
 export async function createSqliteObservationWriter(
   trx: Knex.Transaction,
   tenantId: number,
-  resolveSeries: (key: string) => Promise<number>,
 ): Promise<ObservationWriter> {
   const conn = (await trx.client.acquireConnection()) as SqliteConnection;
   const cacheSize = Number(conn.pragma('cache_size', { simple: true }));
@@ -97,90 +100,91 @@ export async function createSqliteObservationWriter(
   const restoreCache = (): void => {
     if (Number.isFinite(cacheSize)) conn.pragma(`cache_size = ${cacheSize}`);
   };
-  const bulk = conn.prepare(upsertSql(SQLITE_ROWS_PER_INSERT));
-  const single = conn.prepare(upsertSql(1));
+  const bulk = conn.prepare(upsertSql(tenantId, SQLITE_ROWS_PER_INSERT));
+  const single = conn.prepare(upsertSql(tenantId, 1));
   const lookup = conn.prepare('SELECT value, covariates FROM observations WHERE series_id = ? AND date = ?');
-  const ids = new Map<string, number>();
-  let params: unknown[] = [];
-  let queued = 0;
+  const dateText = createDateText();
+  // One parameter array, refilled for every statement (no per-row or per-statement garbage).
+  const params: unknown[] = Array.from({ length: SQLITE_ROWS_PER_INSERT * 4 }, () => null);
+  const one: unknown[] = [null, null, null, null];
 
-  const idOf = async (key: string): Promise<number> => {
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = await resolveSeries(key);
-      ids.set(key, id);
-    }
-    return id;
-  };
-  const flush = (): void => {
-    if (queued === SQLITE_ROWS_PER_INSERT) {
+  /** Rows [from, to) of a batch, none of them repeated. */
+  const writeRange = (b: ObservationBatch, ids: readonly number[], from: number, to: number): void => {
+    let i = from;
+    for (; i + SQLITE_ROWS_PER_INSERT <= to; i += SQLITE_ROWS_PER_INSERT) {
+      let p = 0;
+      for (let j = i; j < i + SQLITE_ROWS_PER_INSERT; j++) {
+        const v = b.value[j]!;
+        params[p++] = ids[b.series[j]!];
+        params[p++] = dateText(b.day[j]!);
+        params[p++] = v === v ? v : null;
+        params[p++] = b.covariates[j];
+      }
       bulk.run(params);
-    } else {
-      for (let i = 0; i < queued; i++) single.run(params.slice(i * 5, i * 5 + 5));
     }
-    params = [];
-    queued = 0;
+    for (; i < to; i++) {
+      const v = b.value[i]!;
+      one[0] = ids[b.series[i]!];
+      one[1] = dateText(b.day[i]!);
+      one[2] = v === v ? v : null;
+      one[3] = b.covariates[i];
+      single.run(one);
+    }
   };
 
   return {
-    async write(rows) {
-      for (const r of rows) {
-        const id = ids.get(r.seriesKey) ?? (await idOf(r.seriesKey));
-        params.push(tenantId, id, r.date, r.value, r.covariates);
-        if (++queued === SQLITE_ROWS_PER_INSERT) flush();
+    needsSeriesIds: true,
+    async pause() {},
+    async write(b, ids) {
+      let from = 0;
+      for (const r of b.repeated) {
+        writeRange(b, ids, from, r);
+        from = r + 1;
+        const id = ids[b.series[r]!];
+        const date = dateText(b.day[r]!);
+        const v = b.value[r]!;
+        const value = v === v ? v : null;
+        const covariates = b.covariates[r] ?? null;
+        const stored = lookup.get(id, date) as { value: number | null; covariates: string | null } | undefined;
+        if (stored && stored.value === value && stored.covariates === covariates) continue;
+        if (stored) return { line: b.line[r]!, earlierLine: undefined, seriesIndex: b.series[r]!, date };
+        single.run([id, date, value, covariates]);
       }
-    },
-    async writeRepeated(row) {
-      flush();
-      const id = await idOf(row.seriesKey);
-      const stored = lookup.get(id, row.date) as { value: number | null; covariates: string | null } | undefined;
-      if (stored && stored.value === row.value && stored.covariates === row.covariates) return undefined;
-      if (stored) return 0;
-      single.run([tenantId, id, row.date, row.value, row.covariates]);
+      writeRange(b, ids, from, b.size);
       return undefined;
     },
-    async endRows() {
-      flush();
-    },
+    async endRows() {},
     async finish() {
-      flush();
       restoreCache();
       return undefined;
     },
     async abort() {
-      params = [];
-      queued = 0;
       restoreCache();
     },
   };
 }
 
 /** COPY text format: escapes backslash, tab, newline and carriage return; \N is NULL. */
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
+function copyText(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
   return /[\\\t\n\r]/.test(value)
     ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
     : value;
 }
 
-/** Rows as COPY text lines. */
-function encodeCopyRows(rows: readonly ImportObservation[], repeated: boolean): string {
-  let text = '';
-  for (const r of rows) {
-    text += `${r.line}\t${copyText(r.seriesKey)}\t${r.date}\t${r.value === null ? '\\N' : r.value}\t${copyText(r.covariates)}\t${repeated ? 't' : 'f'}\n`;
-  }
-  return text;
+function copyNumber(v: number): string {
+  return v === v ? String(v) : '\\N';
 }
 
 /** PostgreSQL writer: COPY into a temporary staging table, merged in `finish`. */
 export async function createPgObservationWriter(trx: Knex.Transaction, tenantId: number): Promise<ObservationWriter> {
   await trx.raw(`CREATE TEMPORARY TABLE fq_import_rows (
-      line integer NOT NULL, series_key text NOT NULL, date date NOT NULL,
+      line bigint NOT NULL, series_idx integer NOT NULL, date date NOT NULL,
       value double precision NULL, covariates text NULL, repeated boolean NOT NULL
     ) ON COMMIT DROP`);
   const conn = (await trx.client.acquireConnection()) as { query(q: unknown): Writable };
   const copy = conn.query(
-    copyFrom('COPY fq_import_rows (line, series_key, date, value, covariates, repeated) FROM STDIN'),
+    copyFrom('COPY fq_import_rows (line, series_idx, date, value, covariates, repeated) FROM STDIN'),
   );
   let failed: unknown;
   copy.on('error', (e) => {
@@ -188,6 +192,7 @@ export async function createPgObservationWriter(trx: Knex.Transaction, tenantId:
   });
   let repeats = 0;
   let open = true;
+  const dateText = createDateText();
 
   const send = async (text: string): Promise<void> => {
     if (failed) throw failed;
@@ -203,12 +208,21 @@ export async function createPgObservationWriter(trx: Knex.Transaction, tenantId:
   };
 
   return {
-    async write(rows) {
-      await send(encodeCopyRows(rows, false));
-    },
-    async writeRepeated(row) {
-      repeats++;
-      await send(encodeCopyRows([row], true));
+    needsSeriesIds: false,
+    async pause() {},
+    async write(b) {
+      let text = '';
+      let r = 0;
+      for (let i = 0; i < b.size; i++) {
+        let flag = 'f';
+        if (b.repeated[r] === i) {
+          r++;
+          repeats++;
+          flag = 't';
+        }
+        text += `${b.line[i]}\t${b.series[i]}\t${dateText(b.day[i]!)}\t${copyNumber(b.value[i]!)}\t${copyText(b.covariates[i])}\t${flag}\n`;
+      }
+      await send(text);
       return undefined;
     },
     endRows: close,
@@ -217,34 +231,40 @@ export async function createPgObservationWriter(trx: Knex.Transaction, tenantId:
       await trx.raw('ANALYZE fq_import_rows');
       if (repeats > 0) {
         const conflict = (await trx.raw(
-          `SELECT series_key, date, min(line) AS earlier_line, max(line) AS line
+          `SELECT series_idx, date, min(line) AS earlier_line, max(line) AS line
              FROM fq_import_rows
-            WHERE (series_key, date) IN (SELECT series_key, date FROM fq_import_rows WHERE repeated)
-            GROUP BY series_key, date
+            WHERE (series_idx, date) IN (SELECT series_idx, date FROM fq_import_rows WHERE repeated)
+            GROUP BY series_idx, date
            HAVING count(DISTINCT coalesce(value::text, '~') || '|' || coalesce(covariates, '~')) > 1
             ORDER BY max(line) LIMIT 1`,
-        )) as { rows: Array<{ series_key: string; date: string; earlier_line: number; line: number }> };
+        )) as { rows: Array<{ series_idx: number; date: string; earlier_line: string; line: string }> };
         const c = conflict.rows[0];
-        if (c) return { line: c.line, earlierLine: c.earlier_line, seriesKey: c.series_key, date: c.date };
+        if (c) {
+          return {
+            line: Number(c.line),
+            earlierLine: Number(c.earlier_line),
+            seriesIndex: Number(c.series_idx),
+            date: c.date,
+          };
+        }
       }
       // Series ids through a small mapping table, so the merge is a plain join.
       await trx.raw(
-        'CREATE TEMPORARY TABLE fq_import_series (series_key text PRIMARY KEY, series_id integer NOT NULL) ON COMMIT DROP',
+        'CREATE TEMPORARY TABLE fq_import_series (series_idx integer PRIMARY KEY, series_id integer NOT NULL) ON COMMIT DROP',
       );
-      const mapping = [...seriesIds];
-      for (let i = 0; i < mapping.length; i += 5000) {
+      for (let i = 0; i < seriesIds.length; i += 5000) {
         await trx('fq_import_series').insert(
-          mapping.slice(i, i + 5000).map(([series_key, series_id]) => ({ series_key, series_id })),
+          seriesIds.slice(i, i + 5000).map((series_id, k) => ({ series_idx: i + k, series_id })),
         );
       }
       const source =
         repeats > 0
-          ? `(SELECT DISTINCT ON (series_key, date) * FROM fq_import_rows ORDER BY series_key, date, line DESC)`
+          ? `(SELECT DISTINCT ON (series_idx, date) * FROM fq_import_rows ORDER BY series_idx, date, line DESC)`
           : 'fq_import_rows';
       await trx.raw(
         `INSERT INTO observations (tenant_id, series_id, date, value, covariates)
          SELECT ?, m.series_id, r.date, r.value, r.covariates
-           FROM ${source} r JOIN fq_import_series m ON m.series_key = r.series_key
+           FROM ${source} r JOIN fq_import_series m ON m.series_idx = r.series_idx
          ON CONFLICT (series_id, date) DO UPDATE SET value = EXCLUDED.value, covariates = EXCLUDED.covariates
           WHERE observations.value IS DISTINCT FROM EXCLUDED.value
              OR observations.covariates IS DISTINCT FROM EXCLUDED.covariates`,
@@ -269,18 +289,17 @@ export async function createPgObservationWriter(trx: Knex.Transaction, tenantId:
  * PostgreSQL writer for a dataset that has no rows yet: COPY straight into `observations` (no
  * staging table, no merge), so the server checks and indexes rows while the client parses. The
  * COPY is ended and restarted around the rare statements it cannot share the connection with:
- * creating a series row the first time a key appears, and comparing a repeated row.
+ * creating the series rows of a batch that brings new series, and comparing a repeated row.
  */
 export async function createPgDirectObservationWriter(
   trx: Knex.Transaction,
   tenantId: number,
-  resolveSeries: (key: string) => Promise<number>,
 ): Promise<ObservationWriter> {
   const conn = (await trx.client.acquireConnection()) as { query(q: unknown): Writable };
-  const ids = new Map<string, number>();
+  const tenant = checkedTenant(tenantId);
+  const dateText = createDateText();
   let copy: Writable | undefined;
   let failed: unknown;
-  let text = '';
 
   const start = (): Writable => {
     const c = conn.query(copyFrom('COPY observations (tenant_id, series_id, date, value, covariates) FROM STDIN'));
@@ -289,17 +308,14 @@ export async function createPgDirectObservationWriter(
     });
     return c;
   };
-  const send = async (): Promise<void> => {
+  const send = async (text: string): Promise<void> => {
     if (text === '') return;
     copy ??= start();
-    const chunk = text;
-    text = '';
     if (failed) throw failed;
-    if (!copy.write(chunk)) await Promise.race([once(copy, 'drain'), once(copy, 'error')]);
+    if (!copy.write(text)) await Promise.race([once(copy, 'drain'), once(copy, 'error')]);
     if (failed) throw failed;
   };
   const end = async (): Promise<void> => {
-    await send();
     if (!copy) return;
     const c = copy;
     copy = undefined;
@@ -307,36 +323,35 @@ export async function createPgDirectObservationWriter(
     c.end();
     await done;
   };
-  const idOf = async (key: string): Promise<number> => {
-    let id = ids.get(key);
-    if (id === undefined) {
-      await end();
-      id = await resolveSeries(key);
-      ids.set(key, id);
+  const encode = (b: ObservationBatch, ids: readonly number[], from: number, to: number): string => {
+    let text = '';
+    for (let i = from; i < to; i++) {
+      text += `${tenant}\t${ids[b.series[i]!]}\t${dateText(b.day[i]!)}\t${copyNumber(b.value[i]!)}\t${copyText(b.covariates[i])}\n`;
     }
-    return id;
+    return text;
   };
-  const line = (id: number, r: ImportObservation): string =>
-    `${tenantId}\t${id}\t${r.date}\t${r.value === null ? '\\N' : r.value}\t${copyText(r.covariates)}\n`;
 
   return {
-    async write(rows) {
-      for (const r of rows) {
-        const id = ids.get(r.seriesKey) ?? (await idOf(r.seriesKey));
-        text += line(id, r);
-        if (text.length > 1 << 20) await send();
+    needsSeriesIds: true,
+    pause: end,
+    async write(b, ids) {
+      let from = 0;
+      for (const r of b.repeated) {
+        await send(encode(b, ids, from, r));
+        from = r + 1;
+        await end();
+        const date = dateText(b.day[r]!);
+        const v = b.value[r]!;
+        const value = v === v ? v : null;
+        const covariates = b.covariates[r] ?? null;
+        const stored = (await trx('observations')
+          .where({ tenant_id: tenantId, series_id: ids[b.series[r]!], date })
+          .first('value', 'covariates')) as { value: number | null; covariates: string | null } | undefined;
+        if (stored && stored.value === value && stored.covariates === covariates) continue;
+        if (stored) return { line: b.line[r]!, earlierLine: undefined, seriesIndex: b.series[r]!, date };
+        await send(encode(b, ids, r, r + 1));
       }
-      await send();
-    },
-    async writeRepeated(row) {
-      await end();
-      const id = await idOf(row.seriesKey);
-      const stored = (await trx('observations')
-        .where({ tenant_id: tenantId, series_id: id, date: row.date })
-        .first('value', 'covariates')) as { value: number | null; covariates: string | null } | undefined;
-      if (stored && stored.value === row.value && stored.covariates === row.covariates) return undefined;
-      if (stored) return 0;
-      text += line(id, row);
+      await send(encode(b, ids, from, b.size));
       return undefined;
     },
     endRows: end,
@@ -347,7 +362,6 @@ export async function createPgDirectObservationWriter(
     async abort() {
       const c = copy;
       copy = undefined;
-      text = '';
       if (!c) return;
       await new Promise<void>((resolve) => {
         c.once('close', () => resolve());
@@ -370,22 +384,7 @@ export async function loadSeriesIndex(
   return new Map(rows.map((r) => [r.key, { id: Number(r.id), attributes: r.attributes }]));
 }
 
-/** Inserts one series and returns its id. */
-export async function insertSeries(
-  trx: Knex.Transaction,
-  tenantId: number,
-  datasetId: number,
-  key: string,
-  attributes: string,
-): Promise<number> {
-  const now = new Date();
-  const [row] = (await trx('series')
-    .insert({ tenant_id: tenantId, dataset_id: datasetId, key, attributes, created_at: now, updated_at: now })
-    .returning('id')) as Array<{ id: number } | number>;
-  return typeof row === 'object' ? Number(row.id) : Number(row);
-}
-
-/** Inserts many series (PostgreSQL path, after COPY) and returns key → id for all of them. */
+/** Inserts many series and returns key → id for all of them. */
 export async function insertSeriesMany(
   trx: Knex.Transaction,
   tenantId: number,
@@ -394,10 +393,11 @@ export async function insertSeriesMany(
 ): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   const now = new Date();
-  for (let i = 0; i < series.length; i += 2000) {
+  // knex inserts many rows on SQLite as a compound SELECT, limited to 500 terms.
+  for (let i = 0; i < series.length; i += 400) {
     const rows = (await trx('series')
       .insert(
-        series.slice(i, i + 2000).map((s) => ({
+        series.slice(i, i + 400).map((s) => ({
           tenant_id: tenantId,
           dataset_id: datasetId,
           key: s.key,

@@ -10,9 +10,16 @@ export class CsvValidationError extends UserInputError {
     readonly column: string | undefined,
     problem: string,
     fix: string,
+    /** The whole message, when rebuilding an error another thread made from its parts. */
+    message?: string,
   ) {
     const where = column === undefined ? `line ${line}` : `line ${line}, column "${column}"`;
-    super(`${where}: ${oneLine(problem)}. ${oneLine(fix)}`, { line, column: column ?? null });
+    super(message ?? `${where}: ${oneLine(problem)}. ${oneLine(fix)}`, { line, column: column ?? null });
+  }
+
+  /** The same error as one built in another thread (the reader's worker), from its message. */
+  static withMessage(line: number, column: string | undefined, message: string): CsvValidationError {
+    return new CsvValidationError(line, column, '', '', message);
   }
 }
 

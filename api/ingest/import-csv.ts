@@ -10,7 +10,6 @@ import {
   createPgObservationWriter,
   createSqliteObservationWriter,
   datasetCovariates,
-  insertSeries,
   insertSeriesMany,
   isSqliteKnex,
   loadSeriesIndex,
@@ -18,16 +17,16 @@ import {
   updateDatasetAfterImport,
   writeSeriesAttributes,
   type DatasetCovariate,
-  type ImportObservation,
   type ObservationWriter,
+  type RepeatConflict,
 } from '../db/bulk-import.repository.js';
 import { findDatasetForImport, findDatasetFrequency } from '../db/datasets.repository.js';
 import { UserInputError } from '../errors/index.js';
 import { parseJsonColumn } from '../db/values.js';
 import type { Frequency } from '../forecasting/types.js';
+import { openBatchSource, type ReadThread } from './batch-source.js';
 import {
   conflictingDuplicateError,
-  LongCsvReader,
   type ColumnKind,
   type CsvInput,
   type LongCsvProgress,
@@ -46,6 +45,11 @@ export interface ImportCsvOptions {
   readonly columnKinds?: Readonly<Record<string, ColumnKind>>;
   readonly onProgress?: (progress: LongCsvProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Where the CSV is parsed and validated: `auto` (default) uses a worker thread for files of
+   * 4 MB or more, so parsing and database writes run on two cores.
+   */
+  readonly readThread?: ReadThread;
 }
 
 export interface ImportCsvResult {
@@ -82,16 +86,20 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
   const started = performance.now();
   // Rows added to a dataset that has data are read at its frequency unless one is given.
   const target = await findDatasetFrequency(knex, options.tenantId, options.dataset);
-  const reader = new LongCsvReader(options.input, {
-    frequency: options.frequency ?? target,
-    allowNegativeValues: options.allowNegativeValues ?? false,
-    ...(options.columnKinds ? { columnKinds: options.columnKinds } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const source = await openBatchSource(
+    options.input,
+    {
+      frequency: options.frequency ?? target,
+      allowNegativeValues: options.allowNegativeValues ?? false,
+      ...(options.columnKinds ? { columnKinds: options.columnKinds } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    options.readThread ?? 'auto',
+  );
   try {
     // Header problems are found before any transaction starts.
-    const schema = await reader.schema();
+    const schema = await source.schema();
     const sqlite = isSqliteKnex(knex);
     return await knex.transaction(async (trx) => {
       const tenantId = options.tenantId;
@@ -99,78 +107,55 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
       const datasetId = dataset.id;
       const known = await loadSeriesIndex(trx, tenantId, datasetId);
       const newKeys = new Set<string>();
-      const resolveSeries = async (key: string): Promise<number> => {
-        const existing = known.get(key);
-        if (existing) return existing.id;
-        newKeys.add(key);
-        const id = await insertSeries(trx, tenantId, datasetId, key, '{}');
-        known.set(key, { id, attributes: '{}' });
-        return id;
+      // The file's series keys and their ids, by index of first appearance.
+      const keys: string[] = [];
+      const seriesIds: number[] = [];
+      /** Ids for the series of `keys` from `from` on: existing ones, or new rows in one insert. */
+      const resolveSeries = async (from: number): Promise<void> => {
+        const missing: Array<{ key: string; attributes: string }> = [];
+        for (let i = from; i < keys.length; i++) {
+          const k = known.get(keys[i]!);
+          if (k) seriesIds[i] = k.id;
+          else missing.push({ key: keys[i]!, attributes: '{}' });
+        }
+        if (missing.length === 0) return;
+        const inserted = await insertSeriesMany(trx, tenantId, datasetId, missing);
+        for (let i = from; i < keys.length; i++) {
+          const id = inserted.get(keys[i]!);
+          if (id === undefined) continue;
+          seriesIds[i] = id;
+          newKeys.add(keys[i]!);
+          known.set(keys[i]!, { id, attributes: '{}' });
+        }
       };
       const emptyDataset = created || Number(dataset.row_count) === 0;
       let writer: ObservationWriter;
-      if (sqlite) writer = await createSqliteObservationWriter(trx, tenantId, resolveSeries);
-      else if (emptyDataset) writer = await createPgDirectObservationWriter(trx, tenantId, resolveSeries);
+      if (sqlite) writer = await createSqliteObservationWriter(trx, tenantId);
+      else if (emptyDataset) writer = await createPgDirectObservationWriter(trx, tenantId);
       else writer = await createPgObservationWriter(trx, tenantId);
 
-      // `{"name":` and `,"name":` of each covariate, encoded once rather than per row.
-      const firstKey = schema.covariates.map((name) => `{${JSON.stringify(name)}:`);
-      const nextKey = schema.covariates.map((name) => `,${JSON.stringify(name)}:`);
-      const toJson = (values: readonly (number | null)[]): string | null => {
-        let json = '';
-        for (let k = 0; k < values.length; k++) {
-          const v = values[k];
-          if (v === null || v === undefined) continue;
-          json += (json === '' ? firstKey[k]! : nextKey[k]!) + String(v);
-        }
-        return json === '' ? null : json + '}';
-      };
-
       let summary: LongCsvSummary;
+      const refuse = (c: RepeatConflict): never => {
+        throw conflictingDuplicateError({ line: c.line, seriesId: keys[c.seriesIndex]!, date: c.date }, c.earlierLine);
+      };
       try {
-        let pending: ImportObservation[] = [];
-        const flush = async (): Promise<void> => {
-          const rows = pending;
-          pending = [];
-          await writer.write(rows);
-        };
-        for await (const batch of reader.batches()) {
-          for (const row of batch) {
-            const obs: ImportObservation = {
-              line: row.line,
-              seriesKey: row.seriesId,
-              date: row.date,
-              value: row.value,
-              covariates: toJson(row.covariates),
-            };
-            if (row.repeated) {
-              if (pending.length > 0) await flush();
-              const earlier = await writer.writeRepeated(obs);
-              if (earlier !== undefined) throw conflictingDuplicateError(row, earlier === 0 ? undefined : earlier);
-            } else {
-              pending.push(obs);
+        for await (const batch of source.batches()) {
+          if (batch.newSeries.length > 0) {
+            const from = keys.length;
+            keys.push(...batch.newSeries);
+            if (writer.needsSeriesIds) {
+              await writer.pause();
+              await resolveSeries(from);
             }
           }
-          if (pending.length > 0) await flush();
+          const conflict = await writer.write(batch, seriesIds);
+          if (conflict) refuse(conflict);
         }
-        summary = reader.summary();
+        summary = source.summary();
         await writer.endRows();
-
-        if (!sqlite) {
-          const missing = summary.series.filter((s) => !known.has(s.id)).map((s) => ({ key: s.id, attributes: '{}' }));
-          for (const [key, id] of await insertSeriesMany(trx, tenantId, datasetId, missing)) {
-            newKeys.add(key);
-            known.set(key, { id, attributes: '{}' });
-          }
-        }
-        const ids = new Map(summary.series.map((s) => [s.id, known.get(s.id)!.id]));
-        const conflict = await writer.finish(ids);
-        if (conflict) {
-          throw conflictingDuplicateError(
-            { line: conflict.line, seriesId: conflict.seriesKey, date: conflict.date },
-            conflict.earlierLine,
-          );
-        }
+        if (!writer.needsSeriesIds) await resolveSeries(0);
+        const conflict = await writer.finish(seriesIds);
+        if (conflict) refuse(conflict);
       } catch (e) {
         await writer.abort();
         throw e;
@@ -241,7 +226,7 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
       };
     });
   } finally {
-    reader.close();
+    source.close();
   }
 }
 
