@@ -7,7 +7,7 @@
  * Run: `npm run build && nice -n 10 npx tsx bench/api.ts` (BENCH_DURATION=20, BENCH_CONNECTIONS=32).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -75,7 +75,23 @@ async function waitForStatus(
   }
 }
 
+/**
+ * CPU time of a process's main thread (the event loop that serves every request; training runs in
+ * a worker thread), from /proc (Linux), in ms; NaN elsewhere.
+ */
+function mainThreadCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
+  } catch {
+    return Number.NaN;
+  }
+}
+
 interface Figures {
+  /** Server main-thread CPU ms per request: what one request costs, whatever the machine's load. */
+  cpuMs: number;
   p50: number;
   p95: number;
   p99: number;
@@ -88,7 +104,7 @@ function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
-async function load(url: string, datasetId: string): Promise<Figures> {
+async function load(url: string, datasetId: string, pid: number): Promise<Figures> {
   const times: number[] = [];
   let errors = 0;
   const options = {
@@ -103,6 +119,7 @@ async function load(url: string, datasetId: string): Promise<Figures> {
       variables: { d: datasetId, s: SERIES },
     }),
   };
+  const cpu0 = mainThreadCpuMs(pid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (err, r) => (err ? reject(err) : resolve(r)));
     instance.on('response', (_client, status, _bytes, ms) => {
@@ -110,8 +127,10 @@ async function load(url: string, datasetId: string): Promise<Figures> {
       if (status !== 200) errors++;
     });
   });
+  const cpu = mainThreadCpuMs(pid) - cpu0;
   times.sort((a, b) => a - b);
   return {
+    cpuMs: cpu / Math.max(1, times.length),
     p50: percentile(times, 0.5),
     p95: percentile(times, 0.95),
     p99: percentile(times, 0.99),
@@ -122,7 +141,7 @@ async function load(url: string, datasetId: string): Promise<Figures> {
 }
 
 const fmt = (label: string, f: Figures): string =>
-  `${label}: p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.rps.toFixed(0)} req/s (${f.requests} requests, ${f.errors} errors)`;
+  `${label}: p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.rps.toFixed(0)} req/s (${f.requests} requests, ${f.errors} errors), server main thread ${f.cpuMs.toFixed(2)} CPU ms/request`;
 
 const dir = mkdtempSync(join(tmpdir(), 'fq-bench-api-'));
 const db = join(dir, 'bench.sqlite');
@@ -149,7 +168,7 @@ try {
     });
   }
   const load0 = loadavg()[0]!;
-  const idle = await load(server.url, datasetId);
+  const idle = await load(server.url, datasetId, server.child.pid!);
   // A deep run long enough to outlast the measurement.
   const second = await gql<{ startTrainingRun: { id: string } }>(
     server.url,
@@ -157,7 +176,7 @@ try {
   );
   await waitForStatus(server.url, second.startTrainingRun.id, (s) => s === 'RUNNING', 120_000);
   await new Promise((r) => setTimeout(r, 3000)); // let it reach the training loop
-  const busy = await load(server.url, datasetId);
+  const busy = await load(server.url, datasetId, server.child.pid!);
   const stillRunning = await gql<{ trainingRun: { status: string; progress: { fraction: number } } }>(
     server.url,
     `{ trainingRun(id: "${second.startTrainingRun.id}") { status progress { fraction } } }`,

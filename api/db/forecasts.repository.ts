@@ -5,6 +5,8 @@
  * never model calls (ARCHITECTURE §7).
  */
 import type { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
+import { placeholders, readAll } from './sql-read.js';
 
 export interface ForecastRowInput {
   readonly seriesId: number;
@@ -136,6 +138,14 @@ export interface ForecastsRepository {
   selectSeries(tenantId: number, selection: SeriesSelection): Promise<SelectedSeries[]>;
   /** Forecast rows of a run for many series at once (one statement), ordered by series and date. */
   forSeries(tenantId: number, runId: number, seriesIds: readonly number[], range: DateRange): Promise<ForecastRecord[]>;
+  /**
+   * Forecast rows of a SUCCEEDED run for many series, ordered by series and date. Such rows never
+   * change (a run's results are written once, in the transaction that marks it SUCCEEDED; ids are
+   * never reused), so they are served from a bounded per-database cache.
+   */
+  forSucceededRun(tenantId: number, runId: number, seriesIds: readonly number[]): Promise<ForecastRecord[]>;
+  /** The row id of a dataset's series by key (cached: a series keeps its id while it exists). */
+  seriesIdByKey(tenantId: number, datasetId: number, key: string): Promise<number | undefined>;
   /** Forecast rows of a run for every series of a selection, ordered by series and date. */
   forSelection(
     tenantId: number,
@@ -161,14 +171,45 @@ export interface ForecastsRepository {
   }>;
 }
 
-/**
- * Rows per multi-row INSERT: on PostgreSQL 4,000 rows × 8 parameters stay under its 65,535
- * parameters; knex writes SQLite's multi-row insert as a compound SELECT, capped at 500 terms.
- */
-const CHUNK_PG = 4000;
-const CHUNK_SQLITE = 400;
+const CHUNK = 400;
 /** PostgreSQL and SQLite both cap bound parameters; big id lists go in chunks. */
 const ID_CHUNK = 500;
+
+/** Forecast rows kept per database (about 150 bytes each). */
+export const FORECAST_CACHE_ROWS = 200_000;
+/** Series ids by key kept per database. */
+const SERIES_ID_CACHE = 100_000;
+
+interface ReadCaches {
+  readonly runRows: LRUCache<string, ForecastRecord[]>;
+  readonly seriesIds: LRUCache<string, number>;
+}
+const readCaches = new WeakMap<Knex, ReadCaches>();
+
+function cachesOf(knex: Knex): ReadCaches {
+  let caches = readCaches.get(knex);
+  if (!caches) {
+    caches = {
+      runRows: new LRUCache({ maxSize: FORECAST_CACHE_ROWS, sizeCalculation: (rows) => Math.max(1, rows.length) }),
+      seriesIds: new LRUCache({ max: SERIES_ID_CACHE }),
+    };
+    readCaches.set(knex, caches);
+  }
+  return caches;
+}
+
+/** Empties the read caches of a database (tests that count statements of the cold path). */
+export function clearForecastReadCache(knex: Knex): void {
+  readCaches.delete(knex);
+}
+
+function toActualRecord(r: Row): ActualRecord {
+  return {
+    seriesId: Number(r['series_id']),
+    date: String(r['date']),
+    value: r['value'] === null ? null : Number(r['value']),
+  };
+}
 
 async function inChunks<T>(ids: readonly number[], run: (chunk: number[]) => Promise<T[]>): Promise<T[]> {
   if (ids.length <= ID_CHUNK) return ids.length === 0 ? [] : run([...ids]);
@@ -178,12 +219,10 @@ async function inChunks<T>(ids: readonly number[], run: (chunk: number[]) => Pro
 }
 
 export function createForecastsRepository(knex: Knex): ForecastsRepository {
-  return {
+  const repo: ForecastsRepository = {
     async insertMany(tenantId, runId, rows) {
-      const chunk =
-        (knex.client as { config?: { client?: unknown } }).config?.client === 'pg' ? CHUNK_PG : CHUNK_SQLITE;
-      for (let i = 0; i < rows.length; i += chunk) {
-        await knex('forecasts').insert(rows.slice(i, i + chunk).map((r) => toRow(tenantId, runId, r)));
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await knex('forecasts').insert(rows.slice(i, i + CHUNK).map((r) => toRow(tenantId, runId, r)));
       }
     },
 
@@ -214,6 +253,41 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
       });
     },
 
+    async forSucceededRun(tenantId, runId, seriesIds) {
+      const { runRows } = cachesOf(knex);
+      const ids = [...new Set(seriesIds)].toSorted((a, b) => a - b);
+      const found = new Map<number, ForecastRecord[]>();
+      const missing: number[] = [];
+      for (const id of ids) {
+        const rows = runRows.get(`${tenantId}|${runId}|${id}`);
+        if (rows) found.set(id, rows);
+        else missing.push(id);
+      }
+      if (missing.length > 0) {
+        const fetched = await repo.forSeries(tenantId, runId, missing, {});
+        for (const id of missing) found.set(id, []);
+        for (const r of fetched) found.get(r.seriesId)!.push(r);
+        for (const id of missing) runRows.set(`${tenantId}|${runId}|${id}`, found.get(id)!);
+      }
+      return ids.length === 1 ? found.get(ids[0]!)! : ids.flatMap((id) => found.get(id)!);
+    },
+
+    async seriesIdByKey(tenantId, datasetId, key) {
+      const { seriesIds } = cachesOf(knex);
+      const cacheKey = `${tenantId}|${datasetId}|${key}`;
+      const cached = seriesIds.get(cacheKey);
+      if (cached !== undefined) return cached;
+      const [row] = await readAll(knex, 'select id from series where tenant_id = ? and dataset_id = ? and key = ?', [
+        tenantId,
+        datasetId,
+        key,
+      ]);
+      if (!row) return undefined; // not cached: an import may add it
+      const id = Number(row['id']);
+      seriesIds.set(cacheKey, id);
+      return id;
+    },
+
     async forSelection(tenantId, runId, selection, range) {
       const q = knex('forecasts as f')
         .join('series as s', 's.id', 'f.series_id')
@@ -227,18 +301,20 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
     },
 
     async actualsForSeries(tenantId, seriesIds, range) {
+      // Raw SQL with a reused prepared statement: this runs on every forecast request.
       return inChunks(seriesIds, async (chunk) => {
-        const q = knex('observations')
-          .select('series_id', 'date', 'value')
-          .where({ tenant_id: tenantId })
-          .whereIn('series_id', chunk);
-        applyRange(q, 'date', range);
-        const rows = (await q.orderBy([{ column: 'series_id' }, { column: 'date' }])) as Row[];
-        return rows.map((r) => ({
-          seriesId: Number(r['series_id']),
-          date: String(r['date']),
-          value: r['value'] === null ? null : Number(r['value']),
-        }));
+        const bindings: Array<string | number> = [tenantId, ...chunk];
+        let sql = `select series_id, date, value from observations where tenant_id = ? and series_id in (${placeholders(chunk.length)})`;
+        if (range.from) {
+          sql += ' and date >= ?';
+          bindings.push(range.from);
+        }
+        if (range.to) {
+          sql += ' and date <= ?';
+          bindings.push(range.to);
+        }
+        const rows = await readAll(knex, `${sql} order by series_id, date`, bindings);
+        return rows.map(toActualRecord);
       });
     },
 
@@ -290,4 +366,5 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
       };
     },
   };
+  return repo;
 }

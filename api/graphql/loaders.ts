@@ -62,11 +62,11 @@ export function createLoaders(tenantId: number, deps: LoaderDeps) {
       async (keys) => {
         const out = new Map<string, ForecastRecord[]>();
         for (const [runId, group] of groupBy(keys, (k) => k.runId)) {
-          const rows = await deps.forecasts.forSeries(
+          // The runs here are SUCCEEDED (a dataset's latest): their rows come from the cache.
+          const rows = await deps.forecasts.forSucceededRun(
             tenantId,
             runId,
             group.map((k) => k.seriesId),
-            {},
           );
           for (const [sid, list] of groupBy(rows, (r) => r.seriesId)) out.set(`${runId}|${sid}`, list);
         }

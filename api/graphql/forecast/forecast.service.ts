@@ -162,15 +162,14 @@ export class ForecastService {
       ...(query.seriesKey !== undefined ? { seriesKey: query.seriesKey } : {}),
       attributes: query.filters,
     };
-    const series = await this.forecasts.selectSeries(tenantId, selection);
-    if (query.seriesKey !== undefined && series.length === 0) throw new NotFoundError('Series', query.seriesKey);
+    const single = query.seriesKey !== undefined;
+    const series = await this.selectSeries(tenantId, selection);
+    if (single && series.length === 0) throw new NotFoundError('Series', query.seriesKey!);
     const run = await this.resolveRun(tenantId, dataset, req.runId);
     if (!run) return undefined;
     const ids = series.map((s) => s.id);
-    const single = query.seriesKey !== undefined;
-    const forecastRows = single
-      ? await this.forecasts.forSeries(tenantId, run.id, ids, {})
-      : await this.forecasts.forSelection(tenantId, run.id, selection, {});
+    // A succeeded run's rows never change: served from the repository's cache.
+    const forecastRows = await this.forecasts.forSucceededRun(tenantId, run.id, ids);
     const forecastStart = forecastRows.reduce<string | undefined>(
       (m, f) => (m === undefined || f.date < m ? f.date : m),
       undefined,
@@ -215,6 +214,15 @@ export class ForecastService {
       points: shape(undefined),
       groups: query.groupAttribute ? this.groups(series, query.groupAttribute, shape) : [],
     };
+  }
+
+  /** One series by key needs only its (cached) id; filters and totals read the selection. */
+  private async selectSeries(tenantId: number, selection: SeriesSelection): Promise<SelectedSeries[]> {
+    if (selection.seriesKey === undefined || (selection.attributes?.length ?? 0) > 0) {
+      return this.forecasts.selectSeries(tenantId, selection);
+    }
+    const id = await this.forecasts.seriesIdByKey(tenantId, selection.datasetId, selection.seriesKey);
+    return id === undefined ? [] : [{ id, key: selection.seriesKey, attributes: {} }];
   }
 
   private groups(

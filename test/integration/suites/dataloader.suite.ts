@@ -5,12 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Knex } from 'knex';
+import { clearForecastReadCache } from '../../../api/db/forecasts.repository.js';
 import { withDbs } from '../../helpers/dbs.js';
 import { createTestApi, STAND_IN_PIPELINE, tinyCsv, waitFor, type TestApi } from '../support/api.js';
 import { seedCsv } from '../support/seed.js';
 
-/** Runs `fn` and returns the SQL statements knex sent meanwhile. */
+/** Runs `fn` and returns the SQL statements knex sent meanwhile (cold: read caches emptied first). */
 async function countQueries(knex: Knex, fn: () => Promise<unknown>): Promise<string[]> {
+  clearForecastReadCache(knex);
   const seen: string[] = [];
   const listener = (q: { sql: string }) => seen.push(q.sql);
   knex.on('query', listener);

@@ -45,6 +45,9 @@ withDbs((db) => {
       90_000,
       'the run to succeed',
     );
+    // SUCCEEDED is visible before the runner has settled the worker's exit; a suite this quick
+    // would otherwise close the database under that last write.
+    await api.runner.whenSettled(Number(startTrainingRun.id));
   });
   after(async () => {
     await api?.close();
