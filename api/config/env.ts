@@ -38,6 +38,8 @@ export interface LimitsConfig {
   readonly maxDirectives: number;
   /** Most lexical tokens in one document (FORECASTQL_MAX_TOKENS). */
   readonly maxTokens: number;
+  /** Most items in one list argument, inline or in variables (FORECASTQL_MAX_LIST_ITEMS). */
+  readonly maxListItems: number;
   /** Largest request body in bytes (FORECASTQL_MAX_BODY_BYTES); importObservations carries CSV. */
   readonly maxBodyBytes: number;
   /** Requests per rate window per token (or client IP); 0 turns the limit off (FORECASTQL_RATE_LIMIT). */
@@ -55,6 +57,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   maxAliases: 30,
   maxDirectives: 50,
   maxTokens: 5_000,
+  maxListItems: 1_000,
   maxBodyBytes: 64 * 1024 * 1024,
   rateLimit: 1_200,
   rateWindowSeconds: 60,
@@ -142,6 +145,7 @@ function limits(env: Env): LimitsConfig {
     maxAliases: integer(env, 'FORECASTQL_MAX_ALIASES', d.maxAliases, 0, 100_000),
     maxDirectives: integer(env, 'FORECASTQL_MAX_DIRECTIVES', d.maxDirectives, 0, 100_000),
     maxTokens: integer(env, 'FORECASTQL_MAX_TOKENS', d.maxTokens, 100, 10_000_000),
+    maxListItems: integer(env, 'FORECASTQL_MAX_LIST_ITEMS', d.maxListItems, 1, 10_000_000),
     maxBodyBytes: integer(env, 'FORECASTQL_MAX_BODY_BYTES', d.maxBodyBytes, 1024, 1024 * 1024 * 1024),
     rateLimit: integer(env, 'FORECASTQL_RATE_LIMIT', d.rateLimit, 0, 100_000_000),
     rateWindowSeconds: integer(env, 'FORECASTQL_RATE_WINDOW_S', d.rateWindowSeconds, 1, 86_400),

@@ -93,6 +93,26 @@ test('fragment cycles are rejected by graphql-js validation', () => {
 
 test('production masks field suggestions', async () => {
   const production = createGraphQLLimits(DEFAULT_LIMITS, { production: true });
-  assert.equal(production.plugins.length, 1, 'the suggestion-masking plugin is on in production');
-  assert.equal(limits.plugins.length, 0, 'and off elsewhere, where suggestions help developers');
+  assert.equal(
+    production.plugins.length,
+    limits.plugins.length + 1,
+    'the suggestion-masking plugin is on in production only',
+  );
+});
+
+test('an inline list longer than FORECASTQL_MAX_LIST_ITEMS is refused', () => {
+  const tight = createGraphQLLimits({ ...DEFAULT_LIMITS, maxListItems: 3 }, { production: false });
+  const errors = tight.validate(
+    schema,
+    parse('{ forecast(datasetId: "1", quantiles: [0.1, 0.2, 0.3, 0.4]) { seriesCount } }'),
+  );
+  assert.deepEqual(
+    errors.map((e) => [e.message, e.extensions['code']]),
+    [
+      [
+        'A list argument holds 4 items; the limit is 3. Send fewer items per operation, or raise FORECASTQL_MAX_LIST_ITEMS.',
+        'BAD_USER_INPUT',
+      ],
+    ],
+  );
 });

@@ -7,8 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import type { DatabaseConfig } from '../../../api/config/env.js';
-import { createApiKeysRepository } from '../../../api/db/api-keys.repository.js';
-import { createTenantsRepository, DEFAULT_TENANT_SLUG } from '../../../api/db/tenants.repository.js';
+import { createAdminKey } from '../../helpers/auth.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -25,10 +24,7 @@ export function databaseUrl(config: DatabaseConfig): string {
 
 /** `Authorization: Bearer …` of a new admin key of the default tenant (created in `knex`). */
 export async function adminAuthorization(knex: Knex, name = 'robustness'): Promise<string> {
-  const tenant = await createTenantsRepository(knex).getBySlug(DEFAULT_TENANT_SLUG);
-  if (!tenant) throw new Error('the default tenant is missing: migrate first');
-  const { secret } = await createApiKeysRepository(knex).create(tenant.id, name);
-  return `Bearer ${secret}`;
+  return (await createAdminKey(knex, 'default', name)).headers.authorization;
 }
 
 export async function spawnRobustServer(
