@@ -8,9 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { DEMO_KEY_NAME, renewDemoAdminKey } from '../../api/auth/demo-key.js';
 import { createEmbedTokens, signingKey } from '../../api/auth/embed-token.js';
 import type { DatabaseConfig } from '../../api/config/env.js';
 import { createApiKeysRepository } from '../../api/db/api-keys.repository.js';
+import { migrateLatest } from '../../api/db/migrate.js';
 import { createTenantsRepository } from '../../api/db/tenants.repository.js';
 import { withDbs } from '../helpers/dbs.js';
 
@@ -157,5 +159,18 @@ withDbs((db) => {
         .map((line) => line.slice(0, line.lastIndexOf(',', line.indexOf(',2024-')))),
     );
     assert.deepEqual([...ids].toSorted(), [`"'=HYPERLINK(""http://evil"")"`, "'@SUM(A1)", 'plain'].toSorted());
+  });
+
+  test('serve --demo: each start prints a new admin key and revokes the previous one', async () => {
+    await migrateLatest(db.knex);
+    const tenantId = await createTenantsRepository(db.knex).defaultTenantId();
+    const keys = createApiKeysRepository(db.knex);
+    const first = await renewDemoAdminKey(db.knex, tenantId);
+    assert.equal((await keys.verify(first))?.tenantId, tenantId, 'the printed key works');
+    const second = await renewDemoAdminKey(db.knex, tenantId);
+    assert.equal(await keys.verify(first), undefined, "the previous start's key is revoked");
+    assert.equal((await keys.verify(second))?.name, DEMO_KEY_NAME);
+    const live = (await keys.list(tenantId)).filter((k) => k.name === DEMO_KEY_NAME && k.revokedAt === null);
+    assert.equal(live.length, 1, 'one live demo key');
   });
 });

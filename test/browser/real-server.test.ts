@@ -4,8 +4,9 @@
  * promo covariate) and trained to SUCCEEDED with the Theta model. The page is served by the widget
  * test server, which proxies `/graphql` (HTTP and the graphql-ws upgrade) to the real server.
  *
- * Not here, because the real server cannot produce them: a bad token (the API has no auth yet, see
- * api/graphql/context.ts), loading/empty states and 10,000 points (fixture suites cover those).
+ * The widgets here carry the server's admin key (the training-runs widget starts runs); embed
+ * tokens and bad tokens against the real server are in auth.test.ts. Not here, because the real
+ * server cannot produce them: loading/empty states and 10,000 points (fixture suites cover those).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

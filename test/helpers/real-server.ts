@@ -111,6 +111,8 @@ export interface RealServerOptions {
   readonly epochs?: number;
   /** Milliseconds to wait for the run to succeed (default 120 s). */
   readonly trainTimeoutMs?: number;
+  /** Serve the demo page at `/` for the dataset, as `serve --demo` does (with its embed token). */
+  readonly demo?: boolean;
 }
 
 async function postGraphQL<T>(
@@ -140,7 +142,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * start the server on a free port, print `{"url", "datasetId"}` and serve until SIGTERM or until
  * stdin ends (the parent died).
  */
-async function runChild(file: string): Promise<void> {
+async function runChild(file: string, demo: boolean): Promise<void> {
   const { loadConfig, parseDatabaseUrl } = await import('../../api/config/env.js');
   const { createKnex } = await import('../../api/db/knex.js');
   const { migrateLatest } = await import('../../api/db/migrate.js');
@@ -173,6 +175,7 @@ async function runChild(file: string): Promise<void> {
     logger: pino({ level: 'warn' }, process.stderr),
     port: 0,
     runner: { pollIntervalMs: 100, progressIntervalMs: 100 },
+    ...(demo ? { demo: true, demoDatasetId: imported.datasetId, demoTenantId: tenantId } : {}),
   });
   const { secret: key } = await createApiKeysRepository(knex).create(tenantId, 'browser tests');
   const { token: embedToken } = await server.app.embedTokens.issue({
@@ -201,7 +204,8 @@ async function runChild(file: string): Promise<void> {
   process.stdin.resume();
 }
 
-if (process.argv[1] === SELF && process.argv[2] === '--child') await runChild(process.argv[3]!);
+if (process.argv[1] === SELF && process.argv[2] === '--child')
+  await runChild(process.argv[3]!, process.argv[4] === '--demo');
 
 function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -215,7 +219,8 @@ function waitForExit(child: ChildProcess): Promise<void> {
  */
 export async function startRealServer(options: RealServerOptions = {}): Promise<RealServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fq-real-server-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', join(dir, 'forecastql.sqlite')], {
+  const childArgs = [SELF, '--child', join(dir, 'forecastql.sqlite'), ...(options.demo ? ['--demo'] : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...childArgs], {
     cwd: REPO_ROOT,
     env: { ...process.env, TSX_TSCONFIG_PATH: 'api/tsconfig.json', FORECASTQL_BACKEND: 'cpu' },
     stdio: ['pipe', 'pipe', 'inherit'],
