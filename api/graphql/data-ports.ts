@@ -8,6 +8,7 @@ import { createObservationsRepository } from '../db/observations.repository.js';
 import { createSeriesRepository } from '../db/series.repository.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
 import { importCsv } from '../ingest/import-csv.js';
+import { importRows } from '../ingest/import-rows.js';
 import type { PromotionSource } from './calendar/calendar.service.js';
 import type { CsvImporter, DatasetStore, SeriesStore } from './ports.js';
 
@@ -16,7 +17,10 @@ export interface DataPorts {
   readonly series: SeriesStore;
   readonly importer: CsvImporter;
   readonly observations: PromotionSource;
-  /** The tenant of a request. Auth arrives with its own issue; until then: the `default` tenant. */
+  /**
+   * The `default` tenant, which the CLI commands act for. GraphQL requests do not use it: they act
+   * for the tenant of their credential (api/auth, GraphQLApp.context).
+   */
   readonly tenantOf: (headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<number>;
 }
 
@@ -27,6 +31,10 @@ export function createDataPorts(knex: Knex): DataPorts {
     async importCsv(tenantId, datasetId, csv) {
       // CSV text arrives as bytes: a string `input` would be read as a file path.
       const r = await importCsv(knex, { tenantId, dataset: { id: datasetId }, input: Buffer.from(csv, 'utf8') });
+      return { rowsImported: r.rowsImported, seriesCount: r.seriesCount };
+    },
+    async importRows(tenantId, datasetId, rows) {
+      const r = await importRows(knex, { tenantId, datasetId, rows });
       return { rowsImported: r.rowsImported, seriesCount: r.seriesCount };
     },
   };

@@ -4,6 +4,7 @@
  * in-memory fakes.
  */
 import type { Frequency } from '../forecasting/types.js';
+import type { ObservationRowInput } from '../ingest/import-rows.js';
 
 export interface DatasetRecord {
   readonly id: number;
@@ -69,4 +70,10 @@ export interface SeriesStore {
 export interface CsvImporter {
   /** Imports CSV text into a dataset (the same code as `forecastql import`), in one transaction. */
   importCsv(tenantId: number, datasetId: number, csv: string): Promise<{ rowsImported: number; seriesCount: number }>;
+  /** Imports rows through the same code (api/ingest/import-rows.ts); errors name row and field. */
+  importRows(
+    tenantId: number,
+    datasetId: number,
+    rows: readonly ObservationRowInput[],
+  ): Promise<{ rowsImported: number; seriesCount: number }>;
 }

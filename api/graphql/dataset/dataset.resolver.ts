@@ -18,7 +18,7 @@ import { toConnection, type Connection } from '../common/connection.type.js';
 import type { GraphQLContext } from '../context.js';
 import { TrainingRun } from '../training/training-run.type.js';
 import { toDatasetView, toRunView } from '../views.js';
-import { CreateDatasetInput, Dataset, DatasetConnection, ImportResult } from './dataset.type.js';
+import { CreateDatasetInput, Dataset, DatasetConnection, ImportResult, ObservationInput } from './dataset.type.js';
 
 @ArgsType()
 class DatasetsArgs {
@@ -70,14 +70,23 @@ export class DatasetResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => ImportResult, {
     description:
-      'Imports long-format CSV text (series_id,date,value[,covariates…][,attributes…]) in one transaction, through the same code as `forecastql import`. Importing the same rows again changes nothing.',
+      'Imports observations in one transaction, through the same code as `forecastql import`: long-format CSV text (series_id,date,value[,covariates…][,attributes…]) in `csv`, or the same as a list in `rows` (give exactly one). Importing the same rows again changes nothing; a refused import changes nothing either.',
   })
   async importObservations(
     @Arg('datasetId', () => ID) datasetId: string,
-    @Arg('csv', () => String) csv: string,
+    @Arg('csv', () => String, { nullable: true, description: 'Long-format CSV text with a header line.' })
+    csv: string | null | undefined,
+    @Arg('rows', () => [ObservationInput], {
+      nullable: true,
+      description: 'The observations as a list; errors name the row by its index (`rows[3]`) and the field.',
+    })
+    rows: ObservationInput[] | null | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ImportResult> {
-    const r = await ctx.services.datasets.importCsv(ctx.tenantId, datasetId, csv);
+    const r = await ctx.services.datasets.importObservations(ctx.tenantId, datasetId, {
+      csv,
+      rows: rows?.map((o) => ({ ...o, value: o.value ?? null })),
+    });
     return { rowsImported: r.rowsImported, seriesCount: r.seriesCount, dataset: toDatasetView(r.dataset) };
   }
 

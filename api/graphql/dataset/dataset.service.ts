@@ -3,11 +3,20 @@ import { NotFoundError, UserInputError } from '../../errors/index.js';
 import type { Frequency } from '../../forecasting/types.js';
 import { toPageRequest, type Page } from '../common/cursor.js';
 import { parseRowId } from '../common/ids.js';
+import type { ObservationRowInput } from '../../ingest/import-rows.js';
 import type { CsvImporter, DatasetRecord, DatasetStore } from '../ports.js';
 
 export const MAX_DATASET_NAME = 200;
 /** CSV text accepted by `importObservations` (bigger files: `forecastql import`). */
 export const MAX_IMPORT_CSV_BYTES = 50 * 1024 * 1024;
+/** Rows accepted by `importObservations(rows:)` (bigger imports: CSV, or `forecastql import`). */
+export const MAX_IMPORT_ROWS = 500_000;
+
+/** What `importObservations` imports: CSV text or rows, exactly one of them. */
+export interface ObservationsInput {
+  readonly csv?: string | null | undefined;
+  readonly rows?: readonly ObservationRowInput[] | null | undefined;
+}
 
 export class DatasetService {
   constructor(
@@ -50,6 +59,36 @@ export class DatasetService {
       });
     }
     return this.datasets.create(tenantId, { name, frequency: input.frequency ?? undefined });
+  }
+
+  /** `importObservations`: CSV text or rows (exactly one), through the one import path. */
+  async importObservations(
+    tenantId: number,
+    datasetId: string,
+    input: ObservationsInput,
+  ): Promise<{ rowsImported: number; seriesCount: number; dataset: DatasetRecord }> {
+    const hasCsv = input.csv !== null && input.csv !== undefined;
+    const hasRows = input.rows !== null && input.rows !== undefined;
+    if (hasCsv === hasRows) {
+      throw new UserInputError(
+        hasCsv
+          ? 'Give either `csv` (CSV text) or `rows` (a list of observations) to importObservations, not both.'
+          : 'importObservations needs the observations: give `csv` (long-format CSV text) or `rows` (a list of {seriesId, date, value, covariates, attributes}).',
+        { argument: hasCsv ? 'rows' : 'csv' },
+      );
+    }
+    if (hasCsv) return this.importCsv(tenantId, datasetId, input.csv!);
+    const rows = input.rows!;
+    const dataset = await this.require(tenantId, datasetId);
+    if (rows.length > MAX_IMPORT_ROWS) {
+      throw new UserInputError(
+        `${rows.length} rows are above the ${MAX_IMPORT_ROWS}-row limit of importObservations; send them in several calls (each is one transaction) or import a file with \`forecastql import FILE.csv --dataset "${dataset.name}"\`.`,
+        { argument: 'rows' },
+      );
+    }
+    const result = await this.importer.importRows(tenantId, dataset.id, rows);
+    const after = (await this.datasets.get(tenantId, dataset.id)) ?? dataset;
+    return { rowsImported: result.rowsImported, seriesCount: after.seriesCount, dataset: after };
   }
 
   async importCsv(

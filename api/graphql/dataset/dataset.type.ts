@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar } from '../common/date.scalar.js';
 import { ConnectionType } from '../common/connection.type.js';
 
@@ -66,9 +66,51 @@ export class CreateDatasetInput {
   frequency?: FrequencyValue | null;
 }
 
+@InputType({ description: 'A numeric value of one observation: a covariate (price, promotion, …).' })
+export class CovariateValueInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Null: unknown on this date.' })
+  value!: number | null;
+}
+
+@InputType({ description: 'A static attribute of the series (store, category, …): the same in all its rows.' })
+export class AttributeValueInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  value!: string;
+}
+
+@InputType({
+  description:
+    'One observation of long-format sales data: the fields of a CSV row (series_id, date, value, covariate and attribute columns). Validated by the same rules.',
+})
+export class ObservationInput {
+  @Field(() => String, { description: "The series (the CSV's series_id)." })
+  seriesId!: string;
+
+  @Field(() => String, { description: 'The date, YYYY-MM-DD (checked like the CSV date column).' })
+  date!: string;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Units sold; null when unknown (or on a future date that only carries covariates).',
+  })
+  value?: number | null;
+
+  @Field(() => [CovariateValueInput], { nullable: true })
+  covariates?: CovariateValueInput[] | null;
+
+  @Field(() => [AttributeValueInput], { nullable: true })
+  attributes?: AttributeValueInput[] | null;
+}
+
 @ObjectType({ description: 'What an import did.' })
 export class ImportResult {
-  @Field(() => Int, { description: 'CSV data rows read and stored (inserted or updated).' })
+  @Field(() => Int, { description: 'Data rows (CSV rows or `rows` entries) read and stored (inserted or updated).' })
   rowsImported!: number;
 
   @Field(() => Int, { description: 'Series of the dataset after the import.' })
