@@ -4,7 +4,7 @@
  * Usage: npx tsx bench/import-run.ts sqlite|postgres FILE [PG_URL]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,30 @@ function threadCpuSeconds(): number {
   }
 }
 
+/**
+ * CPU seconds of the PostgreSQL backends serving database `name` (same machine): the server's
+ * share of an import. Background processes (WAL writer, checkpointer) are not included.
+ */
+function serverCpuSeconds(name: string | undefined): number {
+  if (!name) return Number.NaN;
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres:') || !cmd.includes(` ${name} `)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks / 100;
+}
+
 let config: DatabaseConfig;
+let pgName: string | undefined;
 let cleanup: () => Promise<void>;
 if (dialect === 'sqlite') {
   const dir = mkdtempSync(join(tmpdir(), 'fq-bench-'));
@@ -37,6 +60,7 @@ if (dialect === 'sqlite') {
   cleanup = async () => rmSync(dir, { recursive: true, force: true });
 } else {
   const name = `fq_bench_${randomBytes(4).toString('hex')}`;
+  pgName = name;
   const admin = createKnex({ client: 'pg', connectionString: pgUrl });
   await admin.raw(`CREATE DATABASE ${name}`);
   const url = new URL(pgUrl);
@@ -55,6 +79,7 @@ try {
   const rssBeforeMb = Math.round(process.memoryUsage().rss / 2 ** 20);
   const cpu0 = process.cpuUsage();
   const main0 = threadCpuSeconds();
+  const server0 = serverCpuSeconds(pgName);
   const t0 = performance.now();
   const r = await importCsv(knex, {
     tenantId: 1,
@@ -64,6 +89,7 @@ try {
   });
   const seconds = (performance.now() - t0) / 1000;
   const mainCpuSeconds = threadCpuSeconds() - main0;
+  const serverCpu = serverCpuSeconds(pgName) - server0;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(
@@ -78,6 +104,7 @@ try {
       // The main thread writes to the database; the rest is the reader's worker thread (and GC helpers).
       mainCpuSeconds: Number(mainCpuSeconds.toFixed(2)),
       rowsPerCpuSecond: Math.round(r.rowsImported / cpuSeconds),
+      ...(pgName ? { serverCpuSeconds: Number(serverCpu.toFixed(2)) } : {}),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       rssBeforeMb,
       load: [load0, loadavg()[0]!].map((l) => Number(l.toFixed(1))),

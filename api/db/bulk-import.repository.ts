@@ -176,8 +176,50 @@ function copyNumber(v: number): string {
   return v === v ? String(v) : '\\N';
 }
 
+/**
+ * PostgreSQL checks the foreign key of every row written to `observations` with one query per
+ * row (measured: 7.1 of 8.6 server CPU seconds per million COPY rows). An import knows its rows'
+ * series are valid: it inserted them itself in this transaction (nobody else can see, let alone
+ * delete them, before the commit), or it locks the dataset's existing series `FOR KEY SHARE`,
+ * which is the very lock the per-row check takes. So where the connection may set
+ * `session_replication_role` (a superuser, or `GRANT SET ON PARAMETER session_replication_role`
+ * on PostgreSQL 15+), the rows are written with it set to `replica` (`SET LOCAL`, never past
+ * this transaction), which skips the per-row checks; the constraint stays declared and is checked
+ * for every other writer. Series rows are always inserted with it back at `origin`, so their own
+ * key to the dataset is checked. Otherwise the per-row checks run as usual.
+ * Note: `replica` also skips ordinary triggers on `observations`; it has none.
+ */
+async function mayTrustSeriesKeys(trx: Knex.Transaction, tenantId: number, datasetId: number): Promise<boolean> {
+  const { rows } = (await trx.raw(
+    `SELECT current_setting('session_replication_role') AS role,
+            current_setting('server_version_num')::int AS version,
+            (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`,
+  )) as { rows: Array<{ role: string; version: number; superuser: boolean }> };
+  const r = rows[0];
+  if (!r || r.role !== 'origin') return false;
+  let allowed = r.superuser === true;
+  if (!allowed && r.version >= 150000) {
+    const granted = (await trx.raw(`SELECT has_parameter_privilege('session_replication_role', 'SET') AS ok`)) as {
+      rows: Array<{ ok: boolean }>;
+    };
+    allowed = granted.rows[0]?.ok === true;
+  }
+  if (!allowed) return false;
+  // What the per-row check would lock: the series already there (new ones are this transaction's).
+  await trx.raw('SELECT 1 FROM series WHERE tenant_id = ? AND dataset_id = ? FOR KEY SHARE', [tenantId, datasetId]);
+  return true;
+}
+
+async function setReplicaRole(trx: Knex.Transaction, replica: boolean): Promise<void> {
+  await trx.raw(`SET LOCAL session_replication_role = ${replica ? 'replica' : 'origin'}`);
+}
+
 /** PostgreSQL writer: COPY into a temporary staging table, merged in `finish`. */
-export async function createPgObservationWriter(trx: Knex.Transaction, tenantId: number): Promise<ObservationWriter> {
+export async function createPgObservationWriter(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+): Promise<ObservationWriter> {
   await trx.raw(`CREATE TEMPORARY TABLE fq_import_rows (
       line bigint NOT NULL, series_idx integer NOT NULL, date date NOT NULL,
       value double precision NULL, covariates text NULL, repeated boolean NOT NULL
@@ -261,6 +303,8 @@ export async function createPgObservationWriter(trx: Knex.Transaction, tenantId:
         repeats > 0
           ? `(SELECT DISTINCT ON (series_idx, date) * FROM fq_import_rows ORDER BY series_idx, date, line DESC)`
           : 'fq_import_rows';
+      const trusted = await mayTrustSeriesKeys(trx, tenantId, datasetId);
+      if (trusted) await setReplicaRole(trx, true);
       await trx.raw(
         `INSERT INTO observations (tenant_id, series_id, date, value, covariates)
          SELECT ?, m.series_id, r.date, r.value, r.covariates
@@ -270,6 +314,7 @@ export async function createPgObservationWriter(trx: Knex.Transaction, tenantId:
              OR observations.covariates IS DISTINCT FROM EXCLUDED.covariates`,
         [tenantId],
       );
+      if (trusted) await setReplicaRole(trx, false);
       return undefined;
     },
     async abort() {
@@ -294,14 +339,17 @@ export async function createPgObservationWriter(trx: Knex.Transaction, tenantId:
 export async function createPgDirectObservationWriter(
   trx: Knex.Transaction,
   tenantId: number,
+  datasetId: number,
 ): Promise<ObservationWriter> {
   const conn = (await trx.client.acquireConnection()) as { query(q: unknown): Writable };
   const tenant = checkedTenant(tenantId);
   const dateText = createDateText();
+  const trusted = await mayTrustSeriesKeys(trx, tenantId, datasetId);
   let copy: Writable | undefined;
   let failed: unknown;
 
-  const start = (): Writable => {
+  const start = async (): Promise<Writable> => {
+    if (trusted) await setReplicaRole(trx, true);
     const c = conn.query(copyFrom('COPY observations (tenant_id, series_id, date, value, covariates) FROM STDIN'));
     c.on('error', (e) => {
       failed = e;
@@ -310,7 +358,7 @@ export async function createPgDirectObservationWriter(
   };
   const send = async (text: string): Promise<void> => {
     if (text === '') return;
-    copy ??= start();
+    copy ??= await start();
     if (failed) throw failed;
     if (!copy.write(text)) await Promise.race([once(copy, 'drain'), once(copy, 'error')]);
     if (failed) throw failed;
@@ -322,6 +370,7 @@ export async function createPgDirectObservationWriter(
     const done = Promise.race([once(c, 'finish'), once(c, 'error').then(([e]) => Promise.reject(e))]);
     c.end();
     await done;
+    if (trusted) await setReplicaRole(trx, false);
   };
   const encode = (b: ObservationBatch, ids: readonly number[], from: number, to: number): string => {
     let text = '';

@@ -131,8 +131,8 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
       const emptyDataset = created || Number(dataset.row_count) === 0;
       let writer: ObservationWriter;
       if (sqlite) writer = await createSqliteObservationWriter(trx, tenantId);
-      else if (emptyDataset) writer = await createPgDirectObservationWriter(trx, tenantId);
-      else writer = await createPgObservationWriter(trx, tenantId);
+      else if (emptyDataset) writer = await createPgDirectObservationWriter(trx, tenantId, datasetId);
+      else writer = await createPgObservationWriter(trx, tenantId, datasetId);
 
       let summary: LongCsvSummary;
       const refuse = (c: RepeatConflict): never => {
