@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeaderMap } from '@apollo/server';
-import { execute, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
+import { execute, GraphQLError, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -235,23 +235,45 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const formatErrors = (errors: readonly unknown[] | undefined): GraphQLFormattedError[] | undefined =>
     errors?.map((e) => app.formatError((e as { toJSON(): GraphQLFormattedError }).toJSON(), e));
   const principals = new WeakMap<object, Principal>();
+  const credentials = new WeakMap<object, Readonly<Record<string, string | string[] | undefined>>>();
   const ws = useServer(
     {
       schema: app.schema,
       validate: (schema, document) => app.limits.validate(schema, document),
       execute: (args: ExecutionArgs) => execute(args),
       subscribe: (args: ExecutionArgs) => subscribe(args),
-      // Authenticated once per connection, from connectionParams (what browsers can send) or the
-      // upgrade request's headers; a connection without a valid credential is closed 4403.
+      // Authenticated on connect, from connectionParams (what browsers can send) or the upgrade
+      // request's headers; a connection without a valid credential is closed 4403. Each operation
+      // checks the credential again, so a key revoked or a token expired meanwhile stops there.
       onConnect: async (ctx) => {
         const params = (ctx.connectionParams ?? {}) as Record<string, string | undefined>;
         const headers = authorizationOf(params) ? params : ctx.extra.request.headers;
         try {
           principals.set(ctx.extra.socket, await app.authenticator.authenticate(headers));
+          credentials.set(ctx.extra.socket, headers);
           return true;
         } catch (e) {
           logger.debug({ err: e }, 'graphql-ws connection refused: no valid credential');
           return false;
+        }
+      },
+      onSubscribe: async (ctx) => {
+        try {
+          principals.set(
+            ctx.extra.socket,
+            await app.authenticator.authenticate(credentials.get(ctx.extra.socket) ?? {}),
+          );
+          return undefined;
+        } catch (e) {
+          const code =
+            (e as { code?: string }).code === 'UNAUTHENTICATED' ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR';
+          if (code !== 'UNAUTHENTICATED') logger.error({ err: e }, 'graphql-ws: re-authentication failed');
+          principals.delete(ctx.extra.socket);
+          return [
+            new GraphQLError(code === 'UNAUTHENTICATED' ? (e as Error).message : 'Internal server error.', {
+              extensions: { code },
+            }),
+          ];
         }
       },
       context: (ctx) => {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
+import { createApiKeysRepository } from '../../api/db/api-keys.repository.js';
 import { createAdminKey } from '../helpers/auth.js';
 import { withDbs } from '../helpers/dbs.js';
 import { tinyCsv } from '../e2e/support/data.js';
@@ -134,6 +135,41 @@ withDbs((db) => {
     const theirs = await follow(server.url, runId, { authorization: `Bearer ${other.secret}` });
     assert.deepEqual(theirs.data, [], "no update of another tenant's run");
     assert.match(JSON.stringify(theirs.errors), /NOT_FOUND|not found/);
+  });
+
+  test('graphql-ws: a key revoked while its socket is open stops at the next operation', async () => {
+    const key = await createAdminKey(db.knex, 'default', 'socket');
+    const client = createClient({
+      url: `${server.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: key.headers,
+    });
+    const once = () =>
+      new Promise<{ data: unknown[]; errors: unknown[] }>((resolve) => {
+        const data: unknown[] = [];
+        const errors: unknown[] = [];
+        client.subscribe(
+          { query: `subscription { trainingRunUpdated(id: "${runId}") { status } }` },
+          {
+            next: (v) => data.push(v.data),
+            error: (e) => resolve({ data, errors: [...errors, e] }),
+            complete: () => resolve({ data, errors }),
+          },
+        );
+      });
+    try {
+      const first = await once();
+      assert.deepEqual(first.errors, []);
+      assert.deepEqual(first.data, [{ trainingRunUpdated: { status: 'SUCCEEDED' } }]);
+      assert.equal(await createApiKeysRepository(db.knex).revoke(key.tenantId, key.keyId), true);
+      const afterRevoke = await once();
+      assert.deepEqual(afterRevoke.data, [], 'nothing after the revoke');
+      assert.match(JSON.stringify(afterRevoke.errors), /UNAUTHENTICATED/);
+    } finally {
+      await client.dispose();
+    }
   });
 
   test('an embed token cannot mutate over HTTP or graphql-ws', async () => {
