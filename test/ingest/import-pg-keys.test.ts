@@ -86,10 +86,10 @@ describe(
       await Promise.all(
         Array.from({ length: 10 }, () =>
           owner.transaction(async (trx) => {
-            const role = (await trx.raw('SHOW session_replication_role')) as {
+            const setting = (await trx.raw('SHOW session_replication_role')) as {
               rows: Array<{ session_replication_role: string }>;
             };
-            assert.equal(role.rows[0]?.session_replication_role, 'origin');
+            assert.equal(setting.rows[0]?.session_replication_role, 'origin');
             await new Promise((resolve) => setTimeout(resolve, 50));
           }),
         ),
