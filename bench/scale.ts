@@ -150,7 +150,7 @@ async function train(
   runs: number,
   workers: number,
   db: string,
-): Promise<{ wallS: number; runIds: number[]; rss: number[]; statuses: string[] }> {
+): Promise<{ wallS: number; runIds: number[]; rss: number[]; statuses: string[]; runS: string }> {
   const children: Child[] = [];
   for (let i = 0; i < workers; i++) children.push(await spawnRole('worker', ['--db', db]));
   const repo = createRunsRepository(knex);
@@ -186,10 +186,15 @@ async function train(
   const wallS = (performance.now() - t0) / 1000;
   const rss: number[] = [];
   for (const c of children) rss.push(await c.stop());
-  for (const r of await repo.getMany(1, runIds)) {
+  const ended = await repo.getMany(1, runIds);
+  for (const r of ended) {
     if (r.status !== RunStatus.SUCCEEDED) log(`  run ${r.id} ${r.status}: ${r.error}`);
   }
-  return { wallS, runIds, rss, statuses };
+  // Each run's own time, claim to end, as the worker saw it.
+  const runS = ended
+    .map((r) => (((r.finishedAt?.getTime() ?? NaN) - (r.startedAt?.getTime() ?? NaN)) / 1000).toFixed(1))
+    .join(', ');
+  return { wallS, runIds, rss, statuses, runS };
 }
 
 async function explain(knex: Knex, sql: string, bindings: readonly unknown[]): Promise<string> {
@@ -265,19 +270,21 @@ async function main(): Promise<void> {
   // 3. training
   let runId: number | undefined;
   if (!args.includes('--skip-training')) {
-    const one = await train(knex, queue, datasetId, 1, 1, db);
-    runId = one.runIds[0];
-    log(
-      `train 1 run, 1 worker: ${one.wallS.toFixed(1)} s (${one.statuses.join(',')}); worker peak RSS ${one.rss.join(', ')} MB (load ${load()})`,
-    );
-    if (runsPerPhase > 0) {
-      const a = await train(knex, queue, datasetId, runsPerPhase, 1, db);
+    if (runsPerPhase === 0) {
+      const one = await train(knex, queue, datasetId, 1, 1, db);
+      runId = one.runIds[0];
       log(
-        `train ${runsPerPhase} runs, 1 worker: ${a.wallS.toFixed(1)} s (${a.statuses.join(',')}); peak RSS ${a.rss.join(', ')} MB (load ${load()})`,
+        `train 1 run, 1 worker: ${one.wallS.toFixed(1)} s (${one.statuses.join(',')}; run ${one.runS} s); worker peak RSS ${one.rss.join(', ')} MB (load ${load()})`,
+      );
+    } else {
+      const a = await train(knex, queue, datasetId, runsPerPhase, 1, db);
+      runId = a.runIds[0];
+      log(
+        `train ${runsPerPhase} runs, 1 worker: ${a.wallS.toFixed(1)} s (${a.statuses.join(',')}; each run ${a.runS} s); peak RSS ${a.rss.join(', ')} MB (load ${load()})`,
       );
       const b = await train(knex, queue, datasetId, runsPerPhase, 2, db);
       log(
-        `train ${runsPerPhase} runs, 2 workers: ${b.wallS.toFixed(1)} s (${b.statuses.join(',')}); peak RSS ${b.rss.join(', ')} MB (load ${load()})`,
+        `train ${runsPerPhase} runs, 2 workers: ${b.wallS.toFixed(1)} s (${b.statuses.join(',')}; each run ${b.runS} s); peak RSS ${b.rss.join(', ')} MB (load ${load()})`,
       );
     }
   }

@@ -160,9 +160,10 @@ export class QueueWorker {
       }>;
       const mine: number[] = [];
       for (const r of rows) {
-        if (r.status !== RunStatus.RUNNING || r.worker_id !== this.workerId) {
+        if (r.worker_id !== this.workerId || r.status === RunStatus.QUEUED) {
+          // Another attempt owns the run now (or a sweeper put it back in the queue).
           this.runner.abandon(Number(r.id));
-        } else {
+        } else if (r.status === RunStatus.RUNNING) {
           mine.push(Number(r.id));
           if (r.cancel_requested_at) await this.runner.cancel(Number(r.tenant_id), Number(r.id));
         }

@@ -4,7 +4,9 @@
  * are shared by both workers; a worker killed with SIGKILL mid-run has its run retried by the
  * other, which completes it; every run ends with exactly one forecast per series and step (no
  * duplicate, no partial rows); a cancel reaches the worker that holds the run. The stand-in
- * pipeline keeps runs quick and deterministic. Needs TEST_PG_URL (CI sets it).
+ * pipeline keeps runs quick and deterministic. Last, `serve` with its in-process worker trains a
+ * run while a subscriber on the API-only instance follows it (LISTEN/NOTIFY across processes).
+ * Needs TEST_PG_URL (CI sets it).
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +17,7 @@ import type { Knex } from 'knex';
 import { createKnex } from '../../api/db/knex.js';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { createEmptyDatabase, TEST_PG_URL } from '../helpers/dbs.js';
+import { collectSubscription } from '../e2e/support/client.js';
 import { tinyCsv } from '../e2e/support/data.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,7 +94,9 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
   let knex: Knex;
   let drop: () => Promise<void>;
   let api: Child;
+  let url = '';
   const workers: Child[] = [];
+  const others: Child[] = [];
   let datasetId = '';
 
   async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -156,7 +161,7 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
   before(async () => {
     const created = await createEmptyDatabase('postgres');
     drop = created.drop;
-    const url = (created.config as { connectionString: string }).connectionString;
+    url = (created.config as { connectionString: string }).connectionString;
     knex = createKnex(created.config);
     await migrateLatest(knex);
     api = await spawnChild('test/scale/support/api.ts', ['--db', url]);
@@ -174,7 +179,7 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
   });
 
   after(async () => {
-    for (const w of workers) await w.stop();
+    for (const w of [...workers, ...others]) await w.stop();
     await api?.stop();
     await knex?.destroy();
     await drop?.();
@@ -243,5 +248,47 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
     assert.deepEqual(await forecastCounts(id), { rows: 0, distinct: 0, metrics: 0 }, 'a cancelled run saves nothing');
     await sleep(1500);
     assert.equal((await row(queued)).attempts, 0, 'the cancelled queued run never started');
+  });
+
+  test('serve with its in-process worker trains a run; a subscriber on another API instance follows it', async () => {
+    for (const w of workers) await w.stop(); // the in-process worker is the only one left
+    const serve = await spawnChild('test/scale/support/api.ts', [
+      '--db',
+      url,
+      '--worker',
+      '--pipeline',
+      STAND_IN_PIPELINE,
+    ]);
+    others.push(serve);
+    const id = await startRun(60); // about 6 s: the subscription connects while it trains
+    let updates: Array<{ trainingRunUpdated: { status: string; progress: { epoch: number | null } } }>;
+    try {
+      updates = await collectSubscription<{
+        trainingRunUpdated: { status: string; progress: { epoch: number | null } };
+      }>(
+        api.announced['url']!,
+        'subscription($id: ID!) { trainingRunUpdated(id: $id) { status progress { epoch } } }',
+        { id },
+        60_000,
+        { authorization: `Bearer ${api.announced['key']}` },
+      );
+    } catch (e) {
+      throw new Error(
+        `${(e as Error).message}; run now ${JSON.stringify(await row(id))}; serve stderr: ${serve.stderr()}`,
+      );
+    }
+    const statuses = updates.map((u) => u.trainingRunUpdated.status);
+    assert.equal(statuses.at(-1), 'SUCCEEDED', `the stream ends SUCCEEDED: ${statuses.join(' → ')}`);
+    assert.ok(
+      updates.some((u) => u.trainingRunUpdated.status === 'RUNNING' && (u.trainingRunUpdated.progress.epoch ?? 0) > 0),
+      `the API-only instance streamed progress from the other process: ${JSON.stringify(updates)}`,
+    );
+    const end = await row(id);
+    assert.equal(end.worker_id?.split(':')[1], String(serve.child.pid), 'the serve process trained it');
+    assert.deepEqual(
+      await forecastCounts(id),
+      { rows: SERIES * HORIZON, distinct: SERIES * HORIZON, metrics: 2 },
+      'its forecast is whole',
+    );
   });
 });
