@@ -6,9 +6,16 @@
  * child process, and prints rows/s (wall clock), rows per CPU second and peak RSS as a Markdown
  * table. Goals (issue 2): >= 200k rows/s into SQLite, >= 100k rows/s into PostgreSQL, peak RSS
  * < 300 MB whatever the file size.
+ *
+ * Runs the compiled importer (dist/, what `forecastql import` runs) when `npx tsc -b` has built
+ * it after the last change to its sources, else the TypeScript sources through tsx (slower to
+ * start, and the reader's worker thread then compiles its modules too); the table says which.
+ * Besides the process's CPU seconds it prints the main (writing) thread's own, the PostgreSQL
+ * backend's, and the 1-minute load average before and after, since other work shares the cores.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { generateLongCsv } from './import-generate.js';
 
@@ -34,6 +41,21 @@ const files = [
   { label: 'm5-tiny-daily.csv.gz (gzip)', path: m5 },
   { label: `generated ${(rows / 1e6).toFixed(1)}M rows (plain)`, path: generated },
 ];
+const root = new URL('..', import.meta.url).pathname;
+const compiledRun = join(root, 'dist/bench/import-run.js');
+/** Newest modification time of the sources the import runs. */
+function newestSource(): number {
+  let newest = 0;
+  for (const dir of ['api/ingest', 'api/db', 'bench']) {
+    for (const f of readdirSync(join(root, dir))) {
+      if (f.endsWith('.ts')) newest = Math.max(newest, statSync(join(root, dir, f)).mtimeMs);
+    }
+  }
+  return newest;
+}
+const compiled = existsSync(compiledRun) && statSync(compiledRun).mtimeMs >= newestSource();
+const runArgs = compiled ? [compiledRun] : ['--import', 'tsx', 'bench/import-run.ts'];
+
 const dialects = (only ? [only] : ['sqlite', 'postgres']) as Array<'sqlite' | 'postgres'>;
 
 type Result = {
@@ -42,20 +64,23 @@ type Result = {
   seconds: number;
   rowsPerSecond: number;
   cpuSeconds: number;
+  mainCpuSeconds: number;
+  serverCpuSeconds?: number;
   rowsPerCpuSecond: number;
   peakRssMb: number;
+  load: number[];
 };
 
 const lines = [
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 16)}Z`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 16)}Z; ${compiled ? 'compiled dist/' : 'TypeScript sources (tsx)'}`,
   '',
-  '| file | size | database | rows | wall s | rows/s | CPU s | rows per CPU s | peak RSS MB |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| file | size | database | rows | wall s | rows/s | CPU s (main thread) | server CPU s | rows per CPU s | peak RSS MB | load 1 min |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const f of files) {
   for (const d of dialects) {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/import-run.ts', d, f.path, pgUrl], {
-      cwd: new URL('..', import.meta.url).pathname,
+    const child = spawnSync(process.execPath, [...runArgs, d, f.path, pgUrl], {
+      cwd: root,
       encoding: 'utf8',
       maxBuffer: 1 << 24,
     });
@@ -65,7 +90,8 @@ for (const f of files) {
     }
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Result;
     const size = `${(statSync(f.path).size / 2 ** 20).toFixed(0)} MB`;
-    const line = `| ${f.label} | ${size} | ${d === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${r.rows.toLocaleString('en')} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.cpuSeconds} | ${r.rowsPerCpuSecond.toLocaleString('en')} | ${r.peakRssMb} |`;
+    const server = r.serverCpuSeconds === undefined ? '–' : String(r.serverCpuSeconds);
+    const line = `| ${f.label} | ${size} | ${d === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${r.rows.toLocaleString('en')} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.cpuSeconds} (${r.mainCpuSeconds}) | ${server} | ${r.rowsPerCpuSecond.toLocaleString('en')} | ${r.peakRssMb} | ${r.load.join(' → ')} |`;
     lines.push(line);
     process.stderr.write(line + '\n');
   }

@@ -46,8 +46,8 @@ export interface ImportCsvOptions {
   readonly onProgress?: (progress: LongCsvProgress) => void;
   readonly signal?: AbortSignal;
   /**
-   * Where the CSV is parsed and validated: `auto` (default) uses a worker thread for files of
-   * 4 MB or more, so parsing and database writes run on two cores.
+   * Where the CSV is parsed and validated: `auto` (default) uses a worker thread for files and
+   * bytes of 4 MB or more (512 KB gzipped), so parsing and database writes run on two cores.
    */
   readonly readThread?: ReadThread;
 }

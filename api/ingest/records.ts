@@ -24,7 +24,7 @@ export interface RecordSource {
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
-const MAX_RECORDS_PER_CHUNK = 16384;
+const MAX_RECORDS_PER_CHUNK = 2048;
 
 function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
@@ -64,14 +64,23 @@ async function* parserChunks(parser: ReturnType<typeof parse>): AsyncGenerator<R
   }
 }
 
-/** Splits complete `\n`-terminated lines (no quotes, no CR) into records. */
-function splitLines(text: string, out: RawRecord[][]): void {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i += MAX_RECORDS_PER_CHUNK) {
-    const end = Math.min(lines.length, i + MAX_RECORDS_PER_CHUNK);
+/**
+ * Records of the complete `\n`-terminated lines of `text` (no quotes, no CR), a few thousand at a
+ * time: splitting a whole 1 MB read at once kept ~30k arrays alive long enough for V8 to promote
+ * them to the old generation, and garbage collection was ~45% of the reader's time.
+ */
+function* splitLines(text: string): Generator<RawRecord[]> {
+  let start = 0;
+  const end = text.length;
+  while (start <= end) {
     const records: RawRecord[] = [];
-    for (let j = i; j < end; j++) records.push(lines[j]!.split(','));
-    out.push(records);
+    while (records.length < MAX_RECORDS_PER_CHUNK && start <= end) {
+      let stop = text.indexOf('\n', start);
+      if (stop === -1) stop = end;
+      records.push(text.slice(start, stop).split(','));
+      start = stop + 1;
+    }
+    yield records;
   }
 }
 
@@ -134,9 +143,7 @@ export function csvRecords(source: Readable): RecordSource {
         continue;
       }
       rest = Buffer.from(buf.subarray(last + 1));
-      const out: RawRecord[][] = [];
-      splitLines(buf.toString('utf8', 0, last), out);
-      for (const records of out) {
+      for (const records of splitLines(buf.toString('utf8', 0, last))) {
         offset += records.length;
         yield records;
       }
