@@ -15,6 +15,7 @@ import { initBackend } from '../api/forecasting/backend.js';
 import { backtest, scoreBacktest, type BacktestWindowResult } from '../api/forecasting/backtest.js';
 import {
   calibrateForecasts,
+  demandClass,
   fitIntervalCalibration,
   samplesFromWindows,
   type IntervalCalibration,
@@ -152,6 +153,51 @@ for (let k = p.origins; k >= 1; k--) {
     );
   }
   chosenLog.push(line.join('; '));
+}
+// Per-class choice: the rule run on each Syntetos–Boylan class's series alone (classes with at
+// least MIN_CLASS_SERIES series; the rest take the choice on all series), then calibrated.
+const MIN_CLASS_SERIES = 20;
+const onlyIds = (ws: readonly BacktestWindowResult[], ids: ReadonlySet<string>): BacktestWindowResult[] =>
+  ws.map((w) => ({ ...w, forecasts: w.forecasts.filter((f) => ids.has(f.seriesId)) }));
+results['choice per class, by class'] = [];
+for (let k = p.origins; k >= 1; k--) {
+  const wk = byOrigin.get(k)!;
+  const groups = new Map<string, Set<string>>();
+  for (const s of wk.panel.series) {
+    const c = demandClass(s.target);
+    groups.set(c, (groups.get(c) ?? new Set()).add(s.id));
+  }
+  const rest = new Set<string>();
+  for (const [c, ids] of groups)
+    if (ids.size < MIN_CLASS_SERIES) {
+      for (const id of ids) rest.add(id);
+      groups.delete(c);
+    }
+  if (rest.size > 0) groups.set('rest', rest);
+  const forecasts: QuantileForecast[] = [];
+  const line: string[] = [];
+  for (const [c, ids] of groups) {
+    const validation = runs.map((r) => ({
+      kind: r.kind,
+      windows: onlyIds(
+        r.windows.filter((w) => w.origin > k && w.origin <= k + V),
+        ids,
+      ),
+    }));
+    const { chosen } = chooseModel(validation, panel, true);
+    const members = chosen?.members ?? ['snaive'];
+    const src =
+      members.length === 1 ? runs.find((r) => r.kind === members[0])!.windows : ensembleWindows(runs, members);
+    const w = onlyIds([src.find((x) => x.origin === k)!], ids)[0]!;
+    forecasts.push(
+      ...(chosen
+        ? calibrateForecasts(w.forecasts, fitIntervalCalibration(samplesFromWindows(chosen.windows)), wk.panel)
+        : w.forecasts),
+    );
+    line.push(`${c}(${ids.size}): ${chosen?.kind}`);
+  }
+  chosenLog.push(`origin ${k} per class: ${line.join(', ')}`);
+  results['choice per class, by class']!.push({ origin: k, window: wk, seconds: 0, forecasts });
 }
 console.log(
   `## ${name} (candidates ${fitSeconds.toFixed(0)} s; load ${loadavg()
