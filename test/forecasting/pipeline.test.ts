@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { CALIBRATED_FORMAT, type CalibratedForecaster } from '../../api/forecasting/calibrated.js';
+import { calibrateForecasts, type IntervalCalibration } from '../../api/forecasting/calibration.js';
 import { buildPanel, gridDates } from '../../api/forecasting/frames.js';
 import { deserializeForecaster } from '../../api/forecasting/models.js';
 import { permutePanel, relativeScore, runForecastPipeline } from '../../api/forecasting/pipeline.js';
@@ -55,6 +57,27 @@ describe('runForecastPipeline', () => {
       a.forecasts.map((f) => f.values.map((v) => [...v])),
       b.forecasts.map((f) => f.values.map((v) => [...v])),
     );
+  });
+
+  test('auto calibrates the chosen model on its validation windows; a named model keeps its own intervals', async () => {
+    const r = await runForecastPipeline(panel, { ...base, importance: false });
+    const stored = JSON.parse(r.artefact.json) as { format: string; calibration: IntervalCalibration };
+    assert.equal(stored.format, CALIBRATED_FORMAT, 'the artefact carries the calibration');
+    assert.ok(stored.calibration.points > 0, 'fitted on validation points');
+    const restored = (await deserializeForecaster(r.artefact)) as CalibratedForecaster;
+    const raw = await restored.inner.predict(panel);
+    assert.deepEqual(
+      r.forecasts.map((f) => [...f.values[1]!]),
+      raw.map((f) => [...f.values[1]!]),
+      "p50 is the raw model's",
+    );
+    assert.deepEqual(
+      r.forecasts.map((f) => f.values.map((v) => [...v])),
+      calibrateForecasts(raw, stored.calibration, panel).map((f) => f.values.map((v) => [...v])),
+      "p10 and p90 are the raw model's, calibrated",
+    );
+    const named = await runForecastPipeline(panel, { ...base, model: 'ses', importance: false });
+    assert.notEqual((JSON.parse(named.artefact.json) as { format: string }).format, CALIBRATED_FORMAT);
   });
 
   test('a named model that lost to seasonal naive in validation comes with a warning', async () => {
