@@ -43,17 +43,20 @@ const files = [
 ];
 const root = new URL('..', import.meta.url).pathname;
 const compiledRun = join(root, 'dist/bench/import-run.js');
-/** Newest modification time of the sources the import runs. */
-function newestSource(): number {
-  let newest = 0;
-  for (const dir of ['api/ingest', 'api/db', 'bench']) {
-    for (const f of readdirSync(join(root, dir))) {
-      if (f.endsWith('.ts')) newest = Math.max(newest, statSync(join(root, dir, f)).mtimeMs);
-    }
-  }
-  return newest;
+/** Whether every source of the import (api/ingest, api/db, bench/import-run) has a newer dist/ file. */
+function compiledIsCurrent(): boolean {
+  const sources = ['api/ingest', 'api/db'].flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(dir, f)),
+  );
+  sources.push('bench/import-run.ts');
+  return sources.every((src) => {
+    const out = join(root, 'dist', src.replace(/\.ts$/, '.js'));
+    return existsSync(out) && statSync(out).mtimeMs >= statSync(join(root, src)).mtimeMs;
+  });
 }
-const compiled = existsSync(compiledRun) && statSync(compiledRun).mtimeMs >= newestSource();
+const compiled = compiledIsCurrent();
 const runArgs = compiled ? [compiledRun] : ['--import', 'tsx', 'bench/import-run.ts'];
 
 const dialects = (only ? [only] : ['sqlite', 'postgres']) as Array<'sqlite' | 'postgres'>;
