@@ -11,6 +11,38 @@ export type { Knex };
 pgTypes.setTypeParser(pgTypes.builtins.DATE, (value: string) => value);
 pgTypes.setTypeParser(pgTypes.builtins.INT8, (value: string) => Number(value));
 
+interface SqliteStatement {
+  readonly busy: boolean;
+}
+interface SqliteConnection {
+  pragma(sql: string): unknown;
+  prepare(sql: string): SqliteStatement;
+}
+
+/** Statements kept per SQLite connection, and the longest SQL text kept (bulk inserts are not). */
+const STATEMENT_CACHE_SIZE = 500;
+const STATEMENT_CACHE_MAX_SQL = 4096;
+
+/**
+ * knex prepares every statement anew (better-sqlite3 `prepare`, about a third of a small query's
+ * cost). The connection's `prepare` hands back the statement it prepared earlier for the same
+ * text unless that one is busy (an open iterator). So nothing may change a prepared statement's
+ * modes (`pluck`, `raw`, `expand`, `safeIntegers`): the next user of that text would inherit them.
+ */
+function reusePreparedStatements(conn: SqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, SqliteStatement>();
+  conn.prepare = (sql: string): SqliteStatement => {
+    if (sql.length > STATEMENT_CACHE_MAX_SQL) return prepare(sql);
+    const cached = cache.get(sql);
+    if (cached && !cached.busy) return cached;
+    const statement = prepare(sql);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+    cache.set(sql, statement);
+    return statement;
+  };
+}
+
 export function createKnex(db: DatabaseConfig): Knex {
   if (db.client === 'pg') {
     return knexFactory({
@@ -28,10 +60,11 @@ export function createKnex(db: DatabaseConfig): Knex {
       max: 1,
       // WAL lets readers go on while a writer (import, training results) works; foreign keys
       // are off by default in SQLite and must be switched on per connection.
-      afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
         conn.pragma('journal_mode = WAL');
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
+        reusePreparedStatements(conn);
         done(null, conn);
       },
     },

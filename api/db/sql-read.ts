@@ -2,8 +2,9 @@
  * Hot read paths without the query builder (issue 4: the API's per-request cost). `readAll` runs a
  * fixed SQL text with `?` placeholders:
  * - SQLite: it borrows the pool's connection through knex (so it waits for a running transaction
- *   exactly like a knex query, and never reads one half-written) and reuses the connection's
- *   prepared better-sqlite3 statement instead of compiling a builder and preparing anew per call;
+ *   exactly like a knex query, and never reads one half-written) and runs the connection's
+ *   prepared statement (createKnex makes `prepare` reuse statements), without knex's builder,
+ *   compiler and runner;
  * - PostgreSQL (or inside a transaction): `knex.raw`, which skips the builder only.
  */
 import type { Knex } from 'knex';
@@ -21,10 +22,6 @@ interface PooledClient {
   releaseConnection(connection: SqliteConnection): Promise<unknown>;
   config?: { client?: unknown };
 }
-
-/** Prepared statements kept per connection (distinct texts: one per id-list length and range). */
-const MAX_STATEMENTS = 128;
-const statements = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
 
 function isSqlite(knex: Knex): boolean {
   const client = (knex.client as PooledClient).config?.client;
@@ -46,15 +43,7 @@ export async function readAll(knex: Knex, sql: string, bindings: readonly (strin
   const client = knex.client as PooledClient;
   const connection = await client.acquireConnection();
   try {
-    let cache = statements.get(connection);
-    if (!cache) statements.set(connection, (cache = new Map()));
-    let statement = cache.get(sql);
-    if (!statement) {
-      if (cache.size >= MAX_STATEMENTS) cache.clear();
-      statement = connection.prepare(sql);
-      cache.set(sql, statement);
-    }
-    return statement.all(...bindings) as SqlRow[];
+    return connection.prepare(sql).all(...bindings) as SqlRow[];
   } finally {
     await client.releaseConnection(connection);
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ActualRecord, ForecastRecord } from '../../db/forecasts.repository.js';
-import { bucketLength, shapeForecast } from './forecast-shape.js';
+import { bucketLength, shapeForecast, toColumns } from './forecast-shape.js';
 import { aggregateQuantiles, Dependence } from './quantile-aggregation.js';
 
 const day = (offset: number): string => new Date(Date.UTC(2024, 0, 1 + offset)).toISOString().slice(0, 10);
@@ -69,5 +69,45 @@ describe('shapeForecast buckets', () => {
     assert.equal(bucketLength('2024-02-01', 'month'), 29);
     const [january] = shape('month');
     assert.deepEqual([january!.days, january!.complete], [17, false]);
+  });
+});
+
+describe('toColumns', () => {
+  test('entry i of every array is point i', () => {
+    const points = shape('week');
+    const columns = toColumns(points, levels.length);
+    assert.deepEqual(
+      columns.dates,
+      points.map((p) => p.date),
+    );
+    assert.deepEqual(
+      columns.actual,
+      points.map((p) => p.actual),
+    );
+    assert.deepEqual(
+      columns.p10,
+      points.map((p) => p.p10),
+    );
+    assert.deepEqual(
+      columns.p50,
+      points.map((p) => p.p50),
+    );
+    assert.deepEqual(
+      columns.p90,
+      points.map((p) => p.p90),
+    );
+    assert.deepEqual(
+      columns.days,
+      points.map((p) => p.days),
+    );
+    assert.deepEqual(
+      columns.complete,
+      points.map((p) => p.complete),
+    );
+    assert.deepEqual(
+      columns.quantiles,
+      levels.map((_, k) => points.map((p) => p.quantiles[k]!.value)),
+    );
+    assert.ok(columns.p50.some((v) => v !== null) && columns.actual.some((v) => v !== null), 'both kinds of value');
   });
 });

@@ -141,3 +141,42 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
     };
   });
 }
+
+/** Points as parallel arrays (`Forecast.columns`): entry i of every array is point i. */
+export interface PointColumns {
+  dates: string[];
+  actual: (number | null)[];
+  p10: (number | null)[];
+  p50: (number | null)[];
+  p90: (number | null)[];
+  /** One array per requested level, in the order of the points' `quantiles`. */
+  quantiles: (number | null)[][];
+  days: number[];
+  complete: boolean[];
+}
+
+export function toColumns(points: readonly ShapedPoint[], levels: number): PointColumns {
+  const n = points.length;
+  const columns: PointColumns = {
+    dates: Array.from({ length: n }),
+    actual: Array.from({ length: n }),
+    p10: Array.from({ length: n }),
+    p50: Array.from({ length: n }),
+    p90: Array.from({ length: n }),
+    quantiles: Array.from({ length: levels }, () => Array.from({ length: n })),
+    days: Array.from({ length: n }),
+    complete: Array.from({ length: n }),
+  };
+  for (let i = 0; i < n; i++) {
+    const p = points[i]!;
+    columns.dates[i] = p.date;
+    columns.actual[i] = p.actual;
+    columns.p10[i] = p.p10;
+    columns.p50[i] = p.p50;
+    columns.p90[i] = p.p90;
+    columns.days[i] = p.days;
+    columns.complete[i] = p.complete;
+    for (let k = 0; k < levels; k++) columns.quantiles[k]![i] = p.quantiles[k]?.value ?? null;
+  }
+  return columns;
+}

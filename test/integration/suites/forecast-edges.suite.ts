@@ -97,4 +97,31 @@ withDbs((db) => {
       assert.ok(forecast.points.slice(0, -1).every((p) => p.complete));
     });
   });
+
+  describe('forecast columns', () => {
+    test('hold the values of points, as parallel arrays', async () => {
+      const { forecast } = await api.ok<{
+        forecast: {
+          points: Array<Point & { p10: number | null; p90: number | null; quantiles: { value: number | null }[] }>;
+          columns: Record<string, unknown[]>;
+        };
+      }>(
+        `{ forecast(datasetId: "${datasetId}", seriesId: "item-1", bucket: WEEK, quantiles: [0.25, 0.75]) {
+             points { ${POINT} p10 p90 quantiles { value } }
+             columns { dates actual p10 p50 p90 days complete quantiles } } }`,
+      );
+      const { points, columns } = forecast;
+      assert.ok(points.length > 5, `${points.length} points`);
+      assert.deepEqual(columns, {
+        dates: points.map((p) => p.date),
+        actual: points.map((p) => p.actual),
+        p10: points.map((p) => p.p10),
+        p50: points.map((p) => p.p50),
+        p90: points.map((p) => p.p90),
+        days: points.map((p) => p.days),
+        complete: points.map((p) => p.complete),
+        quantiles: [0, 1].map((k) => points.map((p) => p.quantiles[k]!.value)),
+      });
+    });
+  });
 });
