@@ -184,7 +184,10 @@ export interface RunsRepository {
     progress: ProgressUpdate,
     attempt?: number,
   ): Promise<boolean>;
-  /** Oldest QUEUED run of any tenant, claimed atomically for `workerId` (status RUNNING). */
+  /**
+   * Oldest QUEUED run of any tenant that no job-queue job carries, claimed atomically for
+   * `workerId` (status RUNNING): the embedded runner's queue.
+   */
   queueClaimNext(workerId: string): Promise<TrainingRunRecord | undefined>;
   queueSetBackend(tenantId: number, id: number, backend: string): Promise<void>;
   queueHeartbeat(ids: readonly number[]): Promise<void>;
@@ -333,8 +336,12 @@ export function createRunsRepository(knex: Knex): RunsRepository {
 
     async queueClaimNext(workerId) {
       for (let attempt = 0; attempt < 5; attempt++) {
-        const next = (await table().where({ status: RunStatus.QUEUED }).orderBy('id', 'asc').first('id')) as
-          { id: number } | undefined;
+        // Runs carried by a job of the PostgreSQL queue are its workers' to train.
+        const next = (await table()
+          .where({ status: RunStatus.QUEUED })
+          .whereNull('job_id')
+          .orderBy('id', 'asc')
+          .first('id')) as { id: number } | undefined;
         if (!next) return undefined;
         const now = nowValue();
         const n = await table()

@@ -148,7 +148,8 @@ export class TrainingRunner {
     const failed: TrainingRunRecord[] = [];
     const staleBefore = Date.now() - (this.options.staleAfterMs ?? 120_000);
     for (const run of await this.runs.queueRunning()) {
-      if (this.active.has(run.id)) continue;
+      // A run of the PostgreSQL job queue is retried by its workers, not failed here.
+      if (this.active.has(run.id) || run.jobId) continue;
       const silent = (run.heartbeatAt?.getTime() ?? 0) < staleBefore;
       if (ownerIsDead(run.workerId, this.workerId) || silent) {
         if (await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, RECOVERY_REASON)) {
