@@ -12,6 +12,9 @@ import { createEmptyDatabase } from '../helpers/dbs.js';
 import { createKnex, type Knex } from '../../api/db/knex.js';
 import { migrateLatest } from '../../api/db/migrate.js';
 import type { DatabaseConfig } from '../../api/config/env.js';
+import { createClient } from 'graphql-ws';
+import { WebSocket } from 'ws';
+import { deepQuery } from './documents.js';
 import { adminAuthorization, gql, gqlOk, postJson, spawnRobustServer, type RobustServer } from './support/server.js';
 
 const ALLOWED = 'https://admin.shop.example';
@@ -175,6 +178,33 @@ describe('HTTP limits', () => {
       { origin: 'https://evil.example' },
     );
     assert.equal(fromEvil.headers.get('access-control-allow-origin'), null);
+  });
+
+  test('graphql-ws applies the same document limits', async () => {
+    const ws = createClient({
+      url: `${server.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: auth },
+    });
+    try {
+      const errors = await new Promise<ReadonlyArray<{ message: string }>>((resolve, reject) => {
+        ws.subscribe(
+          { query: deepQuery(50) },
+          {
+            next: () => reject(new Error('a 50-deep operation ran over graphql-ws')),
+            error: (e) => resolve(Array.isArray(e) ? (e as Array<{ message: string }>) : [{ message: String(e) }]),
+            complete: () => reject(new Error('completed without an error')),
+          },
+        );
+      });
+      assert.ok(
+        errors.some((e) => /Query depth limit of 10 exceeded, found 50/.test(e.message)),
+        JSON.stringify(errors),
+      );
+    } finally {
+      await ws.dispose();
+    }
   });
 
   // Last: it spends this token's budget.
