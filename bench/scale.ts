@@ -10,7 +10,9 @@
  * Every process is a child, so its peak RSS (VmHWM) is its own. Prints figures and os.loadavg().
  *
  * Usage: nice -n 10 npx tsx bench/scale.ts [--series 3000] [--pg postgres://postgres@127.0.0.1:5432/postgres]
- *          [--skip-training] [--runs-per-phase 2] [--queries 400]
+ *          [--skip-training] [--runs-per-phase 2] [--queries 400] [--reuse]
+ * `--reuse` keeps the database of an earlier run of this size (no generate, no import);
+ * with `--skip-training` it measures only the forecast write and query of its latest run.
  * The full M5 size: npx tsx bench/scale.ts --series 30490 (59 M rows; hours on 2 shared cores).
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
@@ -215,17 +217,20 @@ async function main(): Promise<void> {
   const dir = join(tmpdir(), 'fq-scale');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `m5-${series}.csv.gz`);
-  if (!existsSync(file)) {
+  if (!existsSync(file) && !args.includes('--reuse')) {
     const t0 = performance.now();
     const rows = await generateM5(file, { series });
     log(`generate: ${rows} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${file}`);
   }
 
   const name = `fq_scale_${series}`;
-  const admin = createKnex({ client: 'pg', connectionString: pg });
-  await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.raw(`CREATE DATABASE ${name}`);
-  await admin.destroy();
+  const reuse = args.includes('--reuse');
+  if (!reuse) {
+    const admin = createKnex({ client: 'pg', connectionString: pg });
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.raw(`CREATE DATABASE ${name}`);
+    await admin.destroy();
+  }
   const url = new URL(pg);
   url.pathname = `/${name}`;
   const db = url.toString();
@@ -233,13 +238,15 @@ async function main(): Promise<void> {
   await migrateLatest(knex);
 
   // 1. import
-  const imp = await spawnRole('import', ['--db', db, '--file', file]);
-  const r = imp.first as { rows: number; series: number; seconds: number; peakRssMb: number };
-  await new Promise((res) => (imp.child.exitCode === null ? imp.child.once('exit', res) : res(null)));
-  log(
-    `import: ${r.rows} rows, ${r.series} series in ${r.seconds.toFixed(1)} s = ${Math.round(r.rows / r.seconds)} rows/s; peak RSS ${r.peakRssMb} MB (load ${load()})`,
-  );
-  await knex.raw('ANALYZE');
+  if (!reuse) {
+    const imp = await spawnRole('import', ['--db', db, '--file', file]);
+    const r = imp.first as { rows: number; series: number; seconds: number; peakRssMb: number };
+    await new Promise((res) => (imp.child.exitCode === null ? imp.child.once('exit', res) : res(null)));
+    log(
+      `import: ${r.rows} rows, ${r.series} series in ${r.seconds.toFixed(1)} s = ${Math.round(r.rows / r.seconds)} rows/s; peak RSS ${r.peakRssMb} MB (load ${load()})`,
+    );
+    await knex.raw('ANALYZE');
+  }
   const dataset = (await knex('datasets').first('id')) as { id: number };
   const datasetId = Number(dataset.id);
 
