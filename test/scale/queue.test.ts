@@ -10,6 +10,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -23,6 +26,9 @@ import { tinyCsv } from '../e2e/support/data.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The stand-in pipeline (not imported from integration/support/api.ts: that loads the decorated schema). */
 const STAND_IN_PIPELINE = new URL('../integration/support/stand-in-pipeline.ts', import.meta.url).href;
+/** Fails a run's first `seed` attempts (see support/flaky-pipeline.ts). */
+const FLAKY_PIPELINE = new URL('./support/flaky-pipeline.ts', import.meta.url).href;
+const flakyDir = mkdtempSync(join(tmpdir(), 'fq-flaky-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const SERIES = 3;
@@ -53,6 +59,7 @@ async function spawnChild(script: string, args: string[]): Promise<Child> {
       TSX_TSCONFIG_PATH: 'api/tsconfig.json',
       LOG_LEVEL: 'warn',
       FORECASTQL_BACKEND: 'cpu',
+      FQ_FLAKY_DIR: flakyDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -110,10 +117,10 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
     return body.data;
   }
 
-  async function startRun(epochs: number): Promise<string> {
+  async function startRun(epochs: number, seed = 0): Promise<string> {
     const { startTrainingRun } = await gql<{ startTrainingRun: { id: string; status: string; maxAttempts: number } }>(
-      'mutation($d: ID!, $e: Int!) { startTrainingRun(input: { datasetId: $d, horizon: 7, epochs: $e }) { id status maxAttempts } }',
-      { d: datasetId, e: epochs },
+      'mutation($d: ID!, $e: Int!, $s: Int!) { startTrainingRun(input: { datasetId: $d, horizon: 7, epochs: $e, seed: $s }) { id status maxAttempts } }',
+      { d: datasetId, e: epochs, s: seed },
     );
     assert.equal(startTrainingRun.status, 'QUEUED', 'a started run is QUEUED');
     assert.equal(startTrainingRun.maxAttempts, 3, 'maxAttempts follows FORECASTQL_MAX_ATTEMPTS');
@@ -183,6 +190,7 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
     await api?.stop();
     await knex?.destroy();
     await drop?.();
+    rmSync(flakyDir, { recursive: true, force: true });
   });
 
   test('four runs are shared by both workers and each has one whole forecast', async () => {
@@ -290,5 +298,32 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
       { rows: SERIES * HORIZON, distinct: SERIES * HORIZON, metrics: 2 },
       'its forecast is whole',
     );
+  });
+
+  test('a failed attempt is retried with backoff; a run that keeps failing ends FAILED after its max attempts', async () => {
+    for (const o of others) await o.stop();
+    const worker = await spawnChild('test/scale/support/worker.ts', ['--db', url, '--pipeline', FLAKY_PIPELINE]);
+    others.push(worker);
+    const once = await startRun(3, 1); // seed 1: the first attempt fails
+    const end = await waitFor(once, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED', 'the end');
+    assert.equal(end.status, 'SUCCEEDED', `the retry succeeded: ${JSON.stringify(end)}`);
+    assert.equal(end.attempts, 2, 'after one failed attempt');
+    assert.match(
+      end.error ?? '',
+      /Attempt 1 of 3 failed \(Training failed: flaky failure 1 of 1\)/,
+      'the run says why',
+    );
+    assert.deepEqual(
+      await forecastCounts(once),
+      { rows: SERIES * HORIZON, distinct: SERIES * HORIZON, metrics: 2 },
+      'one whole forecast',
+    );
+
+    const always = await startRun(3, 99); // fails every attempt
+    const failed = await waitFor(always, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED', 'the end');
+    assert.equal(failed.status, 'FAILED', 'it ends FAILED');
+    assert.equal(failed.attempts, 3, 'after its three attempts');
+    assert.equal(failed.error, 'Training failed: flaky failure 3 of 99 (after 3 attempts)', 'with the last reason');
+    assert.deepEqual(await forecastCounts(always), { rows: 0, distinct: 0, metrics: 0 }, 'and no forecast');
   });
 });
