@@ -191,6 +191,8 @@ export interface QueueConfig {
   readonly staleAfterSeconds: number;
   /** Runs one worker process trains at once (FORECASTQL_WORKER_CONCURRENCY, default 1). */
   readonly concurrency: number;
+  /** Heap limit of each training thread in MB (FORECASTQL_WORKER_HEAP_MB; 0 = V8's default). */
+  readonly threadHeapMb: number;
 }
 
 /** Reads the queue settings (validated like loadConfig). */
@@ -202,5 +204,6 @@ export function loadQueueConfig(env: Env = process.env): QueueConfig {
     heartbeatMs: integer(env, 'FORECASTQL_HEARTBEAT_MS', 2000, 100, 600_000),
     staleAfterSeconds: integer(env, 'FORECASTQL_STALE_AFTER_S', 60, 1, 86_400),
     concurrency: integer(env, 'FORECASTQL_WORKER_CONCURRENCY', 1, 1, 64),
+    threadHeapMb: integer(env, 'FORECASTQL_WORKER_HEAP_MB', 0, 0, 1_000_000),
   };
 }

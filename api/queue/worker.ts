@@ -14,7 +14,7 @@ import type { BackendPreference, QueueConfig } from '../config/env.js';
 import { createDatasetsRepository } from '../db/datasets.repository.js';
 import { createRunsRepository, RunStatus, type TrainingRunRecord } from '../db/runs.repository.js';
 import { createRunEventBus } from '../training/events.js';
-import { TrainingRunner, type RunOutcome } from '../training/runner.js';
+import { OUT_OF_MEMORY, TrainingRunner, type RunOutcome } from '../training/runner.js';
 import { startBoss, TRAINING_QUEUE, type TrainingJobData } from './boss.js';
 import { notifyRunUpdated } from './notify.js';
 
@@ -33,7 +33,14 @@ export interface QueueWorkerOptions {
 }
 
 /** Failures that another attempt would only repeat (bad data or request), so they are not retried. */
-const FINAL_CODES = new Set(['BAD_USER_INPUT', 'INSUFFICIENT_HISTORY', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED']);
+const FINAL_CODES = new Set([
+  'BAD_USER_INPUT',
+  'INSUFFICIENT_HISTORY',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  OUT_OF_MEMORY,
+]);
 
 export class QueueWorker {
   private boss: PgBoss | undefined;
@@ -56,6 +63,7 @@ export class QueueWorker {
       backend: options.backend ?? 'auto',
       concurrency: options.queue.concurrency,
       progressIntervalMs: options.progressIntervalMs ?? 500,
+      ...(options.queue.threadHeapMb ? { threadHeapMb: options.queue.threadHeapMb } : {}),
       frequencyOf: async (tenantId, datasetId) => (await datasets.get(tenantId, datasetId))?.frequency,
       ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
       onSettle: (run, outcome) => this.settle(run, outcome),

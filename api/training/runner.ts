@@ -36,6 +36,8 @@ export interface TrainingRunnerOptions {
   readonly frequencyOf: (tenantId: number, datasetId: number) => Promise<Frequency | undefined>;
   /** See RunJob.pipelineModule. */
   readonly pipelineModule?: string;
+  /** Heap limit of a run's thread (MB; default: V8's). A run above it ends FAILED, OUT_OF_MEMORY. */
+  readonly threadHeapMb?: number;
   /**
    * Who writes a run's end (the job-queue worker: retries, attempt guards). Default: the embedded
    * mode's writes (FAILED or CANCELLED with the reason).
@@ -82,12 +84,19 @@ const WORKER_URL = new URL(FROM_SOURCE ? './worker-thread.ts' : './worker-thread
  * Starts a run's thread. From dist/ it is the compiled worker; from source (tests under tsx), the
  * thread first registers tsx, whose loader hooks a new thread does not inherit.
  */
-function spawnWorker(job: RunJob): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: job });
+function spawnWorker(job: RunJob, heapMb: number | undefined): Worker {
+  const options = {
+    workerData: job,
+    ...(heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
+  };
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(WORKER_URL.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: job });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), options);
 }
+
+/** A run whose thread hit its heap limit: retrying the same data would only hit it again. */
+export const OUT_OF_MEMORY = 'OUT_OF_MEMORY';
 
 /** `host:pid:startMs`: who owns a RUNNING run. */
 function makeWorkerId(): string {
@@ -240,7 +249,7 @@ export class TrainingRunner {
     };
     o.logger.info({ runId: run.id, model: run.model, horizon: run.horizon }, 'training run started');
     await this.publish(run.tenantId, run.id);
-    const worker = spawnWorker(job);
+    const worker = spawnWorker(job, o.threadHeapMb);
     let resolveDone!: (outcome: RunOutcome) => void;
     const active: ActiveRun = {
       run,
@@ -269,7 +278,14 @@ export class TrainingRunner {
       } else outcome = m;
     });
     worker.on('error', (e) => {
-      outcome ??= { type: 'failed', message: `Training failed: ${e.message}`, code: 'FORECAST_FAILED' };
+      outcome ??=
+        (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? {
+              type: 'failed',
+              message: `Training ran out of memory: the training thread needed more than its heap limit (${o.threadHeapMb ? `${o.threadHeapMb} MB` : "V8's default"}). Give workers more (FORECASTQL_WORKER_HEAP_MB) or split the dataset (e.g. one per store).`,
+              code: OUT_OF_MEMORY,
+            }
+          : { type: 'failed', message: `Training failed: ${e.message}`, code: 'FORECAST_FAILED' };
     });
     worker.on('exit', () => {
       let settled: RunOutcome = { kind: 'crashed', message: 'the run could not be settled' };

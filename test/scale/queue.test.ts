@@ -49,7 +49,7 @@ interface Child {
   stop(): Promise<void>;
 }
 
-async function spawnChild(script: string, args: string[]): Promise<Child> {
+async function spawnChild(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Child> {
   const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
@@ -60,6 +60,7 @@ async function spawnChild(script: string, args: string[]): Promise<Child> {
       LOG_LEVEL: 'warn',
       FORECASTQL_BACKEND: 'cpu',
       FQ_FLAKY_DIR: flakyDir,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -325,5 +326,22 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
     assert.equal(failed.attempts, 3, 'after its three attempts');
     assert.equal(failed.error, 'Training failed: flaky failure 3 of 99 (after 3 attempts)', 'with the last reason');
     assert.deepEqual(await forecastCounts(always), { rows: 0, distinct: 0, metrics: 0 }, 'and no forecast');
+  });
+
+  test('a run whose thread runs out of its heap limit ends FAILED at once, saying so', async () => {
+    for (const o of others) await o.stop();
+    const worker = await spawnChild('test/scale/support/worker.ts', ['--db', url, '--pipeline', FLAKY_PIPELINE], {
+      FORECASTQL_WORKER_HEAP_MB: '256',
+    });
+    others.push(worker);
+    const id = await startRun(3, 1000); // seed 1000: allocates without end
+    const end = await waitFor(id, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED', 'the end');
+    assert.equal(end.status, 'FAILED', `it failed: ${JSON.stringify(end)}`);
+    assert.equal(end.attempts, 1, 'running out of memory is not retried');
+    assert.match(
+      end.error ?? '',
+      /ran out of memory.*256 MB.*FORECASTQL_WORKER_HEAP_MB/,
+      'the reason names the limit and the fix',
+    );
   });
 });
