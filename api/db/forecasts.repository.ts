@@ -144,6 +144,12 @@ export interface ForecastsRepository {
    * never reused), so they are served from a bounded per-database cache.
    */
   forSucceededRun(tenantId: number, runId: number, seriesIds: readonly number[]): Promise<ForecastRecord[]>;
+  /**
+   * A per-database store for values computed from a SUCCEEDED run's rows alone (aggregated
+   * quantiles of a total): keys must name the tenant and run, and everything else the value
+   * depends on.
+   */
+  readonly derived: DerivedCache;
   /** The row id of a dataset's series by key (cached: a series keeps its id while it exists). */
   seriesIdByKey(tenantId: number, datasetId: number, key: string): Promise<number | undefined>;
   /** Forecast rows of a run for every series of a selection, ordered by series and date. */
@@ -180,9 +186,18 @@ export const FORECAST_CACHE_ROWS = 200_000;
 /** Series ids by key kept per database. */
 const SERIES_ID_CACHE = 100_000;
 
+/** Derived values kept per database (aggregated quantiles of a total's buckets). */
+const DERIVED_CACHE_ENTRIES = 50_000;
+
+export interface DerivedCache {
+  get(key: string): readonly number[] | undefined;
+  set(key: string, value: readonly number[]): void;
+}
+
 interface ReadCaches {
   readonly runRows: LRUCache<string, ForecastRecord[]>;
   readonly seriesIds: LRUCache<string, number>;
+  readonly derived: LRUCache<string, readonly number[]>;
 }
 const readCaches = new WeakMap<Knex, ReadCaches>();
 
@@ -192,6 +207,7 @@ function cachesOf(knex: Knex): ReadCaches {
     caches = {
       runRows: new LRUCache({ maxSize: FORECAST_CACHE_ROWS, sizeCalculation: (rows) => Math.max(1, rows.length) }),
       seriesIds: new LRUCache({ max: SERIES_ID_CACHE }),
+      derived: new LRUCache({ max: DERIVED_CACHE_ENTRIES }),
     };
     readCaches.set(knex, caches);
   }
@@ -220,6 +236,11 @@ async function inChunks<T>(ids: readonly number[], run: (chunk: number[]) => Pro
 
 export function createForecastsRepository(knex: Knex): ForecastsRepository {
   const repo: ForecastsRepository = {
+    derived: {
+      get: (key) => cachesOf(knex).derived.get(key),
+      set: (key, value) => void cachesOf(knex).derived.set(key, value),
+    },
+
     async insertMany(tenantId, runId, rows) {
       for (let i = 0; i < rows.length; i += CHUNK) {
         await knex('forecasts').insert(rows.slice(i, i + CHUNK).map((r) => toRow(tenantId, runId, r)));

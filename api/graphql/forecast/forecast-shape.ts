@@ -49,6 +49,18 @@ export interface ShapeInput {
   /** Levels reported in `quantiles`. */
   readonly levels: readonly number[];
   readonly dependence: Dependence;
+  /**
+   * Where to keep the aggregated quantiles of buckets with several members (the costly part of a
+   * total: Latin-hypercube sums). `key` must identify the forecast rows given (tenant, run and
+   * series); the bucket, range, levels and dependence are added here.
+   */
+  readonly memo?: {
+    readonly key: string;
+    readonly cache: {
+      get(key: string): readonly number[] | undefined;
+      set(key: string, value: readonly number[]): void;
+    };
+  };
 }
 
 const STANDARD = [0.1, 0.5, 0.9] as const;
@@ -73,47 +85,62 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
   interface Bucket {
     dates: Set<string>;
     knownDates: Set<string>;
-    known: Map<string, number>;
-    forecastKeys: Set<string>;
+    /** Sum of the known values, and of those whose (series, date) has no forecast. */
+    sum: number;
+    historySum: number;
     members: QuantileMember[];
   }
   const buckets = new Map<string, Bucket>();
+  const startOf = new Map<string, string>(); // a total repeats each date once per series
   const at = (date: string): Bucket => {
-    const key = bucketStart(date, input.bucket);
+    let key = startOf.get(date);
+    if (key === undefined) startOf.set(date, (key = bucketStart(date, input.bucket)));
     let b = buckets.get(key);
     if (!b) {
-      b = { dates: new Set(), knownDates: new Set(), known: new Map(), forecastKeys: new Set(), members: [] };
+      b = { dates: new Set(), knownDates: new Set(), sum: 0, historySum: 0, members: [] };
       buckets.set(key, b);
     }
     b.dates.add(date);
     return b;
   };
+  // The forecast dates of each series: its actuals on those dates are not history.
+  const forecastDates = new Map<number, Set<string>>();
+  for (const f of input.forecasts) {
+    if (!inRange(f.date) || f.levels.length === 0) continue;
+    at(f.date).members.push(f);
+    let dates = forecastDates.get(f.seriesId);
+    if (!dates) forecastDates.set(f.seriesId, (dates = new Set()));
+    dates.add(f.date);
+  }
   for (const a of input.actuals) {
     if (!inRange(a.date)) continue;
     const b = at(a.date);
     if (a.value !== null) {
-      const key = `${a.seriesId}|${a.date}`;
-      b.known.set(key, (b.known.get(key) ?? 0) + a.value);
+      b.sum += a.value;
+      if (!forecastDates.get(a.seriesId)?.has(a.date)) b.historySum += a.value;
       b.knownDates.add(a.date);
     }
   }
-  for (const f of input.forecasts) {
-    if (!inRange(f.date) || f.levels.length === 0) continue;
-    const b = at(f.date);
-    b.members.push({ levels: f.levels, values: f.values });
-    b.forecastKeys.add(`${f.seriesId}|${f.date}`);
-  }
   const all = [...new Set([...STANDARD, ...input.levels])].toSorted((a, b) => a - b);
+  const memo = input.memo;
+  const memoPrefix = memo
+    ? `${memo.key}|${input.bucket}|${input.from ?? ''}|${input.to ?? ''}|${input.dependence}|${all.join(',')}|`
+    : '';
+  const aggregate = (date: string, members: readonly QuantileMember[]): readonly number[] => {
+    if (!memo || members.length < 2) return aggregateQuantiles(members, all, { dependence: input.dependence });
+    const key = memoPrefix + date;
+    let values = memo.cache.get(key);
+    if (!values) {
+      values = aggregateQuantiles(members, all, { dependence: input.dependence });
+      memo.cache.set(key, values);
+    }
+    return values;
+  };
   return [...buckets.keys()].toSorted().map((date) => {
     const b = buckets.get(date)!;
     const days = b.dates.size;
     const complete = days === bucketLength(date, input.bucket);
-    let sum = 0;
-    let historySum = 0;
-    for (const [key, value] of b.known) {
-      sum += value;
-      if (!b.forecastKeys.has(key)) historySum += value;
-    }
+    const { sum, historySum } = b;
     const actual = b.knownDates.size > 0 && b.knownDates.size === days ? sum : null;
     if (b.members.length === 0) {
       return {
@@ -127,7 +154,7 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
         complete,
       };
     }
-    const values = aggregateQuantiles(b.members, all, { dependence: input.dependence });
+    const values = aggregate(date, b.members);
     const byLevel = new Map(all.map((l, i) => [l, values[i]! + historySum]));
     return {
       date,

@@ -2,6 +2,7 @@
  * Forecast views: one series, a total over a selection, per-group totals, time buckets, and flat
  * table rows for BI tools. Reads stored rows of a SUCCEEDED run (never a model call).
  */
+import { createHash } from 'node:crypto';
 import { DomainError, ErrorCode, NotFoundError, UserInputError } from '../../errors/index.js';
 import { addSteps } from '../../forecasting/frames.js';
 import type {
@@ -186,12 +187,23 @@ export class ForecastService {
         : undefined);
     const to = query.to ?? lastForecast;
     const range = { from, to };
-    const actuals = single
-      ? await this.forecasts.actualsForSeries(tenantId, ids, range)
-      : await this.forecasts.actualsForSelection(tenantId, selection, range);
+    // By the ids just selected (prepared statements, no join): the same series as the selection.
+    const actuals = await this.forecasts.actualsForSeries(tenantId, ids, range);
     const levels = query.levels ?? [...run.quantiles];
-    const shape = (memberIds: ReadonlySet<number> | undefined) =>
-      shapeForecast({
+    // Totals aggregate many members per bucket (costly); a run's rows never change, so the
+    // aggregated quantiles are kept by run and member series.
+    const memoFor = (memberIds: readonly number[]) =>
+      memberIds.length < 2
+        ? undefined
+        : {
+            key: `${tenantId}|${run.id}|${createHash('sha1')
+              .update(memberIds.toSorted((a, b) => a - b).join(','))
+              .digest('base64')}`,
+            cache: this.forecasts.derived,
+          };
+    const shape = (memberIds: ReadonlySet<number> | undefined) => {
+      const memo = memoFor(memberIds ? ids.filter((id) => memberIds.has(id)) : ids);
+      return shapeForecast({
         forecasts: memberIds ? forecastRows.filter((f) => memberIds.has(f.seriesId)) : forecastRows,
         actuals: memberIds ? actuals.filter((a) => memberIds.has(a.seriesId)) : actuals,
         from,
@@ -199,7 +211,9 @@ export class ForecastService {
         bucket: query.bucket,
         levels,
         dependence: query.dependence,
+        ...(memo ? { memo } : {}),
       });
+    };
     return {
       datasetId: String(dataset.id),
       runId: String(run.id),
