@@ -43,11 +43,18 @@ function reusePreparedStatements(conn: SqliteConnection): void {
   };
 }
 
+/** How long a PostgreSQL connection attempt may take before it is given up (and its socket closed). */
+export const PG_CONNECT_TIMEOUT_MS = 10_000;
+
 export function createKnex(db: DatabaseConfig): Knex {
   if (db.client === 'pg') {
     return knexFactory({
       client: 'pg',
-      connection: db.connectionString,
+      // A connection attempt that the server never answers (a database being dropped, a server
+      // stuck in start-up) is abandoned by the pool after a while; without a client-side timeout
+      // its socket stays open, and the pool's next attempts pile up until PostgreSQL refuses
+      // every client ("too many clients already"). pg closes the socket when this expires.
+      connection: { connectionString: db.connectionString, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS },
       pool: { min: 0, max: 10 },
     });
   }

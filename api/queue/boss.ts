@@ -7,6 +7,7 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { QueueConfig } from '../config/env.js';
+import { PG_CONNECT_TIMEOUT_MS } from '../db/knex.js';
 
 export const TRAINING_QUEUE = 'training-run';
 
@@ -29,6 +30,9 @@ export async function startBoss(options: BossOptions): Promise<PgBoss> {
     connectionString: options.connectionString,
     application_name: 'forecastql',
     max: 4,
+    // pg-boss hands its options on to pg's pool (not in its types): an unanswered connection
+    // attempt is given up and its socket closed.
+    ...({ connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS } as object),
     supervise: options.supervise,
     schedule: false,
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.round(options.queue.staleAfterSeconds))),

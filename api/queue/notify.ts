@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { Client, type Notification } from 'pg';
 import type { Logger } from 'pino';
+import { PG_CONNECT_TIMEOUT_MS } from '../db/knex.js';
 import { createRunsRepository } from '../db/runs.repository.js';
 import { RUN_UPDATED, type RunEventBus } from '../training/events.js';
 
@@ -43,16 +44,44 @@ export async function listenRunUpdates(
       .catch((e: unknown) => logger.warn({ err: e, runId: run }, 'could not read an updated training run'));
   };
 
+  // One retry pending at most; a failed reconnect schedules the next, so the listener never
+  // stays dead after PostgreSQL comes back.
+  const scheduleRetry = (): void => {
+    if (closed) return;
+    if (retry) clearTimeout(retry);
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch((e: unknown) => {
+        logger.warn({ err: e }, 'run update listener could not reconnect; trying again');
+        scheduleRetry();
+      });
+    }, 1000);
+  };
+
   const connect = async (): Promise<void> => {
-    const c = new Client({ connectionString, application_name: 'forecastql-listen' });
+    const c = new Client({
+      connectionString,
+      application_name: 'forecastql-listen',
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    });
     c.on('notification', onNotification);
     c.on('error', (e) => {
       logger.warn({ err: e }, 'run update listener lost its connection; reconnecting');
       void c.end().catch(() => {});
-      if (!closed) retry = setTimeout(() => void connect().catch(() => {}), 1000);
+      if (client === c) client = undefined;
+      scheduleRetry();
     });
-    await c.connect();
-    await c.query(`LISTEN ${RUN_CHANNEL}`);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${RUN_CHANNEL}`);
+    } catch (e) {
+      void c.end().catch(() => {});
+      throw e;
+    }
+    if (closed) {
+      await c.end().catch(() => {});
+      return;
+    }
     client = c;
   };
   await connect();

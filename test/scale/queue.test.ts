@@ -284,6 +284,7 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
     } catch (e) {
       throw new Error(
         `${(e as Error).message}; run now ${JSON.stringify(await row(id))}; serve stderr: ${serve.stderr()}`,
+        { cause: e },
       );
     }
     const statuses = updates.map((u) => u.trainingRunUpdated.status);
