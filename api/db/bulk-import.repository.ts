@@ -517,16 +517,19 @@ export async function writeSeriesAttributes(
   changes: ReadonlyArray<{ seriesId: number; attributes: Readonly<Record<string, string>> }>,
 ): Promise<void> {
   if (changes.length === 0) return;
-  const now = new Date();
   const pairs: Array<{ tenant_id: number; dataset_id: number; series_id: number; name: string; value: string }> = [];
   for (const c of changes) {
-    await trx('series')
-      .where({ tenant_id: tenantId, id: c.seriesId })
-      .update({ attributes: JSON.stringify(c.attributes), updated_at: now });
     for (const [name, value] of Object.entries(c.attributes)) {
       pairs.push({ tenant_id: tenantId, dataset_id: datasetId, series_id: c.seriesId, name, value });
     }
   }
+  await updateSeriesRows(
+    trx,
+    tenantId,
+    ['attributes'],
+    ['text'],
+    changes.map((c) => [c.seriesId, JSON.stringify(c.attributes)]),
+  );
   const ids = changes.map((c) => c.seriesId);
   for (let i = 0; i < ids.length; i += 500) {
     await trx('series_attributes')
@@ -598,27 +601,52 @@ async function writeSeriesStatistics(
     .where({ tenant_id: tenantId, dataset_id: datasetId })
     .select('id', 'first_date', 'last_date', 'end_date', 'value_count', 'row_count')) as Array<Record<string, unknown>>;
   const byId = new Map(current.map((c) => [Number(c['id']), c]));
-  const now = new Date();
-  for (const s of stats) {
+  const changed = stats.filter((s) => {
     const c = byId.get(s.seriesId);
-    if (
+    return !(
       c &&
       (c['first_date'] ?? null) === s.firstDate &&
       (c['last_date'] ?? null) === s.lastDate &&
       (c['end_date'] ?? null) === s.endDate &&
       Number(c['value_count']) === s.valueCount &&
       Number(c['row_count']) === s.rowCount
-    ) {
-      continue;
-    }
-    await trx('series').where({ tenant_id: tenantId, id: s.seriesId }).update({
-      first_date: s.firstDate,
-      last_date: s.lastDate,
-      end_date: s.endDate,
-      value_count: s.valueCount,
-      row_count: s.rowCount,
-      updated_at: now,
-    });
+    );
+  });
+  await updateSeriesRows(
+    trx,
+    tenantId,
+    ['first_date', 'last_date', 'end_date', 'value_count', 'row_count'],
+    ['date', 'date', 'date', 'integer', 'integer'],
+    changed.map((s) => [s.seriesId, s.firstDate, s.lastDate, s.endDate, s.valueCount, s.rowCount]),
+  );
+}
+
+/**
+ * Sets `columns` (and `updated_at`) of many series rows in one statement per 1,000 rows,
+ * `UPDATE … FROM (VALUES …)`, instead of one statement per series (which cost ~1 ms each through
+ * knex: seconds for an import of tens of thousands of series). Each row is `[id, ...values]`.
+ */
+async function updateSeriesRows(
+  trx: Knex.Transaction,
+  tenantId: number,
+  columns: readonly string[],
+  pgTypes: readonly string[],
+  rows: ReadonlyArray<readonly unknown[]>,
+): Promise<void> {
+  const sqlite = isSqliteKnex(trx);
+  // VALUES columns are named column1, column2, … in both dialects; PostgreSQL reads untyped
+  // parameters there as text, hence the casts.
+  const cast = (k: number, type: string): string => (sqlite ? `v.column${k}` : `v.column${k}::${type}`);
+  const set = columns.map((c, i) => `${c} = ${cast(i + 2, pgTypes[i]!)}`).join(', ');
+  const tuple = `(${Array.from({ length: columns.length + 1 }, () => '?').join(',')})`;
+  const now = new Date();
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    await trx.raw(
+      `UPDATE series SET ${set}, updated_at = ? FROM (VALUES ${chunk.map(() => tuple).join(',')}) AS v
+        WHERE series.tenant_id = ? AND series.id = ${cast(1, 'integer')}`,
+      [now, ...chunk.flat(), tenantId] as Knex.RawBinding[],
+    );
   }
 }
 

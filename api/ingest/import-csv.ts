@@ -24,6 +24,7 @@ import { findDatasetForImport, findDatasetFrequency } from '../db/datasets.repos
 import { UserInputError } from '../errors/index.js';
 import { parseJsonColumn } from '../db/values.js';
 import type { Frequency } from '../forecasting/types.js';
+import type { ObservationBatch } from './batch.js';
 import { openBatchSource, type ReadThread } from './batch-source.js';
 import {
   conflictingDuplicateError,
@@ -72,6 +73,9 @@ export interface ImportCsvResult {
   readonly lastDate: string;
   readonly seconds: number;
 }
+
+/** Batches (of 2,048 rows) that may wait for their new series rows to be inserted together. */
+const QUEUED_BATCHES = 16;
 
 const FREQUENCY_WORDS: Readonly<Record<Frequency, string>> = { D: 'daily', W: 'weekly', M: 'monthly' };
 
@@ -139,18 +143,33 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
         throw conflictingDuplicateError({ line: c.line, seriesId: keys[c.seriesIndex]!, date: c.date }, c.earlierLine);
       };
       try {
-        for await (const batch of source.batches()) {
-          if (batch.newSeries.length > 0) {
-            const from = keys.length;
-            keys.push(...batch.newSeries);
-            if (writer.needsSeriesIds) {
-              await writer.pause();
-              await resolveSeries(from);
-            }
+        // Batches that bring new series wait (a few at a time) until their series rows exist:
+        // the series are then inserted together, so PostgreSQL's COPY is interrupted once per
+        // up to QUEUED_BATCHES batches instead of once per batch (a file of 20k short series).
+        let resolved = 0;
+        const waiting: ObservationBatch[] = [];
+        const writeWaiting = async (): Promise<void> => {
+          if (resolved < keys.length) {
+            await writer.pause();
+            await resolveSeries(resolved);
+            resolved = keys.length;
           }
-          const conflict = await writer.write(batch, seriesIds);
-          if (conflict) refuse(conflict);
+          for (const b of waiting.splice(0)) {
+            const conflict = await writer.write(b, seriesIds);
+            if (conflict) refuse(conflict);
+          }
+        };
+        for await (const batch of source.batches()) {
+          keys.push(...batch.newSeries);
+          if (!writer.needsSeriesIds) {
+            const conflict = await writer.write(batch, seriesIds);
+            if (conflict) refuse(conflict);
+            continue;
+          }
+          waiting.push(batch);
+          if (resolved === keys.length || waiting.length >= QUEUED_BATCHES) await writeWaiting();
         }
+        if (writer.needsSeriesIds) await writeWaiting();
         summary = source.summary();
         await writer.endRows();
         if (!writer.needsSeriesIds) await resolveSeries(0);
