@@ -273,15 +273,25 @@ export function unscaleValues(y: ArrayLike<number>, scale: number): Float64Array
 /**
  * The series cut at grid point `cut`: history before it, covariates through `cut + horizon`
  * (padded with NaN where the file gave none).
+ *
+ * The target and every covariate long enough are views (`subarray`) of the series' own arrays,
+ * not copies: a backtest cuts every series once per origin and per candidate model, and copies
+ * made a training run's memory grow with series × days × candidates (5.8 GB at 3,000 M5 series).
+ * Nothing in the engine writes into a panel's arrays; a caller that wants to must copy first.
  */
 export function cutSeries(s: SeriesFrame, cut: number, horizon: number): SeriesFrame {
   const covariates: Record<string, Float64Array> = {};
+  const end = cut + horizon;
   for (const [name, x] of Object.entries(s.covariates)) {
-    const out = new Float64Array(cut + horizon).fill(Number.NaN);
-    out.set(x.subarray(0, Math.min(x.length, cut + horizon)));
+    if (x.length >= end) {
+      covariates[name] = x.subarray(0, end);
+      continue;
+    }
+    const out = new Float64Array(end).fill(Number.NaN);
+    out.set(x);
     covariates[name] = out;
   }
-  return { id: s.id, start: s.start, target: s.target.slice(0, cut), covariates, statics: s.statics };
+  return { id: s.id, start: s.start, target: s.target.subarray(0, cut), covariates, statics: s.statics };
 }
 
 /** One rolling-origin window of a backtest. */
