@@ -112,29 +112,30 @@ describe('toColumns', () => {
   });
 });
 
-describe('shapeForecast memo', () => {
-  const input = (memo?: { key: string; cache: Map<string, readonly number[]> }) =>
-    shapeForecast({
-      forecasts,
-      actuals,
-      from: undefined,
-      to: undefined,
-      bucket: 'week',
-      levels,
-      dependence: Dependence.INDEPENDENT,
-      ...(memo ? { memo } : {}),
-    });
+/** The week shape of the fixtures above, with a memo when given. */
+const shapeWithMemo = (memo?: { key: string; cache: Map<string, readonly number[]> }) =>
+  shapeForecast({
+    forecasts,
+    actuals,
+    from: undefined,
+    to: undefined,
+    bucket: 'week',
+    levels,
+    dependence: Dependence.INDEPENDENT,
+    ...(memo ? { memo } : {}),
+  });
 
+describe('shapeForecast memo', () => {
   test('keeps the aggregated quantiles of buckets with several members, and reads them back', () => {
     const cache = new Map<string, readonly number[]>();
-    const plain = input();
-    assert.deepEqual(input({ key: 'run-1', cache }), plain, 'the same points with a memo');
+    const plain = shapeWithMemo();
+    assert.deepEqual(shapeWithMemo({ key: 'run-1', cache }), plain, 'the same points with a memo');
     // Weeks 2024-01-08 and 2024-01-15 have several forecast days; the first week has none.
     assert.equal(cache.size, 2, [...cache.keys()].join('\n'));
     for (const key of cache.keys()) cache.set(key, [1000, 2000, 3000]);
-    const [, straddling, last] = input({ key: 'run-1', cache });
+    const [, straddling, last] = shapeWithMemo({ key: 'run-1', cache });
     assert.deepEqual([last!.p10, last!.p50, last!.p90], [1000, 2000, 3000], 'read from the memo');
     assert.equal(straddling!.p50, 2000 + 17 + 18, 'known history days are added to what the memo holds');
-    assert.deepEqual(input({ key: 'run-2', cache }), plain, 'another key does not read them');
+    assert.deepEqual(shapeWithMemo({ key: 'run-2', cache }), plain, 'another key does not read them');
   });
 });
