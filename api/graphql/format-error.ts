@@ -2,7 +2,8 @@
  * The one error formatter of the API (Apollo's formatError, also applied to subscriptions). It
  * never throws. Domain errors keep their code and message; class-validator failures become one
  * readable BAD_USER_INPUT; GraphQL's own request errors pass through; everything else is masked
- * as INTERNAL_SERVER_ERROR outside development (and logged with its stack).
+ * as INTERNAL_SERVER_ERROR outside development (and logged with its stack); when the database is
+ * unreachable (a restart, a full pool) the message says so, so clients know to retry.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -37,6 +38,36 @@ function describeValidation(issues: readonly ValidationIssue[], path = ''): stri
     out.push(...describeValidation(i.children ?? [], name));
   }
   return out;
+}
+
+/** Connection-level failures (node-postgres, knex's pool, SQLite busy): the database, not the request. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'SQLITE_BUSY',
+]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|Timeout acquiring a connection|the database system is (starting up|shutting down|in recovery)/;
+
+/** Whether an error (or one of its causes) says the database cannot be reached right now. */
+export function databaseUnavailable(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; depth < 6 && e instanceof Error; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (UNAVAILABLE_MESSAGE.test(e.message)) return true;
+    e = (e as { originalError?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export interface FormatErrorOptions {
@@ -88,6 +119,13 @@ export function createFormatError(options: FormatErrorOptions) {
         { err: original, path: formatted.path?.join('.'), code: ErrorCode.INTERNAL_SERVER_ERROR },
         'unexpected error in a GraphQL operation',
       );
+      if (databaseUnavailable(error)) {
+        return {
+          ...base,
+          message: 'The database is unavailable. Retry in a few seconds; if it lasts, check the database server.',
+          extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+        };
+      }
       if (options.development) {
         return {
           ...base,
