@@ -63,7 +63,11 @@ type Cached = {
   windows: { origin: number; forecasts: (Omit<QuantileForecast, 'values'> & { values: number[][] })[] }[];
 };
 const cacheFile = join(cacheDir, `${name}.json`);
-let runs: CandidateWindows[];
+// `--extra k1,k2`: more candidates (e.g. conv1d) computed, cached and offered to the choice.
+const ei = process.argv.indexOf('--extra');
+const extra = ei > 0 ? process.argv[ei + 1]!.split(',') : [];
+const kinds = [...new Set(['snaive', ...defaultCandidates(), ...extra])];
+let runs: CandidateWindows[] = [];
 const t0 = performance.now();
 if (existsSync(cacheFile)) {
   const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Cached[];
@@ -76,25 +80,24 @@ if (existsSync(cacheFile)) {
       forecasts: w.forecasts.map((f) => ({ ...f, values: f.values.map((r) => Float64Array.from(r)) })),
     })),
   }));
-} else {
-  runs = [];
-  for (const kind of new Set(['snaive', ...defaultCandidates()])) {
-    process.stderr.write(`${name}: ${kind} … (load ${loadavg()[0]!.toFixed(1)})\n`);
-    const r = await backtest(
-      panel,
-      () => createForecaster(kind, { seed, trainingWindows: AUTO_DEEP_TRAINING_WINDOWS }),
-      {
-        horizon: p.horizon,
-        origins: p.origins + V,
-        requiredOrigins: p.origins,
-        quantiles: DEFAULT_QUANTILES,
-        seed,
-        fallback: () => createForecaster('snaive'),
-        warmStart: !isBaseline(kind),
-      },
-    );
-    runs.push({ kind, windows: r.windows });
-  }
+}
+const missing = kinds.filter((k) => !runs.some((r) => r.kind === k));
+for (const kind of missing) {
+  process.stderr.write(`${name}: ${kind} … (load ${loadavg()[0]!.toFixed(1)})\n`);
+  const t1 = performance.now();
+  const r = await backtest(panel, () => createForecaster(kind, { seed, trainingWindows: AUTO_DEEP_TRAINING_WINDOWS }), {
+    horizon: p.horizon,
+    origins: p.origins + V,
+    requiredOrigins: p.origins,
+    quantiles: DEFAULT_QUANTILES,
+    seed,
+    fallback: () => createForecaster('snaive'),
+    warmStart: !isBaseline(kind),
+  });
+  process.stderr.write(`${name}: ${kind} ${((performance.now() - t1) / 1000).toFixed(1)} s\n`);
+  runs.push({ kind, windows: r.windows });
+}
+if (missing.length > 0) {
   const out: Cached[] = runs.map((r) => ({
     kind: r.kind,
     windows: r.windows.map((w) => ({
@@ -104,6 +107,7 @@ if (existsSync(cacheFile)) {
   }));
   writeFileSync(cacheFile, JSON.stringify(out));
 }
+runs = runs.filter((r) => kinds.includes(r.kind));
 const fitSeconds = (performance.now() - t0) / 1000;
 
 const widen = (c: IntervalCalibration): IntervalCalibration => ({
