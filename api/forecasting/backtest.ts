@@ -7,7 +7,7 @@
  * whole window when `fit`/`predict` throws, or for the series whose forecast is missing or not
  * finite.
  */
-import { rollingOriginSplit, type BacktestWindow } from './frames.js';
+import { rollingOriginSplit, type BacktestSplit, type BacktestWindow } from './frames.js';
 import { scoreWindows, type MetricSummary, type ScoredWindow } from './metrics.js';
 import {
   DEFAULT_QUANTILES,
@@ -38,6 +38,12 @@ export interface BacktestOptions {
    * accept `warmStart` in their fit options (the deep models). Never from a later one.
    */
   readonly warmStart?: boolean;
+  /**
+   * The split of `panel` for these `horizon`, `origins` and `requiredOrigins`, when the caller has
+   * it already: several backtests of one panel (every candidate of `auto`) then share one set of
+   * windows instead of holding one each.
+   */
+  readonly split?: BacktestSplit;
 }
 
 export interface BacktestWindowResult {
@@ -86,7 +92,7 @@ export async function backtest(
   options: BacktestOptions,
 ): Promise<BacktestResult> {
   const t0 = performance.now();
-  const split = rollingOriginSplit(panel, options.horizon, options.origins, options.requiredOrigins);
+  const split = options.split ?? rollingOriginSplit(panel, options.horizon, options.origins, options.requiredOrigins);
   const quantiles = options.quantiles ?? DEFAULT_QUANTILES;
   const warnings: string[] = [];
   const windows: BacktestWindowResult[] = [];

@@ -26,9 +26,21 @@ export function dayNumber(iso: string): number {
   return Math.round(t / DAY_MS);
 }
 
+/**
+ * ISO strings by day number, shared: backtest windows and every candidate's forecasts hold one
+ * date string per series and step (tens of millions at M5 size), all among a few thousand days.
+ */
+const isoDates = new Map<number, string>();
+const ISO_CACHE_LIMIT = 100_000;
+
 /** ISO date (YYYY-MM-DD) of a day number. */
 export function isoDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let iso = isoDates.get(day);
+  if (iso === undefined) {
+    iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoDates.size < ISO_CACHE_LIMIT) isoDates.set(day, iso);
+  }
+  return iso;
 }
 
 /** Months since 1970-01 of an ISO date (the day of month is ignored). */

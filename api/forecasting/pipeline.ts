@@ -224,6 +224,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
         ...(options.signal ? { signal: options.signal } : {}),
         fallback: () => createForecaster('snaive'),
         warmStart: !isBaseline(kind),
+        split, // one set of windows for every candidate (each used to hold its own copy)
         onProgress: (f) => report(kind, f * V, 0, 0),
       });
       done += weightOf(kind) * V;

@@ -44,8 +44,11 @@ export async function executeRun(
   };
   try {
     progress({ fraction: 0, message: 'Loading the dataset' });
-    const raw = await loadRawSeries(knex, job.tenantId, job.datasetId);
+    let raw: RawSeries[] | undefined = await loadRawSeries(knex, job.tenantId, job.datasetId);
     const panel = buildPanel(raw, job.frequency);
+    // The rows as read (strings and boxed numbers, several times the panel's typed arrays) must
+    // not live through the whole run: an async function may keep its locals until it returns.
+    raw = undefined;
     progress({ fraction: 0.01, message: 'Starting TensorFlow.js' });
     const { initBackend } = (await import(engineModule('backend'))) as BackendModule;
     const backend = await initBackend(job.backend);
