@@ -92,11 +92,11 @@ export function register(program: Command): void {
         logger,
         demo: Boolean(options.demo),
         demoDatasetId: demo?.datasetId,
+        demoTenantId: demo?.tenantId,
         // On PostgreSQL runs go through the job queue; this process trains too unless --no-worker.
         ...(config.database.client === 'pg'
           ? { jobQueue: { config: loadQueueConfig(), worker: options.worker !== false } }
           : {}),
-        demoTenantId: demo?.tenantId,
       });
       process.stderr.write(
         `ForecastQL is serving on ${server.url}\n  GraphQL   ${server.url}/graphql\n  health    ${server.url}/healthz\n  demo page ${server.url}/\n`,

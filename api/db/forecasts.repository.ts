@@ -177,7 +177,12 @@ export interface ForecastsRepository {
   }>;
 }
 
-const CHUNK = 400;
+/**
+ * Rows per multi-row INSERT: on PostgreSQL 4,000 rows × 8 parameters stay under its 65,535
+ * parameters; knex writes SQLite's multi-row insert as a compound SELECT, capped at 500 terms.
+ */
+const CHUNK_PG = 4000;
+const CHUNK_SQLITE = 400;
 /** PostgreSQL and SQLite both cap bound parameters; big id lists go in chunks. */
 const ID_CHUNK = 500;
 
@@ -242,8 +247,10 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
     },
 
     async insertMany(tenantId, runId, rows) {
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        await knex('forecasts').insert(rows.slice(i, i + CHUNK).map((r) => toRow(tenantId, runId, r)));
+      const chunk =
+        (knex.client as { config?: { client?: unknown } }).config?.client === 'pg' ? CHUNK_PG : CHUNK_SQLITE;
+      for (let i = 0; i < rows.length; i += chunk) {
+        await knex('forecasts').insert(rows.slice(i, i + chunk).map((r) => toRow(tenantId, runId, r)));
       }
     },
 
