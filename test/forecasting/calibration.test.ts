@@ -14,11 +14,13 @@ import {
   type DemandClass,
   type IntervalCalibration,
 } from '../../api/forecasting/calibration.js';
-import { rollingOriginSplit } from '../../api/forecasting/frames.js';
+import { EnsembleForecaster } from '../../api/forecasting/ensemble.js';
+import { buildPanel, rollingOriginSplit } from '../../api/forecasting/frames.js';
 import { createForecaster, deserializeForecaster } from '../../api/forecasting/models.js';
 import { mulberry32 } from '../../api/forecasting/random.js';
 import type { QuantileForecast } from '../../api/forecasting/types.js';
-import { generateSeries } from '../fixtures/forecasting/generate.js';
+import { assertForecasterContract } from '../contract/forecaster.contract.js';
+import { generateRawSeries, generateSeries } from '../fixtures/forecasting/generate.js';
 
 const LEVELS = [0.1, 0.5, 0.9];
 const Z90 = 1.2815515655446004;
@@ -237,5 +239,31 @@ describe('interval calibration', () => {
     model.dispose();
     inner.dispose();
     restored.dispose();
+  });
+
+  test('a calibrated ensemble meets the forecaster contract, with a short and an all-zero series', async () => {
+    const cal: IntervalCalibration = { levels: LEVELS, pooled: [2, 1, 2], byClass: { lumpy: [3, 1, 3] }, points: 100 };
+    const make = (): CalibratedForecaster =>
+      new CalibratedForecaster(
+        new EnsembleForecaster([createForecaster('ses'), createForecaster('snaive'), createForecaster('croston')]),
+        cal,
+      );
+    await assertForecasterContract(make, generateSeries({ nSeries: 4, freq: 'D', seed: 13 }), 14);
+    const zeros = Array.from({ length: 28 }, (_, i) => `2021-02-${String(i + 1).padStart(2, '0')}`);
+    const edge = buildPanel(
+      [
+        ...generateRawSeries({ nSeries: 1, freq: 'D', seed: 14, length: 40 }),
+        {
+          id: 'short',
+          statics: {},
+          dates: ['2021-03-01', '2021-03-02', '2021-03-03'],
+          values: [2, 4, 3],
+          covariates: {},
+        },
+        { id: 'zeros', statics: {}, dates: zeros, values: zeros.map(() => 0), covariates: {} },
+      ],
+      'D',
+    );
+    await assertForecasterContract(make, edge, 7);
   });
 });
