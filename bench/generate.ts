@@ -18,6 +18,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { mulberry32 } from '../api/forecasting/random.js';
 
 export interface GenerateOptions {
   /** Series to write (default 30,490); items are spread over every department and store. */
@@ -59,18 +60,6 @@ const HOLIDAYS: ReadonlyMap<string, number> = new Map([
   ['12-25', 0],
   ['12-31', 1.25],
 ]);
-
-/** mulberry32: a small, well-known seeded PRNG (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function poisson(lambda: number, random: () => number): number {
   if (lambda <= 0) return 0;

@@ -17,6 +17,7 @@
  *
  * A single member is returned exactly (its stored or interpolated quantiles), with no sampling.
  */
+import { mulberry32 } from '../../forecasting/random.js';
 
 export const Dependence = { INDEPENDENT: 'independent', COMONOTONIC: 'comonotonic' } as const;
 export type Dependence = (typeof Dependence)[keyof typeof Dependence];
@@ -43,18 +44,6 @@ export function quantileAt(member: QuantileMember, u: number): number {
   const l1 = levels[hi]!;
   const w = (u - l0) / (l1 - l0);
   return values[lo]! + w * (values[hi]! - values[lo]!);
-}
-
-/** mulberry32: a small, fast, seeded PRNG (deterministic aggregates for equal inputs). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Empirical quantile of sorted samples (type-7 linear interpolation, as numpy's default). */
