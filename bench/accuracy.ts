@@ -141,7 +141,9 @@ for (const name of datasets) {
     : [];
   const finished = peers !== undefined && existsSync(join(peers, 'results.json'));
   if (peers && finished) {
-    const pj = JSON.parse(readFileSync(join(peers, 'results.json'), 'utf8')) as {
+    // Python's json writes NaN (a metric with nothing to score), which JSON.parse refuses.
+    const text = readFileSync(join(peers, 'results.json'), 'utf8').replace(/(?<=[:,\[]\s*)-?(NaN|Infinity)\b/g, 'null');
+    const pj = JSON.parse(text) as {
       models: Record<string, { wall_s?: number }>;
     };
     for (const [k, v] of Object.entries(pj.models)) if (v.wall_s !== undefined) timing[k] = v.wall_s;
