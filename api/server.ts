@@ -2,7 +2,8 @@
  * The HTTP server: GraphQL at `/graphql` (Apollo Server over node:http), graphql-ws subscriptions
  * on the same port and path, `/healthz` (database ping), the widget bundle at
  * `/widgets/forecastql.js` and the demo page at `/`. `close()` shuts down gracefully: stops
- * accepting, ends subscriptions, stops the training runner, drains requests.
+ * accepting, lets the requests already accepted finish (up to SHUTDOWN_GRACE_MS), ends
+ * subscriptions, stops the training runner, then closes what is left.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -32,6 +33,9 @@ import { startBoss } from './queue/boss.js';
 import { listenRunUpdates } from './queue/notify.js';
 import { PgRunQueue } from './queue/pg-queue.js';
 import { QueueWorker } from './queue/worker.js';
+
+/** How long close() waits for requests already accepted before it cuts their connections. */
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface StartServerOptions {
   readonly config: Config;
@@ -219,7 +223,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     return html.replace('<head>', `<head>\n    <script>window.FORECASTQL_DEMO = ${demoConfig};</script>`);
   }
 
+  // Requests being answered, so that close() can let them finish (a rolling restart behind a
+  // load balancer must not cut the requests it already accepted).
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  let closingDown = false;
   const server = createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (closingDown) {
+        // A keep-alive connection that just answered is idle now: close it too.
+        server.closeIdleConnections();
+        if (inFlight === 0) drained?.();
+      }
+    });
+    if (closingDown) res.setHeader('connection', 'close');
     handle(req, res).catch((e: unknown) => {
       if (e instanceof HttpError && !res.headersSent) return sendHttpError(res, e);
       logger.error({ err: e }, 'request failed');
@@ -308,8 +327,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     runner,
     close() {
       closing ??= (async () => {
+        closingDown = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // Stop accepting, then let the requests already accepted finish (up to the grace period).
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+            timer.unref();
+            drained = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          if (inFlight > 0) logger.warn({ inFlight }, 'shutting down with requests still running');
+        }
         await ws.dispose();
         logger.debug('subscriptions closed');
         await runner.stop();
