@@ -142,7 +142,7 @@ for (const name of datasets) {
   const finished = peers !== undefined && existsSync(join(peers, 'results.json'));
   if (peers && finished) {
     // Python's json writes NaN (a metric with nothing to score), which JSON.parse refuses.
-    const text = readFileSync(join(peers, 'results.json'), 'utf8').replace(/(?<=[:,\[]\s*)-?(NaN|Infinity)\b/g, 'null');
+    const text = readFileSync(join(peers, 'results.json'), 'utf8').replace(/(?<=[:,[]\s*)-?(NaN|Infinity)\b/g, 'null');
     const pj = JSON.parse(text) as {
       models: Record<string, { wall_s?: number }>;
     };
