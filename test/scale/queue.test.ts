@@ -9,21 +9,18 @@
  * Needs TEST_PG_URL (CI sets it).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { createKnex } from '../../api/db/knex.js';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { createEmptyDatabase, TEST_PG_URL } from '../helpers/dbs.js';
+import { spawnAnnounced, type AnnouncedChild } from '../helpers/spawn-announced.js';
 import { collectSubscription } from '../e2e/support/client.js';
 import { tinyCsv } from '../e2e/support/data.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The stand-in pipeline (not imported from integration/support/api.ts: that loads the decorated schema). */
 const STAND_IN_PIPELINE = new URL('../integration/support/stand-in-pipeline.ts', import.meta.url).href;
 /** Fails a run's first `seed` attempts (see support/flaky-pipeline.ts). */
@@ -42,54 +39,9 @@ const QUEUE_ENV = {
   FORECASTQL_MAX_ATTEMPTS: '3',
 };
 
-interface Child {
-  readonly child: ChildProcess;
-  readonly announced: Record<string, string>;
-  stderr(): string;
-  stop(): Promise<void>;
-}
-
-async function spawnChild(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Child> {
-  const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: root,
-    env: {
-      ...env,
-      ...QUEUE_ENV,
-      TSX_TSCONFIG_PATH: 'api/tsconfig.json',
-      LOG_LEVEL: 'warn',
-      FORECASTQL_BACKEND: 'cpu',
-      FQ_FLAKY_DIR: flakyDir,
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const announced = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start in 90 s:\n${err}`)), 90_000);
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it started:\n${err}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line) as Record<string, string>;
-        clearTimeout(timer);
-        resolve(parsed);
-      } catch {
-        // not the start-up line
-      }
-    });
-  });
-  return {
-    child,
-    announced,
-    stderr: () => err,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+/** A queue process (API or worker) with the queue's short test timings. */
+function spawnChild(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<AnnouncedChild> {
+  return spawnAnnounced(script, args, { ...QUEUE_ENV, FQ_FLAKY_DIR: flakyDir, ...extraEnv }, 90_000);
 }
 
 if (!TEST_PG_URL) {
@@ -101,10 +53,10 @@ if (!TEST_PG_URL) {
 describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? false : 'TEST_PG_URL is unset' }, () => {
   let knex: Knex;
   let drop: () => Promise<void>;
-  let api: Child;
+  let api: AnnouncedChild;
   let url = '';
-  const workers: Child[] = [];
-  const others: Child[] = [];
+  const workers: AnnouncedChild[] = [];
+  const others: AnnouncedChild[] = [];
   let datasetId = '';
 
   async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {

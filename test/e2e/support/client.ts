@@ -1,12 +1,9 @@
 /** A spawned server and clients over real sockets: HTTP for queries, graphql-ws for subscriptions. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import type { DatabaseConfig } from '../../../api/config/env.js';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+import { databaseUrl, spawnAnnounced } from '../../helpers/spawn-announced.js';
 
 export interface SpawnedServer {
   readonly url: string;
@@ -18,60 +15,22 @@ export interface SpawnedServer {
   stop(): Promise<void>;
 }
 
-export function databaseUrl(config: DatabaseConfig): string {
-  return config.client === 'pg' ? config.connectionString : config.filename;
-}
+export { databaseUrl };
 
 export async function spawnServer(
   config: DatabaseConfig,
   options: { pipeline?: string; demoDatasetId?: number } = {},
 ): Promise<SpawnedServer> {
-  const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'test/e2e/support/serve.ts',
-      '--db',
-      databaseUrl(config),
-      ...(options.pipeline ? ['--pipeline', options.pipeline] : []),
-      ...(options.demoDatasetId === undefined ? [] : ['--demo-dataset-id', String(options.demoDatasetId)]),
-    ],
-    {
-      cwd: root,
-      env: { ...env, TSX_TSCONFIG_PATH: 'api/tsconfig.json', LOG_LEVEL: 'warn', FORECASTQL_BACKEND: 'cpu' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${err}`)), 60_000);
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before it started:\n${err}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const announced = JSON.parse(line) as { url: string; key: string };
-        clearTimeout(timer);
-        resolve(announced);
-      } catch {
-        // not the start-up line
-      }
-    });
-  });
+  const spawned = await spawnAnnounced('test/e2e/support/serve.ts', [
+    '--db',
+    databaseUrl(config),
+    ...(options.pipeline ? ['--pipeline', options.pipeline] : []),
+    ...(options.demoDatasetId === undefined ? [] : ['--demo-dataset-id', String(options.demoDatasetId)]),
+  ]);
+  const url = spawned.announced['url']!;
+  const key = spawned.announced['key']!;
   adminKeys.set(url, key);
-  return {
-    url,
-    key,
-    child,
-    stderr: () => err,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url, key, child: spawned.child, stderr: spawned.stderr, stop: spawned.stop };
 }
 
 export interface GraphQLResponse<T> {

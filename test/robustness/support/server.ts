@@ -2,14 +2,11 @@
  * A real ForecastQL server for the robustness tests, in a child process with its own environment
  * (limits, NODE_ENV), and a client that always sends an admin API key of the default tenant.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { Knex } from 'knex';
 import type { DatabaseConfig } from '../../../api/config/env.js';
 import { createAdminKey } from '../../helpers/auth.js';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+import { databaseUrl, spawnAnnounced } from '../../helpers/spawn-announced.js';
 
 export interface RobustServer {
   readonly url: string;
@@ -18,9 +15,7 @@ export interface RobustServer {
   stop(): Promise<void>;
 }
 
-export function databaseUrl(config: DatabaseConfig): string {
-  return config.client === 'pg' ? config.connectionString : config.filename;
-}
+export { databaseUrl };
 
 /** `Authorization: Bearer …` of a new admin key of the default tenant (created in `knex`). */
 export async function adminAuthorization(knex: Knex, name = 'robustness'): Promise<string> {
@@ -31,49 +26,11 @@ export async function spawnRobustServer(
   config: DatabaseConfig,
   env: Readonly<Record<string, string>> = {},
 ): Promise<RobustServer> {
-  const { NODE_TEST_CONTEXT: _ignored, ...base } = process.env;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/robustness/support/serve.ts', '--db', databaseUrl(config)],
-    {
-      cwd: root,
-      env: {
-        ...base,
-        TSX_TSCONFIG_PATH: 'api/tsconfig.json',
-        LOG_LEVEL: 'warn',
-        FORECASTQL_BACKEND: 'cpu',
-        NODE_ENV: 'test',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${err}`)), 60_000);
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before it started:\n${err}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const announced = JSON.parse(line) as { url: string };
-        clearTimeout(timer);
-        resolve(announced.url);
-      } catch {
-        // not the start-up line
-      }
-    });
+  const spawned = await spawnAnnounced('test/robustness/support/serve.ts', ['--db', databaseUrl(config)], {
+    NODE_ENV: 'test',
+    ...env,
   });
-  return {
-    url,
-    child,
-    stderr: () => err,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url: spawned.announced['url']!, child: spawned.child, stderr: spawned.stderr, stop: spawned.stop };
 }
 
 export interface GqlReply<T = Record<string, unknown>> {
