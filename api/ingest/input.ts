@@ -26,7 +26,8 @@ export interface OpenedCsvInput {
 
 const READ_CHUNK = 1 << 20;
 
-function toBuffer(chunk: unknown): Buffer {
+/** A chunk of a byte stream (or text) as a Buffer, without copying bytes. */
+export function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');

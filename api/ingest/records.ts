@@ -9,6 +9,7 @@
  */
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
+import { toBuffer } from './input.js';
 
 export type RawRecord = string[];
 
@@ -25,13 +26,6 @@ const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
 const MAX_RECORDS_PER_CHUNK = 2048;
-
-function toBuffer(chunk: unknown): Buffer {
-  if (Buffer.isBuffer(chunk)) return chunk;
-  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  const u = chunk as Uint8Array;
-  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-}
 
 /** Records of a csv-parse stream in the chunks it has ready, so rows are not awaited one by one. */
 async function* parserChunks(parser: ReturnType<typeof parse>): AsyncGenerator<RawRecord[]> {
