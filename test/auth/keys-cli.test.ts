@@ -3,7 +3,6 @@
  * SQLite and PostgreSQL; and `forecastql forecast` writing series ids that are never formulas.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,44 +13,16 @@ import type { DatabaseConfig } from '../../api/config/env.js';
 import { createApiKeysRepository } from '../../api/db/api-keys.repository.js';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { createTenantsRepository } from '../../api/db/tenants.repository.js';
+import { runCli, type CliRun } from '../helpers/cli.js';
 import { withDbs } from '../helpers/dbs.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const SECRET = 'cli-test-secret-of-at-least-32-characters';
 
-type Run = { status: number; stdout: string; stderr: string };
+type Run = CliRun;
 
-/** Runs `forecastql` invocations in one child process (see test/ingest/cli.test.ts). */
+/** The CLI without FORECASTQL_SECRET (empty is unset) unless `env` gives one, on the cpu backend. */
 function cli(invocations: string[][], env: Record<string, string> = {}): Run[] {
-  const script = `
-    await import('reflect-metadata');
-    const { main } = await import(${JSON.stringify(ROOT + 'api/cli.ts')});
-    const out = [];
-    for (const args of ${JSON.stringify(invocations)}) {
-      let stdout = '', stderr = '';
-      const w1 = process.stdout.write.bind(process.stdout), w2 = process.stderr.write.bind(process.stderr);
-      process.stdout.write = (c) => { stdout += c; return true; };
-      process.stderr.write = (c) => { stderr += c; return true; };
-      process.exitCode = 0;
-      try { await main(['node', 'forecastql', ...args]); } finally { process.stdout.write = w1; process.stderr.write = w2; }
-      out.push({ status: process.exitCode ?? 0, stdout, stderr });
-    }
-    process.exitCode = 0;
-    process.stdout.write(JSON.stringify(out));`;
-  const { FORECASTQL_SECRET: _unset, ...base } = process.env;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: {
-      ...base,
-      LOG_LEVEL: 'silent',
-      FORECASTQL_BACKEND: 'cpu',
-      TSX_TSCONFIG_PATH: ROOT + 'api/tsconfig.json',
-      ...env,
-    },
-  });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Run[];
+  return runCli(invocations, { FORECASTQL_SECRET: '', FORECASTQL_BACKEND: 'cpu', ...env });
 }
 
 const dbArg = (c: DatabaseConfig): string => (c.client === 'pg' ? c.connectionString : c.filename);

@@ -1,43 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { runCli, type CliRun } from '../helpers/cli.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-type Run = { status: number; stdout: string; stderr: string };
-
-/**
- * Runs several `forecastql` invocations through the real CLI entry (`main` of api/cli.ts) in ONE
- * child process (starting the app is the slow part), capturing each one's stdout, stderr and exit code.
- */
-function cli(invocations: string[][]): Run[] {
-  const script = `
-    await import('reflect-metadata');
-    const { main } = await import(${JSON.stringify(ROOT + 'api/cli.ts')});
-    const out = [];
-    for (const args of ${JSON.stringify(invocations)}) {
-      let stdout = '', stderr = '';
-      const w1 = process.stdout.write.bind(process.stdout), w2 = process.stderr.write.bind(process.stderr);
-      process.stdout.write = (c) => { stdout += c; return true; };
-      process.stderr.write = (c) => { stderr += c; return true; };
-      process.exitCode = 0;
-      try { await main(['node', 'forecastql', ...args]); } finally { process.stdout.write = w1; process.stderr.write = w2; }
-      out.push({ status: process.exitCode ?? 0, stdout, stderr });
-    }
-    process.exitCode = 0;
-    process.stdout.write(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    // The CLI imports the decorated GraphQL resolvers: compile with the api project's settings.
-    env: { ...process.env, LOG_LEVEL: 'silent', TSX_TSCONFIG_PATH: ROOT + 'api/tsconfig.json' },
-  });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Run[];
-}
+const cli = (invocations: string[][]): CliRun[] => runCli(invocations);
+type Run = CliRun;
 
 describe('forecastql migrate / import (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fq-cli-'));

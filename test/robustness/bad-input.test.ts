@@ -8,7 +8,6 @@
  * changes.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { after, before, test } from 'node:test';
 import type { Knex } from 'knex';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { snapshot, type Snapshot } from '../db/snapshot.js';
+import { runCliAsync, type CliRun } from '../helpers/cli.js';
 import { tinyCsv } from '../e2e/support/data.js';
 import { withDbs } from '../helpers/dbs.js';
 import { aliases, deepQuery, fragmentCycle, hugeListArgument } from './documents.js';
@@ -100,37 +100,10 @@ const REFUSED: readonly Refused[] = [
   },
 ];
 
-/** Runs `forecastql import` for each file in one child process (the CLI's entry, as cli.test.ts does). */
-async function cliImports(db: string, files: readonly string[]): Promise<Array<{ status: number; stderr: string }>> {
-  const script = `
-    await import('reflect-metadata');
-    const { main } = await import(${JSON.stringify(`${ROOT}api/cli.ts`)});
-    const out = [];
-    for (const file of ${JSON.stringify(files)}) {
-      let stderr = '';
-      const w = process.stderr.write.bind(process.stderr);
-      process.stderr.write = (c) => { stderr += c; return true; };
-      process.exitCode = 0;
-      try { await main(['node', 'forecastql', 'import', file, '--dataset', 'shop', '--db', ${JSON.stringify(db)}]); }
-      finally { process.stderr.write = w; }
-      out.push({ status: process.exitCode ?? 0, stderr });
-    }
-    process.exitCode = 0;
-    process.stdout.write(JSON.stringify(out));`;
-  const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
-  // Asynchronously: a blocked test process would miss the server closing idle keep-alive sockets.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: ROOT,
-    env: { ...env, LOG_LEVEL: 'silent', TSX_TSCONFIG_PATH: `${ROOT}api/tsconfig.json` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  assert.equal(status, 0, stderr);
-  return JSON.parse(stdout) as Array<{ status: number; stderr: string }>;
+/** Runs `forecastql import` for each file in one child process, without blocking this one (a
+ * blocked test process would miss the server closing idle keep-alive sockets). */
+function cliImports(db: string, files: readonly string[]): Promise<CliRun[]> {
+  return runCliAsync(files.map((file) => ['import', file, '--dataset', 'shop', '--db', db]));
 }
 
 function firstError(r: GqlReply): { message: string; code: string | undefined } {
