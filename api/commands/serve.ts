@@ -13,6 +13,7 @@ import { ensureDemoData } from '../demo.js';
 import { InvalidConfigurationError } from '../errors/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { startServer, type RunningServer } from '../server.js';
+import { stopOnSignals } from './shutdown.js';
 import { RunStatus, TERMINAL_STATUSES } from '../db/runs.repository.js';
 import { showRunProgress } from '../training/progress-bar.js';
 
@@ -108,22 +109,7 @@ export function register(program: Command): void {
           `  admin key ${key}\n            (tenant "default"; send it as \`Authorization: Bearer <key>\`; revoked by the next --demo start.\n             The demo page carries its own read-only embed token.)\n`,
         );
       }
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        process.stderr.write(`\n${signal}: shutting down…\n`);
-        void server
-          .close()
-          .then(() => knex.destroy())
-          .then(() => process.exit(0))
-          .catch((e: unknown) => {
-            logger.error({ err: e }, 'shutdown failed');
-            process.exit(1);
-          });
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
+      stopOnSignals({ message: 'shutting down…', stop: () => server.close(), knex, logger });
       if (demo) {
         trainDemo(server, logger, demo).catch((e: unknown) =>
           logger.error({ err: e }, 'demo training failed to start'),

@@ -12,6 +12,7 @@ import { migrateLatest } from '../db/migrate.js';
 import { InvalidConfigurationError } from '../errors/index.js';
 import { createLogger } from '../log.js';
 import { QueueWorker } from '../queue/worker.js';
+import { stopOnSignals } from './shutdown.js';
 
 export interface WorkerOptions {
   readonly db?: string;
@@ -59,21 +60,11 @@ export function register(program: Command): void {
       process.stderr.write(
         `ForecastQL worker ${worker.workerId} is taking training runs (concurrency ${queue.concurrency}).\n`,
       );
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        process.stderr.write(`\n${signal}: stopping the worker; its unfinished runs go back to the queue…\n`);
-        void worker
-          .stop()
-          .then(() => knex.destroy())
-          .then(() => process.exit(0))
-          .catch((e: unknown) => {
-            logger.error({ err: e }, 'worker shutdown failed');
-            process.exit(1);
-          });
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
+      stopOnSignals({
+        message: 'stopping the worker; its unfinished runs go back to the queue…',
+        stop: () => worker.stop(),
+        knex,
+        logger,
+      });
     });
 }

@@ -211,6 +211,17 @@ export interface RunsRepository {
 
 export function createRunsRepository(knex: Knex): RunsRepository {
   const table = () => knex('training_runs');
+  /** The columns a worker sets when it takes a run (one more attempt, progress from zero). */
+  const claimed = (workerId: string, now: Date) => ({
+    status: RunStatus.RUNNING,
+    worker_id: workerId,
+    started_at: now,
+    heartbeat_at: now,
+    updated_at: now,
+    attempts: knex.raw('attempts + 1'),
+    progress_fraction: 0,
+    progress_message: 'Loading the dataset',
+  });
 
   async function get(tenantId: number, id: number): Promise<TrainingRunRecord | undefined> {
     const row = (await knex('training_runs').where({ tenant_id: tenantId, id }).first()) as Row | undefined;
@@ -344,18 +355,7 @@ export function createRunsRepository(knex: Knex): RunsRepository {
           .first('id')) as { id: number } | undefined;
         if (!next) return undefined;
         const now = nowValue();
-        const n = await table()
-          .where({ id: next.id, status: RunStatus.QUEUED })
-          .update({
-            status: RunStatus.RUNNING,
-            worker_id: workerId,
-            started_at: now,
-            heartbeat_at: now,
-            updated_at: now,
-            attempts: knex.raw('attempts + 1'),
-            progress_fraction: 0,
-            progress_message: 'Loading the dataset',
-          });
+        const n = await table().where({ id: next.id, status: RunStatus.QUEUED }).update(claimed(workerId, now));
         if (n > 0) {
           const row = (await table().where({ id: next.id }).first()) as Row | undefined;
           return row ? toRunRecord(row) : undefined;
@@ -391,17 +391,7 @@ export function createRunsRepository(knex: Knex): RunsRepository {
         .where({ id })
         .whereIn('status', [RunStatus.QUEUED, RunStatus.RUNNING])
         .whereNull('cancel_requested_at')
-        .update({
-          status: RunStatus.RUNNING,
-          worker_id: workerId,
-          job_id: jobId,
-          started_at: now,
-          heartbeat_at: now,
-          updated_at: now,
-          attempts: knex.raw('attempts + 1'),
-          progress_fraction: 0,
-          progress_message: 'Loading the dataset',
-        });
+        .update({ ...claimed(workerId, now), job_id: jobId });
       if (n === 0) return undefined;
       const row = (await table().where({ id, worker_id: workerId }).first()) as Row | undefined;
       return row ? toRunRecord(row) : undefined;
