@@ -5,7 +5,7 @@
  * `auto` choice per test window raw and with each calibration variant, with the engine's metrics
  * (the definitions of `shared/peers/score.py`). Figures are printed, never asserted.
  *
- *   nice -n 5 npx tsx bench/accuracy-calibration.ts <dataset> [--cache DIR]
+ *   nice -n 5 npx tsx bench/accuracy-calibration.ts <dataset> [--cache DIR] [--extra k1,k2] [--exclude k1,k2]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -66,6 +66,9 @@ const cacheFile = join(cacheDir, `${name}.json`);
 // `--extra k1,k2`: more candidates (e.g. conv1d) computed, cached and offered to the choice.
 const ei = process.argv.indexOf('--extra');
 const extra = ei > 0 ? process.argv[ei + 1]!.split(',') : [];
+// `--exclude k1,k2`: candidates left out of the choice (still computed and cached), to compare rules.
+const xi = process.argv.indexOf('--exclude');
+const exclude = new Set(xi > 0 ? process.argv[xi + 1]!.split(',') : []);
 const kinds = [...new Set(['snaive', ...defaultCandidates(), ...extra])];
 let runs: CandidateWindows[] = [];
 const t0 = performance.now();
@@ -108,6 +111,12 @@ if (missing.length > 0) {
   writeFileSync(cacheFile, JSON.stringify(out));
 }
 runs = runs.filter((r) => kinds.includes(r.kind));
+// Each candidate alone on the test windows (raw, uncalibrated), before any is excluded.
+const alone = runs.map((r) => {
+  const s = scoreBacktest({ windows: r.windows.filter((w) => w.origin <= p.origins) }, panel);
+  return `${r.kind} ${s.mase.toFixed(3)}/${s.wql.toFixed(4)}`;
+});
+runs = runs.filter((r) => !exclude.has(r.kind));
 const fitSeconds = (performance.now() - t0) / 1000;
 
 const widen = (c: IntervalCalibration): IntervalCalibration => ({
@@ -208,6 +217,8 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(' ')})`,
 );
+console.log(`alone on the test windows (MASE/wQL): ${alone.join(', ')}`);
+if (exclude.size > 0) console.log(`excluded from the choice: ${[...exclude].join(', ')}`);
 for (const l of chosenLog) console.log(l);
 console.log('| variant | MASE | wQL | cov80 | wQL p10 | wQL p90 |');
 console.log('|---|---|---|---|---|---|');

@@ -3,9 +3,10 @@
  * dataset itself, choose (or ensemble), fit on all history, forecast, explain.
  *
  * ## The `auto` rule
- * 1. Candidates: every baseline (seasonal naive, naive, SES, Theta, Croston, TSB), a damped
- *    Holt-Winters (`hw`, auto only) and the deep models in `AUTO_DEEP_CANDIDATES` that this
- *    build has. Seasonal naive is always among them.
+ * 1. Candidates: every baseline (seasonal naive, naive, SES, Theta, Croston, TSB), two damped
+ *    Holt-Winters (auto only: `hw` multiplicative, on the log scale, and `hwadd` additive) and
+ *    the deep models in `AUTO_DEEP_CANDIDATES` that this build has. Seasonal naive is always
+ *    among them.
  * 2. Each candidate is backtested on the last `origins` windows of `horizon` of every series
  *    (default 2), each window fit only on what precedes it.
  * 3. Each is scored relative to seasonal naive on those windows:

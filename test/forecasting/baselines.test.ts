@@ -4,6 +4,7 @@ import {
   BASELINE_KINDS,
   crostonForecast,
   EXTRA_LOCAL_KINDS,
+  holtWintersFit,
   holtWintersForecast,
   LocalForecaster,
   naiveForecast,
@@ -86,6 +87,53 @@ describe('baseline point methods (hand-computed)', () => {
       const truth = 100 * 1.01 ** (60 + k) * season[(60 + k) % m]!;
       assert.ok(Math.abs(f[k]! - truth) / truth < 0.03, `step ${k}: ${f[k]} vs ${truth}`);
     }
+  });
+  // Weekly (m = 52): an additive season (sums to 0), a trend of 0.5 a week and negative weeks (returns).
+  const m52 = 52;
+  const weekSeason = Array.from(
+    { length: m52 },
+    (_, i) => 40 * Math.sin((2 * Math.PI * i) / m52) + (i === 47 ? 90 : 0),
+  );
+  const seasonMean = weekSeason.reduce((a, b) => a + b, 0) / m52;
+  const flat = (t: number): number => -20 + weekSeason[t % m52]! - seasonMean;
+  const weekly = (t: number): number => flat(t) + 0.5 * t;
+  test('Holt-Winters initial states by least squares: a noiseless seasonal series is fitted exactly', () => {
+    const x = Array.from({ length: 110 }, (_, t) => flat(t));
+    const fit = holtWintersFit(x, m52);
+    const energy = x.reduce((a, v) => a + v * v, 0);
+    assert.ok(fit.seasonal, 'two seasons of history: seasonal');
+    // The classical start (first two seasons' means) leaves a one-step error; least squares removes it.
+    assert.ok(fit.sse < 1e-8 * energy, `one-step SSE ${fit.sse} against a total of ${energy}`);
+  });
+  test('additive Holt-Winters (hwadd) follows a weekly season, trend and negative values', () => {
+    const cases = [
+      // A damped trend (φ ≤ 0.98) lags a straight line: within 2.5, under 2 % of the series' range of ~190.
+      { n: 104, truthAt: weekly, tol: 2.5 },
+      { n: 78, truthAt: flat, tol: 1e-3 }, // one and a half seasons: seasonal already, exact without a trend
+    ];
+    for (const { n, truthAt, tol } of cases) {
+      const f = holtWintersForecast(
+        Array.from({ length: n }, (_, t) => truthAt(t)),
+        13,
+        m52,
+        'raw',
+      );
+      for (let k = 0; k < 13; k++) {
+        const truth = truthAt(n + k);
+        assert.ok(Math.abs(f[k]! - truth) < tol, `n=${n}, step ${k}: ${f[k]} vs ${truth}`);
+      }
+    }
+  });
+  test('multiplicative Holt-Winters (hw) needs two seasons; additive one and a half', () => {
+    const positive = Array.from({ length: 80 }, (_, t) => 200 + weekly(t));
+    const add = holtWintersForecast(positive, 20, m52, 'raw');
+    const mul = holtWintersForecast(positive, 20, m52, 'log');
+    // Week 47's peak (t = 99) is 90 above its neighbours: the seasonal model sees it, damped Holt cannot.
+    assert.ok(add[99 - 80]! - add[98 - 80]! > 60, `additive sees the week-47 peak: ${add[19]} vs ${add[18]}`);
+    assert.ok(
+      Math.abs(mul[19]! - mul[18]!) < 10,
+      `multiplicative on 80 weeks is damped Holt: ${mul[19]} vs ${mul[18]}`,
+    );
   });
   test('Croston: size over interval (alpha 0.1)', () => {
     // demands 4 (interval 2), 6 (interval 3): z = 4 + 0.1*(6-4) = 4.2; p = 2 + 0.1*(3-2) = 2.1

@@ -4,7 +4,7 @@ import { CALIBRATED_FORMAT, type CalibratedForecaster } from '../../api/forecast
 import { calibrateForecasts, type IntervalCalibration } from '../../api/forecasting/calibration.js';
 import { buildPanel, gridDates } from '../../api/forecasting/frames.js';
 import { deserializeForecaster } from '../../api/forecasting/models.js';
-import { permutePanel, relativeScore, runForecastPipeline } from '../../api/forecasting/pipeline.js';
+import { defaultCandidates, permutePanel, relativeScore, runForecastPipeline } from '../../api/forecasting/pipeline.js';
 import type { ModelKind, PipelineOptions, TrainingProgress } from '../../api/forecasting/types.js';
 import { generateSeries } from '../fixtures/forecasting/generate.js';
 
@@ -47,6 +47,11 @@ describe('runForecastPipeline', () => {
       r.forecasts.map((f) => f.values.map((v) => [...v])),
       'the artefact predicts the returned forecast',
     );
+  });
+
+  test("auto's default candidates: every baseline and both Holt-Winters", () => {
+    const c = defaultCandidates();
+    for (const k of [...BASELINES, 'hw', 'hwadd']) assert.ok(c.includes(k), `${k} is a candidate: ${c.join(', ')}`);
   });
 
   test('the same seed and data give the same result', async () => {
