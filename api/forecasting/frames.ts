@@ -115,14 +115,43 @@ export interface BuildPanelOptions {
 export function buildPanel(raw: readonly RawSeries[], freq?: Frequency, options: BuildPanelOptions = {}): Panel {
   const f = freq ?? detectFrequency(raw);
   const covariateNames: string[] = [];
-  const staticNames: string[] = [];
   for (const s of raw) {
     for (const c of Object.keys(s.covariates)) if (!covariateNames.includes(c)) covariateNames.push(c);
-    for (const a of Object.keys(s.statics)) if (!staticNames.includes(a)) staticNames.push(a);
   }
-  const known = new Set<string>();
-  const series: SeriesFrame[] = [];
-  for (const s of raw) {
+  const builder = new PanelBuilder(f, covariateNames, options);
+  for (const s of raw) builder.add(s);
+  return builder.finish();
+}
+
+/**
+ * A panel built one raw series at a time, so that a caller reading a large dataset in batches
+ * never holds all its raw rows (strings and boxed numbers, many times the panel's typed arrays):
+ * `add` each series as it arrives, then `finish`. `buildPanel` is this over an array.
+ *
+ * Covariate arrays with the same values are stored once and shared between series (calendar-like
+ * covariates such as a state's SNAP days or a holiday flag are the same for thousands of series);
+ * nothing in the engine writes into a panel's arrays, so sharing changes no value.
+ */
+export class PanelBuilder {
+  private readonly series: SeriesFrame[] = [];
+  /** Each added series' id and static names, for `staticNames` in the panel's final order. */
+  private readonly staticsSeen: Array<{ id: string; names: string[] }> = [];
+  private readonly known = new Set<string>();
+  private readonly shared = new Map<number, Float64Array[]>();
+  private readonly days = new Map<string, number>();
+
+  constructor(
+    readonly freq: Frequency,
+    /** Every covariate the series may have, in the panel's order. */
+    readonly covariateNames: readonly string[],
+    private readonly options: BuildPanelOptions = {},
+  ) {}
+
+  /** Puts one series on the grid (or leaves it out, with a warning, when it has no value). */
+  add(s: RawSeries): void {
+    const f = this.freq;
+    const covariateNames = this.covariateNames;
+    this.staticsSeen.push({ id: s.id, names: Object.keys(s.statics) });
     let first = -1;
     let last = -1;
     for (let i = 0; i < s.values.length; i++) {
@@ -133,16 +162,19 @@ export function buildPanel(raw: readonly RawSeries[], freq?: Frequency, options:
       }
     }
     if (first < 0) {
-      options.onWarning?.(`Series "${s.id}" has no sales values and was left out.`);
-      continue;
+      this.options.onWarning?.(`Series "${s.id}" has no sales values and was left out.`);
+      return;
     }
     const start = s.dates[first]!;
     const startIso = f === 'M' ? monthStartIso(monthNumber(start)) : start.slice(0, 10);
     const n = Math.round(gridOffset(startIso, s.dates[last]!, f)) + 1;
     let covLength = n;
     const positions = Array.from<number>({ length: s.dates.length }).fill(-1);
+    // Day grids: day numbers through a cache (the same few thousand dates in every series).
+    const startDay = f === 'M' ? 0 : this.day(startIso);
     for (let i = first; i < s.dates.length; i++) {
-      const off = gridOffset(startIso, s.dates[i]!, f);
+      const off =
+        f === 'M' ? gridOffset(startIso, s.dates[i]!, f) : (this.day(s.dates[i]!) - startDay) / (f === 'W' ? 7 : 1);
       if (!Number.isInteger(off)) {
         throw new UserInputError(
           `Series "${s.id}": date ${s.dates[i]} is off the ${f} grid that starts at ${startIso}. Fix the date or give the right frequency.`,
@@ -160,7 +192,7 @@ export function buildPanel(raw: readonly RawSeries[], freq?: Frequency, options:
         for (const c of covariateNames) {
           const v = s.covariates[c]?.[i];
           if (v !== null && v !== undefined && Number.isFinite(v)) {
-            known.add(c);
+            this.known.add(c);
             covLength = Math.max(covLength, off + 1);
           }
         }
@@ -182,15 +214,64 @@ export function buildPanel(raw: readonly RawSeries[], freq?: Frequency, options:
         }
       }
     }
-    series.push({ id: s.id, start: startIso, target, covariates, statics: { ...s.statics } });
+    for (const c of covariateNames) covariates[c] = this.share(covariates[c]!);
+    this.series.push({ id: s.id, start: startIso, target, covariates, statics: { ...s.statics } });
   }
-  return {
-    freq: f,
-    series,
-    covariateNames,
-    knownInAdvance: covariateNames.filter((c) => known.has(c)),
-    staticNames,
-  };
+
+  /**
+   * The panel; with `sortById`, series in id order (code-unit order, as `loadRawSeries` sorts)
+   * whatever order they were added in.
+   */
+  finish(options: { readonly sortById?: boolean } = {}): Panel {
+    const series = options.sortById ? this.series.toSorted(byId) : [...this.series];
+    const seen = options.sortById ? this.staticsSeen.toSorted(byId) : this.staticsSeen;
+    const staticNames: string[] = [];
+    for (const s of seen) for (const a of s.names) if (!staticNames.includes(a)) staticNames.push(a);
+    return {
+      freq: this.freq,
+      series,
+      covariateNames: [...this.covariateNames],
+      knownInAdvance: this.covariateNames.filter((c) => this.known.has(c)),
+      staticNames,
+    };
+  }
+
+  /** `dayNumber(iso)`, cached (a failing date throws, as `dayNumber` does, and is not cached). */
+  private day(iso: string): number {
+    let d = this.days.get(iso);
+    if (d === undefined) {
+      d = dayNumber(iso);
+      if (this.days.size < 100_000) this.days.set(iso, d);
+    }
+    return d;
+  }
+
+  /** `x`, or an equal array already in the panel (same length, same values bit for bit). */
+  private share(x: Float64Array): Float64Array {
+    const words = new Uint32Array(x.buffer, x.byteOffset, x.length * 2);
+    let h = 0x811c9dc5 ^ x.length;
+    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+    const bucket = this.shared.get(h);
+    if (!bucket) {
+      this.shared.set(h, [x]);
+      return x;
+    }
+    for (const y of bucket) if (sameBits(x, y)) return y;
+    bucket.push(x);
+    return x;
+  }
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length * 2);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** A series that is too short for what was asked of it. */

@@ -5,8 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { createKnex } from '../db/knex.js';
-import { buildPanel } from '../forecasting/frames.js';
-import type { PipelineOptions, PipelineResult, Panel, RawSeries } from '../forecasting/types.js';
+import type { Frequency, PipelineOptions, PipelineResult, Panel } from '../forecasting/types.js';
 import { DomainError } from '../errors/index.js';
 import type { ProgressMessage, RunJob, WorkerToRunner } from './protocol.js';
 import { RunNoLongerActiveError, saveRunResults } from './results.js';
@@ -15,7 +14,13 @@ export interface PipelineModule {
   runForecastPipeline(panel: Panel, options: PipelineOptions): Promise<PipelineResult>;
 }
 
-export type RawSeriesLoader = (knex: Knex, tenantId: number, datasetId: number) => Promise<RawSeries[]>;
+/** A dataset's panel (raw-series.ts's `loadPanel`: built batch by batch as rows arrive). */
+export type PanelLoader = (
+  knex: Knex,
+  tenantId: number,
+  datasetId: number,
+  frequency: Frequency | undefined,
+) => Promise<Panel>;
 
 /** The engine's modules, loaded when a run starts (the worker thread pays for TensorFlow.js, not the API). */
 const engineModule = (name: string): string =>
@@ -32,7 +37,7 @@ function isAbort(e: unknown, signal: AbortSignal): boolean {
 /** Runs `job`; every outcome is reported through `post` (the last message is terminal). */
 export async function executeRun(
   job: RunJob,
-  loadRawSeries: RawSeriesLoader,
+  loadPanel: PanelLoader,
   post: (message: WorkerToRunner) => void,
   signal: AbortSignal,
 ): Promise<void> {
@@ -44,11 +49,7 @@ export async function executeRun(
   };
   try {
     progress({ fraction: 0, message: 'Loading the dataset' });
-    let raw: RawSeries[] | undefined = await loadRawSeries(knex, job.tenantId, job.datasetId);
-    const panel = buildPanel(raw, job.frequency);
-    // The rows as read (strings and boxed numbers, several times the panel's typed arrays) must
-    // not live through the whole run: an async function may keep its locals until it returns.
-    raw = undefined;
+    const panel = await loadPanel(knex, job.tenantId, job.datasetId, job.frequency);
     progress({ fraction: 0.01, message: 'Starting TensorFlow.js' });
     const { initBackend } = (await import(engineModule('backend'))) as BackendModule;
     const backend = await initBackend(job.backend);

@@ -4,7 +4,7 @@
  * pipeline at its next batch.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadRawSeries } from './raw-series.js';
+import { loadPanel } from './raw-series.js';
 import { executeRun } from './execute-run.js';
 import type { RunJob, RunnerToWorker, WorkerToRunner } from './protocol.js';
 
@@ -14,5 +14,5 @@ const controller = new AbortController();
 port.on('message', (message: RunnerToWorker) => {
   if (message.type === 'cancel') controller.abort();
 });
-await executeRun(workerData as RunJob, loadRawSeries, (m: WorkerToRunner) => port.postMessage(m), controller.signal);
+await executeRun(workerData as RunJob, loadPanel, (m: WorkerToRunner) => port.postMessage(m), controller.signal);
 port.close();
