@@ -9,8 +9,12 @@
  * importance): RSS, JS heap used, external and ArrayBuffer memory, TensorFlow.js bytes and the wasm
  * heap, then the process's peak RSS (`VmHWM`) and `os.loadavg()`.
  *
- * Usage: node --expose-gc --import tsx bench/engine-memory.ts /tmp/gen300.csv.gz [--epochs N]
+ * Usage: node --expose-gc --import tsx bench/engine-memory.ts /tmp/gen300.csv.gz [--epochs N] [--stages]
  * (make the file with `npx tsx bench/generate.ts /tmp/gen300.csv.gz --series 300 --seed 1`)
+ *
+ * `--stages` times where a run's time goes instead: each `auto` candidate's validation backtest
+ * (the pipeline's split, shared), then each candidate's fit + predict on all history (the final
+ * fit, whichever wins), then the importance of the deep candidate on the last window, with RSS.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +23,16 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { initBackend } from '../api/forecasting/backend.js';
 import { buildPanel } from '../api/forecasting/frames.js';
-import { runForecastPipeline } from '../api/forecasting/pipeline.js';
+import { backtest } from '../api/forecasting/backtest.js';
+import { rollingOriginSplit } from '../api/forecasting/frames.js';
+import { createForecaster, isBaseline } from '../api/forecasting/models.js';
+import {
+  AUTO_DEEP_TRAINING_WINDOWS,
+  defaultCandidates,
+  DEFAULT_VALIDATION_ORIGINS,
+  permutationImportance,
+  runForecastPipeline,
+} from '../api/forecasting/pipeline.js';
 import type { Panel, RawSeries } from '../api/forecasting/types.js';
 
 const MB = 1024 * 1024;
@@ -117,6 +130,54 @@ try {
 }
 sample(`backend ${tf.getBackend()} ready, peak reset`);
 const start = vmHwmMb();
+if (args.includes('--stages')) {
+  const H = 28;
+  const fit = { horizon: H, quantiles: [0.1, 0.5, 0.9], seed: 1, ...(epochs !== undefined ? { epochs } : {}) };
+  const make = (kind: string) => () =>
+    createForecaster(kind, { seed: 1, trainingWindows: AUTO_DEEP_TRAINING_WINDOWS, ...(epochs ? { epochs } : {}) });
+  let t = performance.now();
+  const split = rollingOriginSplit(panel, H, DEFAULT_VALIDATION_ORIGINS);
+  const lap = (what: string): void => {
+    const now = performance.now();
+    sample(`${what}: ${((now - t) / 1000).toFixed(1)} s`);
+    t = now;
+  };
+  lap('split');
+  for (const kind of defaultCandidates()) {
+    await backtest(panel, make(kind), {
+      horizon: H,
+      origins: DEFAULT_VALIDATION_ORIGINS,
+      quantiles: fit.quantiles,
+      seed: 1,
+      ...(epochs !== undefined ? { epochs } : {}),
+      fallback: make('snaive'),
+      warmStart: !isBaseline(kind),
+      split,
+    });
+    lap(`validate ${kind}`);
+  }
+  for (const kind of defaultCandidates()) {
+    const m = make(kind)();
+    await m.fit(panel, fit);
+    await m.predict(panel);
+    m.dispose();
+    lap(`final fit+predict ${kind}`);
+  }
+  const deep = defaultCandidates().find((k) => !isBaseline(k));
+  if (deep && split.windows.length > 0) {
+    await permutationImportance(make(deep), split.windows.at(-1)!, fit, 1);
+    lap(`importance ${deep}`);
+  }
+  console.log(
+    JSON.stringify({
+      series: seriesCount,
+      seconds: Math.round((performance.now() - t0) / 1000),
+      peakRssMb: Math.round(vmHwmMb()),
+      loadavg: loadavg().map((x) => Number(x.toFixed(2))),
+    }),
+  );
+  process.exit(0);
+}
 let lastFraction = -1;
 let lastPrint = 0;
 const result = await runForecastPipeline(panel, {

@@ -8,7 +8,10 @@
  *    the deep models in `AUTO_DEEP_CANDIDATES` that this build has. Seasonal naive is always
  *    among them.
  * 2. Each candidate is backtested on the last `origins` windows of `horizon` of every series
- *    (default 2), each window fit only on what precedes it.
+ *    (default 2), each window fit only on what precedes it. A panel of more than
+ *    `VALIDATION_MAX_SERIES` (3,000) series is validated on a deterministic sample of that many,
+ *    stratified by demand class and volume (sampling.ts): steps 2–6 and importance use the
+ *    sample, the final fit and forecast every series.
  * 3. Each is scored relative to seasonal naive on those windows:
  *    `score = mean(MASE / MASE_snaive, wQL / wQL_snaive)` (MASE alone for a model without
  *    intervals; naive stands in for seasonal naive where that cannot be scored).
@@ -34,6 +37,7 @@ import { fitIntervalCalibration, samplesFromWindows, type IntervalCalibration } 
 import { averageForecasts, EnsembleForecaster } from './ensemble.js';
 import { groupLabel } from './features.js';
 import { rollingOriginSplit, type BacktestWindow } from './frames.js';
+import { validationSample } from './sampling.js';
 import { pinballSum, type MetricSummary } from './metrics.js';
 import { BASELINE_KINDS, createForecaster, availableModels, EXTRA_LOCAL_KINDS, isBaseline } from './models.js';
 import { permutation } from './random.js';
@@ -210,13 +214,19 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
     ...(options.signal ? { signal: options.signal } : {}),
   };
 
-  // 1–2. Rolling-origin validation of every candidate.
-  const split = rollingOriginSplit(panel, H, V);
+  // 1–2. Rolling-origin validation of every candidate (on a sample of a large panel: sampling.ts).
+  const validation = validationSample(panel, options.seed);
+  if (validation !== panel) {
+    warnings.push(
+      `Validated on a stratified sample of ${validation.series.length} of ${panel.series.length} series; the chosen model was fitted on all of them.`,
+    );
+  }
+  const split = rollingOriginSplit(validation, H, V);
   const candidates: CandidateWindows[] = [];
   if (split.windows.length > 0) {
     for (const kind of kinds) {
       options.signal?.throwIfAborted();
-      const r: BacktestResult = await backtest(panel, makeFactory([kind], fitBase, requested === 'auto'), {
+      const r: BacktestResult = await backtest(validation, makeFactory([kind], fitBase, requested === 'auto'), {
         horizon: H,
         origins: V,
         quantiles: options.quantiles,
@@ -239,7 +249,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   }
 
   // 3–5. Scores relative to seasonal naive, ensembles, the winner.
-  const choice = chooseModel(candidates, panel, requested === 'auto');
+  const choice = chooseModel(candidates, validation, requested === 'auto');
   const chosen = requested === 'auto' ? choice.chosen : choice.candidates.find((c) => c.kind === requested);
   const snaive = choice.candidates.find((c) => c.kind === 'snaive');
   const chosenKinds = chosen ? chosen.members : requested === 'auto' ? ['snaive'] : [requested];
