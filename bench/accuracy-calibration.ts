@@ -6,6 +6,7 @@
  * (the definitions of `shared/peers/score.py`). Figures are printed, never asserted.
  *
  *   nice -n 5 npx tsx bench/accuracy-calibration.ts <dataset> [--cache DIR] [--extra k1,k2] [--exclude k1,k2]
+ *     [--ensemble-sizes 2,3]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -24,6 +25,7 @@ import { buildPanel, rollingOriginSplit } from '../api/forecasting/frames.js';
 import { createForecaster, isBaseline } from '../api/forecasting/models.js';
 import {
   AUTO_DEEP_TRAINING_WINDOWS,
+  AUTO_ENSEMBLE_SIZES,
   chooseModel,
   defaultCandidates,
   ensembleWindows,
@@ -117,6 +119,9 @@ const alone = runs.map((r) => {
   return `${r.kind} ${s.mase.toFixed(3)}/${s.wql.toFixed(4)}`;
 });
 runs = runs.filter((r) => !exclude.has(r.kind));
+// `--ensemble-sizes 2,3,4`: the ensembles the rule scores (default AUTO_ENSEMBLE_SIZES).
+const zi = process.argv.indexOf('--ensemble-sizes');
+const ensembleSizes = zi > 0 ? process.argv[zi + 1]!.split(',').map(Number) : AUTO_ENSEMBLE_SIZES;
 const fitSeconds = (performance.now() - t0) / 1000;
 
 const widen = (c: IntervalCalibration): IntervalCalibration => ({
@@ -140,7 +145,7 @@ for (let k = p.origins; k >= 1; k--) {
     kind: r.kind,
     windows: r.windows.filter((w) => w.origin > k && w.origin <= k + V),
   }));
-  const { chosen } = chooseModel(validation, panel, true);
+  const { chosen } = chooseModel(validation, panel, true, ensembleSizes);
   const members = chosen?.members ?? ['snaive'];
   const source =
     members.length === 1 ? runs.find((r) => r.kind === members[0])!.windows : ensembleWindows(runs, members);
@@ -219,6 +224,7 @@ console.log(
 );
 console.log(`alone on the test windows (MASE/wQL): ${alone.join(', ')}`);
 if (exclude.size > 0) console.log(`excluded from the choice: ${[...exclude].join(', ')}`);
+console.log(`ensembles of the best ${ensembleSizes.join(', ')}`);
 for (const l of chosenLog) console.log(l);
 console.log('| variant | MASE | wQL | cov80 | wQL p10 | wQL p90 |');
 console.log('|---|---|---|---|---|---|');

@@ -66,6 +66,9 @@ export const AUTO_DEEP_CANDIDATES: readonly ModelKind[] = ['mlp'];
  */
 export const AUTO_DEEP_TRAINING_WINDOWS = 6000;
 
+/** Ensembles `auto` scores (step 4): the means of the best 2 and of the best 3 candidates. */
+export const AUTO_ENSEMBLE_SIZES: readonly number[] = [2, 3];
+
 /** Validation windows when `origins` is not given. */
 export const DEFAULT_VALIDATION_ORIGINS = 2;
 
@@ -118,6 +121,7 @@ export function chooseModel(
   runs: readonly CandidateWindows[],
   panel: Panel,
   ensembles: boolean,
+  ensembleSizes: readonly number[] = AUTO_ENSEMBLE_SIZES,
 ): { chosen: Candidate | undefined; candidates: Candidate[] } {
   const summaries = runs.map((r) => ({ r, summary: scoreBacktest(r, panel) }));
   const find = (k: string): MetricSummary | undefined => summaries.find((x) => x.r.kind === k)?.summary;
@@ -134,7 +138,7 @@ export function chooseModel(
   const ranked = candidates.filter((c) => Number.isFinite(c.score)).toSorted((a, b) => a.score - b.score);
   const pool = [...ranked];
   if (ensembles) {
-    for (const k of [2, 3]) {
+    for (const k of ensembleSizes) {
       if (ranked.length < k) break;
       const members = ranked.slice(0, k).map((c) => c.kind);
       const windows = ensembleWindows(runs, members);
