@@ -6,7 +6,7 @@
  * (the definitions of `shared/peers/score.py`). Figures are printed, never asserted.
  *
  *   nice -n 5 npx tsx bench/accuracy-calibration.ts <dataset> [--cache DIR] [--extra k1,k2] [--exclude k1,k2]
- *     [--ensemble-sizes 2,3]
+ *     [--ensemble-sizes 2,3] [--deep-windows N]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -72,6 +72,9 @@ const extra = ei > 0 ? process.argv[ei + 1]!.split(',') : [];
 const xi = process.argv.indexOf('--exclude');
 const exclude = new Set(xi > 0 ? process.argv[xi + 1]!.split(',') : []);
 const kinds = [...new Set(['snaive', ...defaultCandidates(), ...extra])];
+// `--deep-windows N`: training windows per deep fit (default AUTO_DEEP_TRAINING_WINDOWS; use its own --cache).
+const di = process.argv.indexOf('--deep-windows');
+const deepWindows = di > 0 ? Number(process.argv[di + 1]) : AUTO_DEEP_TRAINING_WINDOWS;
 let runs: CandidateWindows[] = [];
 const t0 = performance.now();
 if (existsSync(cacheFile)) {
@@ -90,7 +93,7 @@ const missing = kinds.filter((k) => !runs.some((r) => r.kind === k));
 for (const kind of missing) {
   process.stderr.write(`${name}: ${kind} … (load ${loadavg()[0]!.toFixed(1)})\n`);
   const t1 = performance.now();
-  const r = await backtest(panel, () => createForecaster(kind, { seed, trainingWindows: AUTO_DEEP_TRAINING_WINDOWS }), {
+  const r = await backtest(panel, () => createForecaster(kind, { seed, trainingWindows: deepWindows }), {
     horizon: p.horizon,
     origins: p.origins + V,
     requiredOrigins: p.origins,

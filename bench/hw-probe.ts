@@ -2,7 +2,7 @@
  * Probe of Holt-Winters variants on the benchmark sets: point MASE (engine definition) of each
  * variant on every backtest window of the dataset's protocol. Figures printed, never asserted.
  *
- *   EXTRA_ORIGINS=2 nice -n 10 npx tsx bench/hw-probe.ts <dataset> [variant,variant]
+ *   EXTRA_ORIGINS=2 nice -n 10 npx tsx bench/hw-probe.ts <dataset> ['variant;variant']
  *
  * EXTRA_ORIGINS adds windows before the protocol's (shorter histories: walmart's 78 and 91 weeks).
  */
@@ -34,11 +34,13 @@ const variants: Record<string, Variant> = {
   'hwadd, refine 6': (y, h, m) => holtWintersForecast(y, h, m, 'raw', 6),
   'hwadd, from 2 seasons': (y, h, m) => holtWintersForecast(y, h, m, 'raw', 1, 2 * m),
   'hwadd, from m + 2': (y, h, m) => holtWintersForecast(y, h, m, 'raw', 1, m + 2),
+  'hwadd, unclamped': (y, h, m) => holtWintersForecast(y, h, m, 'raw', 1, Math.ceil(1.5 * m), false),
+  'hw, unclamped': (y, h, m) => holtWintersForecast(y, h, m, 'log', 1, 2 * m, false),
   'hw, from 1.5 seasons': (y, h, m) => holtWintersForecast(y, h, m, 'log', 1, Math.ceil(1.5 * m)),
 };
 
 const name = process.argv[2] ?? 'walmart-weekly';
-const only = process.argv[3]?.split(',').map((x) => x.trim());
+const only = process.argv[3]?.split(';').map((x) => x.trim());
 const p = PROTOCOLS[name]!;
 const file = await readRawSeries(resolve(import.meta.dirname, '../../shared/data', `${name}.csv.gz`), {
   allowNegativeValues: true,

@@ -437,19 +437,31 @@ export function holtWintersForecast(
   scale: 'log' | 'raw' = 'log',
   refine = HW_REFINED_CANDIDATES,
   seasonalFrom = scale === 'raw' ? Math.ceil(1.5 * m) : 2 * m,
+  clamp = true,
 ): Float64Array {
   const n = y.length;
   if (n < 4) return naiveForecast(y, h);
   let positive = scale === 'log';
-  for (let i = 0; i < n && positive; i++) if (!(y[i]! > 0)) positive = false;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (!(y[i]! > 0)) positive = false;
+    lo = Math.min(lo, y[i]!);
+    hi = Math.max(hi, y[i]!);
+  }
   const x = positive ? Float64Array.from(y, Math.log) : y;
   const fit = holtWintersFit(x, m, refine, seasonalFrom);
   const out = new Float64Array(h);
+  // A runaway fit (a trend through exp, or least squares on a nearly flat history) is held within
+  // the history's range widened by its own width each side: retail sales do not leave that within
+  // one horizon, and a seasonal model that does is wrong (0.5 % of walmart's windows, no other set).
+  const width = hi - lo;
   let damp = 0;
   for (let k = 0; k < h; k++) {
     damp += fit.params.phi ** (k + 1);
     const v = fit.level + damp * fit.trend + (fit.seasonal ? fit.season[(n + k) % m]! : 0);
-    out[k] = positive ? Math.exp(v) : v;
+    const f = positive ? Math.exp(v) : v;
+    out[k] = clamp ? Math.min(hi + width, Math.max(lo - width, f)) : f;
   }
   return out;
 }
