@@ -137,10 +137,10 @@ describe('baseline point methods (hand-computed)', () => {
   });
   test('Holt-Winters forecasts stay within the history widened by its range (no runaway trend)', () => {
     // Doubling every day at the end: on the log scale the trend would reach 64·2^20 within 28 days.
-    const y = [...Array.from({ length: 14 }, () => 1), 2, 4, 8, 16, 32, 64];
+    const doubling = [...Array.from({ length: 14 }, () => 1), 2, 4, 8, 16, 32, 64];
     for (const scale of ['log', 'raw'] as const) {
-      const f = holtWintersForecast(y, 28, 7, scale);
-      const unclamped = holtWintersForecast(y, 28, 7, scale, 1, scale === 'raw' ? 11 : 14, false);
+      const f = holtWintersForecast(doubling, 28, 7, scale);
+      const unclamped = holtWintersForecast(doubling, 28, 7, scale, 1, scale === 'raw' ? 11 : 14, false);
       assert.ok(Math.max(...unclamped) > 127, `${scale}: the fit alone runs away (${Math.max(...unclamped)})`);
       for (const v of f) assert.ok(v >= 1 - 63 && v <= 64 + 63, `${scale}: ${v} within [-62, 127]`);
       assert.ok(f[0]! > 32, `${scale}: still follows the rise (${f[0]})`);
