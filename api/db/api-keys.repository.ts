@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ApiKeyRow, TimestampValue } from './tables.js';
 import { toDate } from './values.js';
+import { readAll } from './sql-read.js';
 
 export interface ApiKeyRecord {
   readonly id: number;
@@ -67,7 +68,10 @@ export function createApiKeysRepository(knex: Knex): ApiKeysRepository {
     async verify(secret) {
       if (!/^fq_[0-9a-f]{8}_[A-Za-z0-9_-]{20,}$/.test(secret)) return undefined;
       const hash = hashApiKey(secret);
-      const row = (await knex<ApiKeyRow>('api_keys').where({ key_hash: hash }).first()) as ApiKeyRow | undefined;
+      // Raw SQL with a reused prepared statement: every request with an admin key runs it.
+      const [row] = (await readAll(knex, 'select * from api_keys where key_hash = ? limit 1', [
+        hash,
+      ])) as unknown as ApiKeyRow[];
       if (!row || row.revoked_at !== null) return undefined;
       if (!timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) return undefined;
       // At most one write a minute per key: every request verifies its key, and a write per request

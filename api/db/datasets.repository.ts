@@ -7,6 +7,7 @@ import { NotFoundError, UserInputError } from '../errors/index.js';
 import type { Frequency } from '../forecasting/types.js';
 import type { DatasetRow, TimestampValue } from './tables.js';
 import { parseJsonColumn, toDate } from './values.js';
+import { readAll } from './sql-read.js';
 
 export interface DatasetCovariateInfo {
   readonly name: string;
@@ -137,7 +138,11 @@ export function createDatasetsRepository(knex: Knex): DatasetsRepository {
   const table = (): Knex.QueryBuilder<DatasetRow, DatasetRow[]> => knex<DatasetRow>('datasets');
   const repo: DatasetsRepository = {
     async get(tenantId, id) {
-      const row = (await table().where({ tenant_id: tenantId, id }).first()) as DatasetRow | undefined;
+      // Raw SQL with a reused prepared statement: every dataset-scoped request reads it.
+      const [row] = (await readAll(knex, 'select * from datasets where tenant_id = ? and id = ? limit 1', [
+        tenantId,
+        id,
+      ])) as unknown as DatasetRow[];
       return row ? toDatasetRecord(row) : undefined;
     },
     async require(tenantId, id) {

@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { parseJsonColumn, toDate } from './values.js';
 import type { TimestampValue } from './tables.js';
+import { readAll } from './sql-read.js';
 
 export const RunStatus = {
   QUEUED: 'QUEUED',
@@ -274,10 +275,12 @@ export function createRunsRepository(knex: Knex): RunsRepository {
     },
 
     async latestSucceeded(tenantId, datasetId) {
-      const row = (await table()
-        .where({ tenant_id: tenantId, dataset_id: datasetId, status: RunStatus.SUCCEEDED })
-        .orderBy('id', 'desc')
-        .first()) as Row | undefined;
+      // Raw SQL with a reused prepared statement: every forecast request without a run id reads it.
+      const [row] = (await readAll(
+        knex,
+        'select * from training_runs where tenant_id = ? and dataset_id = ? and status = ? order by id desc limit 1',
+        [tenantId, datasetId, RunStatus.SUCCEEDED],
+      )) as Row[];
       return row ? toRunRecord(row) : undefined;
     },
 

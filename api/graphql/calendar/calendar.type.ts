@@ -8,7 +8,7 @@ registerEnumType(CalendarEventKind, {
   description: 'HOLIDAY: a retail calendar event; PROMOTION: a date with a promotion covariate set.',
 });
 
-@ObjectType({ description: 'A date to annotate on a chart.' })
+@ObjectType({ simpleResolvers: true, description: 'A date to annotate on a chart.' })
 export class CalendarEvent {
   @Field(() => DateScalar)
   date!: string;

@@ -1,6 +1,9 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A static attribute of a series (store, category, …): constant over time.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A static attribute of a series (store, category, …): constant over time.',
+})
 export class Attribute {
   @Field(() => String)
   name!: string;

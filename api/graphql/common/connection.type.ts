@@ -5,7 +5,7 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { encodeCursor, type Page } from './cursor.js';
 
-@ObjectType({ description: 'Where a page sits in the whole list.' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page sits in the whole list.' })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -34,7 +34,7 @@ export interface Connection<T> {
 
 /** `PaginatedResponse(Item)`: a connection type named `<Item>Connection` with `<Item>Edge`. */
 export function ConnectionType<T extends object>(itemClass: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeClass {
     @Field(() => String, { description: 'Opaque; pass as `after`.' })
     cursor!: string;
@@ -43,7 +43,7 @@ export function ConnectionType<T extends object>(itemClass: ClassType<T>, name: 
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionClass {
     @Field(() => Int, { description: 'Items in the whole list, not just this page.' })
     totalCount!: number;

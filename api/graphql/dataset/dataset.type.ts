@@ -10,7 +10,7 @@ registerEnumType(FrequencyValue, {
   description: 'How often a dataset has a value: daily, weekly or monthly.',
 });
 
-@ObjectType({ description: 'A dynamic covariate column of a dataset (price, promotion, …).' })
+@ObjectType({ simpleResolvers: true, description: 'A dynamic covariate column of a dataset (price, promotion, …).' })
 export class Covariate {
   @Field(() => String)
   name!: string;
@@ -19,7 +19,7 @@ export class Covariate {
   knownInAdvance!: boolean;
 }
 
-@ObjectType({ description: 'A named panel of sales series of one shop.' })
+@ObjectType({ simpleResolvers: true, description: 'A named panel of sales series of one shop.' })
 export class Dataset {
   @Field(() => ID)
   id!: string;
@@ -108,7 +108,7 @@ export class ObservationInput {
   attributes?: AttributeValueInput[] | null;
 }
 
-@ObjectType({ description: 'What an import did.' })
+@ObjectType({ simpleResolvers: true, description: 'What an import did.' })
 export class ImportResult {
   @Field(() => Int, { description: 'Data rows (CSV rows or `rows` entries) read and stored (inserted or updated).' })
   rowsImported!: number;

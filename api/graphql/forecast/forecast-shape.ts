@@ -82,9 +82,16 @@ const STANDARD = [0.1, 0.5, 0.9] as const;
  */
 export function shapeForecast(input: ShapeInput): ShapedPoint[] {
   const inRange = (d: string): boolean => (!input.from || d >= input.from) && (!input.to || d <= input.to);
+  // A DAY bucket holds one date, so the per-bucket date sets are only needed for weeks and months
+  // (they cost two Sets per point on the hot one-series, daily path).
+  const daily = input.bucket === 'day';
   interface Bucket {
-    dates: Set<string>;
-    knownDates: Set<string>;
+    /** Distinct dates in the bucket (weeks and months only; a day has one). */
+    dates: Set<string> | undefined;
+    /** Distinct dates with a known value (weeks and months only). */
+    knownDates: Set<string> | undefined;
+    /** Whether any value on the bucket's one date is known (days only). */
+    known: boolean;
     /** Sum of the known values, and of those whose (series, date) has no forecast. */
     sum: number;
     historySum: number;
@@ -93,14 +100,21 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
   const buckets = new Map<string, Bucket>();
   const startOf = new Map<string, string>(); // a total repeats each date once per series
   const at = (date: string): Bucket => {
-    let key = startOf.get(date);
+    let key = daily ? date : startOf.get(date);
     if (key === undefined) startOf.set(date, (key = bucketStart(date, input.bucket)));
     let b = buckets.get(key);
     if (!b) {
-      b = { dates: new Set(), knownDates: new Set(), sum: 0, historySum: 0, members: [] };
+      b = {
+        dates: daily ? undefined : new Set(),
+        knownDates: daily ? undefined : new Set(),
+        known: false,
+        sum: 0,
+        historySum: 0,
+        members: [],
+      };
       buckets.set(key, b);
     }
-    b.dates.add(date);
+    b.dates?.add(date);
     return b;
   };
   // The forecast dates of each series: its actuals on those dates are not history.
@@ -118,10 +132,15 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
     if (a.value !== null) {
       b.sum += a.value;
       if (!forecastDates.get(a.seriesId)?.has(a.date)) b.historySum += a.value;
-      b.knownDates.add(a.date);
+      b.known = true;
+      b.knownDates?.add(a.date);
     }
   }
   const all = [...new Set([...STANDARD, ...input.levels])].toSorted((a, b) => a - b);
+  const i10 = all.indexOf(0.1);
+  const i50 = all.indexOf(0.5);
+  const i90 = all.indexOf(0.9);
+  const levelIndex = input.levels.map((level) => all.indexOf(level));
   const memo = input.memo;
   const memoPrefix = memo
     ? `${memo.key}|${input.bucket}|${input.from ?? ''}|${input.to ?? ''}|${input.dependence}|${all.join(',')}|`
@@ -138,10 +157,11 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
   };
   return [...buckets.keys()].toSorted().map((date) => {
     const b = buckets.get(date)!;
-    const days = b.dates.size;
+    const days = b.dates ? b.dates.size : 1;
     const complete = days === bucketLength(date, input.bucket);
     const { sum, historySum } = b;
-    const actual = b.knownDates.size > 0 && b.knownDates.size === days ? sum : null;
+    const knownDays = b.knownDates ? b.knownDates.size : b.known ? 1 : 0;
+    const actual = knownDays > 0 && knownDays === days ? sum : null;
     if (b.members.length === 0) {
       return {
         date,
@@ -155,14 +175,13 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
       };
     }
     const values = aggregate(date, b.members);
-    const byLevel = new Map(all.map((l, i) => [l, values[i]! + historySum]));
     return {
       date,
       actual,
-      p10: byLevel.get(0.1)!,
-      p50: byLevel.get(0.5)!,
-      p90: byLevel.get(0.9)!,
-      quantiles: input.levels.map((level) => ({ level, value: byLevel.get(level)! })),
+      p10: values[i10]! + historySum,
+      p50: values[i50]! + historySum,
+      p90: values[i90]! + historySum,
+      quantiles: input.levels.map((level, i) => ({ level, value: values[levelIndex[i]!]! + historySum })),
       days,
       complete,
     };

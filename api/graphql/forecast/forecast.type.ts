@@ -17,7 +17,7 @@ registerEnumType(Dependence, {
     'How quantiles of several series or dates are combined. INDEPENDENT: quantiles of the sum, by summing Latin-hypercube samples of each member (default). COMONOTONIC: members move together; the sum of the quantiles (the widest plausible interval).',
 });
 
-@ObjectType({ description: 'A forecast value at one quantile level.' })
+@ObjectType({ simpleResolvers: true, description: 'A forecast value at one quantile level.' })
 export class QuantileValue {
   @Field(() => Float)
   level!: number;
@@ -27,6 +27,7 @@ export class QuantileValue {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'One date (or bucket) of a forecast view: the actual, when known, and the forecast quantiles.',
 })
 export class ForecastPoint {
@@ -69,6 +70,7 @@ export class ForecastPoint {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'The points of a forecast as parallel arrays, one entry per point in the same order (entry i of every array is point i): the same values as `points`, in a shape that costs the server and the client far less per point.',
 })
@@ -101,7 +103,10 @@ export class ForecastColumns {
   complete!: boolean[];
 }
 
-@ObjectType({ description: 'The forecast of the series that share one value of the `groupBy` attribute.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The forecast of the series that share one value of the `groupBy` attribute.',
+})
 export class ForecastGroup {
   @Field(() => String)
   attribute!: string;
@@ -116,7 +121,10 @@ export class ForecastGroup {
   points!: ForecastPoint[];
 }
 
-@ObjectType({ description: 'Actuals and quantile forecasts of one series or of a total over many.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Actuals and quantile forecasts of one series or of a total over many.',
+})
 export class Forecast {
   @Field(() => ID)
   datasetId!: string;
@@ -198,7 +206,7 @@ export class ForecastArgs {
   dependence?: Dependence;
 }
 
-@ObjectType({ description: 'A flat row for BI tools: one series on one forecast date.' })
+@ObjectType({ simpleResolvers: true, description: 'A flat row for BI tools: one series on one forecast date.' })
 export class ForecastTableRow {
   @Field(() => String)
   seriesId!: string;

@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { MetricSet } from '../training/training-run.type.js';
 
-@ObjectType({ description: "One model's rolling-origin backtest score." })
+@ObjectType({ simpleResolvers: true, description: "One model's rolling-origin backtest score." })
 export class ModelScore {
   @Field(() => String, { description: 'Model alias as the engine names it (e.g. "mlp", "snaive").' })
   model!: string;
@@ -37,7 +37,10 @@ export class ModelScore {
   metrics!: MetricSet;
 }
 
-@ObjectType({ description: "A run's rolling-origin backtest: the chosen model against the baselines." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A run's rolling-origin backtest: the chosen model against the baselines.",
+})
 export class BacktestMetrics {
   @Field(() => ID)
   runId!: string;
@@ -64,7 +67,7 @@ export class BacktestMetrics {
   skillVsSeasonalNaive!: number | null;
 }
 
-@ObjectType({ description: 'How much a group of features drives the forecast.' })
+@ObjectType({ simpleResolvers: true, description: 'How much a group of features drives the forecast.' })
 export class FeatureImportance {
   @Field(() => String, { description: 'Stable key, e.g. "weekday", "covariate:price".' })
   feature!: string;

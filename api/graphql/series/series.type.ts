@@ -3,7 +3,10 @@ import { Attribute } from '../common/attribute.type.js';
 import { ConnectionType } from '../common/connection.type.js';
 import { DateScalar } from '../common/date.scalar.js';
 
-@ObjectType({ description: 'One sales series (a product, a product in a store, …) of a dataset.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One sales series (a product, a product in a store, …) of a dataset.',
+})
 export class Series {
   @Field(() => ID, { description: "The series' id as imported (the CSV's `series_id`); unique within its dataset." })
   id!: string;

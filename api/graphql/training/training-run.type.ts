@@ -19,7 +19,10 @@ registerEnumType(ModelKindValue, {
     'AUTO chooses by rolling-origin validation; the others force one model (deep: MLP, CONV1D, LSTM, GRU; baselines: SNAIVE, NAIVE, SES, THETA, CROSTON, TSB).',
 });
 
-@ObjectType({ description: 'How far a run is. `eta` is an estimate from the time spent so far.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'How far a run is. `eta` is an estimate from the time spent so far.',
+})
 export class TrainingProgress {
   @Field(() => Float, { description: '0..1 for the whole run.' })
   fraction!: number;
@@ -44,6 +47,7 @@ export class TrainingProgress {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Accuracy on the rolling-origin backtest (definitions of shared/peers/score.py). Lower is better except coverage.',
 })
@@ -70,7 +74,7 @@ export class MetricSet {
   coverage!: number | null;
 }
 
-@ObjectType({ description: 'A model training run on a dataset.' })
+@ObjectType({ simpleResolvers: true, description: 'A model training run on a dataset.' })
 export class TrainingRun {
   @Field(() => ID)
   id!: string;
