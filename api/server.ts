@@ -5,6 +5,7 @@
  * accepting, lets the requests already accepted finish (up to SHUTDOWN_GRACE_MS), ends
  * subscriptions, stops the training runner, then closes what is left.
  */
+import cluster from 'node:cluster';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +27,8 @@ import { readBody } from './http/body.js';
 import { createCors } from './http/cors.js';
 import { HttpError, sendHttpError } from './http/errors.js';
 import { createRateLimit } from './http/rate-limit.js';
-import { createRunEventBus } from './training/events.js';
+import { createRunEventBus, type RunEventBus } from './training/events.js';
+import type { RunQueue } from './graphql/training/training-run.service.js';
 import { TrainingRunner } from './training/runner.js';
 import type { QueueConfig } from './config/env.js';
 import { startBoss } from './queue/boss.js';
@@ -63,6 +65,15 @@ export interface StartServerOptions {
    * API-only instances).
    */
   readonly jobQueue?: { readonly config: QueueConfig; readonly worker: boolean };
+  /**
+   * `serve --processes N` (api/commands/cluster.ts). `http`: a worker process that serves HTTP and
+   * trains nothing; on SQLite its runs go to the primary through `runQueue`, and run events arrive
+   * on `bus`. `training`: the primary, which trains and publishes run events on `bus` but does not
+   * listen (the workers share the port).
+   */
+  readonly cluster?:
+    | { readonly role: 'http'; readonly bus: RunEventBus; readonly runQueue?: RunQueue }
+    | { readonly role: 'training'; readonly bus: RunEventBus };
 }
 
 export interface RunningServer {
@@ -95,7 +106,8 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, knex, logger } = options;
   const root = findRoot();
-  const bus = createRunEventBus();
+  const bus = options.cluster?.bus ?? createRunEventBus();
+  const role = options.cluster?.role ?? 'all';
   const ports = createDataPorts(knex);
   const runner = new TrainingRunner({
     knex,
@@ -130,7 +142,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : undefined;
   const rateLimit = createRateLimit(config.limits.rateLimit, config.limits.rateWindowSeconds);
   const cors = createCors(config.limits.corsOrigins);
-  const app = await createGraphQLApp({ config, knex, logger, bus, queue: pgQueue ?? runner, ...ports });
+  const queue = pgQueue ?? (options.cluster?.role === 'http' ? options.cluster.runQueue : undefined) ?? runner;
+  const app = await createGraphQLApp({ config, knex, logger, bus, queue, ...ports });
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = new HeaderMap();
@@ -179,7 +192,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (path === '/healthz') {
       try {
         await knex.raw('select 1');
-        sendJson(res, 200, { status: 'ok', database: config.database.client });
+        // Under `serve --processes N`, which HTTP process answered (1…N, as node:cluster numbers them).
+        const httpProcess = cluster.worker ? { process: cluster.worker.id } : {};
+        sendJson(res, 200, { status: 'ok', database: config.database.client, ...httpProcess });
       } catch (e) {
         logger.error({ err: e }, 'health check: database unreachable');
         sendJson(res, 503, { status: 'unavailable', database: config.database.client, error: 'database unreachable' });
@@ -310,14 +325,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   );
 
   if (pgQueue) await worker?.start();
-  else await runner.start();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host}:${port}`;
-  logger.info({ url, graphql: `${url}/graphql`, health: `${url}/healthz` }, 'ForecastQL is serving');
+  else if (role !== 'http') await runner.start();
+  let port = 0;
+  let url = '';
+  if (role !== 'training') {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? config.port, config.host, () => resolve());
+    });
+    port = (server.address() as AddressInfo).port;
+    url = `http://${config.host}:${port}`;
+    logger.info({ url, graphql: `${url}/graphql`, health: `${url}/healthz` }, 'ForecastQL is serving');
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -328,7 +347,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close() {
       closing ??= (async () => {
         closingDown = true;
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
         server.closeIdleConnections();
         // Stop accepting, then let the requests already accepted finish (up to the grace period).
         if (inFlight > 0) {

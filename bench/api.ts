@@ -4,7 +4,9 @@
  * progress, on SQLite with the demo data (550 series). The server runs as a separate process
  * (`dist/`, NODE_ENV=production), as in use.
  *
- * Run: `npm run build && nice -n 10 npx tsx bench/api.ts` (BENCH_DURATION=20, BENCH_CONNECTIONS=32).
+ * Run: `npm run build && nice -n 10 npx tsx bench/api.ts` (BENCH_DURATION=20, BENCH_CONNECTIONS=32,
+ * BENCH_PROCESSES=1: `serve --processes N`, N HTTP processes sharing the port and a training one).
+ * "CPU ms/request" sums the main threads of every HTTP process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,17 +24,22 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 20);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SERIES = '85123A';
+const PROCESSES = Number(process.env['BENCH_PROCESSES'] ?? 1);
 /** `Authorization: Bearer <admin key>`, set once the demo tenant has a key (the API has no anonymous access). */
 const auth: Record<string, string> = {};
 
 async function startServer(db: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['bin/forecastql.js', 'serve', '--db', db, '--port', '0'], {
-    cwd: root,
-    // The per-key rate limit (default 1200 a minute) would cap the bench, not measure it: raised
-    // high enough never to bite, so its per-request cost is still counted.
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', FORECASTQL_RATE_LIMIT: '100000000' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/forecastql.js', 'serve', '--db', db, '--port', '0', '--processes', String(PROCESSES)],
+    {
+      cwd: root,
+      // The per-key rate limit (default 1200 a minute) would cap the bench, not measure it: raised
+      // high enough never to bite, so its per-request cost is still counted.
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', FORECASTQL_RATE_LIMIT: '100000000' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
@@ -82,6 +89,15 @@ async function waitForStatus(
  * a worker thread), from /proc (Linux), in ms; NaN elsewhere.
  */
 function mainThreadCpuMs(pid: number): number {
+  if (PROCESSES > 1) {
+    // The HTTP processes are the primary's children (the primary trains and serves nothing).
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return children.reduce((sum, child) => sum + threadCpuMs(Number(child)), 0);
+  }
+  return threadCpuMs(pid);
+}
+
+function threadCpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -143,7 +159,7 @@ async function load(url: string, datasetId: string, pid: number): Promise<Figure
 }
 
 const fmt = (label: string, f: Figures): string =>
-  `${label}: p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.rps.toFixed(0)} req/s (${f.requests} requests, ${f.errors} errors), server main thread ${f.cpuMs.toFixed(2)} CPU ms/request`;
+  `${label}: p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.rps.toFixed(0)} req/s (${f.requests} requests, ${f.errors} errors), server main thread${PROCESSES > 1 ? 's' : ''} ${f.cpuMs.toFixed(2)} CPU ms/request`;
 
 const dir = mkdtempSync(join(tmpdir(), 'fq-bench-api-'));
 const db = join(dir, 'bench.sqlite');
@@ -185,7 +201,7 @@ try {
   );
   const load1 = loadavg()[0]!;
   console.log(
-    `API bench (SQLite, demo data 550 series, ${CONNECTIONS} connections, ${DURATION} s each, one-series forecast query)`,
+    `API bench (SQLite, demo data 550 series, ${CONNECTIONS} connections, ${DURATION} s each, one-series forecast query, ${PROCESSES === 1 ? 'one server process' : `serve --processes ${PROCESSES}`})`,
   );
   console.log(fmt('idle', idle));
   console.log(fmt('during training', busy));

@@ -4,7 +4,10 @@
  * first start) and trains it when it has no forecast yet, showing progress in the terminal.
  * SIGINT/SIGTERM shut down gracefully.
  */
+import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import type { Knex } from 'knex';
 import { renewDemoAdminKey } from '../auth/demo-key.js';
 import { loadConfig, loadQueueConfig, parseDatabaseUrl, type Config } from '../config/env.js';
 import { createKnex } from '../db/knex.js';
@@ -16,6 +19,17 @@ import { startServer, type RunningServer } from '../server.js';
 import { stopOnSignals } from './shutdown.js';
 import { RunStatus, TERMINAL_STATUSES } from '../db/runs.repository.js';
 import { showRunProgress } from '../training/progress-bar.js';
+import { createRunEventBus } from '../training/events.js';
+import {
+  announceListening,
+  broadcastRun,
+  forwardingBus,
+  PrimaryRunQueue,
+  relayRunEvents,
+  resolveProcesses,
+  startPrimary,
+  workerConfig,
+} from './cluster.js';
 
 /** Horizon of the demo run: four weeks of the daily demo data. */
 export const DEMO_HORIZON = 28;
@@ -26,6 +40,8 @@ export interface ServeOptions {
   readonly demo?: boolean;
   /** Commander's `--no-worker`: false = API only (PostgreSQL). */
   readonly worker?: boolean;
+  /** HTTP processes sharing the port (api/commands/cluster.ts). */
+  readonly processes?: string;
 }
 
 export function serveConfig(options: ServeOptions, base: Config = loadConfig()): Config {
@@ -80,13 +96,20 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on (default 4000)')
     .option('--demo', 'import and train the demo dataset on first start')
     .option('--no-worker', 'PostgreSQL: only queue training runs; `forecastql worker` processes train them')
+    .option(
+      '--processes <n>',
+      'HTTP processes sharing the port (default 1, or FORECASTQL_PROCESSES); a primary process trains',
+    )
     .action(async (options: ServeOptions) => {
+      const processes = resolveProcesses(options.processes);
+      if (processes > 1 && cluster.isWorker) return serveHttpProcess(options, processes);
       const config = serveConfig(options);
       const logger = createLogger(config.logLevel);
       const knex = createKnex(config.database);
       const { applied } = await migrateLatest(knex);
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
       const demo = options.demo ? await ensureDemoData(knex, logger) : undefined;
+      if (processes > 1) return servePrimary(options, processes, { config, knex, logger, demo });
       const server = await startServer({
         config,
         knex,
@@ -99,16 +122,7 @@ export function register(program: Command): void {
           ? { jobQueue: { config: loadQueueConfig(), worker: options.worker !== false } }
           : {}),
       });
-      process.stderr.write(
-        `ForecastQL is serving on ${server.url}\n  GraphQL   ${server.url}/graphql\n  health    ${server.url}/healthz\n  demo page ${server.url}/\n`,
-      );
-      if (demo) {
-        // The demo's admin key: valid until the next `serve --demo` (which revokes it).
-        const key = await renewDemoAdminKey(knex, demo.tenantId);
-        process.stderr.write(
-          `  admin key ${key}\n            (tenant "default"; send it as \`Authorization: Bearer <key>\`; revoked by the next --demo start.\n             The demo page carries its own read-only embed token.)\n`,
-        );
-      }
+      await announce(server.url, knex, demo);
       stopOnSignals({ message: 'shutting down…', stop: () => server.close(), knex, logger });
       if (demo) {
         trainDemo(server, logger, demo).catch((e: unknown) =>
@@ -116,4 +130,116 @@ export function register(program: Command): void {
         );
       }
     });
+}
+
+type Demo = { readonly tenantId: number; readonly datasetId: number } | undefined;
+
+/** The start-up banner: where the server listens and, with `--demo`, a fresh admin key. */
+async function announce(url: string, knex: Knex, demo: Demo, processes = 1): Promise<void> {
+  const across = processes > 1 ? ` (${processes} HTTP processes and a training process)` : '';
+  process.stderr.write(
+    `ForecastQL is serving on ${url}${across}\n  GraphQL   ${url}/graphql\n  health    ${url}/healthz\n  demo page ${url}/\n`,
+  );
+  if (demo) {
+    // The demo's admin key: valid until the next `serve --demo` (which revokes it).
+    const key = await renewDemoAdminKey(knex, demo.tenantId);
+    process.stderr.write(
+      `  admin key ${key}\n            (tenant "default"; send it as \`Authorization: Bearer <key>\`; revoked by the next --demo start.\n             The demo page carries its own read-only embed token.)\n`,
+    );
+  }
+}
+
+const DEMO_ENV = { dataset: 'FORECASTQL_CLUSTER_DEMO_DATASET', tenant: 'FORECASTQL_CLUSTER_DEMO_TENANT' } as const;
+
+/** `--processes N`, the primary: trains (and runs the demo), forks the HTTP processes. */
+async function servePrimary(
+  options: ServeOptions,
+  processes: number,
+  ctx: { config: Config; knex: Knex; logger: Logger; demo: Demo },
+): Promise<void> {
+  const { knex, logger, demo } = ctx;
+  let { config } = ctx;
+  const sqlite = config.database.client === 'sqlite';
+  // Every process must verify the embed tokens any of them signs: one secret for all.
+  const workerEnv: Record<string, string> = {};
+  if (!config.secret) {
+    config = { ...config, secret: randomBytes(32).toString('base64url') };
+    workerEnv['FORECASTQL_SECRET'] = config.secret!;
+    logger.warn(
+      'FORECASTQL_SECRET is not set: embed tokens are signed with a secret made for this start of the server and stop working when it restarts. Set FORECASTQL_SECRET (32+ characters) to keep them.',
+    );
+  }
+  if (demo) {
+    workerEnv[DEMO_ENV.dataset] = String(demo.datasetId);
+    workerEnv[DEMO_ENV.tenant] = String(demo.tenantId);
+  }
+  // Run events of the training process go to every HTTP process's subscriptions (SQLite; on
+  // PostgreSQL the HTTP processes LISTEN themselves).
+  const bus = sqlite ? forwardingBus(createRunEventBus(), broadcastRun) : createRunEventBus();
+  const server = await startServer({
+    config,
+    knex,
+    logger,
+    cluster: { role: 'training', bus },
+    ...(config.database.client === 'pg'
+      ? { jobQueue: { config: loadQueueConfig(), worker: options.worker !== false } }
+      : {}),
+  });
+  const url = await new Promise<string>((resolve) => {
+    const primary = startPrimary({
+      processes,
+      logger,
+      ...(sqlite ? { runner: server.runner } : {}),
+      onListening: resolve,
+      onFatal: (e) => {
+        logger.fatal({ err: e }, 'cannot serve');
+        void primary.stop().finally(() => process.exit(1));
+      },
+      workerEnv,
+    });
+    stopOnSignals({
+      message: 'shutting down…',
+      stop: async () => {
+        await primary.stop();
+        await server.close();
+      },
+      knex,
+      logger,
+    });
+  });
+  await announce(url, knex, demo, processes);
+  if (demo) {
+    trainDemo(server, logger, demo).catch((e: unknown) => logger.error({ err: e }, 'demo training failed to start'));
+  }
+}
+
+/** `--processes N`, one HTTP process: serves; runs are trained by the primary. */
+async function serveHttpProcess(options: ServeOptions, processes: number): Promise<void> {
+  const config = workerConfig(serveConfig(options), processes);
+  const logger = createLogger(config.logLevel);
+  const knex = createKnex(config.database);
+  const sqlite = config.database.client === 'sqlite';
+  const bus = createRunEventBus();
+  if (sqlite) relayRunEvents(bus);
+  const demoDatasetId = Number(process.env[DEMO_ENV.dataset] ?? Number.NaN);
+  const demoTenantId = Number(process.env[DEMO_ENV.tenant] ?? Number.NaN);
+  const demo = Number.isInteger(demoDatasetId) && Number.isInteger(demoTenantId);
+  const server = await startServer({
+    config,
+    knex,
+    logger,
+    demo,
+    ...(demo ? { demoDatasetId, demoTenantId } : {}),
+    cluster: { role: 'http', bus, ...(sqlite ? { runQueue: new PrimaryRunQueue() } : {}) },
+    ...(sqlite ? {} : { jobQueue: { config: loadQueueConfig(), worker: false } }),
+  });
+  stopOnSignals({ message: '', stop: () => server.close(), knex, logger });
+  // The primary is gone (killed): nothing would replace this process or train its runs.
+  process.once('disconnect', () => {
+    void server
+      .close()
+      .then(() => knex.destroy())
+      .finally(() => process.exit(0));
+  });
+  announceListening(server.url);
 }

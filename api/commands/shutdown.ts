@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 
 export function stopOnSignals(options: {
-  /** Written to stderr after the signal's name, e.g. "shutting down…". */
+  /** Written to stderr after the signal's name, e.g. "shutting down…" (nothing when empty). */
   readonly message: string;
   readonly stop: () => Promise<void>;
   readonly knex: Knex;
@@ -17,7 +17,7 @@ export function stopOnSignals(options: {
   const onSignal = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`\n${signal}: ${options.message}\n`);
+    if (options.message) process.stderr.write(`\n${signal}: ${options.message}\n`);
     void options
       .stop()
       .then(() => options.knex.destroy())

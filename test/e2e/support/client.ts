@@ -41,6 +41,11 @@ export interface GraphQLResponse<T> {
 /** The admin key of each spawned server, by URL: what `post`, `ok` and subscriptions send. */
 const adminKeys = new Map<string, string>();
 
+/** Makes `post`, `ok` and subscriptions to `url` send `key` (a server this module did not spawn). */
+export function useAdminKey(url: string, key: string): void {
+  adminKeys.set(url, key);
+}
+
 function authHeaders(url: string): Record<string, string> {
   const key = adminKeys.get(url);
   return key ? { authorization: `Bearer ${key}` } : {};
