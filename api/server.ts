@@ -103,6 +103,36 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
+/**
+ * PostgreSQL with `jobQueue`: pg-boss, the API side of the queue, the LISTEN bridge that publishes
+ * other processes' run events on `bus`, and with `worker` a queue worker of this process.
+ */
+async function startPgJobQueue(options: StartServerOptions, bus: RunEventBus) {
+  const { config, knex, logger, jobQueue } = options;
+  const db = config.database;
+  if (db.client !== 'pg' || !jobQueue) return undefined;
+  const boss = await startBoss({
+    connectionString: db.connectionString,
+    logger,
+    supervise: false,
+    queue: jobQueue.config,
+  });
+  const queue = new PgRunQueue(boss, knex, jobQueue.config, logger);
+  const listener = await listenRunUpdates(db.connectionString, knex, bus, logger);
+  const worker = jobQueue.worker
+    ? new QueueWorker({
+        knex,
+        connectionString: db.connectionString,
+        logger,
+        queue: jobQueue.config,
+        backend: config.backend,
+        ...(options.runner?.progressIntervalMs ? { progressIntervalMs: options.runner.progressIntervalMs } : {}),
+        ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
+      })
+    : undefined;
+  return { boss, queue, listener, worker };
+}
+
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, knex, logger } = options;
   const root = findRoot();
@@ -119,30 +149,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
     ...options.runner,
   });
-  const db = config.database;
-  const queueConfig = db.client === 'pg' ? options.jobQueue?.config : undefined;
-  const boss =
-    db.client === 'pg' && queueConfig
-      ? await startBoss({ connectionString: db.connectionString, logger, supervise: false, queue: queueConfig })
-      : undefined;
-  const pgQueue = boss && queueConfig ? new PgRunQueue(boss, knex, queueConfig, logger) : undefined;
-  const listener =
-    db.client === 'pg' && pgQueue ? await listenRunUpdates(db.connectionString, knex, bus, logger) : undefined;
-  const worker =
-    db.client === 'pg' && queueConfig && options.jobQueue?.worker
-      ? new QueueWorker({
-          knex,
-          connectionString: db.connectionString,
-          logger,
-          queue: queueConfig,
-          backend: config.backend,
-          ...(options.runner?.progressIntervalMs ? { progressIntervalMs: options.runner.progressIntervalMs } : {}),
-          ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
-        })
-      : undefined;
+  const jobs = await startPgJobQueue(options, bus);
   const rateLimit = createRateLimit(config.limits.rateLimit, config.limits.rateWindowSeconds);
   const cors = createCors(config.limits.corsOrigins);
-  const queue = pgQueue ?? (options.cluster?.role === 'http' ? options.cluster.runQueue : undefined) ?? runner;
+  const queue = jobs?.queue ?? (options.cluster?.role === 'http' ? options.cluster.runQueue : undefined) ?? runner;
   const app = await createGraphQLApp({ config, knex, logger, bus, queue, ...ports });
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -324,7 +334,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     wss,
   );
 
-  if (pgQueue) await worker?.start();
+  if (jobs) await jobs.worker?.start();
   else if (role !== 'http') await runner.start();
   let port = 0;
   let url = '';
@@ -364,9 +374,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await ws.dispose();
         logger.debug('subscriptions closed');
         await runner.stop();
-        await worker?.stop();
-        await listener?.close();
-        await boss?.stop({ graceful: false, wait: true, timeout: 2000 });
+        await jobs?.worker?.stop();
+        await jobs?.listener.close();
+        await jobs?.boss.stop({ graceful: false, wait: true, timeout: 2000 });
         logger.debug('training runner stopped');
         await app.stop();
         server.closeAllConnections();
