@@ -4,9 +4,8 @@ import type { BacktestScoreRecord } from '../../db/metrics.repository.js';
 import type { ImportanceRecord, ImportanceRepository } from '../../db/importance.repository.js';
 import { RunStatus, type TrainingRunRecord } from '../../db/runs.repository.js';
 import type { SeriesStore } from '../ports.js';
+import { BASELINE_KINDS, EXTRA_LOCAL_KINDS } from '../../forecasting/baselines.js';
 
-/** Reference models, against which the chosen model is judged. */
-export const BASELINE_MODELS: readonly string[] = ['snaive', 'naive', 'ses', 'theta', 'croston', 'tsb', 'hw'];
 export const SEASONAL_NAIVE = 'snaive';
 
 export interface ModelScoreView {
@@ -32,12 +31,14 @@ export interface BacktestView {
   readonly skillVsSeasonalNaive: number | null;
 }
 
-const isBaseline = (model: string): boolean => BASELINE_MODELS.includes(model.toLowerCase());
+/** Reference models, against which the chosen model is judged: the engine's local baselines. */
+const REFERENCE_MODELS: ReadonlySet<string> = new Set<string>([...BASELINE_KINDS, ...EXTRA_LOCAL_KINDS]);
+const isReference = (model: string): boolean => REFERENCE_MODELS.has(model.toLowerCase());
 
 export function toScoreView(s: BacktestScoreRecord): ModelScoreView {
   return {
     model: s.model,
-    baseline: isBaseline(s.model),
+    baseline: isReference(s.model),
     chosen: s.isChosen,
     ...s.metrics,
     coverage: s.metrics.coverage80,

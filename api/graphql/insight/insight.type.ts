@@ -8,7 +8,7 @@ export class ModelScore {
 
   @Field(() => Boolean, {
     description:
-      'True for the reference models (seasonal naive, naive, SES, Theta, Croston, TSB, damped Holt-Winters).',
+      'True for the reference models (seasonal naive, naive, SES, Theta, Croston, TSB, and the damped Holt-Winters models, multiplicative and additive).',
   })
   baseline!: boolean;
 
