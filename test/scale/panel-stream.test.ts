@@ -53,6 +53,25 @@ withDbs(
       assert.ok(a10!.covariates['price'] !== a9!.covariates['price'], 'different prices stay apart');
     });
 
+    test('covariate names with quotes, backslashes and tabs read back the same (COPY text escapes)', async () => {
+      const input = [
+        'series_id,date,value,"pr""ice",a\\b,"t\tab"',
+        'A,2024-01-01,1,1.5,0,7',
+        'A,2024-01-02,2,1.25,1,8',
+        'B,2024-01-01,3,2,,9',
+        'B,2024-01-02,4,2.5,0,',
+      ].join('\n');
+      const r = await importCsv(db.knex, { tenantId: 1, dataset: { name: 'odd names' }, input: Buffer.from(input) });
+      const expected = buildPanel(await loadRawSeries(db.knex, 1, r.datasetId), 'D');
+      assert.deepEqual(expected.covariateNames, ['pr"ice', 'a\\b', 't\tab'], 'the names as imported');
+      assert.deepEqual(
+        Array.from(expected.series[0]!.covariates['a\\b']!),
+        [0, 1],
+        'the reference panel has the values',
+      );
+      assert.deepEqual(await loadPanel(db.knex, 1, r.datasetId, 'D'), expected, 'same panel through COPY');
+    });
+
     test('without a frequency the panel is built from all rows, as before', async () => {
       const r = await importCsv(db.knex, { tenantId: 1, dataset: { name: 'nofreq' }, input: Buffer.from(csv()) });
       const expected = buildPanel(await loadRawSeries(db.knex, 1, r.datasetId));
