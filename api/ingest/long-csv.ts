@@ -664,7 +664,8 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
           bits: b.bits,
           bitBase: b.bitBase,
         };
-        seriesById.set(seriesId, s);
+        // Keyed by the detached copy: the cell itself would keep its whole chunk of text alive.
+        seriesById.set(s.id, s);
         seriesList.push(s);
       } else {
         for (let k = 0; k < nAttr; k++) {
