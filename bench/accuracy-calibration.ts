@@ -33,18 +33,10 @@ import {
 } from '../api/forecasting/pipeline.js';
 import { DEFAULT_QUANTILES, type QuantileForecast } from '../api/forecasting/types.js';
 import { readRawSeries } from '../api/ingest/raw-series.js';
-
-const PROTOCOLS: Record<string, { horizon: number; origins: number; sample?: { n: number; seed: number } }> = {
-  'uci-online-retail-daily': { horizon: 28, origins: 3, sample: { n: 200, seed: 1 } },
-  'pasta-daily': { horizon: 28, origins: 3 },
-  'm5-tiny-daily': { horizon: 28, origins: 3 },
-  'walmart-weekly': { horizon: 13, origins: 3, sample: { n: 500, seed: 1 } },
-  'aus-retail-monthly': { horizon: 12, origins: 2 },
-};
+import { protocolOf } from './protocols.js';
 
 const name = process.argv[2] ?? 'm5-tiny-daily';
-const p = PROTOCOLS[name];
-if (!p) throw new Error(`unknown dataset ${name}`);
+const p = protocolOf(name);
 const ci = process.argv.indexOf('--cache');
 const cacheDir = resolve(ci > 0 ? process.argv[ci + 1]! : '/tmp/forecastql-calibration');
 mkdirSync(cacheDir, { recursive: true });

@@ -15,27 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { PROTOCOLS, protocolOf, type Protocol } from './protocols.js';
 
 const root = resolve(import.meta.dirname, '..');
 const SHARED = resolve(root, '../shared');
 const PEER_DIRS = [join(SHARED, 'peers-results'), '/work/peer-runs'];
 const PY = '/usr/bin/python3';
-
-interface Protocol {
-  readonly name: string;
-  readonly horizon: number;
-  readonly origins: number;
-  readonly sample?: { n: number; seed: number };
-}
-
-/** The peers' README "Benchmark protocols". */
-const PROTOCOLS: readonly Protocol[] = [
-  { name: 'uci-online-retail-daily', horizon: 28, origins: 3, sample: { n: 200, seed: 1 } },
-  { name: 'pasta-daily', horizon: 28, origins: 3 },
-  { name: 'm5-tiny-daily', horizon: 28, origins: 3 },
-  { name: 'walmart-weekly', horizon: 13, origins: 3, sample: { n: 500, seed: 1 } },
-  { name: 'aus-retail-monthly', horizon: 12, origins: 2 },
-];
 
 const DEFAULT_MODELS = ['auto', 'snaive', 'naive', 'ses', 'theta', 'croston', 'tsb', 'mlp', 'conv1d', 'lstm', 'gru'];
 
@@ -88,8 +73,7 @@ const sections: string[] = [];
 const started = new Date().toISOString();
 const loadAtStart = loadavg()[0]!.toFixed(1);
 for (const name of datasets) {
-  const p = PROTOCOLS.find((x) => x.name === name);
-  if (!p) throw new Error(`unknown dataset ${name}; use one of ${PROTOCOLS.map((x) => x.name).join(', ')}`);
+  const p = protocolOf(name);
   const data = join(SHARED, 'data', `${name}.csv.gz`);
   const dir = join(outDir, name);
   mkdirSync(dir, { recursive: true });

@@ -13,14 +13,7 @@ import { buildPanel, interpolateGaps, rollingOriginSplit } from '../api/forecast
 import { windowMetrics } from '../api/forecasting/metrics.js';
 import { SEASON_LENGTH } from '../api/forecasting/types.js';
 import { readRawSeries } from '../api/ingest/raw-series.js';
-
-const PROTOCOLS: Record<string, { horizon: number; origins: number; sample?: { n: number; seed: number } }> = {
-  'uci-online-retail-daily': { horizon: 28, origins: 3, sample: { n: 200, seed: 1 } },
-  'pasta-daily': { horizon: 28, origins: 3 },
-  'm5-tiny-daily': { horizon: 28, origins: 3 },
-  'walmart-weekly': { horizon: 13, origins: 3, sample: { n: 500, seed: 1 } },
-  'aus-retail-monthly': { horizon: 12, origins: 2 },
-};
+import { protocolOf } from './protocols.js';
 
 type Variant = (y: Float64Array, h: number, m: number) => Float64Array;
 
@@ -41,7 +34,7 @@ const variants: Record<string, Variant> = {
 
 const name = process.argv[2] ?? 'walmart-weekly';
 const only = process.argv[3]?.split(';').map((x) => x.trim());
-const p = PROTOCOLS[name]!;
+const p = protocolOf(name);
 const file = await readRawSeries(resolve(import.meta.dirname, '../../shared/data', `${name}.csv.gz`), {
   allowNegativeValues: true,
 });
