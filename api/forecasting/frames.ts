@@ -334,8 +334,8 @@ export function fillCovariate(x: ArrayLike<number>, length = x.length): Float64A
   return out;
 }
 
-/** Per-series scale: mean absolute observed value, or 1 when that is 0 or unknown. */
-export function seriesScale(y: ArrayLike<number>): number {
+/** Mean absolute observed (non-NaN) value; 0 when nothing is observed. */
+export function meanAbsObserved(y: ArrayLike<number>): number {
   let s = 0;
   let c = 0;
   for (let i = 0; i < y.length; i++) {
@@ -345,7 +345,12 @@ export function seriesScale(y: ArrayLike<number>): number {
       c++;
     }
   }
-  const m = c ? s / c : 0;
+  return c ? s / c : 0;
+}
+
+/** Per-series scale: mean absolute observed value, or 1 when that is 0 or unknown. */
+export function seriesScale(y: ArrayLike<number>): number {
+  const m = meanAbsObserved(y);
   return m > 0 ? m : 1;
 }
 

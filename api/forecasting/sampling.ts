@@ -18,6 +18,7 @@
  * so the sample depends only on the series, the seed and the size — not on the panel's order.
  */
 import { demandClass, DEMAND_CLASSES } from './calibration.js';
+import { meanAbsObserved } from './frames.js';
 import type { Panel } from './types.js';
 
 /** Panels with more series than this are validated on a sample of this many (pipeline.ts). */
@@ -35,22 +36,9 @@ function draw(seed: number, id: string): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-function meanAbs(y: ArrayLike<number>): number {
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i]!;
-    if (!Number.isNaN(v)) {
-      s += Math.abs(v);
-      c++;
-    }
-  }
-  return c > 0 ? s / c : 0;
-}
-
 /** The stratum of each series: demand class × volume quartile (index into the panel's series). */
 export function sampleStrata(panel: Panel): string[] {
-  const level = panel.series.map((s) => meanAbs(s.target));
+  const level = panel.series.map((s) => meanAbsObserved(s.target));
   const sorted = level.toSorted((a, b) => a - b);
   const cuts = [0.25, 0.5, 0.75].map((q) => sorted[Math.floor(q * (sorted.length - 1))]!);
   return panel.series.map((s, i) => {
