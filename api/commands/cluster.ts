@@ -78,7 +78,11 @@ export function workerConfig(config: Config, processes: number): Config {
 export class PrimaryRunQueue implements RunQueue {
   private readonly pending = new Map<
     string,
-    { resolve: (run: TrainingRunRecord | undefined) => void; reject: (e: Error) => void }
+    {
+      resolve: (run: TrainingRunRecord | undefined) => void;
+      reject: (e: Error) => void;
+      timer: NodeJS.Timeout;
+    }
   >();
 
   constructor(private readonly timeoutMs = 30_000) {
@@ -87,6 +91,7 @@ export class PrimaryRunQueue implements RunQueue {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
+      clearTimeout(p.timer);
       if (m.error) p.reject(new Error(m.error));
       else p.resolve(m.run);
     });
@@ -104,16 +109,7 @@ export class PrimaryRunQueue implements RunQueue {
         reject(new Error(`the training process did not answer the cancel of run ${runId} within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       timer.unref();
-      this.pending.set(id, {
-        resolve: (run) => {
-          clearTimeout(timer);
-          resolve(run);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
+      this.pending.set(id, { resolve, reject, timer });
       send({ type: 'fq:cancel', id, tenantId, runId });
     });
   }

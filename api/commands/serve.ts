@@ -117,10 +117,7 @@ export function register(program: Command): void {
         demo: Boolean(options.demo),
         demoDatasetId: demo?.datasetId,
         demoTenantId: demo?.tenantId,
-        // On PostgreSQL runs go through the job queue; this process trains too unless --no-worker.
-        ...(config.database.client === 'pg'
-          ? { jobQueue: { config: loadQueueConfig(), worker: options.worker !== false } }
-          : {}),
+        ...jobQueueOf(config, options.worker !== false),
       });
       await announce(server.url, knex, demo);
       stopOnSignals({ message: 'shutting down…', stop: () => server.close(), knex, logger });
@@ -130,6 +127,14 @@ export function register(program: Command): void {
         );
       }
     });
+}
+
+/**
+ * On PostgreSQL runs go through the job queue; `worker`: this process also trains queued runs
+ * (not with --no-worker, nor in an HTTP process of --processes). SQLite: the embedded runner.
+ */
+function jobQueueOf(config: Config, worker: boolean) {
+  return config.database.client === 'pg' ? { jobQueue: { config: loadQueueConfig(), worker } } : {};
 }
 
 type Demo = { readonly tenantId: number; readonly datasetId: number } | undefined;
@@ -181,9 +186,7 @@ async function servePrimary(
     knex,
     logger,
     cluster: { role: 'training', bus },
-    ...(config.database.client === 'pg'
-      ? { jobQueue: { config: loadQueueConfig(), worker: options.worker !== false } }
-      : {}),
+    ...jobQueueOf(config, options.worker !== false),
   });
   const url = await new Promise<string>((resolve) => {
     const primary = startPrimary({
@@ -231,7 +234,7 @@ async function serveHttpProcess(options: ServeOptions, processes: number): Promi
     demo,
     ...(demo ? { demoDatasetId, demoTenantId } : {}),
     cluster: { role: 'http', bus, ...(sqlite ? { runQueue: new PrimaryRunQueue() } : {}) },
-    ...(sqlite ? {} : { jobQueue: { config: loadQueueConfig(), worker: false } }),
+    ...jobQueueOf(config, false),
   });
   stopOnSignals({ message: '', stop: () => server.close(), knex, logger });
   // The primary is gone (killed): nothing would replace this process or train its runs.

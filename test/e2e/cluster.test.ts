@@ -96,6 +96,31 @@ function childPids(pid: number): number[] {
   }
 }
 
+/**
+ * Polls run `id` until its status is `wanted`, failing after `timeoutMs`; with `passing`, every
+ * other status seen on the way must be one of those.
+ */
+async function untilStatus(
+  url: string,
+  id: string,
+  wanted: string,
+  passing: readonly string[] | undefined,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { trainingRun } = await ok<{ trainingRun: { status: string } }>(
+      url,
+      'query($id: ID!) { trainingRun(id: $id) { status } }',
+      { id },
+    );
+    if (trainingRun.status === wanted) return;
+    if (passing) assert.ok(passing.includes(trainingRun.status), `run ${id} is ${trainingRun.status} before ${wanted}`);
+    assert.ok(Date.now() < deadline, `run ${id} is not ${wanted} after ${timeoutMs} ms (now ${trainingRun.status})`);
+    await sleep(200);
+  }
+}
+
 const RUN_UPDATED = `subscription($id: ID!) { trainingRunUpdated(id: $id) { id status progress { fraction } } }`;
 
 withDbs((db) => {
@@ -159,30 +184,9 @@ withDbs((db) => {
       { d: createDataset.id },
     );
     const longId = long.startTrainingRun.id;
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const { trainingRun } = await ok<{ trainingRun: { status: string } }>(
-        c.url,
-        'query($id: ID!) { trainingRun(id: $id) { status } }',
-        { id: longId },
-      );
-      if (trainingRun.status === 'RUNNING') break;
-      assert.equal(trainingRun.status, 'QUEUED', 'the long run is queued, then running');
-      assert.ok(Date.now() < deadline, 'the long run did not start');
-      await sleep(200);
-    }
+    await untilStatus(c.url, longId, 'RUNNING', ['QUEUED'], 90_000);
     await ok(c.url, 'mutation($id: ID!) { cancelTrainingRun(id: $id) { id status } }', { id: longId });
-    const end = Date.now() + 30_000;
-    for (;;) {
-      const { trainingRun } = await ok<{ trainingRun: { status: string } }>(
-        c.url,
-        'query($id: ID!) { trainingRun(id: $id) { status } }',
-        { id: longId },
-      );
-      if (trainingRun.status === 'CANCELLED') break;
-      assert.ok(Date.now() < end, `the run did not end CANCELLED (now ${trainingRun.status})`);
-      await sleep(200);
-    }
+    await untilStatus(c.url, longId, 'CANCELLED', undefined, 30_000);
 
     // A killed HTTP process is replaced. (Connections the primary handed to it just before it died
     // are lost with it, as with any crashed server: requests start once the primary has noticed.)
