@@ -22,6 +22,7 @@ import type { RunEventBus } from '../training/events.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError } from './format-error.js';
 import { createGraphQLLimits, type GraphQLLimits } from './limits.js';
+import { jitGateway } from './jit-executor.js';
 import { createLoaders } from './loaders.js';
 import type { PromotionSource } from './calendar/calendar.service.js';
 import type { CsvImporter, DatasetStore, SeriesStore } from './ports.js';
@@ -101,7 +102,8 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     return found;
   };
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    // Our schema, executed by graphql-jit (jit-executor.ts); Apollo still parses and validates.
+    gateway: jitGateway(schema),
     formatError,
     includeStacktraceInErrorResponses: development,
     // Production hides the schema (and armor masks field suggestions there); elsewhere tools need it.

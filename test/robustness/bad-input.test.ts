@@ -313,6 +313,34 @@ withDbs(
       });
     });
 
+    test('variables that do not coerce: 400 BAD_USER_INPUT naming the variable and the fix', async () => {
+      await unchanged(async () => {
+        const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+          [
+            'query($d: ID!, $f: Date) { forecast(datasetId: $d, from: $f) { seriesCount } }',
+            { d: shopId, f: '2024-02-30' },
+            /^Variable "\$f" got invalid value "2024-02-30"; Date "2024-02-30" is not valid: write a calendar date as YYYY-MM-DD/,
+          ],
+          [
+            'query($d: ID!, $n: Int) { series(datasetId: $d, first: $n) { totalCount } }',
+            { d: shopId, n: 'ten' },
+            /^Variable "\$n" got invalid value "ten"; Int cannot represent non-integer value: "ten"/,
+          ],
+          [
+            'query($d: ID!) { forecast(datasetId: $d) { seriesCount } }',
+            {},
+            /^Variable "\$d" of required type "ID!" was not provided\./,
+          ],
+        ];
+        for (const [query, variables, message] of cases) {
+          const r = await gql(server.url, auth, query, variables);
+          assert.equal(r.status, 400, JSON.stringify(r.errors));
+          assert.equal(r.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(r.errors));
+          assert.match(r.errors[0]!.message, message);
+        }
+      });
+    });
+
     test('a fragment cycle: GRAPHQL_VALIDATION_FAILED', async () => {
       await unchanged(async () => {
         const e = firstError(await gql(server.url, auth, fragmentCycle()));
