@@ -17,6 +17,7 @@ import * as createBacktestMetrics from './20261130011800_create_backtest_metrics
 import * as createFeatureImportance from './20261130011900_create_feature_importance.js';
 import * as linkObservationsToSeriesTenant from './20261130015600_link_observations_to_series_tenant.js';
 import * as addRunQueueColumns from './20261130041000_add_run_queue_columns.js';
+import * as addDatasetDataVersion from './20261130100000_add_dataset_data_version.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261130011900_create_feature_importance', migration: createFeatureImportance },
   { name: '20261130015600_link_observations_to_series_tenant', migration: linkObservationsToSeriesTenant },
   { name: '20261130041000_add_run_queue_columns', migration: addRunQueueColumns },
+  { name: '20261130100000_add_dataset_data_version', migration: addDatasetDataVersion },
 ];

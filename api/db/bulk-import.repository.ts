@@ -50,6 +50,11 @@ export interface ObservationWriter {
   finish(seriesIds: readonly number[]): Promise<RepeatConflict | undefined>;
   /** Stops early (on error); the transaction's rollback discards what was written. */
   abort(): Promise<void>;
+  /**
+   * Whether a stored observation was inserted or changed so far (after `finish`: by the whole
+   * import). An import of rows already stored, value for value, changes nothing.
+   */
+  readonly changed: boolean;
 }
 
 export function isSqliteKnex(knex: Knex): boolean {
@@ -107,6 +112,8 @@ export async function createSqliteObservationWriter(
   // One parameter array, refilled for every statement (no per-row or per-statement garbage).
   const params: unknown[] = Array.from({ length: SQLITE_ROWS_PER_INSERT * 4 }, () => null);
   const one: unknown[] = [null, null, null, null];
+  // Rows the upserts inserted or changed (their WHERE skips rows stored with the same values).
+  let changes = 0;
 
   /** Rows [from, to) of a batch, none of them repeated. */
   const writeRange = (b: ObservationBatch, ids: readonly number[], from: number, to: number): void => {
@@ -120,7 +127,7 @@ export async function createSqliteObservationWriter(
         params[p++] = v === v ? v : null;
         params[p++] = b.covariates[j];
       }
-      bulk.run(params);
+      changes += bulk.run(params).changes;
     }
     for (; i < to; i++) {
       const v = b.value[i]!;
@@ -128,7 +135,7 @@ export async function createSqliteObservationWriter(
       one[1] = dateText(b.day[i]!);
       one[2] = v === v ? v : null;
       one[3] = b.covariates[i];
-      single.run(one);
+      changes += single.run(one).changes;
     }
   };
 
@@ -148,7 +155,7 @@ export async function createSqliteObservationWriter(
         const stored = lookup.get(id, date) as { value: number | null; covariates: string | null } | undefined;
         if (stored && stored.value === value && stored.covariates === covariates) continue;
         if (stored) return { line: b.line[r]!, earlierLine: undefined, seriesIndex: b.series[r]!, date };
-        single.run([id, date, value, covariates]);
+        changes += single.run([id, date, value, covariates]).changes;
       }
       writeRange(b, ids, from, b.size);
       return undefined;
@@ -160,6 +167,9 @@ export async function createSqliteObservationWriter(
     },
     async abort() {
       restoreCache();
+    },
+    get changed() {
+      return changes > 0;
     },
   };
 }
@@ -234,6 +244,7 @@ export async function createPgObservationWriter(
   });
   let repeats = 0;
   let open = true;
+  let changed = false;
   const dateText = createDateText();
 
   const send = async (text: string): Promise<void> => {
@@ -305,7 +316,8 @@ export async function createPgObservationWriter(
           : 'fq_import_rows';
       const trusted = await mayTrustSeriesKeys(trx, tenantId, datasetId);
       if (trusted) await setReplicaRole(trx, true);
-      await trx.raw(
+      // rowCount: rows inserted or changed (the WHERE skips rows stored with the same values).
+      const merged = (await trx.raw(
         `INSERT INTO observations (tenant_id, series_id, date, value, covariates)
          SELECT ?, m.series_id, r.date, r.value, r.covariates
            FROM ${source} r JOIN fq_import_series m ON m.series_idx = r.series_idx
@@ -313,7 +325,8 @@ export async function createPgObservationWriter(
           WHERE observations.value IS DISTINCT FROM EXCLUDED.value
              OR observations.covariates IS DISTINCT FROM EXCLUDED.covariates`,
         [tenantId],
-      );
+      )) as { rowCount: number | null };
+      changed = (merged.rowCount ?? 1) > 0;
       if (trusted) await setReplicaRole(trx, false);
       return undefined;
     },
@@ -326,6 +339,9 @@ export async function createPgObservationWriter(
         setTimeout(resolve, 5000).unref();
         copy.destroy(new Error('import aborted'));
       });
+    },
+    get changed() {
+      return changed;
     },
   };
 }
@@ -397,6 +413,7 @@ export async function createPgDirectObservationWriter(
   const trusted = await mayTrustSeriesKeys(trx, tenantId, datasetId);
   let copy: Writable | undefined;
   let failed: unknown;
+  let changed = false;
 
   const start = async (): Promise<Writable> => {
     if (trusted) await setReplicaRole(trx, true);
@@ -411,6 +428,8 @@ export async function createPgDirectObservationWriter(
   };
   const send = async (chunk: Buffer): Promise<void> => {
     if (chunk.length === 0) return;
+    // Into an empty dataset: every row sent is a new observation.
+    changed = true;
     copy ??= await start();
     if (failed) throw failed;
     if (!copy.write(chunk)) await Promise.race([once(copy, 'drain'), once(copy, 'error')]);
@@ -465,6 +484,9 @@ export async function createPgDirectObservationWriter(
         setTimeout(resolve, 5000).unref();
         c.destroy(new Error('import aborted'));
       });
+    },
+    get changed() {
+      return changed;
     },
   };
 }
@@ -670,6 +692,7 @@ export async function updateDatasetAfterImport(
   trx: Knex.Transaction,
   dataset: DatasetRow,
   next: DatasetImportUpdate,
+  observationsChanged: boolean,
 ): Promise<void> {
   const patch = {
     frequency: next.frequency,
@@ -688,10 +711,14 @@ export async function updateDatasetAfterImport(
     Number(dataset.row_count) === patch.row_count &&
     (dataset.first_date ?? null) === patch.first_date &&
     (dataset.last_date ?? null) === patch.last_date;
-  if (same) return;
+  if (same && !observationsChanged) return;
   await trx('datasets')
     .where({ tenant_id: dataset.tenant_id, id: dataset.id })
-    .update({ ...patch, updated_at: new Date() });
+    .update({
+      ...patch,
+      updated_at: new Date(),
+      ...(observationsChanged ? { data_version: trx.raw('data_version + 1') } : {}),
+    });
 }
 
 /** The covariates stored on a dataset row. */

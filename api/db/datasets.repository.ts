@@ -27,6 +27,8 @@ export interface DatasetRecord {
   readonly rowCount: number;
   readonly firstDate: string | null;
   readonly lastDate: string | null;
+  /** Raised by every import that inserts or changes an observation: keys caches of actuals. */
+  readonly dataVersion: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -71,6 +73,7 @@ export function toDatasetRecord(row: DatasetRow): DatasetRecord {
     rowCount: Number(row.row_count),
     firstDate: row.first_date ?? null,
     lastDate: row.last_date ?? null,
+    dataVersion: Number(row.data_version ?? 0),
     createdAt: toDate(row.created_at as TimestampValue),
     updatedAt: toDate(row.updated_at as TimestampValue),
   };

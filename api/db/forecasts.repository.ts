@@ -161,6 +161,18 @@ export interface ForecastsRepository {
   ): Promise<ForecastRecord[]>;
   /** Known values of many series in a date range (one statement). */
   actualsForSeries(tenantId: number, seriesIds: readonly number[], range: DateRange): Promise<ActualRecord[]>;
+  /**
+   * `actualsForSeries` of a dataset's series, served from memory while the dataset's
+   * `dataVersion` (read by the caller in this request) is the one they were read at: every
+   * import that changes an observation raises it, in any process. Small series lists only (a
+   * chart's series or group); the result is shared and must not be changed.
+   */
+  actualsAtVersion(
+    tenantId: number,
+    dataset: { readonly id: number; readonly dataVersion: number },
+    seriesIds: readonly number[],
+    range: DateRange,
+  ): Promise<readonly ActualRecord[]>;
   actualsForSelection(tenantId: number, selection: SeriesSelection, range: DateRange): Promise<ActualRecord[]>;
   /** First and last forecast date of a run. */
   dateSpan(tenantId: number, runId: number): Promise<{ first: string; last: string } | undefined>;
@@ -193,6 +205,9 @@ const SERIES_ID_CACHE = 100_000;
 
 /** Derived values kept per database (aggregated quantiles of a total's buckets). */
 const DERIVED_CACHE_ENTRIES = 50_000;
+/** Actual rows kept per database (about 100 bytes each), and the most series one entry covers. */
+const ACTUALS_CACHE_ROWS = 500_000;
+const ACTUALS_CACHE_MAX_SERIES = 100;
 
 export interface DerivedCache {
   get(key: string): readonly number[] | undefined;
@@ -203,6 +218,7 @@ interface ReadCaches {
   readonly runRows: LRUCache<string, ForecastRecord[]>;
   readonly seriesIds: LRUCache<string, number>;
   readonly derived: LRUCache<string, readonly number[]>;
+  readonly actuals: LRUCache<string, readonly ActualRecord[]>;
 }
 const readCaches = new WeakMap<Knex, ReadCaches>();
 
@@ -213,6 +229,7 @@ function cachesOf(knex: Knex): ReadCaches {
       runRows: new LRUCache({ maxSize: FORECAST_CACHE_ROWS, sizeCalculation: (rows) => Math.max(1, rows.length) }),
       seriesIds: new LRUCache({ max: SERIES_ID_CACHE }),
       derived: new LRUCache({ max: DERIVED_CACHE_ENTRIES }),
+      actuals: new LRUCache({ maxSize: ACTUALS_CACHE_ROWS, sizeCalculation: (rows) => Math.max(1, rows.length) }),
     };
     readCaches.set(knex, caches);
   }
@@ -344,6 +361,17 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
         const rows = await readAll(knex, `${sql} order by series_id, date`, bindings);
         return rows.map(toActualRecord);
       });
+    },
+
+    async actualsAtVersion(tenantId, dataset, seriesIds, range) {
+      if (seriesIds.length > ACTUALS_CACHE_MAX_SERIES) return repo.actualsForSeries(tenantId, seriesIds, range);
+      const { actuals } = cachesOf(knex);
+      const key = `${tenantId}|${dataset.id}|${dataset.dataVersion}|${range.from ?? ''}|${range.to ?? ''}|${seriesIds.join(',')}`;
+      const cached = actuals.get(key);
+      if (cached) return cached;
+      const rows = await repo.actualsForSeries(tenantId, seriesIds, range);
+      actuals.set(key, rows);
+      return rows;
     },
 
     async actualsForSelection(tenantId, selection, range) {

@@ -48,6 +48,8 @@ export interface DatasetRow {
   row_count: number;
   first_date: string | null;
   last_date: string | null;
+  /** Raised by every import that inserts or changes an observation (migration 20261130100000). */
+  data_version: number | string;
   created_at: TimestampValue;
   updated_at: TimestampValue;
 }

@@ -17,6 +17,8 @@ export interface DatasetRecord {
   readonly rowCount: number;
   readonly firstDate: string | null;
   readonly lastDate: string | null;
+  /** Raised by every import that inserts or changes an observation: keys caches of actuals. */
+  readonly dataVersion: number;
   readonly createdAt: Date;
 }
 

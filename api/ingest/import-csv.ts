@@ -217,15 +217,20 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
       const attributes = [...new Set([...parseJsonColumn<string[]>(dataset.attributes, []), ...schema.attributes])];
       const firstDates = stats.map((s) => s.firstDate ?? s.endDate).filter((d): d is string => d !== null);
       const endDates = stats.map((s) => s.endDate).filter((d): d is string => d !== null);
-      await updateDatasetAfterImport(trx, dataset, {
-        frequency: summary.frequency,
-        covariates,
-        attributes,
-        seriesCount: stats.length,
-        rowCount: stats.reduce((n, s) => n + s.rowCount, 0),
-        firstDate: firstDates.length > 0 ? firstDates.reduce((a, b) => (a < b ? a : b)) : null,
-        lastDate: endDates.length > 0 ? endDates.reduce((a, b) => (a > b ? a : b)) : null,
-      });
+      await updateDatasetAfterImport(
+        trx,
+        dataset,
+        {
+          frequency: summary.frequency,
+          covariates,
+          attributes,
+          seriesCount: stats.length,
+          rowCount: stats.reduce((n, s) => n + s.rowCount, 0),
+          firstDate: firstDates.length > 0 ? firstDates.reduce((a, b) => (a < b ? a : b)) : null,
+          lastDate: endDates.length > 0 ? endDates.reduce((a, b) => (a > b ? a : b)) : null,
+        },
+        writer.changed,
+      );
 
       return {
         datasetId,

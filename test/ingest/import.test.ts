@@ -94,6 +94,54 @@ withDbs(
       assert.deepEqual(await snapshot(db.knex), before);
     });
 
+    test('the data version rises with every import that changes an observation, and only then', async () => {
+      const datasets = createDatasetsRepository(db.knex);
+      const { datasetId } = await importCsv(db.knex, { tenantId, dataset: { name: 'shop' }, input: Buffer.from(SHOP) });
+      const version = async () => (await datasets.require(tenantId, datasetId)).dataVersion;
+      // Created by the first import (into an empty dataset: the direct path on PostgreSQL).
+      assert.equal(await version(), 1);
+      const was = await datasets.require(tenantId, datasetId);
+      // One value changed, no row added: the counts and dates stay, the version rises.
+      await importCsv(db.knex, {
+        tenantId,
+        dataset: { name: 'shop' },
+        input: Buffer.from('series_id,date,value,price,promo,store\nB,2024-01-02,8,2,0,south\n'),
+      });
+      const now = await datasets.require(tenantId, datasetId);
+      assert.deepEqual([now.rowCount, now.firstDate, now.lastDate], [was.rowCount, was.firstDate, was.lastDate]);
+      assert.equal(now.dataVersion, 2);
+      // A covariate alone changed: a change too.
+      await importCsv(db.knex, {
+        tenantId,
+        dataset: { name: 'shop' },
+        input: Buffer.from('series_id,date,value,price,promo,store\nB,2024-01-02,8,2.5,0,south\n'),
+      });
+      assert.equal(await version(), 3);
+      // The same row again, and a refused file: no change.
+      await importCsv(db.knex, {
+        tenantId,
+        dataset: { name: 'shop' },
+        input: Buffer.from('series_id,date,value,price,promo,store\nB,2024-01-02,8,2.5,0,south\n'),
+      });
+      await assert.rejects(
+        importCsv(db.knex, {
+          tenantId,
+          dataset: { name: 'shop' },
+          input: Buffer.from(
+            'series_id,date,value,price,promo,store\nB,2024-01-04,9,2,0,south\nB,2024-01-05,x,2,0,south\n',
+          ),
+        }),
+      );
+      assert.equal(await version(), 3);
+      // Put back as the other tests expect it.
+      await importCsv(db.knex, {
+        tenantId,
+        dataset: { name: 'shop' },
+        input: Buffer.from('series_id,date,value,price,promo,store\nB,2024-01-02,7,2,0,south\n'),
+      });
+      assert.equal(await version(), 4);
+    });
+
     test('a second file upserts: changed rows are updated, new rows added, others kept', async () => {
       const r = await importCsv(db.knex, {
         tenantId,

@@ -15,6 +15,7 @@ const dataset: DatasetRecord = {
   rowCount: 757,
   firstDate: '2011-01-29',
   lastDate: '2013-02-23',
+  dataVersion: 0,
   createdAt: new Date(0),
 };
 

@@ -187,8 +187,9 @@ export class ForecastService {
         : undefined);
     const to = query.to ?? lastForecast;
     const range = { from, to };
-    // By the ids just selected (prepared statements, no join): the same series as the selection.
-    const actuals = await this.forecasts.actualsForSeries(tenantId, ids, range);
+    // By the ids just selected (prepared statements, no join): the same series as the selection;
+    // from memory while the dataset's data version (read in this request) is unchanged.
+    const actuals = await this.forecasts.actualsAtVersion(tenantId, dataset, ids, range);
     const levels = query.levels ?? [...run.quantiles];
     // Totals aggregate many members per bucket (costly); a run's rows never change, so the
     // aggregated quantiles are kept by run and member series.
