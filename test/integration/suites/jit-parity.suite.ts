@@ -8,7 +8,14 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { execute, Kind, parse, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import {
+  execute,
+  getIntrospectionQuery,
+  Kind,
+  parse,
+  type ExecutionResult,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { createJitExecutor } from '../../../api/graphql/jit-executor.js';
 import { withDbs } from '../../helpers/dbs.js';
 import { createTestApi, STAND_IN_PIPELINE, tinyCsv, waitFor, type TestApi } from '../support/api.js';
@@ -145,6 +152,32 @@ withDbs((db) => {
       { r: runId },
     );
     assert.deepEqual(compiled, reference);
+  });
+
+  test('introspection (the sandbox and code generators send it) answers the same', async () => {
+    const [compiled, reference] = await both(getIntrospectionQuery({ descriptions: true }));
+    assert.deepEqual(compiled, reference);
+    assert.ok((reference as { data?: { __schema?: unknown } }).data?.__schema);
+  });
+
+  test('mutation fields run one after the other, as the spec says', async () => {
+    // Through Apollo (so through graphql-jit): the second field sees the first one's dataset.
+    const r = await api.exec(
+      `mutation { a: createDataset(input: { name: "serial" }) { name } b: createDataset(input: { name: "serial" }) { name } }`,
+    );
+    // `b` failed because `a` had run; both fields are non-null, so `data` is null.
+    assert.equal(r.data, null);
+    assert.equal(r.errors?.length, 1, JSON.stringify(r.errors));
+    assert.deepEqual(r.errors?.[0]?.path, ['b']);
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
+    assert.match(r.errors![0]!.message, /A dataset named "serial" exists already/);
+    const { datasets } = await api.ok<{ datasets: { nodes: Array<{ name: string }> } }>(
+      `{ datasets(search: "serial") { nodes { name } } }`,
+    );
+    assert.deepEqual(
+      datasets.nodes.map((d) => d.name),
+      ['serial'],
+    );
   });
 
   test('resolver errors, null bubbling and partial data answer the same', async () => {
