@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createKnex, type Knex } from '../../../api/db/knex.js';
 import { withDbs } from '../../helpers/dbs.js';
-import { createTestApi, STAND_IN_PIPELINE, tinyCsv, waitFor, type TestApi } from '../support/api.js';
+import { createTestApi, STAND_IN_PIPELINE, tinyCsv, trainToSuccess, type TestApi } from '../support/api.js';
 import { seedCsv } from '../support/seed.js';
 
 const FORECAST = `query($d: ID!) { forecast(datasetId: $d, seriesId: "item-0") { points { date actual p50 } } }`;
@@ -37,17 +37,7 @@ withDbs((db) => {
   before(async () => {
     api = await createTestApi(db.knex, db.config, { pipelineModule: STAND_IN_PIPELINE });
     datasetId = String(await seedCsv(db.knex, api.tenantId, 'cached', tinyCsv(2, 60)));
-    const { startTrainingRun } = await api.ok<{ startTrainingRun: { id: string } }>(
-      `mutation { startTrainingRun(input: { datasetId: "${datasetId}", horizon: 7, epochs: 1 }) { id } }`,
-    );
-    await waitFor(async () => {
-      const { trainingRun } = await api.ok<{ trainingRun: { status: string } }>(
-        `{ trainingRun(id: "${startTrainingRun.id}") { status } }`,
-      );
-      assert.notEqual(trainingRun.status, 'FAILED');
-      return trainingRun.status === 'SUCCEEDED' ? true : undefined;
-    }, 60_000);
-    await api.runner.whenSettled(Number(startTrainingRun.id));
+    await trainToSuccess(api, datasetId);
     // A second API over the same database, with its own connection pool and caches.
     otherKnex = createKnex(db.config);
     other = await createTestApi(otherKnex, db.config, { pipelineModule: STAND_IN_PIPELINE });

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import type { Knex } from 'knex';
 import { clearForecastReadCache } from '../../../api/db/forecasts.repository.js';
 import { withDbs } from '../../helpers/dbs.js';
-import { createTestApi, STAND_IN_PIPELINE, tinyCsv, waitFor, type TestApi } from '../support/api.js';
+import { createTestApi, STAND_IN_PIPELINE, tinyCsv, trainToSuccess, type TestApi } from '../support/api.js';
 import { seedCsv } from '../support/seed.js';
 
 /** Runs `fn` and returns the SQL statements knex sent meanwhile (cold: read caches emptied first). */
@@ -38,16 +38,7 @@ withDbs((db) => {
   before(async () => {
     api = await createTestApi(db.knex, db.config, { pipelineModule: STAND_IN_PIPELINE });
     datasetId = String(await seedCsv(db.knex, api.tenantId, 'hundred', tinyCsv(100, 21)));
-    const { startTrainingRun } = await api.ok<{ startTrainingRun: { id: string } }>(
-      `mutation { startTrainingRun(input: { datasetId: "${datasetId}", horizon: 7, epochs: 1 }) { id } }`,
-    );
-    await waitFor(async () => {
-      const { trainingRun } = await api.ok<{ trainingRun: { status: string } }>(
-        `{ trainingRun(id: "${startTrainingRun.id}") { status } }`,
-      );
-      assert.notEqual(trainingRun.status, 'FAILED');
-      return trainingRun.status === 'SUCCEEDED' ? true : undefined;
-    }, 60_000);
+    await trainToSuccess(api, datasetId);
   });
   after(async () => {
     await api?.close();

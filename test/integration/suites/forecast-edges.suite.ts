@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { withDbs } from '../../helpers/dbs.js';
-import { createTestApi, STAND_IN_PIPELINE, tinyCsv, waitFor, type TestApi } from '../support/api.js';
+import { createTestApi, STAND_IN_PIPELINE, tinyCsv, trainToSuccess, type TestApi } from '../support/api.js';
 import { seedCsv } from '../support/seed.js';
 
 interface Point {
@@ -28,26 +28,8 @@ withDbs((db) => {
     api = await createTestApi(db.knex, db.config, { pipelineModule: STAND_IN_PIPELINE, config: { maxHorizon: 60 } });
     // 2021-12-27..2024-02-29 (795 days, ends on a Thursday): the default calendar range is 1160 days.
     datasetId = String(await seedCsv(db.knex, api.tenantId, 'long', tinyCsv(2, 795, '2021-12-27')));
-    const { startTrainingRun } = await api.ok<{ startTrainingRun: { id: string } }>(
-      `mutation($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id } }`,
-      { input: { datasetId, horizon: 9 } },
-    );
-    await waitFor(
-      async () => {
-        const { trainingRun } = await api.ok<{ trainingRun: { status: string } }>(
-          `query($id: ID!) { trainingRun(id: $id) { status } }`,
-          { id: startTrainingRun.id },
-        );
-        assert.ok(!['FAILED', 'CANCELLED'].includes(trainingRun.status), trainingRun.status);
-        return trainingRun.status === 'SUCCEEDED' ? true : undefined;
-      },
-      // Generous: the machine is shared, and a slow run is not what this suite is about.
-      90_000,
-      'the run to succeed',
-    );
-    // SUCCEEDED is visible before the runner has settled the worker's exit; a suite this quick
-    // would otherwise close the database under that last write.
-    await api.runner.whenSettled(Number(startTrainingRun.id));
+    // Generous: the machine is shared, and a slow run is not what this suite is about.
+    await trainToSuccess(api, datasetId, 'horizon: 9', 90_000);
   });
   after(async () => {
     await api?.close();

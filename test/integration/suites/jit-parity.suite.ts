@@ -18,7 +18,7 @@ import {
 } from 'graphql';
 import { createJitExecutor } from '../../../api/graphql/jit-executor.js';
 import { withDbs } from '../../helpers/dbs.js';
-import { createTestApi, STAND_IN_PIPELINE, tinyCsv, waitFor, type TestApi } from '../support/api.js';
+import { createTestApi, STAND_IN_PIPELINE, tinyCsv, trainToSuccess, type TestApi } from '../support/api.js';
 import { seedCsv } from '../support/seed.js';
 
 const operationsDir = new URL('../../../schema/operations/', import.meta.url);
@@ -53,17 +53,7 @@ withDbs((db) => {
   before(async () => {
     api = await createTestApi(db.knex, db.config, { pipelineModule: STAND_IN_PIPELINE });
     datasetId = String(await seedCsv(db.knex, api.tenantId, 'parity', tinyCsv(6, 70)));
-    const { startTrainingRun } = await api.ok<{ startTrainingRun: { id: string } }>(
-      `mutation { startTrainingRun(input: { datasetId: "${datasetId}", horizon: 7, epochs: 1 }) { id } }`,
-    );
-    runId = startTrainingRun.id;
-    await waitFor(async () => {
-      const { trainingRun } = await api.ok<{ trainingRun: { status: string } }>(
-        `{ trainingRun(id: "${runId}") { status } }`,
-      );
-      assert.notEqual(trainingRun.status, 'FAILED');
-      return trainingRun.status === 'SUCCEEDED' ? true : undefined;
-    }, 60_000);
+    runId = await trainToSuccess(api, datasetId);
     jit = createJitExecutor(api.app.schema);
   });
   after(async () => {

@@ -112,6 +112,37 @@ export async function createTestApi(
   };
 }
 
+/**
+ * Starts a run of a dataset (`input`: the rest of StartTrainingRunInput, as GraphQL text) and
+ * waits until it SUCCEEDED and the runner has settled its worker; returns the run id.
+ */
+export async function trainToSuccess(
+  api: TestApi,
+  datasetId: string,
+  input = 'horizon: 7, epochs: 1',
+  timeoutMs = 60_000,
+): Promise<string> {
+  const { startTrainingRun } = await api.ok<{ startTrainingRun: { id: string } }>(
+    `mutation { startTrainingRun(input: { datasetId: "${datasetId}", ${input} }) { id } }`,
+  );
+  const runId = startTrainingRun.id;
+  await waitFor(
+    async () => {
+      const { trainingRun } = await api.ok<{ trainingRun: { status: string } }>(
+        `{ trainingRun(id: "${runId}") { status } }`,
+      );
+      assert.ok(!['FAILED', 'CANCELLED'].includes(trainingRun.status), trainingRun.status);
+      return trainingRun.status === 'SUCCEEDED' ? true : undefined;
+    },
+    timeoutMs,
+    `run ${runId} to succeed`,
+  );
+  // SUCCEEDED is visible before the runner has settled the worker's exit; a quick suite would
+  // otherwise close the database under that last write.
+  await api.runner.whenSettled(Number(runId));
+  return runId;
+}
+
 /** Waits until `check` returns a value (polling), or fails after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => Promise<T | undefined>,
