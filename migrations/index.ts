@@ -18,6 +18,7 @@ import * as createFeatureImportance from './20261130011900_create_feature_import
 import * as linkObservationsToSeriesTenant from './20261130015600_link_observations_to_series_tenant.js';
 import * as addRunQueueColumns from './20261130041000_add_run_queue_columns.js';
 import * as addDatasetDataVersion from './20261130100000_add_dataset_data_version.js';
+import * as addDatasetCountry from './20261206190000_add_dataset_country.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261130015600_link_observations_to_series_tenant', migration: linkObservationsToSeriesTenant },
   { name: '20261130041000_add_run_queue_columns', migration: addRunQueueColumns },
   { name: '20261130100000_add_dataset_data_version', migration: addDatasetDataVersion },
+  { name: '20261206190000_add_dataset_country', migration: addDatasetCountry },
 ];

@@ -20,6 +20,7 @@ import { UserInputError } from '../errors/index.js';
 import { initBackend } from '../forecasting/backend.js';
 import { backtest } from '../forecasting/backtest.js';
 import { calibrateForecasts } from '../forecasting/calibration.js';
+import { normalizeCountry } from '../forecasting/features.js';
 import { buildPanel, rollingOriginSplit } from '../forecasting/frames.js';
 import { createForecaster, isBaseline } from '../forecasting/models.js';
 import {
@@ -47,6 +48,7 @@ interface BacktestCliOptions {
   readonly model: string;
   readonly seed: string;
   readonly frequency?: string;
+  readonly country?: string;
   readonly quantiles: string;
   readonly epochs?: string;
   readonly sample?: string;
@@ -273,6 +275,7 @@ async function action(opts: BacktestCliOptions): Promise<void> {
   let panel = buildPanel(file.series, file.frequency, {
     onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
   });
+  if (opts.country !== undefined) panel = { ...panel, country: normalizeCountry(opts.country) };
   if (opts.sample) {
     panel = sampleSeries(panel, positiveInt('sample', opts.sample), Number(opts.sampleSeed), horizon, origins);
   }
@@ -322,6 +325,7 @@ export function register(program: Command): void {
     .option('--model <model>', `one of ${MODEL_KINDS.join(', ')}`, 'auto')
     .option('--seed <S>', 'random seed', '0')
     .option('--frequency <D|W|M>', 'grid frequency (detected from the median date step when omitted)')
+    .option('--country <code>', 'holiday calendar: ISO 3166 code or region (default: a country column, else Western)')
     .option('--quantiles <list>', 'quantile levels, comma-separated', '0.1,0.5,0.9')
     .option('--epochs <N>', 'maximum epochs of the deep models')
     .option('--sample <N>', 'only N series, chosen like the peers (sha256 of "SEED:series_id")')

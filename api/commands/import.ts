@@ -1,5 +1,5 @@
 /**
- * `forecastql import FILE.csv --dataset NAME [--frequency D|W|M] [--db URL]`: imports a long CSV
+ * `forecastql import FILE.csv --dataset NAME [--frequency D|W|M] [--country CN] [--db URL]`: imports a long CSV
  * (plain or gzipped) into a dataset of the default tenant, in one transaction. Prints a one-line
  * summary on stdout, progress on stderr; a refused file is one line on stderr and exit code 1.
  */
@@ -9,6 +9,7 @@ import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
 import { UserInputError } from '../errors/index.js';
+import { countryName, normalizeCountry } from '../forecasting/features.js';
 import type { Frequency } from '../forecasting/types.js';
 import { importCsv, type ImportCsvResult } from '../ingest/import-csv.js';
 import type { LongCsvProgress } from '../ingest/long-csv.js';
@@ -20,6 +21,7 @@ export interface ImportCommandOptions {
   readonly db?: string;
   readonly allowNegative?: boolean;
   readonly attributes?: string;
+  readonly country?: string;
 }
 
 export function parseFrequency(value: string | undefined): Frequency | undefined {
@@ -84,6 +86,7 @@ export function formatImportSummary(file: string, r: ImportCsvResult): string {
     `${freq}${r.frequencyDetected ? ' (detected)' : ''}, ${r.firstDate} to ${r.lastDate}`,
     `covariates: ${r.covariates.length ? r.covariates.map((c) => (r.knownInAdvance.includes(c) ? `${c} (known in advance)` : c)).join(', ') : 'none'}`,
     `attributes: ${r.attributes.length ? r.attributes.join(', ') : 'none'}`,
+    `calendar: ${r.country ? `${r.country} (${countryName(r.country)})` : 'Western retail (no country)'}`,
     `${r.seconds.toFixed(1)} s (${Math.round(r.rowsImported / Math.max(r.seconds, 0.001)).toLocaleString('en')} rows/s)`,
   ];
   return `${parts[0]} ${parts[1]}: ${parts.slice(2).join('; ')}.`;
@@ -97,10 +100,16 @@ export function register(program: Command): void {
     .requiredOption('--dataset <name>', 'dataset to import into (created when missing)')
     .option('--frequency <D|W|M>', 'daily, weekly or monthly (detected when omitted)')
     .option('--attributes <columns>', 'comma-separated extra columns to treat as text attributes even if numeric')
+    .option(
+      '--country <code>',
+      "the dataset's holiday calendar: ISO 3166 code (CN, US, GB or UK, DE, …) or region (DE-BY)",
+    )
     .option('--allow-negative', 'accept negative values (returns)')
     .option('--db <url>', 'database: postgres://… or a SQLite file (default: DATABASE_URL or ./forecastql.sqlite)')
     .action(async (file: string, options: ImportCommandOptions) => {
       const frequency = parseFrequency(options.frequency);
+      // Checked before the database is opened: an unknown country changes nothing.
+      const country = options.country === undefined ? undefined : normalizeCountry(options.country);
       const columnKinds = Object.fromEntries(
         (options.attributes ?? '')
           .split(',')
@@ -118,6 +127,7 @@ export function register(program: Command): void {
           dataset: { name: options.dataset },
           input: file,
           frequency,
+          ...(country === undefined ? {} : { country }),
           allowNegativeValues: options.allowNegative === true,
           columnKinds,
           onProgress: progress.onProgress,

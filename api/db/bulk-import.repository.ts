@@ -685,6 +685,8 @@ export interface DatasetImportUpdate {
   readonly rowCount: number;
   readonly firstDate: string | null;
   readonly lastDate: string | null;
+  /** The holiday calendar's country or region; undefined keeps the stored one. */
+  readonly country?: string | null | undefined;
 }
 
 /** Writes a dataset's metadata after an import, only when something changed. */
@@ -702,6 +704,7 @@ export async function updateDatasetAfterImport(
     row_count: next.rowCount,
     first_date: next.firstDate,
     last_date: next.lastDate,
+    country: next.country === undefined ? (dataset.country ?? null) : next.country,
   };
   const same =
     dataset.frequency === patch.frequency &&
@@ -710,7 +713,8 @@ export async function updateDatasetAfterImport(
     Number(dataset.series_count) === patch.series_count &&
     Number(dataset.row_count) === patch.row_count &&
     (dataset.first_date ?? null) === patch.first_date &&
-    (dataset.last_date ?? null) === patch.last_date;
+    (dataset.last_date ?? null) === patch.last_date &&
+    (dataset.country ?? null) === patch.country;
   if (same && !observationsChanged) return;
   await trx('datasets')
     .where({ tenant_id: dataset.tenant_id, id: dataset.id })

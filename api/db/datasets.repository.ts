@@ -29,6 +29,8 @@ export interface DatasetRecord {
   readonly lastDate: string | null;
   /** Raised by every import that inserts or changes an observation: keys caches of actuals. */
   readonly dataVersion: number;
+  /** ISO 3166 country or region of the holiday calendar (`CN`, `GB`, `DE-BY`); null: none chosen. */
+  readonly country: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -55,7 +57,10 @@ export interface DatasetsRepository {
     datasetIds?: readonly number[],
   ): Promise<{ items: DatasetRecord[]; totalCount: number }>;
   /** Creates an empty dataset; the name must be free in the tenant (BAD_USER_INPUT otherwise). */
-  create(tenantId: number, input: { name: string; frequency: Frequency | undefined }): Promise<DatasetRecord>;
+  create(
+    tenantId: number,
+    input: { name: string; frequency: Frequency | undefined; country?: string | null | undefined },
+  ): Promise<DatasetRecord>;
   /** Deletes a dataset and everything under it (series, observations, runs, forecasts). */
   delete(tenantId: number, id: number): Promise<boolean>;
 }
@@ -74,6 +79,7 @@ export function toDatasetRecord(row: DatasetRow): DatasetRecord {
     firstDate: row.first_date ?? null,
     lastDate: row.last_date ?? null,
     dataVersion: Number(row.data_version ?? 0),
+    country: row.country ?? null,
     createdAt: toDate(row.created_at as TimestampValue),
     updatedAt: toDate(row.updated_at as TimestampValue),
   };
@@ -91,10 +97,16 @@ function checkName(name: string): string {
   return n;
 }
 
-async function insertDataset(knex: Knex, tenantId: number, name: string, frequency: Frequency): Promise<number> {
+async function insertDataset(
+  knex: Knex,
+  tenantId: number,
+  name: string,
+  frequency: Frequency,
+  country: string | null = null,
+): Promise<number> {
   const now = new Date();
   const [row] = (await knex('datasets')
-    .insert({ tenant_id: tenantId, name, frequency, created_at: now, updated_at: now })
+    .insert({ tenant_id: tenantId, name, frequency, country, created_at: now, updated_at: now })
     .returning('id')) as Array<{ id: number } | number>;
   return typeof row === 'object' ? Number(row.id) : Number(row);
 }
@@ -108,6 +120,7 @@ export async function findDatasetForImport(
   tenantId: number,
   ref: { readonly name: string } | { readonly id: number },
   frequency: Frequency,
+  country: string | null = null,
 ): Promise<{ dataset: DatasetRow; created: boolean }> {
   if ('id' in ref) {
     const row = (await trx<DatasetRow>('datasets').where({ tenant_id: tenantId, id: ref.id }).first()) as
@@ -119,7 +132,7 @@ export async function findDatasetForImport(
   const existing = (await trx<DatasetRow>('datasets').where({ tenant_id: tenantId, name }).first()) as
     DatasetRow | undefined;
   if (existing) return { dataset: existing, created: false };
-  const id = await insertDataset(trx, tenantId, name, frequency);
+  const id = await insertDataset(trx, tenantId, name, frequency, country);
   const row = (await trx<DatasetRow>('datasets').where({ tenant_id: tenantId, id }).first()) as DatasetRow;
   return { dataset: row, created: true };
 }
@@ -177,7 +190,7 @@ export function createDatasetsRepository(knex: Knex): DatasetsRepository {
       if (await repo.getByName(tenantId, name)) {
         throw new UserInputError(`A dataset named "${name}" exists already; pick another name or import into it.`);
       }
-      const id = await insertDataset(knex, tenantId, name, input.frequency ?? 'D');
+      const id = await insertDataset(knex, tenantId, name, input.frequency ?? 'D', input.country ?? null);
       return repo.require(tenantId, id);
     },
     async delete(tenantId, id) {

@@ -50,6 +50,8 @@ export interface DatasetRow {
   last_date: string | null;
   /** Raised by every import that inserts or changes an observation (migration 20261130100000). */
   data_version: number | string;
+  /** ISO 3166 country or region of the calendar, or NULL (migration 20261206190000). */
+  country?: string | null;
   created_at: TimestampValue;
   updated_at: TimestampValue;
 }

@@ -1,15 +1,18 @@
 /**
  * Features for the models (pure): calendar (weekday, day of month, yearly season, cyclic
- * encodings), a holiday and commerce-event calendar for US, UK, DE and CN with windows before
- * and after each event, user-supplied events, covariates split into known-in-advance and
- * history-only, static attributes as categories, lags and rolling statistics.
+ * encodings), a holiday and commerce-event calendar per country (CN, US, GB, DE and every other
+ * country or region `date-holidays` knows) with windows before and after each event,
+ * user-supplied events, covariates split into known-in-advance and history-only, static
+ * attributes as categories, lags and rolling statistics.
  *
  * Holidays come from `date-holidays` where it is right (Easter, Thanksgiving, Chinese New Year on
  * its lunar date, each country's public holidays); the commerce events it lacks are added here:
  * Black Friday and Cyber Monday (from US Thanksgiving), 618, Singles' Day (11.11), 12.12,
- * Christmas and New Year.
+ * Christmas and New Year. A panel without a country keeps the Western retail calendar (Christmas,
+ * New Year, Easter, Thanksgiving, Black Friday, Cyber Monday; no public holidays).
  */
 import Holidays from 'date-holidays';
+import { UserInputError } from '../errors/index.js';
 import { dayNumber, fillCovariate, isoDate } from './frames.js';
 import type { Frequency, Panel } from './types.js';
 
@@ -33,7 +36,10 @@ export interface UserEvent {
 }
 
 export interface CalendarOptions {
-  /** ISO country codes (US, UK or GB, DE, CN). Omitted: the Western retail calendar without public holidays. */
+  /**
+   * ISO 3166 country or region codes as `normalizeCountry` returns them (US, GB, DE, CN, DE-BY, …;
+   * UK is read as GB). Omitted or empty: the Western retail calendar without public holidays.
+   */
   readonly countries?: readonly string[];
   readonly events?: readonly UserEvent[];
 }
@@ -70,6 +76,116 @@ const COUNTRY_EVENTS: Readonly<Record<string, readonly EventKey[]>> = {
   CN: ['new_year', 'chinese_new_year', '618', 'singles_day', 'double_12', 'public'],
 };
 
+/**
+ * Countries (besides US, GB and DE) whose retailers run Black Friday and Cyber Monday on the days
+ * after US Thanksgiving. Any other country or region gets New Year and its public holidays.
+ */
+const BLACK_FRIDAY_COUNTRIES = new Set([
+  'AT',
+  'AU',
+  'BE',
+  'BR',
+  'CA',
+  'CH',
+  'CZ',
+  'DK',
+  'ES',
+  'FI',
+  'FR',
+  'IE',
+  'IT',
+  'MX',
+  'NL',
+  'NO',
+  'NZ',
+  'PL',
+  'PT',
+  'SE',
+]);
+
+/** The accepted form of a country, for error messages. */
+export const COUNTRY_FORM =
+  'an ISO 3166 country code with a holiday calendar (CN, US, GB or UK, DE, FR, …), optionally with a region (DE-BY, US-CA)';
+
+let countryNames: Record<string, string> | undefined;
+
+/** Country codes `date-holidays` knows, with their English names. */
+function knownCountries(): Record<string, string> {
+  countryNames ??= new Holidays().getCountries('en');
+  return countryNames;
+}
+
+/**
+ * A country or region as the calendar names it: an ISO 3166 code, upper case (`gb` → `GB`;
+ * `UK` → `GB`; `de-by` or `DE_BY` → `DE-BY`), or the country's English name ("Germany" → `DE`).
+ * Anything else is a BAD_USER_INPUT error naming the value and the accepted form.
+ *
+ * @example
+ * normalizeCountry('uk'); // 'GB'
+ * normalizeCountry('China'); // 'CN'
+ */
+export function normalizeCountry(value: string): string {
+  const raw = value.trim();
+  const known = knownCountries();
+  const byName = Object.entries(known).find(([, name]) => name.toLowerCase() === raw.toLowerCase());
+  if (byName) return byName[0];
+  const [c = '', region, ...more] = raw.toUpperCase().replace(/_/g, '-').split('-');
+  const country = c === 'UK' ? 'GB' : c;
+  if (known[country] !== undefined && more.length === 0) {
+    if (region === undefined) return country;
+    const states = new Holidays().getStates(country, 'en') as Record<string, string> | undefined;
+    if (states && states[region] !== undefined) return `${country}-${region}`;
+  }
+  throw new UserInputError(`Country "${value}" is not known to the holiday calendar. Give ${COUNTRY_FORM}.`, {
+    country: value,
+  });
+}
+
+/** The English name of a normalised country code (`GB` → "United Kingdom"), or the code itself. */
+export function countryName(code: string): string {
+  const [c = ''] = code.split('-');
+  return knownCountries()[c] ?? code;
+}
+
+/** The event keys of one normalised country or region code. */
+function eventsOfCountry(code: string): readonly EventKey[] {
+  const country = code.split('-')[0]!;
+  const own = COUNTRY_EVENTS[country];
+  if (own) return own;
+  return BLACK_FRIDAY_COUNTRIES.has(country)
+    ? ['new_year', 'black_friday', 'cyber_monday', 'public']
+    : ['new_year', 'public'];
+}
+
+/**
+ * The calendar countries of a panel: its own `country` when set, else the known values of a
+ * `country` static attribute of its series (a panel of shops in several countries gets the union
+ * of their calendars), else none (the Western retail calendar). Values of the attribute that are
+ * no known country are left out.
+ */
+export function panelCountries(panel: Pick<Panel, 'country' | 'series'>): string[] {
+  if (panel.country) return [panel.country];
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  for (const s of panel.series) {
+    const v = s.statics['country'];
+    if (v === undefined || v === '' || seen.has(v)) continue;
+    seen.add(v);
+    try {
+      out.add(normalizeCountry(v));
+    } catch {
+      // not a country the calendar knows: no holidays from it
+    }
+  }
+  return [...out].toSorted();
+}
+
+/** The calendar options of a panel (its countries; see `panelCountries`). */
+export function panelCalendar(panel: Pick<Panel, 'country' | 'series'>): CalendarOptions {
+  const countries = panelCountries(panel);
+  return countries.length > 0 ? { countries } : {};
+}
+
 const LABELS: Readonly<Record<string, string>> = {
   history: 'Sales history',
   static: 'Store and product attributes',
@@ -83,7 +199,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'holiday:thanksgiving': 'Thanksgiving',
   'holiday:black_friday': 'Black Friday',
   'holiday:cyber_monday': 'Cyber Monday',
-  'holiday:chinese_new_year': 'Chinese New Year',
+  'holiday:chinese_new_year': 'Spring Festival (Chinese New Year)',
   'holiday:618': '618 shopping festival',
   'holiday:singles_day': "Singles' Day (11.11)",
   'holiday:double_12': 'Double 12 (12.12)',
@@ -127,17 +243,20 @@ export function groupLabel(group: string): string {
 }
 
 function normCountry(c: string): string {
-  const u = c.trim().toUpperCase();
-  return u === 'UK' ? 'GB' : u;
+  const u = c.trim().toUpperCase().replace(/_/g, '-');
+  return u === 'UK' || u.startsWith('UK-') ? `GB${u.slice(2)}` : u;
 }
 
 const holidayCache = new Map<string, ReturnType<Holidays['getHolidays']>>();
 
+/** Holidays of a country or region (`DE-BY`) in one year, names in English. */
 function holidaysOf(country: string, year: number): ReturnType<Holidays['getHolidays']> {
   const key = `${country}:${year}`;
   let h = holidayCache.get(key);
   if (!h) {
-    h = new Holidays(country).getHolidays(year);
+    const [c = '', region] = country.split('-');
+    const hd = region ? new Holidays(c, region, { languages: ['en'] }) : new Holidays(c, { languages: ['en'] });
+    h = hd.getHolidays(year);
     holidayCache.set(key, h);
   }
   return h;
@@ -208,9 +327,59 @@ export function calendarEvents(countries?: readonly string[]): EventKey[] {
   if (!countries || countries.length === 0) return [...WESTERN];
   const out: EventKey[] = [];
   for (const c of countries) {
-    for (const k of COUNTRY_EVENTS[normCountry(c)] ?? []) if (!out.includes(k)) out.push(k);
+    for (const k of eventsOfCountry(normCountry(c))) if (!out.includes(k)) out.push(k);
   }
   return out;
+}
+
+/** One dated calendar event, for chart annotations. */
+export interface CalendarDate {
+  readonly date: string;
+  /** The event key (`christmas`, `618`, …; `public` for a public holiday). */
+  readonly key: string;
+  /** Its name: "Black Friday", "618 shopping festival", a public holiday's own English name. */
+  readonly label: string;
+}
+
+/**
+ * The holidays and commerce events of the countries' calendars between two ISO dates (inclusive),
+ * by date: the events the models see, each public holiday under its own name (one that falls on a
+ * named event's day is that event). No countries: the Western retail calendar.
+ *
+ * @example
+ * calendarDates(['CN'], '2025-06-01', '2025-06-30'); // [{ date: '2025-06-18', key: '618', … }, …]
+ */
+export function calendarDates(countries: readonly string[] | undefined, from: string, to: string): CalendarDate[] {
+  const codes = (countries ?? []).map(normCountry);
+  const y0 = Number(from.slice(0, 4));
+  const y1 = Number(to.slice(0, 4));
+  const out: CalendarDate[] = [];
+  const named = new Set<string>();
+  const keys = calendarEvents(codes);
+  for (const key of keys) {
+    if (key === 'public') continue;
+    const label = groupLabel(`holiday:${key}`);
+    for (const date of eventDates(key, y0, y1, codes)) {
+      if (date < from || date > to) continue;
+      out.push({ date, key, label });
+      named.add(date);
+    }
+  }
+  if (keys.includes('public')) {
+    const seen = new Set<string>();
+    for (let y = y0; y <= y1; y++) {
+      for (const c of codes) {
+        for (const h of holidaysOf(c, y)) {
+          const date = h.date.slice(0, 10);
+          if (h.type !== 'public' || date < from || date > to || named.has(date) || seen.has(`${date}|${h.name}`))
+            continue;
+          seen.add(`${date}|${h.name}`);
+          out.push({ date, key: 'public', label: h.name });
+        }
+      }
+    }
+  }
+  return out.toSorted((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.label.localeCompare(b.label)));
 }
 
 /** Length in days of the grid period that starts on a date. */

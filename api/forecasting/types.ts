@@ -36,6 +36,12 @@ export interface Panel {
   readonly knownInAdvance: readonly string[];
   /** Names of the static attributes, in a fixed order. */
   readonly staticNames: readonly string[];
+  /**
+   * The dataset's country or region for holidays and commerce events (`CN`, `GB`, `DE-BY`, as
+   * `normalizeCountry` returns it). Omitted: a `country` static attribute of the series, else the
+   * Western retail calendar (features.ts `panelCountries`).
+   */
+  readonly country?: string;
 }
 
 /** Quantile levels, each in (0, 1), ascending; 0.5 is always included. */

@@ -28,13 +28,23 @@ export function createDataPorts(knex: Knex): DataPorts {
   const tenants = createTenantsRepository(knex);
   let defaultTenant: Promise<number> | undefined;
   const importer: CsvImporter = {
-    async importCsv(tenantId, datasetId, csv) {
+    async importCsv(tenantId, datasetId, csv, options = {}) {
       // CSV text arrives as bytes: a string `input` would be read as a file path.
-      const r = await importCsv(knex, { tenantId, dataset: { id: datasetId }, input: Buffer.from(csv, 'utf8') });
+      const r = await importCsv(knex, {
+        tenantId,
+        dataset: { id: datasetId },
+        input: Buffer.from(csv, 'utf8'),
+        ...(options.country === undefined ? {} : { country: options.country }),
+      });
       return { rowsImported: r.rowsImported, seriesCount: r.seriesCount };
     },
-    async importRows(tenantId, datasetId, rows) {
-      const r = await importRows(knex, { tenantId, datasetId, rows });
+    async importRows(tenantId, datasetId, rows, options = {}) {
+      const r = await importRows(knex, {
+        tenantId,
+        datasetId,
+        rows,
+        ...(options.country === undefined ? {} : { country: options.country }),
+      });
       return { rowsImported: r.rowsImported, seriesCount: r.seriesCount };
     },
   };

@@ -19,6 +19,8 @@ export interface DatasetRecord {
   readonly lastDate: string | null;
   /** Raised by every import that inserts or changes an observation: keys caches of actuals. */
   readonly dataVersion: number;
+  /** ISO 3166 country or region of the holiday calendar; null: none chosen (Western retail calendar). */
+  readonly country: string | null;
   readonly createdAt: Date;
 }
 
@@ -48,7 +50,10 @@ export interface DatasetStore {
     datasetIds?: readonly number[],
   ): Promise<{ items: DatasetRecord[]; totalCount: number }>;
   /** Creates an empty dataset; the name must be free (BAD_USER_INPUT otherwise). */
-  create(tenantId: number, input: { name: string; frequency: Frequency | undefined }): Promise<DatasetRecord>;
+  create(
+    tenantId: number,
+    input: { name: string; frequency: Frequency | undefined; country?: string | null | undefined },
+  ): Promise<DatasetRecord>;
   /** Deletes a dataset and everything under it (series, observations, runs, forecasts). */
   delete(tenantId: number, id: number): Promise<boolean>;
 }
@@ -69,13 +74,24 @@ export interface SeriesStore {
   getByKey(tenantId: number, datasetId: number, key: string): Promise<SeriesRecord | undefined>;
 }
 
+/** Options of an import: `country` sets the dataset's holiday calendar (ISO 3166 code or region). */
+export interface ImportOptions {
+  readonly country?: string | undefined;
+}
+
 export interface CsvImporter {
   /** Imports CSV text into a dataset (the same code as `forecastql import`), in one transaction. */
-  importCsv(tenantId: number, datasetId: number, csv: string): Promise<{ rowsImported: number; seriesCount: number }>;
+  importCsv(
+    tenantId: number,
+    datasetId: number,
+    csv: string,
+    options?: ImportOptions,
+  ): Promise<{ rowsImported: number; seriesCount: number }>;
   /** Imports rows through the same code (api/ingest/import-rows.ts); errors name row and field. */
   importRows(
     tenantId: number,
     datasetId: number,
     rows: readonly ObservationRowInput[],
+    options?: ImportOptions,
   ): Promise<{ rowsImported: number; seriesCount: number }>;
 }

@@ -20,6 +20,7 @@ export function toDatasetView(d: DatasetRecord): Dataset {
     lastDate: d.lastDate,
     covariates: d.covariates.map((c) => ({ name: c.name, knownInAdvance: c.knownInAdvance })),
     attributes: [...d.attributes],
+    country: d.country,
     createdAt: d.createdAt,
   };
 }

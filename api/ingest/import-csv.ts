@@ -23,6 +23,7 @@ import {
 import { findDatasetForImport, findDatasetFrequency } from '../db/datasets.repository.js';
 import { UserInputError } from '../errors/index.js';
 import { parseJsonColumn } from '../db/values.js';
+import { normalizeCountry } from '../forecasting/features.js';
 import type { Frequency } from '../forecasting/types.js';
 import type { ObservationBatch } from './batch.js';
 import { openBatchSource, type ReadThread } from './batch-source.js';
@@ -42,6 +43,12 @@ export interface ImportCsvOptions {
   readonly input: CsvInput;
   /** D, W or M; detected when omitted. */
   readonly frequency?: Frequency | undefined;
+  /**
+   * The dataset's holiday calendar: an ISO 3166 country or region (CN, GB or UK, DE-BY, …), set on
+   * the dataset. Omitted: a dataset without a country takes it from a `country` attribute whose
+   * series all name the same known country; otherwise the dataset keeps what it has.
+   */
+  readonly country?: string | undefined;
   readonly allowNegativeValues?: boolean;
   readonly columnKinds?: Readonly<Record<string, ColumnKind>>;
   readonly onProgress?: (progress: LongCsvProgress) => void;
@@ -69,6 +76,8 @@ export interface ImportCsvResult {
   readonly covariates: readonly string[];
   readonly knownInAdvance: readonly string[];
   readonly attributes: readonly string[];
+  /** The dataset's holiday calendar after the import (ISO 3166 code or region), or null. */
+  readonly country: string | null;
   readonly firstDate: string;
   readonly lastDate: string;
   readonly seconds: number;
@@ -88,6 +97,8 @@ const FREQUENCY_WORDS: Readonly<Record<Frequency, string>> = { D: 'daily', W: 'w
  */
 export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<ImportCsvResult> {
   const started = performance.now();
+  // An unknown country is refused before anything is read or stored.
+  const country = options.country === undefined ? undefined : normalizeCountry(options.country);
   // Rows added to a dataset that has data are read at its frequency unless one is given.
   const target = await findDatasetFrequency(knex, options.tenantId, options.dataset);
   const source = await openBatchSource(
@@ -107,7 +118,13 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
     const sqlite = isSqliteKnex(knex);
     return await knex.transaction(async (trx) => {
       const tenantId = options.tenantId;
-      const { dataset, created } = await findDatasetForImport(trx, tenantId, options.dataset, options.frequency ?? 'D');
+      const { dataset, created } = await findDatasetForImport(
+        trx,
+        tenantId,
+        options.dataset,
+        options.frequency ?? 'D',
+        country ?? null,
+      );
       const datasetId = dataset.id;
       const known = await loadSeriesIndex(trx, tenantId, datasetId);
       const newKeys = new Set<string>();
@@ -212,6 +229,7 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
               rowCount: s.rows,
             }))
           : undefined;
+      const nextCountry = country ?? (dataset.country ? undefined : countryOfAttribute(summary.series));
       const stats = await refreshSeriesStatistics(trx, tenantId, datasetId, fromFile);
       const covariates = mergeCovariates(datasetCovariates(dataset), schema.covariates, summary.knownInAdvance);
       const attributes = [...new Set([...parseJsonColumn<string[]>(dataset.attributes, []), ...schema.attributes])];
@@ -228,6 +246,7 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
           rowCount: stats.reduce((n, s) => n + s.rowCount, 0),
           firstDate: firstDates.length > 0 ? firstDates.reduce((a, b) => (a < b ? a : b)) : null,
           lastDate: endDates.length > 0 ? endDates.reduce((a, b) => (a > b ? a : b)) : null,
+          country: nextCountry,
         },
         writer.changed,
       );
@@ -244,6 +263,7 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
         covariates: schema.covariates,
         knownInAdvance: summary.knownInAdvance,
         attributes: schema.attributes,
+        country: nextCountry ?? dataset.country ?? null,
         firstDate: summary.firstDate,
         lastDate: summary.lastDate,
         seconds: (performance.now() - started) / 1000,
@@ -252,6 +272,28 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
   } finally {
     source.close();
   }
+}
+
+/** The one known country that a `country` attribute names in every series of the file, if any. */
+function countryOfAttribute(
+  series: ReadonlyArray<{ readonly attributes: Readonly<Record<string, string>> }>,
+): string | undefined {
+  const values = new Set<string>();
+  for (const s of series) {
+    const v = s.attributes['country'];
+    if (v === undefined || v.trim() === '') return undefined;
+    values.add(v);
+    if (values.size > 1) break;
+  }
+  const codes = new Set<string>();
+  for (const v of values) {
+    try {
+      codes.add(normalizeCountry(v));
+    } catch {
+      return undefined;
+    }
+  }
+  return codes.size === 1 ? [...codes][0] : undefined;
 }
 
 function mergeCovariates(

@@ -175,6 +175,8 @@ export interface ImportRowsOptions {
   readonly tenantId: number;
   readonly datasetId: number;
   readonly rows: readonly ObservationRowInput[];
+  /** The dataset's holiday calendar (see `ImportCsvOptions.country`). */
+  readonly country?: string | undefined;
 }
 
 /** Imports rows into an existing dataset through `importCsv`: one transaction, idempotent. */
@@ -186,6 +188,7 @@ export async function importRows(knex: Knex, options: ImportRowsOptions): Promis
       dataset: { id: options.datasetId },
       input: Buffer.from(shape.csv, 'utf8'),
       columnKinds: shape.columnKinds,
+      ...(options.country === undefined ? {} : { country: options.country }),
     });
   } catch (e) {
     throw toRowsError(e, shape);

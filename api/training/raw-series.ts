@@ -14,7 +14,8 @@ export function loadRawSeries(knex: Knex, tenantId: number, datasetId: number): 
 }
 
 /**
- * The dataset's panel on the grid of `frequency`: the same panel as `buildPanel(loadRawSeries(…))`
+ * The dataset's panel on the grid of `frequency`, with the dataset's calendar `country`: the same
+ * panel as `buildPanel(loadRawSeries(…))`
  * (series in key order), built one batch of series at a time. Without a frequency (it must then be
  * detected from every date) it loads all rows first, as `buildPanel` needs them. `batchSize`: rows
  * per SQL batch (whole series; the repository's default when omitted).
@@ -27,10 +28,13 @@ export async function loadPanel(
   options: { readonly batchSize?: number } = {},
 ): Promise<Panel> {
   const repo = createObservationsRepository(knex);
-  if (!frequency) return buildPanel(await repo.loadRawSeries(tenantId, datasetId));
+  const row = (await knex('datasets').where({ tenant_id: tenantId, id: datasetId }).first('country')) as
+    { country?: string | null } | undefined;
+  const calendar = row?.country ? { country: row.country } : {};
+  if (!frequency) return { ...buildPanel(await repo.loadRawSeries(tenantId, datasetId)), ...calendar };
   const builder = new PanelBuilder(frequency, await repo.covariateNames(tenantId, datasetId));
   for await (const batch of repo.streamRawSeries(tenantId, datasetId, options.batchSize)) {
     for (const s of batch) builder.add(s);
   }
-  return builder.finish({ sortById: true });
+  return { ...builder.finish({ sortById: true }), ...calendar };
 }

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  calendarDates,
   calendarEvents,
   calendarFeatures,
   eventDates,
   groupLabel,
   lagValues,
+  normalizeCountry,
+  panelCountries,
   rollingMean,
   rollingStd,
   splitCovariates,
@@ -41,6 +44,72 @@ describe('holiday and commerce calendar', () => {
     assert.ok(!calendarEvents(['CN']).includes('black_friday'));
     assert.ok(calendarEvents().includes('black_friday'));
     assert.ok(calendarEvents(['UK']).includes('public'));
+  });
+});
+
+const seriesWithCountry = (country?: string) => ({ statics: country === undefined ? {} : { country } });
+
+const countryPanel = (country: string | undefined, values: Array<string | undefined>) =>
+  ({ ...(country ? { country } : {}), series: values.map(seriesWithCountry) }) as unknown as Parameters<
+    typeof panelCountries
+  >[0];
+
+describe('country calendars', () => {
+  test('countries are normalised (UK → GB, names, regions) and an unknown one is a coded error naming it', () => {
+    assert.equal(normalizeCountry(' uk '), 'GB');
+    assert.equal(normalizeCountry('Germany'), 'DE');
+    assert.equal(normalizeCountry('de_by'), 'DE-BY');
+    assert.equal(normalizeCountry('cn'), 'CN');
+    for (const bad of ['Narnia', 'XX', 'DE-ZZ', 'US-CA-1', '']) {
+      assert.throws(
+        () => normalizeCountry(bad),
+        (e: Error & { code?: string }) =>
+          e.code === 'BAD_USER_INPUT' && e.message.includes(`"${bad}"`) && e.message.includes('ISO 3166'),
+        bad,
+      );
+    }
+  });
+  test('CN: Spring Festival, 618, 11.11, 12.12 and its public holidays; no Christmas or Black Friday', () => {
+    const year = calendarDates(['CN'], '2024-01-01', '2024-12-31');
+    const keys = new Set(year.map((e) => e.key));
+    for (const k of ['chinese_new_year', '618', 'singles_day', 'double_12', 'public']) assert.ok(keys.has(k), k);
+    for (const k of ['christmas', 'black_friday', 'thanksgiving']) assert.ok(!keys.has(k), k);
+    assert.deepEqual(
+      year.filter((e) => e.date === '2024-02-10' || e.date === '2024-06-18').map((e) => e.label),
+      ['Spring Festival (Chinese New Year)', '618 shopping festival'],
+    );
+  });
+  test('GB and DE: their own holidays, Black Friday and Cyber Monday, never Thanksgiving; US has Thanksgiving', () => {
+    const gb = calendarDates(['GB'], '2024-11-01', '2024-12-31').map((e) => `${e.date} ${e.label}`);
+    assert.deepEqual(gb, [
+      '2024-11-29 Black Friday',
+      '2024-12-02 Cyber Monday',
+      '2024-12-25 Christmas',
+      '2024-12-26 Boxing Day',
+    ]);
+    const de = calendarDates(['DE'], '2024-10-01', '2024-12-31').map((e) => e.label);
+    assert.ok(de.includes('National Holiday') && de.includes('Black Friday'), de.join(', '));
+    assert.ok(!de.includes('Thanksgiving'));
+    const us = calendarDates(['US'], '2024-11-01', '2024-11-30').map((e) => e.label);
+    assert.ok(us.includes('Thanksgiving') && us.includes('Veterans Day'), us.join(', '));
+    assert.ok(!calendarEvents(['GB']).includes('thanksgiving'));
+    assert.ok(!calendarEvents(['DE']).includes('thanksgiving'));
+  });
+  test('the features follow the country: a CN block has 618 and no Thanksgiving, a GB block neither', () => {
+    const dates = gridDates('2024-06-17', 0, 3, 'D');
+    const cn = calendarFeatures(dates, 'D', { countries: ['CN'] });
+    assert.deepEqual(column(cn, '618'), [0, 1, 0]);
+    assert.ok(!cn.names.includes('thanksgiving'));
+    const gb = calendarFeatures(dates, 'D', { countries: ['GB'] });
+    assert.ok(!gb.names.includes('thanksgiving') && !gb.names.includes('618') && gb.names.includes('black_friday'));
+  });
+  test("a panel's countries: its own, else its series' known `country` attributes, else none", () => {
+    assert.deepEqual(panelCountries(countryPanel('CN', ['United Kingdom'])), ['CN']);
+    assert.deepEqual(panelCountries(countryPanel(undefined, ['United Kingdom', 'de', 'Narnia', undefined, 'uk'])), [
+      'DE',
+      'GB',
+    ]);
+    assert.deepEqual(panelCountries(countryPanel(undefined, [undefined])), []);
   });
 });
 
@@ -98,6 +167,8 @@ describe('labels, covariates, statics, lags', () => {
     assert.equal(groupLabel('weekday'), 'Weekday pattern');
     assert.equal(groupLabel('yearly'), 'Yearly season');
     assert.equal(groupLabel('holiday:christmas'), 'Christmas');
+    assert.equal(groupLabel('holiday:chinese_new_year'), 'Spring Festival (Chinese New Year)');
+    assert.equal(groupLabel('holiday:singles_day'), "Singles' Day (11.11)");
     assert.equal(groupLabel('covariate:promo'), 'Promotions');
     assert.equal(groupLabel('covariate:sell_price'), 'Price');
     assert.equal(groupLabel('static:store'), 'Store');

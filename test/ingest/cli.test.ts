@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { createKnex } from '../../api/db/knex.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 
 const cli = (invocations: string[][]): CliRun[] => runCli(invocations);
@@ -46,5 +47,30 @@ describe('forecastql migrate / import (SQLite)', () => {
 
     assert.equal(badFrequency.status, 1);
     assert.match(badFrequency.stderr, /^forecastql: BAD_USER_INPUT: --frequency "Q" is not supported/);
+  });
+
+  test('--country sets the holiday calendar of the dataset; an unknown one is refused and stores nothing', async () => {
+    const file = join(dir, 'cn.csv');
+    writeFileSync(file, 'series_id,date,value\nA,2024-06-17,1\nA,2024-06-18,5\n');
+    const [cn, unknown] = cli([
+      ['import', file, '--dataset', 'shop-cn', '--country', 'cn', '--db', db],
+      ['import', file, '--dataset', 'shop-narnia', '--country', 'Narnia', '--db', db],
+    ]) as [Run, Run];
+    assert.equal(cn.status, 0, cn.stderr);
+    assert.match(cn.stdout, /calendar: CN \(China\)/);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /^forecastql: BAD_USER_INPUT: Country "Narnia" is not known .*ISO 3166/);
+    const knex = createKnex({ client: 'sqlite', filename: db });
+    try {
+      const rows = (await knex('datasets')
+        .whereIn('name', ['shop-cn', 'shop-narnia'])
+        .select('name', 'country')) as Array<{
+        name: string;
+        country: string | null;
+      }>;
+      assert.deepEqual(rows, [{ name: 'shop-cn', country: 'CN' }]);
+    } finally {
+      await knex.destroy();
+    }
   });
 });

@@ -21,6 +21,7 @@ import type {
   SerializedModel,
 } from '../types.js';
 import type { CalendarOptions } from './calendar.js';
+import { panelCalendar } from '../features.js';
 import {
   type Arch,
   type DeepKind,
@@ -154,7 +155,7 @@ export class DeepForecaster implements GlobalForecaster {
       patch,
       Math.round((this.options.lookback ?? DEFAULT_LOOKBACK[panel.freq]) / patch) * patch,
     );
-    const spec = makeSpec(panel, H, lookback, this.options.calendar);
+    const spec = makeSpec(panel, H, lookback, this.options.calendar ?? panelCalendar(panel));
     const prepared = preparePanel(panel, spec);
     this.notes = [];
     let train = trainingPicks(prepared, this.options.windows ?? DEFAULTS.windows, prng);

@@ -5,7 +5,8 @@ import { CalendarEvent, CalendarEventsArgs } from './calendar.type.js';
 @Resolver()
 export class CalendarResolver {
   @Query(() => [CalendarEvent], {
-    description: 'Holidays of the retail calendar and promotion days of a series, for chart annotations.',
+    description:
+      "Holidays and commerce events of the dataset's calendar (its `country`; a series' own `country` attribute when `seriesId` names one; none: the Western retail calendar) and promotion days of a series, for chart annotations.",
   })
   async calendarEvents(
     @Args(() => CalendarEventsArgs) args: CalendarEventsArgs,

@@ -16,6 +16,7 @@ const dataset: DatasetRecord = {
   firstDate: '2011-01-29',
   lastDate: '2013-02-23',
   dataVersion: 0,
+  country: null,
   createdAt: new Date(0),
 };
 

@@ -1,11 +1,15 @@
 /**
- * Chart annotations: the retail calendar's holidays (the engine's own calendar, so the dates are
- * those the models see) and promotion days of a series (dates where a covariate named like
- * "promo" is positive).
+ * Chart annotations: the holidays and commerce events of the dataset's calendar (the engine's own
+ * calendar for the dataset's country, so the dates are those the models see) and promotion days of
+ * a series (dates where a covariate named like "promo" is positive).
+ *
+ * The calendar's country: a series' own `country` attribute when a series is asked for and the
+ * attribute names a known country, else the dataset's `country`, else none: the Western retail
+ * calendar (Christmas, New Year, Easter, Thanksgiving, Black Friday, Cyber Monday).
  */
 import { NotFoundError, UserInputError } from '../../errors/index.js';
 import { addSteps } from '../../forecasting/frames.js';
-import { calendarEvents, eventDates, groupLabel } from '../../forecasting/features.js';
+import { calendarDates, normalizeCountry } from '../../forecasting/features.js';
 import type { DatasetRecord, SeriesStore } from '../ports.js';
 
 /** Kinds of annotation (plain module: services never load the decorated GraphQL classes). */
@@ -64,6 +68,16 @@ export function calendarRange(
   return { from, to };
 }
 
+/** A series' `country` attribute as a calendar code, or undefined when it names no known country. */
+function seriesCountry(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    return normalizeCountry(value);
+  } catch {
+    return undefined;
+  }
+}
+
 export class CalendarService {
   constructor(
     private readonly series: SeriesStore,
@@ -85,18 +99,17 @@ export class CalendarService {
         `The range ${from}..${to} spans ${days} days; ask for at most ${MAX_CALENDAR_DAYS} at a time.`,
       );
     }
-    const out: CalendarEventView[] = [];
-    const y0 = Number(from.slice(0, 4));
-    const y1 = Number(to.slice(0, 4));
-    for (const key of calendarEvents()) {
-      const label = groupLabel(`holiday:${key}`);
-      for (const date of eventDates(key, y0, y1))
-        if (date >= from && date <= to) out.push({ date, kind: CalendarEventKind.HOLIDAY, label });
-    }
     const promoCovariates = dataset.covariates.filter((c) => PROMO.test(c.name)).map((c) => c.name);
-    if (req.seriesId && promoCovariates.length > 0) {
-      const s = await this.series.getByKey(tenantId, dataset.id, req.seriesId);
-      if (!s) throw new NotFoundError('Series', req.seriesId);
+    const needSeries = Boolean(req.seriesId) && (promoCovariates.length > 0 || dataset.attributes.includes('country'));
+    const s = needSeries ? await this.series.getByKey(tenantId, dataset.id, req.seriesId!) : undefined;
+    if (needSeries && !s) throw new NotFoundError('Series', req.seriesId!);
+    const country = seriesCountry(s?.attributes['country']) ?? dataset.country ?? undefined;
+    const out: CalendarEventView[] = calendarDates(country ? [country] : undefined, from, to).map((e) => ({
+      date: e.date,
+      kind: CalendarEventKind.HOLIDAY,
+      label: e.label,
+    }));
+    if (s && promoCovariates.length > 0) {
       for (const row of await this.observations.history(tenantId, s.id, { from, to })) {
         for (const name of promoCovariates) {
           if ((row.covariates[name] ?? 0) > 0)

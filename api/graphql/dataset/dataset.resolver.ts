@@ -81,11 +81,18 @@ export class DatasetResolver {
       description: 'The observations as a list; errors name the row by its index (`rows[3]`) and the field.',
     })
     rows: ObservationInput[] | null | undefined,
+    @Arg('country', () => String, {
+      nullable: true,
+      description:
+        "Sets the dataset's holiday calendar: an ISO 3166 code (CN, US, GB or UK, DE, …; a region as DE-BY). Omitted: the dataset keeps its country, or takes it from a `country` attribute that names one known country in every series.",
+    })
+    country: string | null | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ImportResult> {
     const r = await ctx.services.datasets.importObservations(ctx.tenantId, datasetId, {
       csv,
       rows: rows?.map((o) => ({ ...o, value: o.value ?? null })),
+      country,
     });
     return { rowsImported: r.rowsImported, seriesCount: r.seriesCount, dataset: toDatasetView(r.dataset) };
   }

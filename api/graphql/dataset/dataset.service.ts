@@ -1,10 +1,11 @@
 /** Datasets: list, read, create, import into, delete. Business rules only; storage via ports. */
 import { NotFoundError, UserInputError } from '../../errors/index.js';
+import { normalizeCountry } from '../../forecasting/features.js';
 import type { Frequency } from '../../forecasting/types.js';
 import { toPageRequest, type Page } from '../common/cursor.js';
 import { parseRowId } from '../common/ids.js';
 import type { ObservationRowInput } from '../../ingest/import-rows.js';
-import type { CsvImporter, DatasetRecord, DatasetStore } from '../ports.js';
+import type { CsvImporter, DatasetRecord, DatasetStore, ImportOptions } from '../ports.js';
 
 export const MAX_DATASET_NAME = 200;
 /** CSV text accepted by `importObservations` (bigger files: `forecastql import`). */
@@ -16,6 +17,8 @@ export const MAX_IMPORT_ROWS = 500_000;
 export interface ObservationsInput {
   readonly csv?: string | null | undefined;
   readonly rows?: readonly ObservationRowInput[] | null | undefined;
+  /** Sets the dataset's holiday calendar (ISO 3166 country or region); omitted keeps it. */
+  readonly country?: string | null | undefined;
 }
 
 export class DatasetService {
@@ -50,7 +53,7 @@ export class DatasetService {
 
   async create(
     tenantId: number,
-    input: { name: string; frequency?: Frequency | null | undefined },
+    input: { name: string; frequency?: Frequency | null | undefined; country?: string | null | undefined },
   ): Promise<DatasetRecord> {
     const name = input.name.trim();
     if (name.length === 0 || name.length > MAX_DATASET_NAME) {
@@ -58,7 +61,8 @@ export class DatasetService {
         name: input.name,
       });
     }
-    return this.datasets.create(tenantId, { name, frequency: input.frequency ?? undefined });
+    const country = input.country === null || input.country === undefined ? null : normalizeCountry(input.country);
+    return this.datasets.create(tenantId, { name, frequency: input.frequency ?? undefined, country });
   }
 
   /** `importObservations`: CSV text or rows (exactly one), through the one import path. */
@@ -77,7 +81,8 @@ export class DatasetService {
         { argument: hasCsv ? 'rows' : 'csv' },
       );
     }
-    if (hasCsv) return this.importCsv(tenantId, datasetId, input.csv!);
+    const options = input.country === null || input.country === undefined ? {} : { country: input.country };
+    if (hasCsv) return this.importCsv(tenantId, datasetId, input.csv!, options);
     const rows = input.rows!;
     const dataset = await this.require(tenantId, datasetId);
     if (rows.length > MAX_IMPORT_ROWS) {
@@ -86,7 +91,7 @@ export class DatasetService {
         { argument: 'rows' },
       );
     }
-    const result = await this.importer.importRows(tenantId, dataset.id, rows);
+    const result = await this.importer.importRows(tenantId, dataset.id, rows, options);
     const after = (await this.datasets.get(tenantId, dataset.id)) ?? dataset;
     return { rowsImported: result.rowsImported, seriesCount: after.seriesCount, dataset: after };
   }
@@ -95,6 +100,7 @@ export class DatasetService {
     tenantId: number,
     datasetId: string,
     csv: string,
+    options: ImportOptions = {},
   ): Promise<{ rowsImported: number; seriesCount: number; dataset: DatasetRecord }> {
     const dataset = await this.require(tenantId, datasetId);
     const bytes = Buffer.byteLength(csv);
@@ -103,7 +109,7 @@ export class DatasetService {
         `The CSV text is ${bytes} bytes, above the ${MAX_IMPORT_CSV_BYTES}-byte limit of importObservations; import big files with \`forecastql import FILE.csv --dataset "${dataset.name}"\`.`,
       );
     }
-    const result = await this.importer.importCsv(tenantId, dataset.id, csv);
+    const result = await this.importer.importCsv(tenantId, dataset.id, csv, options);
     const after = (await this.datasets.get(tenantId, dataset.id)) ?? dataset;
     return { rowsImported: result.rowsImported, seriesCount: after.seriesCount, dataset: after };
   }

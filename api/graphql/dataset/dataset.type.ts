@@ -48,6 +48,13 @@ export class Dataset {
   @Field(() => [String], { description: 'Names of the static attributes, usable in `groupBy` and filters.' })
   attributes!: string[];
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'ISO 3166 country or region (CN, US, GB, DE, DE-BY, …) whose holidays and commerce events the models, importance and `calendarEvents` use. Null: a `country` attribute of the series if the data has one, else the Western retail calendar (Christmas, New Year, Easter, Thanksgiving, Black Friday, Cyber Monday).',
+  })
+  country!: string | null;
+
   @Field(() => Date)
   createdAt!: Date;
 }
@@ -64,6 +71,13 @@ export class CreateDatasetInput {
     description: 'Detected from the dates of the first import when omitted.',
   })
   frequency?: FrequencyValue | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Country or region of the holiday calendar: an ISO 3166 code (CN, US, GB or UK, DE, …; a region as DE-BY) or an English country name. Omitted: taken from a `country` attribute of the first import that has one, else the Western retail calendar.',
+  })
+  country?: string | null;
 }
 
 @InputType({ description: 'A numeric value of one observation: a covariate (price, promotion, …).' })
