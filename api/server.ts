@@ -1,7 +1,7 @@
 /**
  * The HTTP server: GraphQL at `/graphql` (Apollo Server over node:http), graphql-ws subscriptions
- * on the same port and path, `/healthz` (database ping), the widget bundle at
- * `/widgets/forecastql.js` and the demo page at `/`. `close()` shuts down gracefully: stops
+ * on the same port and path, `/healthz` (database ping), the widget bundle under `/widgets/`
+ * (api/http/static-bundle.ts) and the demo page at `/`. `close()` shuts down gracefully: stops
  * accepting, lets the requests already accepted finish (up to SHUTDOWN_GRACE_MS), ends
  * subscriptions, stops the training runner, then closes what is left.
  */
@@ -27,6 +27,7 @@ import { readBody } from './http/body.js';
 import { createCors } from './http/cors.js';
 import { HttpError, sendHttpError } from './http/errors.js';
 import { createRateLimit } from './http/rate-limit.js';
+import { BUNDLE_PREFIX, staticBundleAt } from './http/static-bundle.js';
 import { createRunEventBus, type RunEventBus } from './training/events.js';
 import type { RunQueue } from './graphql/training/training-run.service.js';
 import { TrainingRunner } from './training/runner.js';
@@ -151,7 +152,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const jobs = await startPgJobQueue(options, bus);
   const rateLimit = createRateLimit(config.limits.rateLimit, config.limits.rateWindowSeconds);
-  const cors = createCors(config.limits.corsOrigins);
+  const cors = createCors(config.limits.corsOrigins, logger);
+  const bundle = staticBundleAt(root);
   const queue = jobs?.queue ?? (options.cluster?.role === 'http' ? options.cluster.runQueue : undefined) ?? runner;
   const app = await createGraphQLApp({ config, knex, logger, bus, queue, ...ports });
 
@@ -215,11 +217,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       if ((await cors(req, res)) === 'handled') return;
       return graphql(req, res);
     }
-    if (req.method === 'GET' && path === '/widgets/forecastql.js') {
-      const file = join(root, 'dist', 'widgets', 'forecastql.js');
-      if (existsSync(file)) return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(file));
-      return send(res, 404, 'text/plain; charset=utf-8', 'The widget bundle is not built: run `npm run build`.\n');
-    }
+    if (path.startsWith(BUNDLE_PREFIX) && (await bundle(req, res, path))) return;
     if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
       const page = join(root, 'widgets', 'demo', 'index.html');
       if (existsSync(page))
