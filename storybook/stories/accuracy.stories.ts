@@ -37,7 +37,7 @@ const meta: Meta<StoryArgs> = {
     html`<fq-accuracy
       endpoint=${STORY_ENDPOINT}
       token=${STORY_TOKEN}
-      dataset=${STORY_DATASET}
+      dataset-id=${STORY_DATASET}
       ?no-table=${args.noTable}
       locale=${args.locale}
       theme=${args.theme}

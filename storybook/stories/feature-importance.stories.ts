@@ -37,7 +37,7 @@ const meta: Meta<StoryArgs> = {
     html`<fq-feature-importance
       endpoint=${STORY_ENDPOINT}
       token=${STORY_TOKEN}
-      dataset=${STORY_DATASET}
+      dataset-id=${STORY_DATASET}
       limit=${args.limit}
       locale=${args.locale}
       theme=${args.theme}

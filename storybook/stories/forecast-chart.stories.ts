@@ -57,7 +57,7 @@ const meta: Meta<StoryArgs> = {
     html`<fq-forecast-chart
       endpoint=${STORY_ENDPOINT}
       token=${STORY_TOKEN}
-      dataset=${STORY_DATASET}
+      dataset-id=${STORY_DATASET}
       series=${args.series}
       group-by=${args.groupBy}
       bucket=${args.bucket}

@@ -46,7 +46,7 @@ const meta: Meta<StoryArgs> = {
     html`<fq-training-runs
       endpoint=${STORY_ENDPOINT}
       token=${STORY_TOKEN}
-      dataset=${STORY_DATASET}
+      dataset-id=${STORY_DATASET}
       horizon=${args.horizon}
       poll-interval=${args.pollInterval}
       no-subscription

@@ -134,7 +134,7 @@ export class FqAccuracy extends BaseWidget {
     let body: TemplateResult;
     if (!this.datasetId && !this.runId) body = this.renderEmpty(messages.missingDataset);
     else if (this.backtestTask.status === TaskStatus.ERROR) {
-      body = this.renderError(this.backtestTask.error, () => void this.backtestTask.run());
+      body = this.renderError(this.backtestTask.error, () => void this.backtestTask.run(), messages.accuracyErrorTitle);
     } else if (!value) body = this.renderLoading();
     else body = this.renderAccuracy(value);
     return html`<section part="base" aria-labelledby="title">

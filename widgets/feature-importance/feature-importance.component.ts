@@ -91,7 +91,11 @@ export class FqFeatureImportance extends BaseWidget {
     let body: TemplateResult;
     if (!this.datasetId && !this.runId) body = this.renderEmpty(messages.missingDataset);
     else if (this.importanceTask.status === TaskStatus.ERROR) {
-      body = this.renderError(this.importanceTask.error, () => void this.importanceTask.run());
+      body = this.renderError(
+        this.importanceTask.error,
+        () => void this.importanceTask.run(),
+        messages.importanceErrorTitle,
+      );
     } else if (!value) body = this.renderLoading();
     else body = this.renderDrivers(value);
     return html`<section part="base" aria-labelledby="title">

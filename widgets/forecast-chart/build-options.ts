@@ -284,6 +284,8 @@ export function buildForecastChartOptions(input: ForecastChartOptionsInput): Ape
       labels: { colors: palette.text },
       markers: { strokeWidth: 0 },
     },
+    // On a narrow chart the top legend runs under the zoom toolbar (top right): move it below.
+    responsive: [{ breakpoint: 640, options: { legend: { position: 'bottom', horizontalAlign: 'left' } } }],
     grid: { borderColor: palette.border, strokeDashArray: 3 },
     theme: { mode: input.mode },
     xaxis: {

@@ -1,6 +1,7 @@
-import { LitElement, html, type TemplateResult } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { FqEventDetail, FqEventName } from './events/fq-events.js';
+import { defaultEndpoint } from './endpoint.js';
 import { GraphQLClient, GraphQLRequestError } from './graphql-client.js';
 import {
   createFormatters,
@@ -10,6 +11,8 @@ import {
   type WidgetFormatters,
   type WidgetMessages,
 } from './i18n.js';
+
+let warnedLegacyDataset = false;
 
 /** Values of the `theme` attribute. `auto` follows the visitor's `prefers-color-scheme`. */
 export const WIDGET_THEMES = ['light', 'dark', 'auto'] as const;
@@ -21,14 +24,27 @@ export type WidgetTheme = (typeof WIDGET_THEMES)[number];
  * formatters, shared state templates, and a typed {@link BaseWidget.emit}.
  */
 export class BaseWidget extends LitElement {
-  /** GraphQL endpoint URL, absolute or relative to the page. */
-  @property() endpoint = '/graphql';
+  /**
+   * GraphQL endpoint URL, absolute or relative to the page. Empty (the default): the `/graphql` of
+   * the server the bundle was loaded from (`<script src="https://api.example/widgets/forecastql.js">`
+   * → `https://api.example/graphql`), else the page's own `/graphql`.
+   */
+  @property() endpoint = '';
 
   /** Embed token; sent as `Authorization: Bearer <token>`. Keep it short-lived and read-only. */
   @property() token = '';
 
-  /** Dataset id whose data the widget shows. */
-  @property({ attribute: 'dataset' }) datasetId = '';
+  /**
+   * Dataset id whose data the widget shows (attribute `dataset-id`, property `datasetId`: names
+   * Vue, React and plain DOM can all set).
+   */
+  @property({ attribute: 'dataset-id' }) datasetId = '';
+
+  /**
+   * @deprecated Use `dataset-id`. The old `dataset` attribute still works (with a console warning):
+   * frameworks cannot set it, since `dataset` is the read-only `HTMLElement.dataset` property.
+   */
+  @property({ attribute: 'dataset' }) legacyDatasetAttribute = '';
 
   /** Locale of texts, numbers and dates: `en` or `zh-CN`. */
   @property() locale = 'en';
@@ -68,6 +84,26 @@ export class BaseWidget extends LitElement {
     this.cachedClient = null;
   }
 
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('legacyDatasetAttribute') && this.legacyDatasetAttribute) {
+      if (!this.datasetId || this.datasetId === changed.get('legacyDatasetAttribute')) {
+        this.datasetId = this.legacyDatasetAttribute;
+      }
+      if (!warnedLegacyDataset) {
+        warnedLegacyDataset = true;
+        console.warn(
+          `<${this.localName}>: the "dataset" attribute is deprecated; use dataset-id="${this.legacyDatasetAttribute}" (property datasetId), which Vue and React can set.`,
+        );
+      }
+    }
+  }
+
+  /** The endpoint in use: `endpoint`, else the API that served the bundle, else the page's `/graphql`. */
+  protected get resolvedEndpoint(): string {
+    return this.endpoint || defaultEndpoint();
+  }
+
   /** The theme in effect: `auto` resolved against the operating system's preference. */
   protected get resolvedTheme(): 'light' | 'dark' {
     if (this.theme === 'dark') return 'dark';
@@ -98,7 +134,8 @@ export class BaseWidget extends LitElement {
 
   /** The GraphQL client for the current endpoint and token (rebuilt when they change). */
   protected get client(): GraphQLClient {
-    const key = `${this.endpoint}\u0000${this.token}`;
+    const endpoint = this.resolvedEndpoint;
+    const key = `${endpoint}\u0000${this.token}`;
     if (
       !this.cachedClient ||
       this.cachedClient.key !== key ||
@@ -107,7 +144,7 @@ export class BaseWidget extends LitElement {
       this.cachedClient?.client.dispose();
       this.cachedClient = {
         key,
-        client: new GraphQLClient({ endpoint: this.endpoint, token: this.token, fetch: this.fetchImpl }),
+        client: new GraphQLClient({ endpoint, token: this.token, fetch: this.fetchImpl }),
       };
     }
     return this.cachedClient.client;

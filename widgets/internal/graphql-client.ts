@@ -8,6 +8,8 @@ export const CLIENT_ERROR_CODES = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   NETWORK_ERROR: 'NETWORK_ERROR',
+  /** The API answered, but not to this page's origin: it is missing from FORECASTQL_CORS_ORIGINS. */
+  CORS_REFUSED: 'CORS_REFUSED',
   BAD_RESPONSE: 'BAD_RESPONSE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -136,6 +138,13 @@ export class GraphQLClient {
     } catch (error) {
       if (signal?.aborted) throw error;
       const reason = error instanceof Error ? error.message : String(error);
+      const origin = globalThis.location?.origin;
+      if (origin && (await this.refusedOrigin(fetchImpl, origin, signal))) {
+        throw new GraphQLRequestError(
+          `${this.options.endpoint} answered, but not to pages on ${origin}: add ${origin} to FORECASTQL_CORS_ORIGINS on the API server (${reason})`,
+          CLIENT_ERROR_CODES.CORS_REFUSED,
+        );
+      }
       throw new GraphQLRequestError(
         `Could not reach ${this.options.endpoint} (${reason})`,
         CLIENT_ERROR_CODES.NETWORK_ERROR,
@@ -149,6 +158,26 @@ export class GraphQLClient {
       body = null;
     }
     return interpretGraphQLResponse<TData>(response.status, body);
+  }
+
+  /**
+   * After a failed fetch to another origin: whether the server is up and only CORS stood in the way.
+   * A `no-cors` request needs no permission; when it gets an (opaque) answer, the server is reachable.
+   */
+  private async refusedOrigin(fetchImpl: typeof fetch, pageOrigin: string, signal?: AbortSignal): Promise<boolean> {
+    let target: URL;
+    try {
+      target = new URL(this.options.endpoint, globalThis.location.href);
+    } catch {
+      return false;
+    }
+    if (target.origin === pageOrigin) return false;
+    try {
+      await fetchImpl(target.toString(), { method: 'GET', mode: 'no-cors', signal: signal ?? null });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Opens a graphql-ws subscription; returns a function that closes it. */

@@ -12,6 +12,9 @@ export interface WidgetMessages {
   readonly empty: string;
   readonly retry: string;
   readonly errorTitle: string;
+  readonly accuracyErrorTitle: string;
+  readonly importanceErrorTitle: string;
+  readonly runsErrorTitle: string;
   readonly errorByCode: Readonly<Record<string, string>>;
   readonly errorFallback: string;
   readonly missingDataset: string;
@@ -67,17 +70,22 @@ const en: WidgetMessages = {
   empty: 'No data for this selection yet.',
   retry: 'Try again',
   errorTitle: 'Could not load the forecast',
+  accuracyErrorTitle: 'Could not load the forecast accuracy',
+  importanceErrorTitle: 'Could not load what drives the forecast',
+  runsErrorTitle: 'Could not load the training runs',
   errorByCode: {
     UNAUTHENTICATED: 'The access token is missing, invalid or expired. Ask the shop admin for a new embed token.',
     FORBIDDEN: 'This token may not see this data.',
-    NOT_FOUND: 'The dataset, series or run was not found. Check the dataset and series attributes.',
+    NOT_FOUND: 'The dataset, series or run was not found. Check the dataset-id and series attributes.',
     BAD_USER_INPUT: 'The request was not accepted.',
     INSUFFICIENT_HISTORY: 'There is not enough sales history to forecast this series yet.',
     NETWORK_ERROR: 'The forecast service could not be reached. Check the endpoint and your connection.',
+    CORS_REFUSED:
+      'The forecast service refused this page’s origin (CORS). Add this origin to FORECASTQL_CORS_ORIGINS on the server and restart it.',
     INTERNAL_SERVER_ERROR: 'The forecast service had a problem. Try again in a moment.',
   },
   errorFallback: 'The forecast service answered with an error.',
-  missingDataset: 'Set the dataset attribute to the id of a dataset.',
+  missingDataset: 'Set the dataset-id attribute to the id of a dataset.',
   actual: 'Actual sales',
   forecast: 'Forecast (median)',
   interval: 'Likely range (p10–p90)',
@@ -142,17 +150,21 @@ const zhCN: WidgetMessages = {
   empty: '当前选择暂无数据。',
   retry: '重试',
   errorTitle: '无法加载预测',
+  accuracyErrorTitle: '无法加载预测准确度',
+  importanceErrorTitle: '无法加载影响预测的因素',
+  runsErrorTitle: '无法加载训练任务',
   errorByCode: {
     UNAUTHENTICATED: '访问令牌缺失、无效或已过期。请向店铺管理员申请新的嵌入令牌。',
     FORBIDDEN: '此令牌无权查看这些数据。',
-    NOT_FOUND: '未找到数据集、序列或训练任务。请检查 dataset 和 series 属性。',
+    NOT_FOUND: '未找到数据集、序列或训练任务。请检查 dataset-id 和 series 属性。',
     BAD_USER_INPUT: '请求未被接受。',
     INSUFFICIENT_HISTORY: '该序列的销售历史不足，暂时无法预测。',
     NETWORK_ERROR: '无法连接预测服务。请检查接口地址和网络连接。',
+    CORS_REFUSED: '预测服务拒绝了此页面的来源（CORS）。请在服务器的 FORECASTQL_CORS_ORIGINS 中加入此来源并重启服务。',
     INTERNAL_SERVER_ERROR: '预测服务出现问题，请稍后重试。',
   },
   errorFallback: '预测服务返回了错误。',
-  missingDataset: '请将 dataset 属性设置为数据集的 ID。',
+  missingDataset: '请将 dataset-id 属性设置为数据集的 ID。',
   actual: '实际销量',
   forecast: '预测（中位数）',
   interval: '可能区间（p10–p90）',

@@ -329,7 +329,7 @@ export class FqTrainingRuns extends BaseWidget {
     let body: TemplateResult;
     if (!this.datasetId) body = this.renderEmpty(messages.missingDataset);
     else if (this.runsTask.status === TaskStatus.ERROR) {
-      body = this.renderError(this.runsTask.error, () => void this.runsTask.run());
+      body = this.renderError(this.runsTask.error, () => void this.runsTask.run(), messages.runsErrorTitle);
     } else if (!runs) body = this.renderLoading();
     else body = this.renderRuns(runs);
     return html`<section part="base" aria-labelledby="title">
