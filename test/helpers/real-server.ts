@@ -100,6 +100,8 @@ export interface RealServer {
   readonly chosenModel: string;
   /** Imported actuals per series id, as `{ date, value }` in date order. */
   readonly actuals: ReadonlyMap<string, readonly { date: string; value: number }[]>;
+  /** What the server wrote to stderr so far (its warn-level log; also copied to this process's stderr). */
+  stderr(): string;
   /** POSTs a GraphQL operation; throws on HTTP or GraphQL errors. */
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
@@ -113,6 +115,8 @@ export interface RealServerOptions {
   readonly trainTimeoutMs?: number;
   /** Serve the demo page at `/` for the dataset, as `serve --demo` does (with its embed token). */
   readonly demo?: boolean;
+  /** FORECASTQL_CORS_ORIGINS of the server (default: none). */
+  readonly corsOrigins?: readonly string[];
 }
 
 async function postGraphQL<T>(
@@ -153,7 +157,7 @@ async function runChild(file: string, demo: boolean): Promise<void> {
   const { pino } = await import('pino');
   const database = parseDatabaseUrl(file);
   const config = {
-    ...loadConfig({}),
+    ...loadConfig({ FORECASTQL_CORS_ORIGINS: process.env['FQ_REAL_SERVER_CORS_ORIGINS'] ?? '' }),
     nodeEnv: 'test' as const,
     host: '127.0.0.1',
     database,
@@ -222,8 +226,18 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
   const childArgs = [SELF, '--child', join(dir, 'forecastql.sqlite'), ...(options.demo ? ['--demo'] : [])];
   const child = spawn(process.execPath, ['--import', 'tsx', ...childArgs], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: 'api/tsconfig.json', FORECASTQL_BACKEND: 'cpu' },
-    stdio: ['pipe', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: 'api/tsconfig.json',
+      FORECASTQL_BACKEND: 'cpu',
+      FQ_REAL_SERVER_CORS_ORIGINS: (options.corsOrigins ?? []).join(','),
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderrText = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderrText += chunk.toString('utf8');
+    process.stderr.write(chunk);
   });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -305,6 +319,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
       runId,
       chosenModel: run.chosenModel ?? '',
       actuals,
+      stderr: () => stderrText,
       graphql,
       stop,
     };

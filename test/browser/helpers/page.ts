@@ -21,7 +21,7 @@ export interface WidgetPage {
 
 /** Attributes every widget needs to reach the test server. */
 export function connection(server: WidgetTestServer, token: string = server.token): string {
-  return `endpoint="${server.endpoint}" token="${token}" dataset="${server.datasetId}"`;
+  return `endpoint="${server.endpoint}" token="${token}" dataset-id="${server.datasetId}"`;
 }
 
 /**
