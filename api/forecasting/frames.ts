@@ -109,7 +109,8 @@ export interface BuildPanelOptions {
 
 /**
  * Puts raw series on the regular grid of `freq` (detected by the median date step when omitted).
- * Series without any observed value are left out (with a warning). Dates off the grid fail with
+ * Series without any observed value are left out of `series` (with a warning) and kept in
+ * `newSeries` with their covariates (launches: see cold-start.ts). Dates off the grid fail with
  * BAD_USER_INPUT naming the series.
  */
 export function buildPanel(raw: readonly RawSeries[], freq?: Frequency, options: BuildPanelOptions = {}): Panel {
@@ -134,6 +135,8 @@ export function buildPanel(raw: readonly RawSeries[], freq?: Frequency, options:
  */
 export class PanelBuilder {
   private readonly series: SeriesFrame[] = [];
+  /** Series without any value (launches), kept with their covariates. */
+  private readonly launches: SeriesFrame[] = [];
   /** Each added series' id and static names, for `staticNames` in the panel's final order. */
   private readonly staticsSeen: Array<{ id: string; names: string[] }> = [];
   private readonly known = new Set<string>();
@@ -161,13 +164,15 @@ export class PanelBuilder {
         last = i;
       }
     }
-    if (first < 0) {
+    const launch = first < 0;
+    if (launch) {
       this.options.onWarning?.(`Series "${s.id}" has no sales values and was left out.`);
-      return;
+      if (s.dates.length === 0) return;
+      first = 0;
     }
     const start = s.dates[first]!;
     const startIso = f === 'M' ? monthStartIso(monthNumber(start)) : start.slice(0, 10);
-    const n = Math.round(gridOffset(startIso, s.dates[last]!, f)) + 1;
+    const n = launch ? 0 : Math.round(gridOffset(startIso, s.dates[last]!, f)) + 1;
     let covLength = n;
     const positions = Array.from<number>({ length: s.dates.length }).fill(-1);
     // Day grids: day numbers through a cache (the same few thousand dates in every series).
@@ -215,7 +220,13 @@ export class PanelBuilder {
       }
     }
     for (const c of covariateNames) covariates[c] = this.share(covariates[c]!);
-    this.series.push({ id: s.id, start: startIso, target, covariates, statics: { ...s.statics } });
+    (launch ? this.launches : this.series).push({
+      id: s.id,
+      start: startIso,
+      target,
+      covariates,
+      statics: { ...s.statics },
+    });
   }
 
   /**
@@ -227,12 +238,14 @@ export class PanelBuilder {
     const seen = options.sortById ? this.staticsSeen.toSorted(byId) : this.staticsSeen;
     const staticNames: string[] = [];
     for (const s of seen) for (const a of s.names) if (!staticNames.includes(a)) staticNames.push(a);
+    const launches = options.sortById ? this.launches.toSorted(byId) : [...this.launches];
     return {
       freq: this.freq,
       series,
       covariateNames: [...this.covariateNames],
       knownInAdvance: this.covariateNames.filter((c) => this.known.has(c)),
       staticNames,
+      ...(launches.length > 0 ? { newSeries: launches } : {}),
     };
   }
 

@@ -26,6 +26,10 @@
  *    an average of quantiles (step 4) is narrower than the members' mixture, and this widens it
  *    back by what validation shows. Validation scores (steps 3–5) are those of the raw model.
  *
+ * 7. New series (no sales history, planned covariates only) and series shorter than
+ *    `SHORT_HISTORY` are forecast from similar series' launch curves (cold-start.ts), each named
+ *    in the warnings.
+ *
  * Importance: permutation importance on the last validation window (the chosen model refit
  * before it): the increase in pooled wQL when one feature group is shuffled, floored at 0 and
  * normalised to sum to 1; per series with each series' own wQL.
@@ -33,6 +37,7 @@
 import { UserInputError } from '../errors/index.js';
 import { backtest, scoreBacktest, type BacktestResult, type BacktestWindowResult } from './backtest.js';
 import { CalibratedForecaster } from './calibrated.js';
+import { coldStartForecasts } from './cold-start.js';
 import { fitIntervalCalibration, samplesFromWindows, type IntervalCalibration } from './calibration.js';
 import { averageForecasts, EnsembleForecaster } from './ensemble.js';
 import { groupLabel } from './features.js';
@@ -293,6 +298,10 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
     model.dispose();
   }
   done += weightOf(finalKind);
+  // New series (no history) and series too short for a model: from similar series (cold-start.ts).
+  const cold = coldStartForecasts(panel, forecasts, { horizon: H, quantiles: options.quantiles });
+  forecasts = cold.forecasts;
+  warnings.push(...cold.warnings);
 
   // Importance on the last validation window.
   let importance: FeatureImportanceEntry[] = [];

@@ -42,6 +42,12 @@ export interface Panel {
    * Western retail calendar (features.ts `panelCountries`).
    */
   readonly country?: string;
+  /**
+   * Series without any sales value (a launch whose rows all carry planned covariates only):
+   * `target` is empty, `start` is the grid date of the first row and the covariates run from it.
+   * Models never see them; the pipeline forecasts them from their peers (cold-start.ts).
+   */
+  readonly newSeries?: readonly SeriesFrame[];
 }
 
 /** Quantile levels, each in (0, 1), ascending; 0.5 is always included. */
