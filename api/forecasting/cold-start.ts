@@ -59,10 +59,23 @@ interface Peers {
   readonly launched: boolean;
   /** Words for the warning: `category=snacks`, or "all series". */
   readonly group: string;
+  /** Derived once per group and shared by its series (a large panel has thousands of them). */
+  weekday?: number[] | undefined;
+  means?: Map<string, number>;
+  recent?: Float64Array;
+  readonly pools: Map<number, Float64Array>;
+}
+
+/** Peers used at most (evenly spaced over the group): enough for a curve and its spread. */
+const MAX_PEERS = 200;
+
+function capped<T>(xs: readonly T[]): T[] {
+  if (xs.length <= MAX_PEERS) return [...xs];
+  return Array.from({ length: MAX_PEERS }, (_, i) => xs[Math.floor((i * xs.length) / MAX_PEERS)]!);
 }
 
 /** Linear-interpolated quantile of sorted values. */
-function quantileOf(sorted: readonly number[], q: number): number {
+function quantileOf(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return 0;
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
@@ -74,13 +87,26 @@ function lastDateOf(s: SeriesFrame, freq: Frequency): string {
   return addSteps(s.start, s.target.length - 1, freq);
 }
 
-/** The peers of a series: the most static attributes in common, launches preferred. */
-function peersOf(s: SeriesFrame, panel: Panel, firstStart: string): Peers {
-  const named = Object.entries(s.statics).filter(([k, v]) => k !== 'country' && v !== '');
+/**
+ * The peers of a series among `candidates` (which never hold the series itself): the most static
+ * attributes in common, launches preferred; one `Peers` per attribute combination (`cache`).
+ */
+function peersOf(
+  s: SeriesFrame,
+  candidates: readonly SeriesFrame[],
+  firstStart: string,
+  cache: Map<string, Peers>,
+): Peers {
+  const named = Object.entries(s.statics)
+    .filter(([k, v]) => k !== 'country' && v !== '')
+    .toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const key = JSON.stringify(named);
+  const hit = cache.get(key);
+  if (hit) return hit;
   let best = 0;
   let members: SeriesFrame[] = [];
-  for (const p of panel.series) {
-    if (p.id === s.id || p.target.length === 0) continue;
+  for (const p of candidates) {
+    if (p.target.length === 0) continue;
     const m = named.filter(([k, v]) => p.statics[k] === v).length;
     if (m > best) {
       best = m;
@@ -90,7 +116,12 @@ function peersOf(s: SeriesFrame, panel: Panel, firstStart: string): Peers {
   const matched = best > 0 ? named.filter(([k, v]) => members[0]!.statics[k] === v) : [];
   const group = matched.length > 0 ? matched.map(([k, v]) => `${k}=${v}`).join(', ') : 'all series';
   const launches = members.filter((p) => p.start > firstStart);
-  return launches.length > 0 ? { members: launches, launched: true, group } : { members, launched: false, group };
+  const peers: Peers =
+    launches.length > 0
+      ? { members: capped(launches), launched: true, group, pools: new Map() }
+      : { members: capped(members), launched: false, group, pools: new Map() };
+  cache.set(key, peers);
+  return peers;
 }
 
 /** Observed values of a peer around an age (its last values when it is younger than that). */
@@ -210,20 +241,39 @@ export function covariateEffects(panel: Panel): Map<string, number> {
 }
 
 /** Mean of each effect covariate over the peers' history (transformed). */
-function peerMeans(peers: readonly SeriesFrame[], effects: ReadonlyMap<string, number>): Map<string, number> {
+function peerMeans(
+  peers: readonly SeriesFrame[],
+  effects: ReadonlyMap<string, number>,
+  sums: Map<SeriesFrame, Map<string, readonly [number, number]>>,
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const c of effects.keys()) {
     let s = 0;
     let n = 0;
     for (const p of peers) {
-      const x = carried(p.covariates[c], p.target.length);
-      for (let i = 0; i < x.length; i++) {
-        const v = transform(c, x[i]!);
-        if (!Number.isNaN(v)) {
-          s += v;
-          n++;
-        }
+      let own = sums.get(p);
+      if (!own) {
+        own = new Map();
+        sums.set(p, own);
       }
+      let sn = own.get(c);
+      if (!sn) {
+        // Each series' sum and count once (a series is a peer of many groups).
+        let ps = 0;
+        let pn = 0;
+        const x = carried(p.covariates[c], p.target.length);
+        for (let i = 0; i < x.length; i++) {
+          const v = transform(c, x[i]!);
+          if (!Number.isNaN(v)) {
+            ps += v;
+            pn++;
+          }
+        }
+        sn = [ps, pn];
+        own.set(c, sn);
+      }
+      s += sn[0];
+      n += sn[1];
     }
     if (n > 0) out.set(c, s / n);
   }
@@ -240,31 +290,39 @@ function curveForecast(
   quantiles: QuantileLevels,
   effects: ReadonlyMap<string, number>,
   level: number,
+  sums: Map<SeriesFrame, Map<string, readonly [number, number]>>,
 ): { values: Float64Array[]; adjusted: string[] } {
   const freq = panel.freq;
   const w = AGE_WINDOW[freq];
-  const weekday = weekdayFactors(peers.members, freq);
-  const means = peerMeans(peers.members, effects);
+  if (!('weekday' in peers)) peers.weekday = weekdayFactors(peers.members, freq);
+  const weekday = peers.weekday;
+  peers.means ??= peerMeans(peers.members, effects, sums);
+  const means = peers.means;
   const xs = new Map<string, Float64Array>();
   for (const c of effects.keys()) if (means.has(c)) xs.set(c, carried(s.covariates[c], age0 + dates.length));
   const adjusted = new Set<string>();
-  const recent: number[] = [];
-  if (!peers.launched) {
+  if (!peers.launched && !peers.recent) {
+    const recent: number[] = [];
     for (const p of peers.members) {
       for (let i = Math.max(0, p.target.length - RECENT[freq]); i < p.target.length; i++) {
         if (!Number.isNaN(p.target[i]!)) recent.push(p.target[i]!);
       }
     }
-    recent.sort((a, b) => a - b);
+    peers.recent = Float64Array.from(recent).toSorted();
   }
+  const poolAt = (age: number): Float64Array => {
+    let pool = peers.pools.get(age);
+    if (!pool) {
+      const values: number[] = [];
+      for (const p of peers.members) valuesAt(p, age, w, values);
+      pool = Float64Array.from(values).toSorted(); // typed arrays sort numerically
+      peers.pools.set(age, pool);
+    }
+    return pool;
+  };
   const values = quantiles.map(() => new Float64Array(dates.length));
   dates.forEach((date, k) => {
-    let pool = recent;
-    if (peers.launched) {
-      pool = [];
-      for (const p of peers.members) valuesAt(p, age0 + k, w, pool);
-      pool.sort((a, b) => a - b);
-    }
+    const pool = peers.launched ? poolAt(age0 + k) : peers.recent!;
     let logAdj = 0;
     for (const [c, x] of xs) {
       const v = transform(c, x[age0 + k]!);
@@ -353,14 +411,17 @@ export function coldStartForecasts(
   );
   const forecastStart = addSteps(lastDate, 1, freq);
   const effects = covariateEffects(panel);
+  const sums = new Map<SeriesFrame, Map<string, readonly [number, number]>>();
+  const launchPeers = new Map<string, Peers>();
+  const shortPeers = new Map<string, Peers>();
 
   const launchNotes: string[] = [];
   for (const s of launches) {
-    const peers = peersOf(s, panel, firstStart);
+    const peers = peersOf(s, withHistory, firstStart, launchPeers);
     const first = s.start > forecastStart ? s.start : forecastStart;
     const age0 = Math.round(gridOffset(s.start, first, freq));
     const dates = Array.from({ length: H }, (_, t) => addSteps(first, t, freq));
-    const r = curveForecast(s, panel, peers, dates, age0, quantiles, effects, 1);
+    const r = curveForecast(s, panel, peers, dates, age0, quantiles, effects, 1, sums);
     out.push({ seriesId: s.id, dates, quantiles, values: r.values });
     launchNotes.push(`"${s.id}" from ${basis(peers, r.adjusted)}`);
   }
@@ -381,14 +442,13 @@ export function coldStartForecasts(
       );
       return { forecasts: out, warnings };
     }
-    const longerPanel: Panel = { ...panel, series: longer };
     for (const s of short) {
       const i = byId.get(s.id);
       if (i === undefined) continue;
       const model = out[i]!;
-      const peers = peersOf(s, longerPanel, firstStart);
+      const peers = peersOf(s, longer, firstStart, shortPeers);
       const level = levelRatio(s, peers, freq);
-      const r = curveForecast(s, panel, peers, model.dates, s.target.length, model.quantiles, effects, level);
+      const r = curveForecast(s, panel, peers, model.dates, s.target.length, model.quantiles, effects, level, sums);
       const wModel = s.target.length / need;
       out[i] = {
         ...model,
