@@ -38,7 +38,14 @@ export async function ensureDemoData(knex: Knex, logger: Logger): Promise<DemoDa
   if (existing && existing.rowCount > 0) return { tenantId, datasetId: existing.id, imported: false };
   const file = demoFilePath();
   logger.info({ file, dataset: DEMO_DATASET_NAME }, 'importing the demo data (first start)');
-  const r = await importCsv(knex, { tenantId, dataset: { name: DEMO_DATASET_NAME }, input: file, frequency: 'D' });
+  // A UK online shop: its calendar is the United Kingdom's (bank holidays, Black Friday; no Thanksgiving).
+  const r = await importCsv(knex, {
+    tenantId,
+    dataset: { name: DEMO_DATASET_NAME },
+    input: file,
+    frequency: 'D',
+    country: 'GB',
+  });
   logger.info(
     { dataset: DEMO_DATASET_NAME, rows: r.rowsImported, series: r.seriesCount, seconds: Number(r.seconds.toFixed(1)) },
     'demo data imported',

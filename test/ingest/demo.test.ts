@@ -35,6 +35,7 @@ describe('demo data (SQLite)', () => {
     assert.deepEqual(dataset.attributes, ['description']);
     assert.equal(dataset.firstDate, '2010-12-01');
     assert.equal(dataset.lastDate, '2011-12-09');
+    assert.equal(dataset.country, 'GB', 'a UK shop: UK holidays, no Thanksgiving');
 
     const snapshotBefore = await snapshot(knex);
     const second = await ensureDemoData(knex, logger);
