@@ -11,6 +11,7 @@ import { register as registerImport } from './commands/import.js';
 import { register as registerKeys } from './commands/keys.js';
 import { register as registerMigrate } from './commands/migrate.js';
 import { register as registerServe } from './commands/serve.js';
+import { register as registerSource } from './commands/source.js';
 import { register as registerTrain } from './commands/train.js';
 import { register as registerWorker } from './commands/worker.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     registerBacktest,
     registerWorker,
     registerKeys,
+    registerSource,
   ]) {
     register(program);
   }

@@ -19,6 +19,7 @@ import * as linkObservationsToSeriesTenant from './20261130015600_link_observati
 import * as addRunQueueColumns from './20261130041000_add_run_queue_columns.js';
 import * as addDatasetDataVersion from './20261130100000_add_dataset_data_version.js';
 import * as addDatasetCountry from './20261206190000_add_dataset_country.js';
+import * as createDataSources from './20261206191500_create_data_sources.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261130041000_add_run_queue_columns', migration: addRunQueueColumns },
   { name: '20261130100000_add_dataset_data_version', migration: addDatasetDataVersion },
   { name: '20261206190000_add_dataset_country', migration: addDatasetCountry },
+  { name: '20261206191500_create_data_sources', migration: createDataSources },
 ];

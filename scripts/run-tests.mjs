@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every *.test.ts under api/, widgets/ and test/, on Node's own test runner with tsx.
 // Usage: npm test [-- PATH_FRAGMENT ...]   (only files whose path contains one of the fragments)
-// The PostgreSQL suite runs when TEST_PG_URL is set (.ci/run sets it); otherwise it is skipped,
-// and this script says so. Browser tests need /usr/bin/chromium (.ci/run installs it).
+// The PostgreSQL suite runs when TEST_PG_URL is set, the MariaDB suites (data sources) when
+// TEST_MYSQL_URL is set (.ci/run sets both); otherwise they are skipped, and this script says so. Browser tests need /usr/bin/chromium (.ci/run installs it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -27,6 +27,12 @@ process.stderr.write(
   pg
     ? `Databases under test: SQLite and PostgreSQL (TEST_PG_URL=${pg.replace(/:[^:@/]*@/, ':***@')})\n`
     : 'Databases under test: SQLite only. PostgreSQL SKIPPED: set TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test to run it (.ci/run does).\n',
+);
+const mysqlUrl = process.env.TEST_MYSQL_URL;
+process.stderr.write(
+  mysqlUrl
+    ? `MariaDB suites (data sources): run (TEST_MYSQL_URL=${mysqlUrl.replace(/:[^:@/]*@/, ':***@')})\n`
+    : 'MariaDB suites (data sources) SKIPPED: set TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/ to run them (.ci/run does).\n',
 );
 process.stderr.write(
   existsSync('/usr/bin/chromium')

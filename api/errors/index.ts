@@ -3,3 +3,4 @@ export { DomainError } from './domain-error.js';
 export { InvalidConfigurationError } from './invalid-configuration-error.js';
 export { NotFoundError } from './not-found-error.js';
 export { UserInputError } from './user-input-error.js';
+export { SourceError, type SourceErrorCode } from './source-error.js';

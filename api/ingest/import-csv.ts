@@ -26,7 +26,7 @@ import { parseJsonColumn } from '../db/values.js';
 import { normalizeCountry } from '../forecasting/features.js';
 import type { Frequency } from '../forecasting/types.js';
 import type { ObservationBatch } from './batch.js';
-import { openBatchSource, type ReadThread } from './batch-source.js';
+import { openBatchSource, type BatchSource, type ReadThread } from './batch-source.js';
 import {
   conflictingDuplicateError,
   type ColumnKind,
@@ -41,6 +41,11 @@ export interface ImportCsvOptions {
   readonly dataset: { readonly name: string } | { readonly id: number };
   /** File path, byte stream or bytes; gzip is detected by its magic bytes. */
   readonly input: CsvInput;
+  /**
+   * Validated rows from elsewhere (a data source's daily rows) instead of `input`: the same
+   * writers, statistics and dataset bookkeeping, without a CSV in between.
+   */
+  readonly batches?: BatchSource;
   /** D, W or M; detected when omitted. */
   readonly frequency?: Frequency | undefined;
   /**
@@ -101,17 +106,19 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
   const country = options.country === undefined ? undefined : normalizeCountry(options.country);
   // Rows added to a dataset that has data are read at its frequency unless one is given.
   const target = await findDatasetFrequency(knex, options.tenantId, options.dataset);
-  const source = await openBatchSource(
-    options.input,
-    {
-      frequency: options.frequency ?? target,
-      allowNegativeValues: options.allowNegativeValues ?? false,
-      ...(options.columnKinds ? { columnKinds: options.columnKinds } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
-    options.readThread ?? 'auto',
-  );
+  const source =
+    options.batches ??
+    (await openBatchSource(
+      options.input,
+      {
+        frequency: options.frequency ?? target,
+        allowNegativeValues: options.allowNegativeValues ?? false,
+        ...(options.columnKinds ? { columnKinds: options.columnKinds } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      options.readThread ?? 'auto',
+    ));
   try {
     // Header problems are found before any transaction starts.
     const schema = await source.schema();

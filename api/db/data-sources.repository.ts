@@ -1,0 +1,205 @@
+/**
+ * `data_sources` (the `DataSourceStore` port of api/app/sources): every query is scoped to a
+ * tenant, so one tenant can never read or use another's source. Connections are stored by
+ * reference (an environment variable's name or a file path), never a URL.
+ */
+import type { Knex } from 'knex';
+import type {
+  DataSourceRecord,
+  DataSourceStore,
+  LastSync,
+  NewDataSource,
+  SourceSchedule,
+  SourceSettings,
+} from '../app/sources/ports.js';
+import { findDatasetForImport } from './datasets.repository.js';
+import type { TimestampValue } from './tables.js';
+import { parseJsonColumn, toDate } from './values.js';
+
+export interface DataSourceRow {
+  id: number;
+  tenant_id: number;
+  name: string;
+  kind: string;
+  dataset_id: number;
+  url_env: string | null;
+  url_file: string | null;
+  query: string | null;
+  settings: string;
+  schedule: string;
+  watermark: number | string | null;
+  last_sync: string | null;
+  last_synced_at: TimestampValue | null;
+  created_at: TimestampValue;
+  updated_at: TimestampValue;
+}
+
+type StoredSettings = Omit<SourceSettings, 'kind' | 'connection' | 'query'>;
+
+function toRecord(row: DataSourceRow): DataSourceRecord {
+  const settings = parseJsonColumn<StoredSettings>(row.settings, {} as StoredSettings);
+  return {
+    id: Number(row.id),
+    tenantId: Number(row.tenant_id),
+    name: row.name,
+    kind: row.kind as SourceSettings['kind'],
+    datasetId: Number(row.dataset_id),
+    connection: row.url_env !== null ? { env: row.url_env } : { file: row.url_file ?? '' },
+    query: row.query,
+    prefix: settings.prefix ?? '',
+    timezone: settings.timezone ?? 'UTC',
+    statuses: settings.statuses ?? [],
+    variations: settings.variations ?? 'own',
+    configurable: settings.configurable ?? 'child',
+    refunds: settings.refunds ?? 'net',
+    rereadDays: settings.rereadDays ?? 14,
+    rowLimit: settings.rowLimit ?? 50_000_000,
+    statementTimeoutSeconds: settings.statementTimeoutSeconds ?? 300,
+    watermark: row.watermark === null ? null : Number(row.watermark),
+    lastSync: parseJsonColumn<LastSync | null>(row.last_sync, null),
+    schedule: parseJsonColumn<SourceSchedule>(row.schedule, { syncEveryMinutes: null, retrainAfterRows: null }),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+/** Saves a successful sync's watermark and report (inside the sync's transaction). */
+export async function saveSyncState(
+  trx: Knex.Transaction,
+  tenantId: number,
+  id: number,
+  watermark: number | null,
+  lastSync: LastSync,
+): Promise<void> {
+  const now = new Date();
+  await trx('data_sources')
+    .where({ tenant_id: tenantId, id })
+    .update({ watermark, last_sync: JSON.stringify(lastSync), last_synced_at: now, updated_at: now });
+}
+
+export function createDataSourcesRepository(knex: Knex): DataSourceStore {
+  return {
+    async list(tenantId) {
+      const rows = (await knex('data_sources').where({ tenant_id: tenantId }).orderBy('name')) as DataSourceRow[];
+      return rows.map(toRecord);
+    },
+    async getByName(tenantId, name) {
+      const row = (await knex('data_sources').where({ tenant_id: tenantId, name }).first()) as
+        DataSourceRow | undefined;
+      return row ? toRecord(row) : undefined;
+    },
+    async get(tenantId, id) {
+      const row = (await knex('data_sources').where({ tenant_id: tenantId, id }).first()) as DataSourceRow | undefined;
+      return row ? toRecord(row) : undefined;
+    },
+    async create(tenantId, s: NewDataSource) {
+      return knex.transaction(async (trx) => {
+        const { dataset } = await findDatasetForImport(trx, tenantId, { name: s.datasetName }, 'D');
+        const now = new Date();
+        const settings: StoredSettings = {
+          prefix: s.prefix,
+          timezone: s.timezone,
+          statuses: s.statuses,
+          variations: s.variations,
+          configurable: s.configurable,
+          refunds: s.refunds,
+          rereadDays: s.rereadDays,
+          rowLimit: s.rowLimit,
+          statementTimeoutSeconds: s.statementTimeoutSeconds,
+        };
+        const [inserted] = (await trx('data_sources')
+          .insert({
+            tenant_id: tenantId,
+            name: s.name,
+            kind: s.kind,
+            dataset_id: dataset.id,
+            url_env: s.connection.env ?? null,
+            url_file: s.connection.file ?? null,
+            query: s.query,
+            settings: JSON.stringify(settings),
+            schedule: JSON.stringify(s.schedule),
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('id')) as Array<{ id: number } | number>;
+        const id = typeof inserted === 'object' ? Number(inserted.id) : Number(inserted);
+        await trx('datasets').where({ tenant_id: tenantId, id: dataset.id }).update({ source: 'sql', updated_at: now });
+        const row = (await trx('data_sources').where({ tenant_id: tenantId, id }).first()) as DataSourceRow;
+        return toRecord(row);
+      });
+    },
+    async recordFailure(tenantId, id, lastSync) {
+      await knex('data_sources')
+        .where({ tenant_id: tenantId, id })
+        .update({ last_sync: JSON.stringify(lastSync), updated_at: new Date() });
+    },
+    async scheduled() {
+      const rows = (await knex('data_sources').whereNot({ schedule: '{}' })) as DataSourceRow[];
+      return rows.map(toRecord).filter((r) => r.schedule.syncEveryMinutes !== null);
+    },
+  };
+}
+
+/** Stored observations of a dataset on or after `fromDate` (all when null): series id, key, date. */
+export async function loadWindowRows(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+  fromDate: string | null,
+): Promise<Array<{ seriesId: number; key: string; date: string }>> {
+  const q = trx('observations as o')
+    .join('series as s', 's.id', 'o.series_id')
+    .where('s.tenant_id', tenantId)
+    .andWhere('s.dataset_id', datasetId)
+    .andWhere('o.tenant_id', tenantId)
+    .select('o.series_id', 's.key', 'o.date');
+  if (fromDate !== null) q.andWhere('o.date', '>=', fromDate);
+  const rows = (await q) as Array<{ series_id: number; key: string; date: string }>;
+  return rows.map((r) => ({ seriesId: Number(r.series_id), key: r.key, date: r.date }));
+}
+
+/** Deletes observations by (series id, date), 200 pairs a statement. */
+export async function deleteObservations(
+  trx: Knex.Transaction,
+  tenantId: number,
+  rows: ReadonlyArray<{ seriesId: number; date: string }>,
+): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200);
+    deleted += Number(
+      await trx('observations')
+        .where('tenant_id', tenantId)
+        .andWhere((w) => {
+          for (const r of chunk) w.orWhere((x) => x.where('series_id', r.seriesId).andWhere('date', r.date));
+        })
+        .delete(),
+    );
+  }
+  return deleted;
+}
+
+/** After rows were only deleted: the dataset's counts and data version. */
+export async function touchDatasetAfterDelete(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+): Promise<void> {
+  const [agg] = (await trx('series')
+    .where({ tenant_id: tenantId, dataset_id: datasetId })
+    .select(
+      trx.raw('count(*) AS series_count'),
+      trx.raw('coalesce(sum(row_count), 0) AS row_count'),
+      trx.raw('min(coalesce(first_date, end_date)) AS first_date'),
+      trx.raw('max(end_date) AS last_date'),
+    )) as Array<Record<string, unknown>>;
+  await trx('datasets')
+    .where({ tenant_id: tenantId, id: datasetId })
+    .update({
+      series_count: Number(agg?.['series_count'] ?? 0),
+      row_count: Number(agg?.['row_count'] ?? 0),
+      first_date: (agg?.['first_date'] as string | null) ?? null,
+      last_date: (agg?.['last_date'] as string | null) ?? null,
+      data_version: trx.raw('data_version + 1'),
+      updated_at: new Date(),
+    });
+}
