@@ -26,6 +26,7 @@ export function scopeDatasetStore(store: DatasetStore, scope: DatasetScope): Dat
     list: async (tenantId, page, search) => store.list(tenantId, page, search, [...scope]),
     create: readOnly('create datasets'),
     delete: readOnly('delete datasets'),
+    setCountry: readOnly('change datasets'),
   };
 }
 

@@ -61,6 +61,8 @@ export interface DatasetsRepository {
     tenantId: number,
     input: { name: string; frequency: Frequency | undefined; country?: string | null | undefined },
   ): Promise<DatasetRecord>;
+  /** Sets (or, with null, clears) the holiday calendar's country: a normalised code (`normalizeCountry`). */
+  setCountry(tenantId: number, id: number, country: string | null): Promise<DatasetRecord>;
   /** Deletes a dataset and everything under it (series, observations, runs, forecasts). */
   delete(tenantId: number, id: number): Promise<boolean>;
 }
@@ -191,6 +193,11 @@ export function createDatasetsRepository(knex: Knex): DatasetsRepository {
         throw new UserInputError(`A dataset named "${name}" exists already; pick another name or import into it.`);
       }
       const id = await insertDataset(knex, tenantId, name, input.frequency ?? 'D', input.country ?? null);
+      return repo.require(tenantId, id);
+    },
+    async setCountry(tenantId, id, country) {
+      const n = await table().where({ tenant_id: tenantId, id }).update({ country, updated_at: new Date() });
+      if (n === 0) throw new NotFoundError('Dataset', String(id));
       return repo.require(tenantId, id);
     },
     async delete(tenantId, id) {

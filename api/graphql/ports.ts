@@ -54,6 +54,8 @@ export interface DatasetStore {
     tenantId: number,
     input: { name: string; frequency: Frequency | undefined; country?: string | null | undefined },
   ): Promise<DatasetRecord>;
+  /** Sets (or, with null, clears) the holiday calendar's country: a normalised code (`normalizeCountry`). */
+  setCountry(tenantId: number, id: number, country: string | null): Promise<DatasetRecord>;
   /** Deletes a dataset and everything under it (series, observations, runs, forecasts). */
   delete(tenantId: number, id: number): Promise<boolean>;
 }

@@ -98,6 +98,19 @@ export class DatasetResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Mutation(() => Dataset, {
+    description:
+      "Sets the dataset's holiday calendar: an ISO 3166 code (CN, US, GB or UK, DE, …; a region as DE-BY), or null for none (the Western retail calendar). `calendarEvents` follow at once; forecasts and importance after the next training run.",
+  })
+  async setDatasetCountry(
+    @Arg('datasetId', () => ID) datasetId: string,
+    @Arg('country', () => String, { nullable: true }) country: string | null | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Dataset> {
+    return toDatasetView(await ctx.services.datasets.setCountry(ctx.tenantId, datasetId, country));
+  }
+
+  @Authorized(Role.ADMIN)
   @Mutation(() => ID, {
     description: 'Deletes a dataset with its series, observations, runs and forecasts; returns its id.',
   })

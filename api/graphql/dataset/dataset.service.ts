@@ -65,6 +65,17 @@ export class DatasetService {
     return this.datasets.create(tenantId, { name, frequency: input.frequency ?? undefined, country });
   }
 
+  /**
+   * Sets the dataset's holiday calendar (ISO 3166 country or region; null: none, the Western
+   * retail calendar). An unknown country is BAD_USER_INPUT and changes nothing. Models keep the
+   * calendar they were trained with until the next run.
+   */
+  async setCountry(tenantId: number, id: string, country: string | null | undefined): Promise<DatasetRecord> {
+    const dataset = await this.require(tenantId, id);
+    const code = country === null || country === undefined ? null : normalizeCountry(country);
+    return this.datasets.setCountry(tenantId, dataset.id, code);
+  }
+
   /** `importObservations`: CSV text or rows (exactly one), through the one import path. */
   async importObservations(
     tenantId: number,

@@ -137,6 +137,27 @@ withDbs((db) => {
       assert.ok(june.includes('2024-06-18 HOLIDAY 618 shopping festival'), june.join('; '));
     });
 
+    test('setDatasetCountry changes the calendar of an existing dataset, null clears it, an unknown one changes nothing', async () => {
+      const ds = await create('shop-later');
+      await api.ok(IMPORT_CSV, { id: ds.id, csv: tinyCsv(1, 10, '2024-10-01') });
+      const SET = 'mutation($id: ID!, $c: String) { setDatasetCountry(datasetId: $id, country: $c) { country } }';
+      const set = await api.ok<{ setDatasetCountry: { country: string | null } }>(SET, {
+        id: ds.id,
+        c: 'United Kingdom',
+      });
+      assert.equal(set.setDatasetCountry.country, 'GB');
+      assert.ok(!(await events(ds.id, '2024-11-01', '2024-12-31')).some((e) => e.includes('Thanksgiving')));
+      const bad = await api.fails(SET, { id: ds.id, c: 'Atlantis' });
+      assert.equal(bad.code, 'BAD_USER_INPUT');
+      assert.match(bad.message, /"Atlantis"/);
+      const kept = await api.ok<{ dataset: { country: string } }>(`{ dataset(id: "${ds.id}") { country } }`);
+      assert.equal(kept.dataset.country, 'GB', 'unchanged by the refused call');
+      const cleared = await api.ok<{ setDatasetCountry: { country: string | null } }>(SET, { id: ds.id, c: null });
+      assert.equal(cleared.setDatasetCountry.country, null);
+      assert.ok((await events(ds.id, '2024-11-01', '2024-12-31')).includes('2024-11-28 HOLIDAY Thanksgiving'));
+      assert.equal((await api.fails(SET, { id: '999999', c: 'GB' })).code, 'NOT_FOUND');
+    });
+
     test("the models' holiday features follow the country: a CN run's importance has 618 and no Thanksgiving", async () => {
       const ds = await create('shop-cn-run', 'CN');
       await api.ok(IMPORT_CSV, { id: ds.id, csv: tinyCsv(4, 60, '2025-05-01') });

@@ -31,6 +31,7 @@ function mutations(d: string, run: string): Record<string, string> {
     createDataset: 'mutation { createDataset(input: { name: "new-one" }) { id } }',
     importObservations: `mutation { importObservations(datasetId: "${d}", csv: "series_id,date,value\\nx,2024-01-01,1\\n") { rowsImported } }`,
     deleteDataset: `mutation { deleteDataset(id: "${d}") }`,
+    setDatasetCountry: `mutation { setDatasetCountry(datasetId: "${d}", country: "GB") { id } }`,
     startTrainingRun: `mutation { startTrainingRun(input: { datasetId: "${d}", horizon: 7 }) { id } }`,
     cancelTrainingRun: `mutation { cancelTrainingRun(id: "${run}") { id } }`,
     createEmbedToken: `mutation { createEmbedToken(datasetIds: ["${d}"]) { token } }`,
