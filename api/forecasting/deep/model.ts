@@ -35,6 +35,7 @@ import { Prng } from './prng.js';
 import {
   buildWindows,
   DEFAULT_LOOKBACK,
+  derivedSlots,
   makeSpec,
   type Picks,
   predictionPicks,
@@ -63,6 +64,12 @@ export interface DeepOptions {
   readonly patience?: number;
   /** Countries and user events of the calendar features. */
   readonly calendar?: CalendarOptions;
+  /**
+   * Derive price and promotion features from price-like covariates (price-features.ts): price
+   * relative to the series' regular price and to its competitors', promotions × discount.
+   * Default true.
+   */
+  readonly priceFeatures?: boolean;
 }
 
 export interface DeepFitOptions extends FitOptions {
@@ -155,7 +162,14 @@ export class DeepForecaster implements GlobalForecaster {
       patch,
       Math.round((this.options.lookback ?? DEFAULT_LOOKBACK[panel.freq]) / patch) * patch,
     );
-    const spec = makeSpec(panel, H, lookback, this.options.calendar ?? panelCalendar(panel));
+    const spec = makeSpec(
+      panel,
+      H,
+      lookback,
+      this.options.calendar ?? panelCalendar(panel),
+      undefined,
+      this.options.priceFeatures ?? true,
+    );
     const prepared = preparePanel(panel, spec);
     this.notes = [];
     let train = trainingPicks(prepared, this.options.windows ?? DEFAULTS.windows, prng);
@@ -478,6 +492,7 @@ function sameLayout(a: WindowSpec, b: WindowSpec): boolean {
     a.lookback === b.lookback &&
     a.covariateNames.join() === b.covariateNames.join() &&
     a.knownNames.join() === b.knownNames.join() &&
+    JSON.stringify(a.derived?.names ?? []) === JSON.stringify(b.derived?.names ?? []) &&
     JSON.stringify(a.staticVocab) === JSON.stringify(b.staticVocab) &&
     a.calendarNames.join() === b.calendarNames.join()
   );
@@ -575,7 +590,8 @@ function permuteGroup(spec: WindowSpec, w: Windows, group: string, prng: Prng): 
   const H = spec.horizon;
   const n = w.n;
   const kc = spec.calendarNames.length;
-  const lagCol = kc + spec.knownNames.length;
+  const slots = derivedSlots(spec);
+  const lagCol = kc + spec.knownNames.length + slots.fut.length;
   /** Moves a block of `width` columns at `col` of rows of length `rowLen`, row i ← row perm[i]. */
   const permuteCols = (arr: Float32Array, rows: number, rowLen: number, cols: readonly number[]): void => {
     const perm = prng.shuffle(Int32Array.from({ length: rows }, (_, i) => i));
@@ -620,9 +636,17 @@ function permuteGroup(spec: WindowSpec, w: Windows, group: string, prng: Prng): 
     const name = group.slice('covariate:'.length);
     const j = spec.covariateNames.indexOf(name);
     if (j < 0) throw new UserInputError(`Unknown feature group "${group}".`, { group });
-    permuteCols(w.hist, n * L, d.c, [2 + j]);
+    // The covariate and the price features derived from it move together.
+    const fromIt = (k: number): boolean => spec.derived!.sources[k]!.includes(name);
+    const nCov = spec.covariateNames.length;
+    const nKnown = spec.knownNames.length;
+    permuteCols(w.hist, n * L, d.c, [2 + j, ...slots.hist.flatMap((k, i) => (fromIt(k) ? [2 + nCov + i] : []))]);
     const kj = spec.knownNames.indexOf(name);
-    if (kj >= 0) permuteCols(w.fut, n * H, d.f, [kc + kj]);
+    const futCols = [
+      ...(kj >= 0 ? [kc + kj] : []),
+      ...slots.fut.flatMap((k, i) => (fromIt(k) ? [kc + nKnown + i] : [])),
+    ];
+    if (futCols.length > 0) permuteCols(w.fut, n * H, d.f, futCols);
     return;
   }
   const cols = spec.calendarGroups.flatMap((g, c) => (g === group ? [c] : []));

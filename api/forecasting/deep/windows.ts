@@ -2,13 +2,16 @@
  * Training, validation and prediction windows of the deep models, built once per call as flat
  * typed arrays (no per-sample tensors). A window at origin `t` of a series holds:
  * - `hist`: the lookback `t-L .. t-1`, per step [scaled value (held over gaps), missing flag,
- *   each covariate standardised];
+ *   each covariate standardised, the derived price features of history-only prices];
  * - `fut`: per forecast step `t .. t+H-1`, [calendar features, known-in-advance covariates,
- *   seasonal lag (value, missing), yearly lag (value, missing)];
+ *   derived price features of known prices (price-features.ts: price relative to the series'
+ *   own regular price, to its competitors', promotions × discount), seasonal lag (value,
+ *   missing), yearly lag (value, missing)];
  * - `stat`: one-hots of the static attributes;
  * - `y`, `mask`: the scaled targets of the forecast window and whether each is observed.
  */
 import { dayNumber, fillCovariate, gridOffset, seriesScale } from '../frames.js';
+import { detectPriceFeatures, type PriceFeatureSpec, priceFeatures } from '../price-features.js';
 import type { Frequency, Panel, SeriesFrame } from '../types.js';
 import { SEASON_LENGTH } from '../types.js';
 import { type CalendarOptions, deepCalendarFeatures, type FeatureBlock } from './calendar.js';
@@ -30,6 +33,26 @@ export interface WindowSpec {
   readonly calendar: CalendarOptions;
   readonly calendarNames: readonly string[];
   readonly calendarGroups: readonly string[];
+  /** Price and promotion features derived from the covariates (absent: none, or a model of before them). */
+  readonly derived?: DerivedSpec;
+}
+
+/** The derived price features of a spec, with their panel-wide standardisation. */
+export interface DerivedSpec {
+  readonly price: PriceFeatureSpec;
+  readonly names: readonly string[];
+  /** The covariates each one comes from (permuting a covariate permutes these too). */
+  readonly sources: readonly (readonly string[])[];
+  /** Known in advance (a forecast-step feature) or history-only (a lookback channel). */
+  readonly known: readonly boolean[];
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+}
+
+/** Indices (into `spec.derived.names`) of the derived features in the lookback and in the forecast steps. */
+export function derivedSlots(spec: WindowSpec): { hist: number[]; fut: number[] } {
+  const k = spec.derived?.known ?? [];
+  return { hist: k.flatMap((x, i) => (x ? [] : [i])), fut: k.flatMap((x, i) => (x ? [i] : [])) };
 }
 
 export interface WindowDims {
@@ -42,9 +65,10 @@ export interface WindowDims {
 }
 
 export function windowDims(spec: WindowSpec): WindowDims {
+  const d = derivedSlots(spec);
   return {
-    c: 2 + spec.covariateNames.length,
-    f: spec.calendarNames.length + spec.knownNames.length + 4,
+    c: 2 + spec.covariateNames.length + d.hist.length,
+    f: spec.calendarNames.length + spec.knownNames.length + d.fut.length + 4,
     s: spec.staticVocab.reduce((a, v) => a + v.length, 0),
   };
 }
@@ -78,13 +102,17 @@ export const DEFAULT_LOOKBACK: Readonly<Record<Frequency, number>> = { D: 56, W:
 /** Lag of "same time last year": 52 weeks of days (same weekday), 52 weeks, 12 months. */
 export const YEAR_LAG: Readonly<Record<Frequency, number>> = { D: 364, W: 52, M: 12 };
 
-/** Builds the spec of a panel: covariate statistics and static vocabularies from the history. */
+/**
+ * Builds the spec of a panel: covariate statistics and static vocabularies from the history, and
+ * (unless `derive` is false) the price features of its price-like covariates.
+ */
 export function makeSpec(
   panel: Panel,
   horizon: number,
   lookback: number,
   calendar: CalendarOptions = {},
   maxVocab = 64,
+  derive = true,
 ): WindowSpec {
   const covMean: number[] = [];
   const covStd: number[] = [];
@@ -123,6 +151,7 @@ export function makeSpec(
       .toSorted();
   });
   const cal = deepCalendarFeatures(panel.freq, '2000-01-03', 1, calendar);
+  const derived = derive ? derivedSpec(panel, horizon) : undefined;
   return {
     freq: panel.freq,
     horizon,
@@ -138,6 +167,41 @@ export function makeSpec(
     calendar,
     calendarNames: [...cal.names],
     calendarGroups: [...cal.groups],
+    ...(derived ? { derived } : {}),
+  };
+}
+
+/** The derived features of a panel with their mean and standard deviation over the history. */
+function derivedSpec(panel: Panel, horizon: number): DerivedSpec | undefined {
+  const price = detectPriceFeatures(panel);
+  if (!price) return undefined;
+  const { features, values } = priceFeatures(panel, price, horizon);
+  const mean: number[] = [];
+  const std: number[] = [];
+  features.forEach((_, j) => {
+    let s = 0;
+    let s2 = 0;
+    let c = 0;
+    panel.series.forEach((sr, i) => {
+      const v = values[i]![j]!;
+      for (let t = 0; t < sr.target.length; t++) {
+        s += v[t]!;
+        s2 += v[t]! * v[t]!;
+        c++;
+      }
+    });
+    const m = c ? s / c : 0;
+    const sd = c ? Math.sqrt(Math.max(0, s2 / c - m * m)) : 0;
+    mean.push(m);
+    std.push(sd > 1e-9 ? sd : 1);
+  });
+  return {
+    price,
+    names: features.map((f) => f.name),
+    sources: features.map((f) => [...f.sources]),
+    known: features.map((f) => f.known),
+    mean,
+    std,
   };
 }
 
@@ -155,6 +219,8 @@ interface Prepared {
    * of every series' covariates (1.2 GB at 30,490 M5 series).
    */
   readonly raw: (Float64Array | undefined)[];
+  /** Derived price features, standardised, length target + horizon (spec.derived order). */
+  readonly derived: Float32Array[];
   /** target + horizon. */
   readonly len: number;
   /** Row of the series' grid point 0 in the calendar table. */
@@ -169,6 +235,10 @@ export interface PreparedPanel {
   readonly scales: Float64Array;
   /** Indices (into `covariateNames`) of the known-in-advance covariates. */
   readonly knownIdx: readonly number[];
+  /** `derivedSlots(spec)`, once. */
+  readonly slots: { readonly hist: readonly number[]; readonly fut: readonly number[] };
+  /** `windowDims(spec)`, once. */
+  readonly dims: WindowDims;
 }
 
 /** Scales every series (given scales by id first, else mean |y| of its history) and lays out covariates and calendar. */
@@ -196,6 +266,8 @@ export function preparePanel(panel: Panel, spec: WindowSpec, knownScales?: Reado
     );
   }
   const scales = new Float64Array(panel.series.length);
+  const dv = spec.derived;
+  const derivedValues = dv ? priceFeatures(panel, dv.price, h).values : undefined;
   const series = panel.series.map((s, i) => {
     const scale = knownScales?.get(s.id) ?? seriesScale(s.target);
     scales[i] = scale;
@@ -214,10 +286,14 @@ export function preparePanel(panel: Panel, spec: WindowSpec, knownScales?: Reado
       for (let t = 0; t < len; t++) out[t] = (filled[t]! - spec.covMean[j]!) / spec.covStd[j]!;
       return out;
     });
-    return { ys, cov, raw, len, calOffset: offsets[i]! - first, stat: staticOneHot(s, spec) };
+    const derived = (derivedValues?.[i] ?? []).map((v, j) => {
+      for (let t = 0; t < v.length; t++) v[t] = (v[t]! - dv!.mean[j]!) / dv!.std[j]!;
+      return v;
+    });
+    return { ys, cov, raw, derived, len, calOffset: offsets[i]! - first, stat: staticOneHot(s, spec) };
   });
   const knownIdx = spec.covariateNames.flatMap((name, j) => (spec.knownNames.includes(name) ? [j] : []));
-  return { spec, series, calendar, scales, knownIdx };
+  return { spec, series, calendar, scales, knownIdx, slots: derivedSlots(spec), dims: windowDims(spec) };
 }
 
 function hasNaN(x: Float64Array, n: number): boolean {
@@ -280,10 +356,11 @@ export function allocWindows(spec: WindowSpec, n: number): Windows {
 export function fillWindow(p: PreparedPanel, w: Windows, k: number, si: number, t: number): void {
   const spec = p.spec;
   const s = p.series[si]!;
-  const d = windowDims(spec);
+  const d = p.dims;
   const L = spec.lookback;
   const H = spec.horizon;
   const nCov = spec.covariateNames.length;
+  const slots = p.slots;
   const ys = s.ys;
   const n = ys.length;
   // Lookback: values held over gaps (no look at later values), with a missing flag.
@@ -301,6 +378,7 @@ export function fillWindow(p: PreparedPanel, w: Windows, k: number, si: number, 
       held = v;
     }
     for (let j = 0; j < nCov; j++) w.hist[o + 2 + j] = tau >= 0 ? covAt(s, spec, j, tau)! : 0;
+    for (let j = 0; j < slots.hist.length; j++) w.hist[o + 2 + nCov + j] = s.derived[slots.hist[j]!]![tau] ?? 0;
   }
   // Forecast steps.
   const kc = spec.calendarNames.length;
@@ -313,6 +391,7 @@ export function fillWindow(p: PreparedPanel, w: Windows, k: number, si: number, 
     for (let c = 0; c < kc; c++) w.fut[o + c] = cal[calRow + c] ?? 0;
     let c = kc;
     for (const j of p.knownIdx) w.fut[o + c++] = covAt(s, spec, j, tau) ?? 0;
+    for (const j of slots.fut) w.fut[o + c++] = s.derived[j]![tau] ?? 0;
     const lagS = tau - m * Math.ceil((hh + 1) / m);
     const vs = lagS >= 0 && lagS < n ? ys[lagS]! : Number.NaN;
     w.fut[o + c] = Number.isNaN(vs) ? 0 : vs;

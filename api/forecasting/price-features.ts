@@ -1,0 +1,251 @@
+/**
+ * Price and promotion features (pure): what a global model needs to learn how sales respond to
+ * price, whatever each product's usual price is.
+ *
+ * Panel-wide standardisation of a price tells a model that a brand is dear, not that it is on
+ * discount this week; elasticities live in a product's price *relative to its own usual price*
+ * and to its competitors'. From each price-like covariate this module derives, per series and
+ * grid point (all causal: a point uses only that point and earlier ones of the same series, or
+ * the same date of other series):
+ *
+ * - `NAME~rel`: log(price / reference price), the reference being the highest price of the last
+ *   `window` points, this one included (the "regular" price; 0 at the regular price, −0.105 for
+ *   a 10 % cut);
+ * - `NAME~chg`: log(price / previous price);
+ * - `NAME~lvl`: log(price) less the mean log price of the series' own history (the covariate
+ *   scaled per series: "dear for this product");
+ * - with a group (a static attribute such as the store, see `detectPriceFeatures`):
+ *   `NAME~cmp`, the mean `~rel` of the other series of the group that date (competitors'
+ *   discounts), and `NAME~gpos`, log price less the mean log price of the others (price position);
+ * - `FLAG~x~NAME`: each promotion flag (deal, display, feature ad) times `NAME~rel` of the own
+ *   price (deals that interact with the price cut).
+ *
+ * What the engine assumes (README, "What the engine assumes about covariates"): a covariate
+ * whose name contains `price` (any case) is a unit price in any currency, positive where known;
+ * names with `fuel`, `gas`, `oil` or `cpi` are economy-wide indicators, not the product's price.
+ * A covariate named like `promo`, `deal`, `display`, `feature`/`feat`, `coupon`, `discount` or
+ * `markdown` is a promotion (a 0/1 flag or an amount). The own price is the one named exactly
+ * `price`, else the first price-like one.
+ */
+import { fillCovariate, gridOffset } from './frames.js';
+import type { Frequency, Panel } from './types.js';
+
+/** A covariate that is a unit price (by name). */
+export const PRICE_NAME = /price/i;
+/** Economy-wide prices and indices, not a product's own price. */
+export const NOT_PRODUCT_PRICE = /fuel|gas|oil|cpi/i;
+/** A covariate that is a promotion: a flag or an amount. */
+export const PROMOTION_NAME = /promo|deal|display|feat|coupon|discount|markdown/i;
+
+/** Points of the reference ("regular") price window by frequency: 8 weeks of days, 13 weeks, 6 months. */
+export const REFERENCE_WINDOW: Readonly<Record<Frequency, number>> = { D: 56, W: 13, M: 6 };
+
+/** At most this many price-like covariates get derived features (a panel of competitors' prices). */
+export const MAX_PRICES = 12;
+
+/** Which features to derive: chosen once at fit, stored with the model. */
+export interface PriceFeatureSpec {
+  /** Price-like covariates, own price first. */
+  readonly prices: readonly string[];
+  /** Promotion covariates (interacted with the own price's `~rel`). */
+  readonly flags: readonly string[];
+  /** Static attribute whose groups are competitors (one price only), if any. */
+  readonly group?: string;
+  /** Reference window in grid points. */
+  readonly window: number;
+}
+
+/** One derived feature: its name, and the covariates it comes from. */
+export interface DerivedFeature {
+  readonly name: string;
+  readonly sources: readonly string[];
+  /** Known in advance when every source is. */
+  readonly known: boolean;
+}
+
+/**
+ * The static attribute whose groups are a series' competitors: of the attributes whose groups hold
+ * two or more series on average, the one with the smallest groups (store × brand data: the store,
+ * not the brand; one store: every series). `undefined` when none qualifies.
+ */
+export function competitorGroup(panel: Panel): string | undefined {
+  let best: string | undefined;
+  let bestSize = Number.POSITIVE_INFINITY;
+  for (const a of panel.staticNames) {
+    const values = new Set<string>();
+    for (const s of panel.series) {
+      const v = s.statics[a];
+      if (v !== undefined && v !== '') values.add(v);
+    }
+    if (values.size === 0) continue;
+    const size = panel.series.length / values.size;
+    if (size >= 2 && size < bestSize) {
+      best = a;
+      bestSize = size;
+    }
+  }
+  return best;
+}
+
+/** The price features of a panel, or `undefined` when it has no price-like covariate. */
+export function detectPriceFeatures(panel: Panel): PriceFeatureSpec | undefined {
+  const prices = panel.covariateNames.filter((c) => PRICE_NAME.test(c) && !NOT_PRODUCT_PRICE.test(c));
+  const own = prices.indexOf('price');
+  if (own > 0) prices.unshift(...prices.splice(own, 1));
+  const usable = prices.filter((c) => panel.series.some((s) => hasPositive(s.covariates[c]))).slice(0, MAX_PRICES);
+  if (usable.length === 0) return undefined;
+  const flags = panel.covariateNames.filter((c) => PROMOTION_NAME.test(c) && !PRICE_NAME.test(c));
+  const group = usable.length === 1 ? competitorGroup(panel) : undefined;
+  return { prices: usable, flags, ...(group ? { group } : {}), window: REFERENCE_WINDOW[panel.freq] };
+}
+
+function hasPositive(x: Float64Array | undefined): boolean {
+  if (!x) return false;
+  for (let i = 0; i < x.length; i++) if (x[i]! > 0) return true;
+  return false;
+}
+
+/** The derived features of a spec, in the order `priceFeatures` returns them. */
+export function derivedFeatures(spec: PriceFeatureSpec, knownInAdvance: readonly string[]): DerivedFeature[] {
+  const known = (srcs: readonly string[]): boolean => srcs.every((s) => knownInAdvance.includes(s));
+  const out: DerivedFeature[] = [];
+  for (const p of spec.prices) {
+    const parts = ['rel', 'chg', 'lvl', ...(spec.group ? ['cmp', 'gpos'] : [])];
+    for (const k of parts) out.push({ name: `${p}~${k}`, sources: [p], known: known([p]) });
+  }
+  const own = spec.prices[0]!;
+  for (const f of spec.flags) out.push({ name: `${f}~x~${own}`, sources: [f, own], known: known([f, own]) });
+  return out;
+}
+
+/** Log of a positive price, NaN otherwise. */
+function logPrices(x: Float64Array | undefined, length: number): Float64Array {
+  const out = new Float64Array(length).fill(Number.NaN);
+  if (!x) return out;
+  let last = Number.NaN;
+  for (let t = 0; t < length; t++) {
+    const v = t < x.length ? x[t]! : Number.NaN;
+    if (!Number.isNaN(v)) last = v > 0 ? Math.log(v) : Number.NaN;
+    out[t] = last; // held forward, as every covariate is (fillCovariate)
+  }
+  return out;
+}
+
+/** `lp[t] − max(lp[t-w+1 .. t])` (NaN ignored; 0 where lp[t] is NaN): a monotone deque, O(n). */
+function relativeToMax(lp: Float64Array, w: number): Float64Array {
+  const n = lp.length;
+  const out = new Float64Array(n);
+  const dq = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let t = 0; t < n; t++) {
+    const v = lp[t]!;
+    if (!Number.isNaN(v)) {
+      while (tail > head && lp[dq[tail - 1]!]! <= v) tail--;
+      dq[tail++] = t;
+    }
+    while (tail > head && dq[head]! <= t - w) head++;
+    out[t] = Number.isNaN(v) || tail === head ? 0 : v - lp[dq[head]!]!;
+  }
+  return out;
+}
+
+/**
+ * The derived features (`derivedFeatures(spec)` order) of every series, over `length(i)` grid
+ * points from the series' start (its history plus the horizon; `~lvl`'s mean is over the
+ * history). Missing inputs give 0 (neutral).
+ */
+export function priceFeatures(
+  panel: Panel,
+  spec: PriceFeatureSpec,
+  horizon: number,
+): { features: DerivedFeature[]; values: Float32Array[][] } {
+  const features = derivedFeatures(spec, panel.knownInAdvance);
+  const n = panel.series.length;
+  const lens = panel.series.map((s) => s.target.length + horizon);
+  const ref = panel.series[0]?.start ?? '2000-01-03';
+  const offsets = panel.series.map((s) => Math.round(gridOffset(ref, s.start, panel.freq)));
+  const values: Float32Array[][] = panel.series.map(() => []);
+  // Group membership and the common date axis of the group sums.
+  const groupOf = spec.group ? panel.series.map((s) => s.statics[spec.group!] ?? '') : undefined;
+  const minOff = offsets.reduce((a, b) => Math.min(a, b), 0);
+  const span = panel.series.reduce((a, _, i) => Math.max(a, offsets[i]! - minOff + lens[i]!), 0);
+  for (const p of spec.prices) {
+    const lps = panel.series.map((s, i) => logPrices(s.covariates[p], lens[i]!));
+    const rels = lps.map((lp) => relativeToMax(lp, spec.window));
+    let cmpSum: Map<string, { rel: Float64Array; lp: Float64Array; cnt: Float64Array }> | undefined;
+    if (groupOf) {
+      cmpSum = new Map();
+      for (let i = 0; i < n; i++) {
+        const g = groupOf[i]!;
+        let acc = cmpSum.get(g);
+        if (!acc) {
+          acc = { rel: new Float64Array(span), lp: new Float64Array(span), cnt: new Float64Array(span) };
+          cmpSum.set(g, acc);
+        }
+        const o = offsets[i]! - minOff;
+        const lp = lps[i]!;
+        for (let t = 0; t < lp.length; t++) {
+          if (Number.isNaN(lp[t]!)) continue;
+          acc.rel[o + t]! += rels[i]![t]!;
+          acc.lp[o + t]! += lp[t]!;
+          acc.cnt[o + t]! += 1;
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const lp = lps[i]!;
+      const rel = rels[i]!;
+      const len = lens[i]!;
+      const hist = panel.series[i]!.target.length;
+      let mean = 0;
+      let k = 0;
+      for (let t = 0; t < Math.min(hist, len); t++) {
+        if (!Number.isNaN(lp[t]!)) {
+          mean += lp[t]!;
+          k++;
+        }
+      }
+      mean = k > 0 ? mean / k : 0;
+      const fRel = new Float32Array(len);
+      const fChg = new Float32Array(len);
+      const fLvl = new Float32Array(len);
+      for (let t = 0; t < len; t++) {
+        const v = lp[t]!;
+        if (Number.isNaN(v)) continue;
+        fRel[t] = rel[t]!;
+        const prev = t > 0 ? lp[t - 1]! : Number.NaN;
+        fChg[t] = Number.isNaN(prev) ? 0 : v - prev;
+        fLvl[t] = v - mean;
+      }
+      values[i]!.push(fRel, fChg, fLvl);
+      if (cmpSum) {
+        const acc = cmpSum.get(groupOf![i]!)!;
+        const o = offsets[i]! - minOff;
+        const fCmp = new Float32Array(len);
+        const fPos = new Float32Array(len);
+        for (let t = 0; t < len; t++) {
+          const v = lp[t]!;
+          const own = Number.isNaN(v) ? 0 : 1;
+          const c = acc.cnt[o + t]! - own;
+          if (c <= 0) continue;
+          fCmp[t] = (acc.rel[o + t]! - (own ? rel[t]! : 0)) / c;
+          if (own) fPos[t] = v - (acc.lp[o + t]! - v) / c;
+        }
+        values[i]!.push(fCmp, fPos);
+      }
+    }
+  }
+  // Promotions × the own price's discount (the own price's features come first).
+  for (const f of spec.flags) {
+    for (let i = 0; i < n; i++) {
+      const s = panel.series[i]!;
+      const flag = fillCovariate(s.covariates[f] ?? new Float64Array(0), lens[i]!);
+      const rel = values[i]![0]!;
+      const out = new Float32Array(lens[i]!);
+      for (let t = 0; t < out.length; t++) out[t] = flag[t]! * rel[t]!;
+      values[i]!.push(out);
+    }
+  }
+  return { features, values };
+}

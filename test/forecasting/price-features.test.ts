@@ -1,0 +1,167 @@
+/**
+ * Price and promotion features (price-features.ts) and what a global model learns from them: on a
+ * synthetic store × brand panel with a known elasticity, the MLP's forecast answers a 10 % price
+ * cut with the right sign and size.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { initBackend } from '../../api/forecasting/backend.js';
+import { createDeepForecaster } from '../../api/forecasting/deep/index.js';
+import {
+  competitorGroup,
+  derivedFeatures,
+  detectPriceFeatures,
+  priceFeatures,
+} from '../../api/forecasting/price-features.js';
+import type { Panel, SeriesFrame } from '../../api/forecasting/types.js';
+import { pricePanel } from '../fixtures/forecasting/price-panel.js';
+
+function frame(
+  id: string,
+  start: string,
+  price: number[],
+  extra: Record<string, number[]> = {},
+  store = 'a',
+): SeriesFrame {
+  return {
+    id,
+    start,
+    target: new Float64Array(price.length - 1).fill(1),
+    covariates: {
+      price: Float64Array.from(price),
+      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, Float64Array.from(v)])),
+    },
+    statics: { store, sku: id },
+  };
+}
+
+function panelOf(series: SeriesFrame[], names: string[], knownInAdvance = names): Panel {
+  return { freq: 'W', series, covariateNames: names, knownInAdvance, staticNames: ['store', 'sku'] };
+}
+
+describe('price features', () => {
+  test('which covariates are prices and promotions: by name, economy-wide prices excluded', () => {
+    const s = frame('x', '2024-01-01', [2, 2], { fuel_price: [3, 3], promo_flag: [0, 1], temperature: [9, 9] });
+    const spec = detectPriceFeatures(panelOf([s], ['fuel_price', 'promo_flag', 'temperature', 'price']));
+    assert.deepEqual(spec?.prices, ['price']);
+    assert.deepEqual(spec?.flags, ['promo_flag']);
+    assert.equal(spec?.window, 13);
+    assert.equal(detectPriceFeatures(panelOf([s], ['fuel_price', 'temperature'])), undefined);
+  });
+
+  test('the competitor group is the static attribute with the smallest groups of two or more (the store, not the product)', () => {
+    const series = ['a', 'a', 'b', 'b'].map((store, i) => frame(`s${i}`, '2024-01-01', [1, 1], {}, store));
+    assert.equal(competitorGroup(panelOf(series, ['price'])), 'store'); // sku: one series per value
+    assert.equal(competitorGroup(panelOf(series.slice(0, 1), ['price'])), undefined);
+  });
+
+  test('relative to the regular price, price change, level, competitors and deal × discount, causally', () => {
+    // Two products of one store, weekly; the second starts a week later. The last point is the future.
+    const a = frame('a', '2024-01-01', [2, 2, 1.5, 2, 1.8], { deal: [0, 0, 1, 0, 1] });
+    const b = frame('b', '2024-01-08', [4, 3, 4, 4], { deal: [0, 1, 0, 0] });
+    const panel = panelOf([a, b], ['price', 'deal']);
+    const spec = detectPriceFeatures(panel)!;
+    assert.equal(spec.group, 'store');
+    const { features, values } = priceFeatures(panel, spec, 1);
+    const names = features.map((f) => f.name);
+    assert.deepEqual(names, ['price~rel', 'price~chg', 'price~lvl', 'price~cmp', 'price~gpos', 'deal~x~price']);
+    assert.ok(features.every((f) => f.known));
+    const col = (i: number, name: string): number[] => [...values[i]![names.indexOf(name)]!].map((v) => +v.toFixed(4));
+    const L = Math.log;
+    // a's regular price is 2 (the highest of the last 13 weeks): 25 % and 10 % cuts.
+    assert.deepEqual(col(0, 'price~rel'), [0, 0, +L(0.75).toFixed(4), 0, +L(0.9).toFixed(4)]);
+    assert.deepEqual(col(0, 'price~chg'), [0, 0, +L(0.75).toFixed(4), +L(2 / 1.5).toFixed(4), +L(0.9).toFixed(4)]);
+    // Level: against the mean log price of a's history (the first four points), not the future.
+    const meanA = (3 * L(2) + L(1.5)) / 4;
+    assert.deepEqual(
+      col(0, 'price~lvl'),
+      [L(2), L(2), L(1.5), L(2), L(1.8)].map((v) => +(v - meanA).toFixed(4)),
+    );
+    // Competitors: b's discount the same date (b starts a week later: nothing in a's first week).
+    assert.deepEqual(col(0, 'price~cmp'), [0, 0, +L(0.75).toFixed(4), 0, 0]);
+    assert.deepEqual(col(1, 'price~cmp'), [0, +L(0.75).toFixed(4), 0, +L(0.9).toFixed(4)]);
+    assert.deepEqual(
+      col(0, 'price~gpos'),
+      [0, L(2 / 4), L(1.5 / 3), L(2 / 4), L(1.8 / 4)].map((v) => +v.toFixed(4)),
+    );
+    // Deal weeks carry the discount, other weeks 0.
+    assert.deepEqual(col(0, 'deal~x~price'), [0, 0, +L(0.75).toFixed(4), 0, +L(0.9).toFixed(4)]);
+    // Causal: a's features up to a date do not change when later prices do.
+    const later = panelOf(
+      [frame('a', '2024-01-01', [2, 2, 1.5, 2, 9], { deal: [0, 0, 1, 0, 1] }), b],
+      ['price', 'deal'],
+    );
+    const v2 = priceFeatures(later, spec, 1).values;
+    for (let j = 0; j < names.length; j++) {
+      assert.deepEqual(Array.from(v2[0]![j]!.subarray(0, 4)), Array.from(values[0]![j]!.subarray(0, 4)), names[j]);
+    }
+  });
+
+  test('a history-only price gives history-only features; several prices get no competitor group', () => {
+    const s = frame('x', '2024-01-01', [2, 2], { price_rival: [3, 3] });
+    const p = panelOf([s, { ...s, id: 'y' }], ['price', 'price_rival'], ['price_rival']);
+    const spec = detectPriceFeatures(p)!;
+    assert.deepEqual(spec.prices, ['price', 'price_rival']);
+    assert.equal(spec.group, undefined);
+    const f = derivedFeatures(spec, p.knownInAdvance);
+    assert.deepEqual(
+      f.filter((x) => x.known).map((x) => x.name),
+      ['price_rival~rel', 'price_rival~chg', 'price_rival~lvl'],
+    );
+  });
+});
+
+describe('price response of the global model', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  test('a 10 % price cut raises the MLP forecast by what the elasticity says (β = −2: +23.5 %)', async () => {
+    const H = 4;
+    const beta = -2;
+    // 60 series, 120 weeks; only the own price moves sales here (no deal, display or cross effect).
+    const pp = pricePanel({
+      stores: 10,
+      brands: 6,
+      weeks: 120,
+      future: H,
+      seed: 1,
+      elasticity: beta,
+      deal: 0,
+      dealElasticity: 0,
+      display: 0,
+      cross: 0,
+    });
+    const scenario = (cut: number): Panel => ({
+      ...pp.panel,
+      series: pp.panel.series.map((s) => {
+        const n = s.target.length;
+        const reg = pp.regular.get(s.id)!;
+        const c = Object.fromEntries(Object.entries(s.covariates).map(([k, v]) => [k, v.slice()]));
+        for (let t = n; t < n + H; t++) {
+          c.price![t] = reg[t]! * (1 - cut);
+          c.deal![t] = 0;
+          c.display![t] = 0;
+        }
+        return { ...s, covariates: c };
+      }),
+    });
+    const m = createDeepForecaster('mlp', { windows: 2000, hidden: 32, epochs: 10, seed: 1 });
+    try {
+      await m.fit(pp.panel, { horizon: H, quantiles: [0.1, 0.5, 0.9], seed: 1 });
+      const sum = (f: Awaited<ReturnType<typeof m.predict>>): number =>
+        f.reduce((a, x) => a + x.values[1]!.reduce((p, v) => p + v, 0), 0);
+      const atRegular = sum(await m.predict(scenario(0)));
+      const cut = sum(await m.predict(scenario(0.1)));
+      const implied = Math.log(cut / atRegular) / Math.log(0.9);
+      // Measured over data seeds 1–5 of this panel (this model): implied elasticity −1.56 … −2.13
+      // (median forecasts of overdispersed sales, early stopping); with the panel-wide standardised
+      // price alone (`priceFeatures: false`) −0.26 … +0.19. ±0.6 around the truth holds all of the
+      // former and none of the latter.
+      assert.ok(cut > atRegular, `a price cut must raise the forecast (${cut} vs ${atRegular})`);
+      assert.ok(Math.abs(implied - beta) <= 0.6, `implied elasticity ${implied.toFixed(2)}, true ${beta}`);
+    } finally {
+      m.dispose();
+    }
+  });
+});
