@@ -7,12 +7,14 @@
  *
  * Two panels, like the held-out ones in kind (never seen here): `price-panel-96` (12 stores × 8
  * brands, 160 weeks, price/deal/display) and `price-panel-7` (one store, 7 brands, 160 weeks,
- * price/display, no deal flag). Every parameter (elasticities, deal and display lifts, the cross
+ * price/display, no deal flag), and `price-panel-wide` (12 stores × 8 brands, every brand's price
+ * of the store as a column `price1` … `price8`, the own one named by the `brand` attribute, `deal`
+ * and `feat`: the layout of the published orange-juice benchmark). Every parameter (elasticities, deal and display lifts, the cross
  * effect) is drawn or fixed in the fixture; nothing here is tuned to a result.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pricePanel, pricePanelCsv } from '../test/fixtures/forecasting/price-panel.js';
+import { pricePanel, pricePanelCsv, pricePanelWideCsv } from '../test/fixtures/forecasting/price-panel.js';
 
 const i = process.argv.indexOf('--out');
 const out = resolve(i >= 0 ? process.argv[i + 1]! : '/tmp/forecastql-price');
@@ -26,4 +28,6 @@ const csv = pricePanelCsv(small)
   .map((l) => l.split(',').toSpliced(4, 1).join(','))
   .join('\n');
 writeFileSync(join(out, 'price-panel-7.csv'), csv);
-process.stdout.write(`wrote ${join(out, 'price-panel-96.csv')} and ${join(out, 'price-panel-7.csv')}\n`);
+const wide = pricePanel({ stores: 12, brands: 8, weeks: 160, future: 0, seed: 13 });
+writeFileSync(join(out, 'price-panel-wide.csv'), pricePanelWideCsv(wide));
+process.stdout.write(`wrote price-panel-96.csv, price-panel-7.csv and price-panel-wide.csv to ${out}\n`);

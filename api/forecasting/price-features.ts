@@ -51,6 +51,11 @@ export interface PriceFeatureSpec {
   readonly flags: readonly string[];
   /** Static attribute whose groups are competitors (one price only), if any. */
   readonly group?: string;
+  /**
+   * Static attribute that names each series' own price column among several (`brand` 3 →
+   * `price3` or `price_3`; competitors' prices as columns), if any.
+   */
+  readonly ownBy?: string;
   /** Reference window in grid points. */
   readonly window: number;
 }
@@ -96,7 +101,30 @@ export function detectPriceFeatures(panel: Panel): PriceFeatureSpec | undefined 
   if (usable.length === 0) return undefined;
   const flags = panel.covariateNames.filter((c) => PROMOTION_NAME.test(c) && !PRICE_NAME.test(c));
   const group = usable.length === 1 ? competitorGroup(panel) : undefined;
-  return { prices: usable, flags, ...(group ? { group } : {}), window: REFERENCE_WINDOW[panel.freq] };
+  const ownBy = usable.length > 1 ? ownPriceAttribute(panel, usable) : undefined;
+  return {
+    prices: usable,
+    flags,
+    ...(group ? { group } : {}),
+    ...(ownBy ? { ownBy } : {}),
+    window: REFERENCE_WINDOW[panel.freq],
+  };
+}
+
+function norm(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** Index (into `prices`) of the column named after `value` (`price3`, `price_3`, `3_price`), or -1. */
+export function ownPriceColumn(prices: readonly string[], value: string | undefined): number {
+  if (value === undefined || value === '') return -1;
+  const v = norm(value);
+  return prices.findIndex((p) => norm(p) === `price${v}` || norm(p) === `${v}price`);
+}
+
+/** The static attribute whose value names every series' own price column, if one does. */
+function ownPriceAttribute(panel: Panel, prices: readonly string[]): string | undefined {
+  return panel.staticNames.find((a) => panel.series.every((s) => ownPriceColumn(prices, s.statics[a]) >= 0));
 }
 
 function hasPositive(x: Float64Array | undefined): boolean {
@@ -109,6 +137,17 @@ function hasPositive(x: Float64Array | undefined): boolean {
 export function derivedFeatures(spec: PriceFeatureSpec, knownInAdvance: readonly string[]): DerivedFeature[] {
   const known = (srcs: readonly string[]): boolean => srcs.every((s) => knownInAdvance.includes(s));
   const out: DerivedFeature[] = [];
+  if (spec.ownBy) {
+    // Each series' own price (its column differs by series), then every column's discount.
+    for (const k of ['rel', 'chg', 'lvl', 'gpos']) {
+      out.push({ name: `own_price~${k}`, sources: [...spec.prices], known: known(spec.prices) });
+    }
+    for (const p of spec.prices) out.push({ name: `${p}~rel`, sources: [p], known: known([p]) });
+    for (const f of spec.flags) {
+      out.push({ name: `${f}~x~own_price`, sources: [f, ...spec.prices], known: known([f, ...spec.prices]) });
+    }
+    return out;
+  }
   for (const p of spec.prices) {
     const parts = ['rel', 'chg', 'lvl', ...(spec.group ? ['cmp', 'gpos'] : [])];
     for (const k of parts) out.push({ name: `${p}~${k}`, sources: [p], known: known([p]) });
@@ -166,6 +205,11 @@ export function priceFeatures(
   const ref = panel.series[0]?.start ?? '2000-01-03';
   const offsets = panel.series.map((s) => Math.round(gridOffset(ref, s.start, panel.freq)));
   const values: Float32Array[][] = panel.series.map(() => []);
+  if (spec.ownBy) {
+    ownPriceFeatures(panel, spec, lens, values);
+    addFlagFeatures(panel, spec, lens, values);
+    return { features, values };
+  }
   // Group membership and the common date axis of the group sums.
   const groupOf = spec.group ? panel.series.map((s) => s.statics[spec.group!] ?? '') : undefined;
   const minOff = offsets.reduce((a, b) => Math.min(a, b), 0);
@@ -236,7 +280,70 @@ export function priceFeatures(
       }
     }
   }
-  // Promotions × the own price's discount (the own price's features come first).
+  addFlagFeatures(panel, spec, lens, values);
+  return { features, values };
+}
+
+/** Mean log price of the first `hist` points (NaN ignored; 0 when none). */
+function historyMean(lp: Float64Array, hist: number): number {
+  let mean = 0;
+  let k = 0;
+  for (let t = 0; t < Math.min(hist, lp.length); t++) {
+    if (!Number.isNaN(lp[t]!)) {
+      mean += lp[t]!;
+      k++;
+    }
+  }
+  return k > 0 ? mean / k : 0;
+}
+
+/** `own_price~rel, ~chg, ~lvl, ~gpos`, then each column's `~rel` (spec.ownBy). */
+function ownPriceFeatures(
+  panel: Panel,
+  spec: PriceFeatureSpec,
+  lens: readonly number[],
+  values: Float32Array[][],
+): void {
+  panel.series.forEach((s, i) => {
+    const len = lens[i]!;
+    const lps = spec.prices.map((p) => logPrices(s.covariates[p], len));
+    const rels = lps.map((lp) => relativeToMax(lp, spec.window));
+    const o = Math.max(0, ownPriceColumn(spec.prices, s.statics[spec.ownBy!]));
+    const lp = lps[o]!;
+    const mean = historyMean(lp, s.target.length);
+    const fRel = new Float32Array(len);
+    const fChg = new Float32Array(len);
+    const fLvl = new Float32Array(len);
+    const fPos = new Float32Array(len);
+    for (let t = 0; t < len; t++) {
+      const v = lp[t]!;
+      if (Number.isNaN(v)) continue;
+      fRel[t] = rels[o]![t]!;
+      const prev = t > 0 ? lp[t - 1]! : Number.NaN;
+      fChg[t] = Number.isNaN(prev) ? 0 : v - prev;
+      fLvl[t] = v - mean;
+      let sum = 0;
+      let c = 0;
+      lps.forEach((x, k) => {
+        if (k !== o && !Number.isNaN(x[t]!)) {
+          sum += x[t]!;
+          c++;
+        }
+      });
+      fPos[t] = c > 0 ? v - sum / c : 0;
+    }
+    values[i]!.push(fRel, fChg, fLvl, fPos, ...rels.map((r) => Float32Array.from(r)));
+  });
+}
+
+/** Promotions × the own price's discount (the own price's `~rel` is every series' first feature). */
+function addFlagFeatures(
+  panel: Panel,
+  spec: PriceFeatureSpec,
+  lens: readonly number[],
+  values: Float32Array[][],
+): void {
+  const n = panel.series.length;
   for (const f of spec.flags) {
     for (let i = 0; i < n; i++) {
       const s = panel.series[i]!;
@@ -247,5 +354,4 @@ export function priceFeatures(
       values[i]!.push(out);
     }
   }
-  return { features, values };
 }

@@ -97,6 +97,40 @@ describe('price features', () => {
     }
   });
 
+  test("competitors' prices as columns: the brand attribute names each series' own price column", () => {
+    // Two brands of one store, each with both brands' prices (price_1 is brand 1's).
+    const cols = { price_1: [2, 2, 1.6], price_2: [4, 3, 4] };
+    const one: SeriesFrame = {
+      id: 'b1',
+      start: '2024-01-01',
+      target: new Float64Array(2).fill(1),
+      covariates: Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Float64Array.from(v)])),
+      statics: { brand: '1' },
+    };
+    const two: SeriesFrame = { ...one, id: 'b2', statics: { brand: '2' } };
+    const panel: Panel = {
+      freq: 'W',
+      series: [one, two],
+      covariateNames: ['price_1', 'price_2'],
+      knownInAdvance: ['price_1', 'price_2'],
+      staticNames: ['brand'],
+    };
+    const spec = detectPriceFeatures(panel)!;
+    assert.equal(spec.ownBy, 'brand');
+    const { features, values } = priceFeatures(panel, spec, 1);
+    const names = features.map((f) => f.name);
+    assert.deepEqual(names.slice(0, 4), ['own_price~rel', 'own_price~chg', 'own_price~lvl', 'own_price~gpos']);
+    const col = (i: number, name: string): number[] =>
+      Array.from(values[i]![names.indexOf(name)]!, (v) => +v.toFixed(4));
+    assert.deepEqual(col(0, 'own_price~rel'), [0, 0, +Math.log(0.8).toFixed(4)]);
+    assert.deepEqual(col(1, 'own_price~rel'), [0, +Math.log(0.75).toFixed(4), 0]);
+    assert.deepEqual(
+      col(0, 'own_price~gpos'),
+      [Math.log(0.5), Math.log(2 / 3), Math.log(0.4)].map((v) => +v.toFixed(4)),
+    );
+    assert.deepEqual(col(1, 'price_1~rel'), col(0, 'own_price~rel')); // every column's discount, the same for both
+  });
+
   test('a history-only price gives history-only features; several prices get no competitor group', () => {
     const s = frame('x', '2024-01-01', [2, 2], { price_rival: [3, 3] });
     const p = panelOf([s, { ...s, id: 'y' }], ['price', 'price_rival'], ['price_rival']);
