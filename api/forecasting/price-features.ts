@@ -52,8 +52,9 @@ export interface PriceFeatureSpec {
   /** Static attribute whose groups are competitors (one price only), if any. */
   readonly group?: string;
   /**
-   * Static attribute that names each series' own price column among several (`brand` 3 →
-   * `price3` or `price_3`; competitors' prices as columns), if any.
+   * Static attribute, or covariate constant within each series (a numeric brand code), that
+   * names each series' own price column among several (`brand` 3 → `price3` or `price_3`;
+   * competitors' prices as columns), if any.
    */
   readonly ownBy?: string;
   /** Reference window in grid points. */
@@ -122,9 +123,29 @@ export function ownPriceColumn(prices: readonly string[], value: string | undefi
   return prices.findIndex((p) => norm(p) === `price${v}` || norm(p) === `${v}price`);
 }
 
-/** The static attribute whose value names every series' own price column, if one does. */
+/**
+ * A series' value of a static attribute, or of a covariate that holds one value throughout the
+ * series (a numeric code such as `brand` 3 read as a covariate); `undefined` otherwise.
+ */
+export function seriesKey(s: Panel['series'][number], name: string): string | undefined {
+  const v = s.statics[name];
+  if (v !== undefined) return v;
+  const x = s.covariates[name];
+  if (!x) return undefined;
+  let first = Number.NaN;
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i]!;
+    if (Number.isNaN(u)) continue;
+    if (Number.isNaN(first)) first = u;
+    else if (u !== first) return undefined;
+  }
+  return Number.isNaN(first) ? undefined : String(first);
+}
+
+/** The attribute (or constant covariate) whose value names every series' own price column, if one does. */
 function ownPriceAttribute(panel: Panel, prices: readonly string[]): string | undefined {
-  return panel.staticNames.find((a) => panel.series.every((s) => ownPriceColumn(prices, s.statics[a]) >= 0));
+  const names = [...panel.staticNames, ...panel.covariateNames.filter((c) => !prices.includes(c))];
+  return names.find((a) => panel.series.every((s) => ownPriceColumn(prices, seriesKey(s, a)) >= 0));
 }
 
 function hasPositive(x: Float64Array | undefined): boolean {
@@ -308,7 +329,7 @@ function ownPriceFeatures(
     const len = lens[i]!;
     const lps = spec.prices.map((p) => logPrices(s.covariates[p], len));
     const rels = lps.map((lp) => relativeToMax(lp, spec.window));
-    const o = Math.max(0, ownPriceColumn(spec.prices, s.statics[spec.ownBy!]));
+    const o = Math.max(0, ownPriceColumn(spec.prices, seriesKey(s, spec.ownBy!)));
     const lp = lps[o]!;
     const mean = historyMean(lp, s.target.length);
     const fRel = new Float32Array(len);

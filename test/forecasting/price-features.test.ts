@@ -129,6 +129,20 @@ describe('price features', () => {
       [Math.log(0.5), Math.log(2 / 3), Math.log(0.4)].map((v) => +v.toFixed(4)),
     );
     assert.deepEqual(col(1, 'price_1~rel'), col(0, 'own_price~rel')); // every column's discount, the same for both
+    // A numeric brand code read as a covariate (constant within each series) names the column too.
+    const coded: Panel = {
+      ...panel,
+      series: panel.series.map((s, i) => ({
+        ...s,
+        statics: {},
+        covariates: { ...s.covariates, brand: new Float64Array(3).fill(i + 1) },
+      })),
+      covariateNames: ['price_1', 'price_2', 'brand'],
+      staticNames: [],
+    };
+    const codedSpec = detectPriceFeatures(coded)!;
+    assert.equal(codedSpec.ownBy, 'brand');
+    assert.deepEqual(priceFeatures(coded, codedSpec, 1).values, values);
   });
 
   test('a history-only price gives history-only features; several prices get no competitor group', () => {
