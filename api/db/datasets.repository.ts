@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { NotFoundError, UserInputError } from '../errors/index.js';
 import type { Frequency } from '../forecasting/types.js';
 import type { DatasetRow, TimestampValue } from './tables.js';
-import { parseJsonColumn, toDate } from './values.js';
+import { escapeLike, parseJsonColumn, toDate } from './values.js';
 import { readAll } from './sql-read.js';
 
 export interface DatasetCovariateInfo {
@@ -182,7 +182,7 @@ export function createDatasetsRepository(knex: Knex): DatasetsRepository {
     async list(tenantId, page, search, datasetIds) {
       const q = table().where({ tenant_id: tenantId });
       if (datasetIds) q.whereIn('id', [...datasetIds]);
-      if (search) q.andWhereRaw('lower(name) like ?', [`%${search.toLowerCase()}%`]);
+      if (search) q.andWhereRaw(`lower(name) like ? escape '\\'`, [`%${escapeLike(search.toLowerCase())}%`]);
       const [count] = (await q.clone().count({ n: '*' })) as Array<{ n: number | string }>;
       const rows = (await q.orderBy('name').offset(page.offset).limit(page.limit)) as DatasetRow[];
       return { items: rows.map(toDatasetRecord), totalCount: Number(count?.n ?? 0) };

@@ -326,6 +326,8 @@ export function createRunsRepository(knex: Knex): RunsRepository {
         .whereNull('cancel_requested_at')
         .update({
           status: RunStatus.SUCCEEDED,
+          // A run that succeeded on a retry keeps no error text of the attempt before.
+          error: null,
           chosen_model: fields.chosenModel,
           warnings: JSON.stringify(fields.warnings),
           progress_fraction: 1,

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { PageSlice } from './datasets.repository.js';
 import type { SeriesRow } from './tables.js';
-import { parseJsonColumn } from './values.js';
+import { escapeLike, parseJsonColumn } from './values.js';
 
 export interface SeriesRecord {
   readonly id: number;
@@ -67,16 +67,16 @@ export function createSeriesRepository(knex: Knex): SeriesRepository {
     async list(tenantId, datasetId, filter, page) {
       const q = knex<SeriesRow>('series as s').where('s.tenant_id', tenantId).andWhere('s.dataset_id', datasetId);
       if (filter.search) {
-        const like = `%${filter.search.toLowerCase()}%`;
+        const like = `%${escapeLike(filter.search.toLowerCase())}%`;
         q.andWhere((w) =>
           w
-            .whereRaw('lower(s.key) like ?', [like])
+            .whereRaw(`lower(s.key) like ? escape '\\'`, [like])
             .orWhereExists(
               knex('series_attributes as sa')
                 .select(knex.raw('1'))
                 .whereRaw('sa.series_id = s.id')
                 .andWhere('sa.tenant_id', tenantId)
-                .andWhereRaw('lower(sa.value) like ?', [like]),
+                .andWhereRaw(`lower(sa.value) like ? escape '\\'`, [like]),
             ),
         );
       }

@@ -27,3 +27,11 @@ export function parseJsonColumn<T>(value: unknown, fallback: T): T {
 export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }
+
+/**
+ * A user's text for `like ? escape '\'`: `%`, `_` and `\` match themselves (both dialects), so a
+ * search for "50%" finds "50%" and not "500".
+ */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

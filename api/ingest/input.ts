@@ -10,6 +10,7 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserInputError } from '../errors/index.js';
 import { CsvValidationError } from './errors.js';
+import { inflateGuard, MAX_LINE_BYTES } from '../errors/input-guard.js';
 
 /** A file path, a readable byte stream (e.g. an upload), or the bytes themselves. */
 export type CsvInput = string | Readable | Uint8Array;
@@ -74,7 +75,18 @@ export async function openCsvInput(input: CsvInput): Promise<OpenedCsvInput> {
   let stream: Readable = counted;
   if (gzipped) {
     const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-    stream = pipeline(counted, gunzip, () => {});
+    const inflated = pipeline(counted, gunzip, () => {});
+    // A gzip bomb is refused by its ratio long before its output fills memory or the disk.
+    const guard = inflateGuard(() => bytes);
+    stream = Readable.from(
+      (async function* () {
+        for await (const chunk of inflated) {
+          guard((chunk as Buffer).length);
+          yield chunk as Buffer;
+        }
+      })(),
+      { objectMode: false },
+    );
   }
   const checked = Readable.from(utf8Checked(stream), { objectMode: false });
   return { stream: checked, gzipped, totalBytes, bytesRead: () => bytes };
@@ -123,12 +135,28 @@ export async function* utf8Checked(source: AsyncIterable<unknown> | Iterable<unk
       const run =
         carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, lastLf + 1)]) : chunk.subarray(0, lastLf + 1);
       check(run);
-      for (let i = run.indexOf(LF); i !== -1; i = run.indexOf(LF, i + 1)) linesBefore++;
+      let previous = -1;
+      for (let i = run.indexOf(LF); i !== -1; i = run.indexOf(LF, i + 1)) {
+        if (i - previous - 1 > MAX_LINE_BYTES) throw lineTooLong(linesBefore + 1);
+        linesBefore++;
+        previous = i;
+      }
       carry = Buffer.from(chunk.subarray(lastLf + 1));
     }
+    // A line without its end yet: never kept past the limit (a 1 GB line, or a gzip bomb of zeros).
+    if (carry.length > MAX_LINE_BYTES) throw lineTooLong(linesBefore + 1);
     yield chunk;
   }
   if (carry.length > 0) check(carry);
+}
+
+export function lineTooLong(line: number): CsvValidationError {
+  return new CsvValidationError(
+    line,
+    undefined,
+    `the line is longer than ${MAX_LINE_BYTES} bytes (${MAX_LINE_BYTES / 1024 / 1024} MiB), the most one line may hold`,
+    'Check that the file is a CSV with one row per line (a binary or compressed file, or an unclosed quote, reads as one long line)',
+  );
 }
 
 /** Cells of one line split at commas (quotes ignored: only used to name a column in a message). */

@@ -23,6 +23,7 @@ import type { Frequency } from '../forecasting/types.js';
 import { isoFromDay, parseIsoDate, weekdayOf, WEEKDAY_NAMES } from './dates.js';
 import { CsvValidationError, oneLine, quoteCell } from './errors.js';
 import { openCsvInput, type CsvInput } from './input.js';
+import { CONTROL_FIX, controlCharacterProblem, MAX_COLUMN_NAME_LENGTH, MAX_COLUMNS } from '../errors/input-guard.js';
 import { csvRecords, type RawRecord } from './records.js';
 
 export type { CsvInput } from './input.js';
@@ -326,6 +327,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
       throw new CsvValidationError(1, undefined, 'the file is empty', 'Start with the header series_id,date,value');
     }
     const columns = header.record.map((c) => c.trim());
+    guardHeader(columns, header.line);
     this.headerColumns = columns;
     const seen = new Map<string, number>();
     columns.forEach((name, i) => {
@@ -634,7 +636,12 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
 
       let s = seriesById.get(seriesId);
       if (!s) {
+        // The input guard, once per series (a series' later rows repeat its id).
+        const idProblem = controlCharacterProblem(seriesId, true);
+        if (idProblem) throw new CsvValidationError(line, 'series_id', `the id ${idProblem}`, CONTROL_FIX);
         for (let k = 0; k < nAttr; k++) {
+          const problem = controlCharacterProblem(attributes[k]!, true);
+          if (problem) throw new CsvValidationError(line, columns[attrCols[k]!], `the value ${problem}`, CONTROL_FIX);
           if (attributes[k]!.length > MAX_ATTRIBUTE_LENGTH) {
             throw new CsvValidationError(
               line,
@@ -673,6 +680,8 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
           const known = s.attributes[k]!;
           if (a === known || a === '') continue;
           if (known === '') {
+            const problem = controlCharacterProblem(a, true);
+            if (problem) throw new CsvValidationError(line, columns[attrCols[k]!], `the value ${problem}`, CONTROL_FIX);
             s.attributes[k] = detached(a);
             continue;
           }
@@ -821,6 +830,30 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
     };
     report(true);
   }
+}
+
+/** Column count, name lengths and control characters of a header (input-guard.ts). */
+function guardHeader(columns: readonly string[], line: number): void {
+  if (columns.length > MAX_COLUMNS) {
+    throw new CsvValidationError(
+      line,
+      undefined,
+      `the header has ${columns.length} columns; at most ${MAX_COLUMNS} are read`,
+      'Keep series_id, date, value and the covariates and attributes the models need; split wide files',
+    );
+  }
+  columns.forEach((name, i) => {
+    if (name.length > MAX_COLUMN_NAME_LENGTH) {
+      throw new CsvValidationError(
+        line,
+        `#${i + 1}`,
+        `column ${i + 1}'s name is ${name.length} characters long`,
+        `Use column names of at most ${MAX_COLUMN_NAME_LENGTH} characters`,
+      );
+    }
+    const problem = controlCharacterProblem(name, true);
+    if (problem) throw new CsvValidationError(line, `#${i + 1}`, `column ${i + 1}'s name ${problem}`, CONTROL_FIX);
+  });
 }
 
 function monthError(line: number, date: string): CsvValidationError {

@@ -10,6 +10,7 @@
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { toBuffer } from './input.js';
+import { MAX_LINE_BYTES } from '../errors/input-guard.js';
 
 export type RawRecord = string[];
 
@@ -121,6 +122,8 @@ export function csvRecords(source: Readable): RecordSource {
           bom: false, // stripped above
           relax_column_count: true,
           trim: false,
+          // A record (quoted line breaks included) is bounded like a line.
+          max_record_size: MAX_LINE_BYTES,
           ...(offset > 0 ? { record_delimiter: '\n' } : {}),
         });
         parser = p;
@@ -145,7 +148,7 @@ export function csvRecords(source: Readable): RecordSource {
     if (atStart && rest.length > 0) {
       // A file shorter than three bytes.
       if (rest.indexOf(QUOTE) !== -1 || rest.indexOf(CR) !== -1) {
-        const p = parse({ bom: true, relax_column_count: true, trim: false });
+        const p = parse({ bom: true, relax_column_count: true, trim: false, max_record_size: MAX_LINE_BYTES });
         parser = p;
         p.end(rest);
         yield* parserChunks(p);

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { createKnex } from '../db/knex.js';
 import type { Frequency, PipelineOptions, PipelineResult, Panel } from '../forecasting/types.js';
 import { DomainError } from '../errors/index.js';
+import { safeErrorText } from '../errors/internal-text.js';
 import type { ProgressMessage, RunJob, WorkerToRunner } from './protocol.js';
 import { RunNoLongerActiveError, saveRunResults } from './results.js';
 
@@ -95,7 +96,10 @@ export async function executeRun(
       post({ type: 'failed', message: e.message, code: e.code });
     } else {
       const message = e instanceof Error ? e.message : String(e);
-      post({ type: 'failed', message: `Training failed: ${message}`, code: 'FORECAST_FAILED' });
+      // Clients read run errors: never SQL or a stack (the full error goes to the log).
+      const safe = safeErrorText(message);
+      if (safe !== message) console.error('training run %d failed:', job.runId, e);
+      post({ type: 'failed', message: `Training failed: ${safe}`, code: 'FORECAST_FAILED' });
     }
   } finally {
     await knex.destroy();

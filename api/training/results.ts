@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { PipelineResult } from '../forecasting/types.js';
+import { DomainError, ErrorCode } from '../errors/index.js';
 import { createForecastsRepository, type ForecastRowInput } from '../db/forecasts.repository.js';
 import { createImportanceRepository } from '../db/importance.repository.js';
 import { createMetricsRepository } from '../db/metrics.repository.js';
@@ -33,6 +34,7 @@ export async function saveRunResults(
   result: PipelineResult,
   progress: ProgressUpdate = {},
 ): Promise<void> {
+  assertFinite(result);
   await knex.transaction(async (trx) => {
     // Write first: on SQLite a transaction that read before its first write cannot take the write
     // lock once another connection has committed (WAL snapshot), while a first write waits
@@ -92,4 +94,23 @@ export async function saveRunResults(
     );
     if (!ok) throw new RunNoLongerActiveError(`run ${run.runId} was cancelled or ended while its results were saved`);
   });
+}
+
+/**
+ * A model's output that is not a finite number (values near 1e308 overflow in the models' sums):
+ * refused with a coded error before anything is written, instead of failing inside an insert.
+ */
+function assertFinite(result: PipelineResult): void {
+  for (const f of result.forecasts) {
+    for (const row of f.values) {
+      for (const v of row) {
+        if (!Number.isFinite(v)) {
+          throw new DomainError(
+            ErrorCode.FORECAST_FAILED,
+            `The forecast of series "${f.seriesId}" is not a finite number: its values are too large for the models' arithmetic (sums overflow near 1e308). Import the values in a larger unit (e.g. thousands), so they stay below about 1e300.`,
+          );
+        }
+      }
+    }
+  }
 }

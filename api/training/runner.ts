@@ -5,6 +5,7 @@
  * every persisted change to the run event bus, cancels mid-epoch, and at start-up fails the runs
  * that a dead process left RUNNING, so none stays running forever.
  */
+import { safeErrorText } from '../errors/internal-text.js';
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Knex } from 'knex';
@@ -285,7 +286,7 @@ export class TrainingRunner {
               message: `Training ran out of memory: the training thread needed more than its heap limit (${o.threadHeapMb ? `${o.threadHeapMb} MB` : "V8's default"}). Give workers more (FORECASTQL_WORKER_HEAP_MB) or split the dataset (e.g. one per store).`,
               code: OUT_OF_MEMORY,
             }
-          : { type: 'failed', message: `Training failed: ${e.message}`, code: 'FORECAST_FAILED' };
+          : { type: 'failed', message: `Training failed: ${safeErrorText(e.message)}`, code: 'FORECAST_FAILED' };
     });
     worker.on('exit', () => {
       let settled: RunOutcome = { kind: 'crashed', message: 'the run could not be settled' };

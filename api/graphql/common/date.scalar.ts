@@ -1,5 +1,6 @@
 /** The `Date` scalar: a calendar date as ISO `YYYY-MM-DD` (no time, no zone). */
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { implausibleYear } from '../../errors/input-guard.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -11,6 +12,13 @@ export function isIsoDate(value: string): boolean {
 }
 
 function parse(value: unknown): string {
+  const implausible =
+    typeof value === 'string' && isIsoDate(value) ? implausibleYear(Number(value.slice(0, 4))) : undefined;
+  if (implausible) {
+    throw new GraphQLError(`Date ${JSON.stringify(value)} ${implausible}. Check the year.`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
   if (typeof value !== 'string' || !isIsoDate(value)) {
     throw new GraphQLError(
       `Date ${JSON.stringify(value)} is not valid: write a calendar date as YYYY-MM-DD, e.g. "2011-12-01".`,
