@@ -16,17 +16,18 @@ import { execute, GraphQLError, subscribe, type ExecutionArgs, type GraphQLForma
 import { useServer } from 'graphql-ws/use/ws';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { authorizationOf } from './auth/authenticator.js';
 import type { Principal } from './auth/principal.js';
 import type { Config } from './config/env.js';
+import { InvalidConfigurationError } from './errors/index.js';
 import { createTenantsRepository } from './db/tenants.repository.js';
 import { createDataPorts } from './graphql/data-ports.js';
 import { createGraphQLApp, type GraphQLApp } from './graphql/app.js';
 import { readBody } from './http/body.js';
 import { createCors } from './http/cors.js';
 import { HttpError, sendHttpError } from './http/errors.js';
-import { createRateLimit } from './http/rate-limit.js';
+import { addressOf, createRateLimit, credentialIdentity } from './http/rate-limit.js';
 import { BUNDLE_PREFIX, staticBundleAt } from './http/static-bundle.js';
 import { createRunEventBus, type RunEventBus } from './training/events.js';
 import type { RunQueue } from './graphql/training/training-run.service.js';
@@ -39,6 +40,9 @@ import { QueueWorker } from './queue/worker.js';
 
 /** How long close() waits for requests already accepted before it cuts their connections. */
 export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** How often open graphql-ws connections re-check their credential (FORECASTQL_WS_RECHECK_MS for tests). */
+const WS_RECHECK_MS = Number(process.env['FORECASTQL_WS_RECHECK_MS']) || 5_000;
 
 export interface StartServerOptions {
   readonly config: Config;
@@ -134,6 +138,9 @@ async function startPgJobQueue(options: StartServerOptions, bus: RunEventBus) {
   return { boss, queue, listener, worker };
 }
 
+/** A graphql-ws operation refused before it runs, as coded errors. */
+const refuse = (code: string, message: string) => [new GraphQLError(message, { extensions: { code } })];
+
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, knex, logger } = options;
   const root = findRoot();
@@ -151,7 +158,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...options.runner,
   });
   const jobs = await startPgJobQueue(options, bus);
-  const rateLimit = createRateLimit(config.limits.rateLimit, config.limits.rateWindowSeconds);
+  const rateLimit = createRateLimit({
+    limit: config.limits.rateLimit,
+    windowSeconds: config.limits.rateWindowSeconds,
+    failureLimit: config.limits.authFailureLimit,
+  });
   const cors = createCors(config.limits.corsOrigins, logger);
   const bundle = staticBundleAt(root);
   const queue = jobs?.queue ?? (options.cluster?.role === 'http' ? options.cluster.runQueue : undefined) ?? runner;
@@ -191,6 +202,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
+    // A credential that did not authenticate counts against its address (guessing keys).
+    if (res.statusCode === 401) await rateLimit.failed(addressOf(req));
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
       return;
@@ -251,78 +264,96 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let inFlight = 0;
   let drained: (() => void) | undefined;
   let closingDown = false;
-  const server = createServer((req, res) => {
-    inFlight++;
-    res.once('close', () => {
-      inFlight--;
-      if (closingDown) {
-        // A keep-alive connection that just answered is idle now: close it too.
-        server.closeIdleConnections();
-        if (inFlight === 0) drained?.();
-      }
-    });
-    if (closingDown) res.setHeader('connection', 'close');
-    handle(req, res).catch((e: unknown) => {
-      if (e instanceof HttpError && !res.headersSent) return sendHttpError(res, e);
-      logger.error({ err: e }, 'request failed');
-      if (!res.headersSent)
-        sendJson(res, 500, {
-          errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-        });
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      // Slow clients (slowloris): headers, and the whole request, must arrive in time.
+      headersTimeout: config.limits.headerTimeoutMs,
+      requestTimeout: config.limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.limits.headerTimeoutMs),
+    },
+    (req, res) => {
+      inFlight++;
+      res.once('close', () => {
+        inFlight--;
+        if (closingDown) {
+          // A keep-alive connection that just answered is idle now: close it too.
+          server.closeIdleConnections();
+          if (inFlight === 0) drained?.();
+        }
+      });
+      if (closingDown) res.setHeader('connection', 'close');
+      handle(req, res).catch((e: unknown) => {
+        if (e instanceof HttpError && !res.headersSent) return sendHttpError(res, e);
+        logger.error({ err: e }, 'request failed');
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+          });
+        else res.destroy();
+      });
+    },
+  );
 
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024 });
   const formatErrors = (errors: readonly unknown[] | undefined): GraphQLFormattedError[] | undefined =>
     errors?.map((e) => app.formatError((e as { toJSON(): GraphQLFormattedError }).toJSON(), e));
   const principals = new WeakMap<object, Principal>();
   const credentials = new WeakMap<object, Readonly<Record<string, string | string[] | undefined>>>();
+  // Open connections, re-authenticated every WS_RECHECK_MS: a revoked key or token closes them.
+  const connections = new Set<WebSocket>();
   const ws = useServer(
     {
       schema: app.schema,
-      validate: (schema, document) => app.limits.validate(schema, document),
-      execute: (args: ExecutionArgs) => execute(args),
-      subscribe: (args: ExecutionArgs) => subscribe(args),
       // Authenticated on connect, from connectionParams (what browsers can send) or the upgrade
-      // request's headers; a connection without a valid credential is closed 4403. Each operation
-      // checks the credential again, so a key revoked or a token expired meanwhile stops there.
+      // request's headers; a connection without a valid credential is closed 4403, and counts as a
+      // failed authentication of its address. Each operation is rate-limited like an HTTP request,
+      // checks the credential again (a key revoked or a token expired meanwhile stops there) and
+      // goes through the same limits, input guard and production rules as HTTP (limits.prepare).
       onConnect: async (ctx) => {
         const params = (ctx.connectionParams ?? {}) as Record<string, string | undefined>;
         const headers = authorizationOf(params) ? params : ctx.extra.request.headers;
+        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
         try {
+          await rateLimit.checkAddress(address);
           principals.set(ctx.extra.socket, await app.authenticator.authenticate(headers));
           credentials.set(ctx.extra.socket, headers);
+          connections.add(ctx.extra.socket);
           return true;
         } catch (e) {
+          if ((e as { code?: string }).code === 'UNAUTHENTICATED') await rateLimit.failed(address);
           logger.debug({ err: e }, 'graphql-ws connection refused: no valid credential');
           return false;
         }
       },
-      onSubscribe: async (ctx) => {
+      onClose: (ctx) => void connections.delete(ctx.extra.socket),
+      onSubscribe: async (ctx, _id, payload) => {
+        const headers = credentials.get(ctx.extra.socket) ?? {};
+        let principal: Principal;
         try {
-          principals.set(
-            ctx.extra.socket,
-            await app.authenticator.authenticate(credentials.get(ctx.extra.socket) ?? {}),
-          );
-          return undefined;
+          await rateLimit.consume(credentialIdentity(headers) ?? `ip:${ctx.extra.request.socket.remoteAddress}`);
+          principal = await app.authenticator.authenticate(headers);
+          principals.set(ctx.extra.socket, principal);
         } catch (e) {
-          const code =
-            (e as { code?: string }).code === 'UNAUTHENTICATED' ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR';
-          if (code !== 'UNAUTHENTICATED') logger.error({ err: e }, 'graphql-ws: re-authentication failed');
+          if (e instanceof HttpError) return refuse(e.code, e.message);
+          const unauthenticated = (e as { code?: string }).code === 'UNAUTHENTICATED';
+          if (!unauthenticated) logger.error({ err: e }, 'graphql-ws: re-authentication failed');
           principals.delete(ctx.extra.socket);
-          return [
-            new GraphQLError(code === 'UNAUTHENTICATED' ? (e as Error).message : 'Internal server error.', {
-              extensions: { code },
-            }),
-          ];
+          return unauthenticated
+            ? refuse('UNAUTHENTICATED', (e as Error).message)
+            : refuse('INTERNAL_SERVER_ERROR', 'Internal server error.');
         }
+        const prepared = app.limits.prepare(app.schema, payload.query, payload.variables);
+        if ('errors' in prepared) return [...prepared.errors];
+        return {
+          schema: app.schema,
+          document: prepared.document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: app.contextFor(principal),
+        };
       },
-      context: (ctx) => {
-        const principal = principals.get(ctx.extra.socket);
-        if (!principal) throw new Error('graphql-ws context without an authenticated connection');
-        return app.contextFor(principal);
-      },
+      execute: (args: ExecutionArgs) => execute(args),
+      subscribe: (args: ExecutionArgs) => subscribe(args),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors) return result;
         return { ...result, errors: formatErrors(result.errors) } as typeof result;
@@ -331,16 +362,52 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     wss,
   );
+  const recheck = setInterval(() => {
+    for (const socket of connections) {
+      const headers = credentials.get(socket);
+      if (!headers) continue;
+      app.authenticator.authenticate(headers).catch((e: unknown) => {
+        if ((e as { code?: string }).code !== 'UNAUTHENTICATED') return;
+        connections.delete(socket);
+        logger.info('graphql-ws connection closed: its credential was revoked or expired');
+        socket.close(4403, 'Forbidden: the credential was revoked or expired');
+      });
+    }
+  }, WS_RECHECK_MS);
+  recheck.unref();
 
   if (jobs) await jobs.worker?.start();
   else if (role !== 'http') await runner.start();
   let port = 0;
   let url = '';
   if (role !== 'training') {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? config.port, config.host, () => resolve());
-    });
+    const wanted = options.port ?? config.port;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(wanted, config.host, () => resolve());
+      });
+    } catch (e) {
+      // Nothing may keep the process alive: a supervisor must see it exit and restart it.
+      clearInterval(recheck);
+      await ws.dispose();
+      await runner.stop();
+      await jobs?.worker?.stop();
+      await jobs?.listener.close();
+      await jobs?.boss.stop({ graceful: false, wait: true, timeout: 2000 });
+      await app.stop();
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+        throw new InvalidConfigurationError(
+          '--port',
+          `${config.host}:${wanted}`,
+          code === 'EADDRINUSE'
+            ? 'Another process listens on that port: stop it, or choose another port with --port or PORT.'
+            : `The server cannot listen there (${code}): choose another port or HOST.`,
+        );
+      }
+      throw e;
+    }
     port = (server.address() as AddressInfo).port;
     url = `http://${config.host}:${port}`;
     logger.info({ url, graphql: `${url}/graphql`, health: `${url}/healthz` }, 'ForecastQL is serving');
@@ -369,6 +436,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           });
           if (inFlight > 0) logger.warn({ inFlight }, 'shutting down with requests still running');
         }
+        clearInterval(recheck);
         await ws.dispose();
         logger.debug('subscriptions closed');
         await runner.stop();

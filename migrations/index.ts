@@ -20,6 +20,7 @@ import * as addRunQueueColumns from './20261130041000_add_run_queue_columns.js';
 import * as addDatasetDataVersion from './20261130100000_add_dataset_data_version.js';
 import * as addDatasetCountry from './20261206190000_add_dataset_country.js';
 import * as createDataSources from './20261206191500_create_data_sources.js';
+import * as createRevokedEmbedTokens from './20261206193000_create_revoked_embed_tokens.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261130100000_add_dataset_data_version', migration: addDatasetDataVersion },
   { name: '20261206190000_add_dataset_country', migration: addDatasetCountry },
   { name: '20261206191500_create_data_sources', migration: createDataSources },
+  { name: '20261206193000_create_revoked_embed_tokens', migration: createRevokedEmbedTokens },
 ];

@@ -4,6 +4,7 @@
  * Anything else, or nothing, is UNAUTHENTICATED: there is no anonymous access.
  */
 import type { ApiKeysRepository } from '../db/api-keys.repository.js';
+import type { EmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
 import { MAX_CREDENTIAL_LENGTH, type EmbedTokens } from './embed-token.js';
 import { UnauthenticatedError } from './errors.js';
 import { Role, type Principal } from './principal.js';
@@ -33,6 +34,8 @@ export function authorizationOf(headers: Headers): string | undefined {
 export function createAuthenticator(deps: {
   readonly apiKeys: Pick<ApiKeysRepository, 'verify'>;
   readonly embedTokens: EmbedTokens;
+  /** Revoked embed tokens (by id, or through the key that minted them); absent: none are. */
+  readonly revocations?: Pick<EmbedRevocationsRepository, 'isRevoked'>;
 }): Authenticator {
   return {
     async authenticate(headers) {
@@ -63,7 +66,14 @@ export function createAuthenticator(deps: {
           `The credential is neither an admin API key (fq_…) nor an embed token (a JWT). ${HOW}`,
         );
       }
-      return deps.embedTokens.verify(credential);
+      const principal = await deps.embedTokens.verify(credential);
+      const embed = principal.embed;
+      if (embed && deps.revocations && (await deps.revocations.isRevoked(principal.tenantId, embed.id, embed.keyId))) {
+        throw new UnauthenticatedError(
+          `The embed token ${embed.id} was revoked${embed.keyId === null ? '' : ' (itself, or the API key that issued it)'}. Ask the shop admin for a new one.`,
+        );
+      }
+      return principal;
     },
   };
 }

@@ -15,6 +15,8 @@ export const EMBED_TOKEN_AUDIENCE = 'forecastql:embed';
 export const DEFAULT_EMBED_TTL_SECONDS = 3600;
 export const MAX_EMBED_TTL_SECONDS = 30 * 86_400;
 export const MAX_EMBED_DATASETS = 100;
+/** Clock difference tolerated between the server that signed a token and the one that reads it. */
+export const CLOCK_SKEW_SECONDS = 60;
 /** Longest bearer credential looked at; anything longer is refused unread. */
 export const MAX_CREDENTIAL_LENGTH = 4096;
 
@@ -22,6 +24,8 @@ export interface EmbedTokenRequest {
   readonly tenantId: number;
   readonly datasetIds: readonly number[];
   readonly ttlSeconds?: number | null | undefined;
+  /** The admin API key that mints it: the token dies when that key is revoked. */
+  readonly keyId?: number | null | undefined;
 }
 
 export interface IssuedEmbedToken {
@@ -72,7 +76,8 @@ export function createEmbedTokens(key: Uint8Array): EmbedTokens {
       const iat = Math.floor(now / 1000);
       const exp = iat + ttl;
       const id = randomBytes(12).toString('base64url');
-      const token = await new SignJWT({ tenant: request.tenantId, datasetIds: ids })
+      const keyId = isRowId(request.keyId) ? request.keyId : undefined;
+      const token = await new SignJWT({ tenant: request.tenantId, datasetIds: ids, ...(keyId ? { key: keyId } : {}) })
         .setProtectedHeader({ alg: 'HS256', typ: EMBED_TOKEN_TYPE })
         .setIssuer(EMBED_TOKEN_ISSUER)
         .setAudience(EMBED_TOKEN_AUDIENCE)
@@ -107,10 +112,36 @@ export function createEmbedTokens(key: Uint8Array): EmbedTokens {
       }
       const tenant = payload['tenant'];
       const datasetIds = payload['datasetIds'];
+      const keyClaim = payload['key'];
+      const jti = payload['jti'];
       if (!isRowId(tenant) || !Array.isArray(datasetIds) || !datasetIds.every(isRowId)) {
         throw new UnauthenticatedError('The embed token is not valid (its tenant or datasets are malformed).');
       }
-      return { tenantId: tenant, role: Role.EMBED, datasetIds, subject: `embed:${String(payload['jti'])}` };
+      if ((keyClaim !== undefined && !isRowId(keyClaim)) || typeof jti !== 'string' || jti === '' || jti.length > 64) {
+        throw new UnauthenticatedError('The embed token is not valid (its id or key is malformed).');
+      }
+      // The 30-day cap holds on verification too: a token signed with a longer life (or issued
+      // in the future) is refused, whatever signed it.
+      const iat = Number(payload['iat']);
+      const exp = Number(payload['exp']);
+      const now = Math.floor(Date.now() / 1000);
+      if (iat > now + CLOCK_SKEW_SECONDS) {
+        throw new UnauthenticatedError(
+          `The embed token is not valid: it says it was issued at ${new Date(iat * 1000).toISOString()}, in the future. Ask the shop admin for a new one.`,
+        );
+      }
+      if (exp - iat > MAX_EMBED_TTL_SECONDS) {
+        throw new UnauthenticatedError(
+          `The embed token is not valid: it lives ${Math.round((exp - iat) / 86_400)} days, longer than the ${MAX_EMBED_TTL_SECONDS / 86_400}-day maximum. Ask the shop admin for a new one.`,
+        );
+      }
+      return {
+        tenantId: tenant,
+        role: Role.EMBED,
+        datasetIds,
+        subject: `embed:${jti}`,
+        embed: { id: jti, keyId: isRowId(keyClaim) ? keyClaim : null, expiresAt: new Date(exp * 1000) },
+      };
     },
   };
 }

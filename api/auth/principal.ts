@@ -16,6 +16,8 @@ export interface Principal {
   readonly datasetIds: readonly number[] | null;
   /** What authenticated it, for logs: `key:<id>` or `embed:<jti>`. Never a secret. */
   readonly subject: string;
+  /** Embed tokens: the token's id (`jti`), the API key that minted it (null: the CLI or the server), its expiry. */
+  readonly embed?: { readonly id: string; readonly keyId: number | null; readonly expiresAt: Date };
 }
 
 /** True when the principal may read dataset `id` of its tenant. */

@@ -110,15 +110,22 @@ export function register(program: Command): void {
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
       const demo = options.demo ? await ensureDemoData(knex, logger) : undefined;
       if (processes > 1) return servePrimary(options, processes, { config, knex, logger, demo });
-      const server = await startServer({
-        config,
-        knex,
-        logger,
-        demo: Boolean(options.demo),
-        demoDatasetId: demo?.datasetId,
-        demoTenantId: demo?.tenantId,
-        ...jobQueueOf(config, options.worker !== false),
-      });
+      let server: RunningServer;
+      try {
+        server = await startServer({
+          config,
+          knex,
+          logger,
+          demo: Boolean(options.demo),
+          demoDatasetId: demo?.datasetId,
+          demoTenantId: demo?.tenantId,
+          ...jobQueueOf(config, options.worker !== false),
+        });
+      } catch (e) {
+        // Cannot listen (port in use): release the database so the process exits non-zero.
+        await knex.destroy();
+        throw e;
+      }
       await announce(server.url, knex, demo);
       stopOnSignals({ message: 'shutting down…', stop: () => server.close(), knex, logger });
       if (demo) {

@@ -48,6 +48,17 @@ export interface LimitsConfig {
   readonly rateWindowSeconds: number;
   /** Browser origins allowed to call the API (FORECASTQL_CORS_ORIGINS, comma-separated; `*` = any). */
   readonly corsOrigins: readonly string[];
+  /** Failed authentications per rate window per client address before 429 (FORECASTQL_AUTH_FAILURE_LIMIT; 0 = off). */
+  readonly authFailureLimit: number;
+  /** Time a client has to send a request's headers, in ms (FORECASTQL_HEADER_TIMEOUT_MS). */
+  readonly headerTimeoutMs: number;
+  /** Time a client has to send a whole request, headers and body, in ms (FORECASTQL_REQUEST_TIMEOUT_MS). */
+  readonly requestTimeoutMs: number;
+  /**
+   * Aggregation work (series × dates × quantiles) one credential may ask for per rate window
+   * (FORECASTQL_READ_BUDGET; 0 = off): totals and groups are priced by what they touch.
+   */
+  readonly readBudget: number;
 }
 
 /** Default limits: generous for the widgets and dashboards, tight enough to stop abuse. */
@@ -62,6 +73,10 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   rateLimit: 1_200,
   rateWindowSeconds: 60,
   corsOrigins: [],
+  authFailureLimit: 60,
+  headerTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  readBudget: 50_000_000,
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -150,6 +165,10 @@ function limits(env: Env): LimitsConfig {
     rateLimit: integer(env, 'FORECASTQL_RATE_LIMIT', d.rateLimit, 0, 100_000_000),
     rateWindowSeconds: integer(env, 'FORECASTQL_RATE_WINDOW_S', d.rateWindowSeconds, 1, 86_400),
     corsOrigins: origins(env, 'FORECASTQL_CORS_ORIGINS'),
+    authFailureLimit: integer(env, 'FORECASTQL_AUTH_FAILURE_LIMIT', d.authFailureLimit, 0, 100_000_000),
+    headerTimeoutMs: integer(env, 'FORECASTQL_HEADER_TIMEOUT_MS', d.headerTimeoutMs, 100, 600_000),
+    requestTimeoutMs: integer(env, 'FORECASTQL_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100, 3_600_000),
+    readBudget: integer(env, 'FORECASTQL_READ_BUDGET', d.readBudget, 0, 1e15),
   };
 }
 

@@ -17,11 +17,12 @@ import { createEmbedTokens, signingKey, type EmbedTokens } from '../auth/embed-t
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config/env.js';
 import { createApiKeysRepository } from '../db/api-keys.repository.js';
+import { createEmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
 import { DomainError } from '../errors/index.js';
 import type { RunEventBus } from '../training/events.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError } from './format-error.js';
-import { createGraphQLLimits, type GraphQLLimits } from './limits.js';
+import { createGraphQLLimits, createReadBudget, type GraphQLLimits } from './limits.js';
 import { jitGateway } from './jit-executor.js';
 import { createLoaders } from './loaders.js';
 import type { PromotionSource } from './calendar/calendar.service.js';
@@ -76,7 +77,9 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     );
   }
   const embedTokens = createEmbedTokens(key);
-  const authenticator = createAuthenticator({ apiKeys: createApiKeysRepository(deps.knex), embedTokens });
+  const revocations = createEmbedRevocationsRepository(deps.knex);
+  const readBudget = createReadBudget(deps.config.limits.readBudget, deps.config.limits.rateWindowSeconds);
+  const authenticator = createAuthenticator({ apiKeys: createApiKeysRepository(deps.knex), embedTokens, revocations });
   const serviceDeps = {
     knex: deps.knex,
     datasets: deps.datasets,
@@ -133,6 +136,8 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
       loaders: createLoaders(principal.tenantId, scopedServices.stores),
       logger: deps.logger,
       embedTokens,
+      revocations,
+      readBudget,
     };
   }
   return {

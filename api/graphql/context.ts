@@ -5,7 +5,9 @@
  */
 import type { Logger } from 'pino';
 import type { EmbedTokens } from '../auth/embed-token.js';
+import type { EmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
 import type { Principal } from '../auth/principal.js';
+import type { ReadBudget } from './limits.js';
 import type { Loaders } from './loaders.js';
 import type { Services } from './services.js';
 
@@ -18,4 +20,8 @@ export interface GraphQLContext {
   readonly logger: Logger;
   /** Signs embed tokens (mutation createEmbedToken) with the server's secret. */
   readonly embedTokens: EmbedTokens;
+  /** Aggregation work per credential (FORECASTQL_READ_BUDGET); absent: unpriced. */
+  readonly readBudget?: ReadBudget;
+  /** Revokes embed tokens (mutation revokeEmbedToken). */
+  readonly revocations?: Pick<EmbedRevocationsRepository, 'revoke'>;
 }

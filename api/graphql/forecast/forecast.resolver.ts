@@ -23,6 +23,12 @@ export function toForecastType(v: ForecastView): Forecast {
   };
 }
 
+/** Dates from `from` to `to` (both given), else a year: what a forecast read will cover at most. */
+function datesBetween(from: string | null | undefined, to: string | null | undefined): number {
+  if (!from || !to) return 366;
+  return Math.max(1, Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1);
+}
+
 @Resolver(() => Forecast)
 export class ForecastResolver {
   @FieldResolver(() => ForecastColumns, {
@@ -40,6 +46,13 @@ export class ForecastResolver {
   })
   async forecast(@Args(() => ForecastArgs) args: ForecastArgs, @Ctx() ctx: GraphQLContext): Promise<Forecast | null> {
     const dataset = await ctx.services.datasets.require(ctx.tenantId, args.datasetId);
+    // Priced by what it touches (issue 17): a total over every series costs that many series.
+    await ctx.readBudget?.charge(ctx.principal.subject, {
+      series: args.seriesId ? 1 : dataset.seriesCount,
+      dates: datesBetween(args.from, args.to),
+      quantiles: args.quantiles?.length ?? 3,
+      grouped: !args.seriesId && !!args.groupBy && args.groupBy !== 'all' && !args.groupBy.includes('='),
+    });
     const view = await ctx.services.forecasts.forecast(ctx.tenantId, dataset, args);
     return view ? toForecastType(view) : null;
   }
