@@ -11,8 +11,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
+  type ArgumentNode,
   GraphQLError,
+  Kind,
   NoSchemaIntrospectionCustomRule,
+  visit,
   parse,
   specifiedRules,
   type ASTNode,
@@ -49,12 +52,21 @@ export interface GraphQLLimits {
 }
 
 /**
+ * Arguments that carry CSV text (`importObservations(csv:)`): the CSV reader guards each cell
+ * itself and names the line and column, which says more than a position in one long string.
+ */
+const CSV_ARGUMENT = 'csv';
+
+/**
  * The input guard (api/errors/input-guard.ts) on string literals of a document: no NUL, no
  * control characters or ANSI escapes in any argument, on every transport.
  */
 function inputGuardRule(): ValidationRule {
   return (ctx) => ({
-    StringValue(node) {
+    StringValue(node, _key, parent) {
+      if (parent && !Array.isArray(parent) && (parent as ASTNode).kind === Kind.ARGUMENT) {
+        if ((parent as ArgumentNode).name.value === CSV_ARGUMENT) return;
+      }
       const problem = controlCharacterProblem(node.value);
       if (problem) {
         ctx.reportError(
@@ -68,10 +80,35 @@ function inputGuardRule(): ValidationRule {
   });
 }
 
+/** Variables a document passes to a CSV argument (checked by the CSV reader instead). */
+const csvVariablesOf = (() => {
+  const cache = new WeakMap<DocumentNode, ReadonlySet<string>>();
+  return (document: DocumentNode): ReadonlySet<string> => {
+    let found = cache.get(document);
+    if (!found) {
+      const names = new Set<string>();
+      visit(document, {
+        Argument(node) {
+          if (node.name.value === CSV_ARGUMENT && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+        },
+      });
+      found = names;
+      cache.set(document, found);
+    }
+    return found;
+  };
+})();
+
 /** The input guard on variables: the first string holding a control character, as a coded error. */
-function guardVariables(variables: Readonly<Record<string, unknown>>): GraphQLError | undefined {
+function guardVariables(
+  variables: Readonly<Record<string, unknown>>,
+  document: DocumentNode | undefined,
+): GraphQLError | undefined {
+  const skip = document ? csvVariablesOf(document) : new Set<string>();
   try {
-    for (const [name, value] of Object.entries(variables)) guardJsonStrings(value, `Variable $${name}`);
+    for (const [name, value] of Object.entries(variables)) {
+      if (!skip.has(name)) guardJsonStrings(value, `Variable $${name}`);
+    }
     return undefined;
   } catch (e) {
     if (!(e instanceof DomainError)) throw e;
@@ -133,10 +170,10 @@ function variablesPlugin(max: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request }) {
+        async didResolveOperation({ request, document }) {
           const longest = longestList(request.variables ?? {});
           if (longest > max) throw tooManyItems(longest, max);
-          const refused = guardVariables(request.variables ?? {});
+          const refused = guardVariables(request.variables ?? {}, document);
           if (refused) throw refused;
         },
       };
@@ -195,7 +232,7 @@ export function createGraphQLLimits(limits: LimitsConfig, options: { readonly pr
       if (invalid.length > 0) return { errors: invalid.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED')) };
       const longest = longestList(variables ?? {});
       if (longest > limits.maxListItems) return { errors: [tooManyItems(longest, limits.maxListItems)] };
-      const refused = guardVariables(variables ?? {});
+      const refused = guardVariables(variables ?? {}, document);
       return refused ? { errors: [refused] } : { document };
     },
   };

@@ -3,8 +3,6 @@
  * the import's hot path.
  */
 
-import { implausibleYear } from '../errors/input-guard.js';
-
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
@@ -46,16 +44,11 @@ export type ParsedDate =
   | { readonly ok: true; readonly day: number; readonly dayOfMonth: number }
   | { readonly ok: false; readonly reason: string };
 
-/**
- * Parses a strict ISO date `YYYY-MM-DD` (real calendar dates only: 2023-02-30 is rejected) of a
- * plausible year (input-guard.ts: 1900 to 2200; `0024-…` is a typo, not the year 24).
- */
+/** Parses a strict ISO date `YYYY-MM-DD` (real calendar dates only: 2023-02-30 is rejected). */
 export function parseIsoDate(text: string): ParsedDate {
   const m = ISO_DATE.exec(text);
   if (!m) return { ok: false, reason: 'is not a date in the form YYYY-MM-DD' };
   const y = Number(m[1]);
-  const implausible = implausibleYear(y);
-  if (implausible) return { ok: false, reason: implausible };
   const mo = Number(m[2]);
   const d = Number(m[3]);
   if (mo < 1 || mo > 12) return { ok: false, reason: `has month ${m[2]}, which does not exist` };

@@ -23,7 +23,13 @@ import type { Frequency } from '../forecasting/types.js';
 import { isoFromDay, parseIsoDate, weekdayOf, WEEKDAY_NAMES } from './dates.js';
 import { CsvValidationError, oneLine, quoteCell } from './errors.js';
 import { openCsvInput, type CsvInput } from './input.js';
-import { CONTROL_FIX, controlCharacterProblem, MAX_COLUMN_NAME_LENGTH, MAX_COLUMNS } from '../errors/input-guard.js';
+import {
+  CONTROL_FIX,
+  controlCharacterProblem,
+  implausibleYear,
+  MAX_COLUMN_NAME_LENGTH,
+  MAX_COLUMNS,
+} from '../errors/input-guard.js';
 import { csvRecords, type RawRecord } from './records.js';
 
 export type { CsvInput } from './input.js';
@@ -593,7 +599,12 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
         lastDateDay = day;
         lastDateDom = dom;
       } else {
+        // The input guard: a calendar date of a plausible year (`0024-…` is a typo, not the year 24).
         const parsed = parseIsoDate(dateText);
+        const implausible = parsed.ok ? implausibleYear(Number(dateText.slice(0, 4))) : undefined;
+        if (implausible) {
+          throw new CsvValidationError(line, 'date', `${quoteCell(dateText)} ${implausible}`, 'Check the year');
+        }
         if (!parsed.ok) {
           throw new CsvValidationError(
             line,
@@ -640,7 +651,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
         const idProblem = controlCharacterProblem(seriesId, true);
         if (idProblem) throw new CsvValidationError(line, 'series_id', `the id ${idProblem}`, CONTROL_FIX);
         for (let k = 0; k < nAttr; k++) {
-          const problem = controlCharacterProblem(attributes[k]!, true);
+          const problem = controlCharacterProblem(attributes[k]!);
           if (problem) throw new CsvValidationError(line, columns[attrCols[k]!], `the value ${problem}`, CONTROL_FIX);
           if (attributes[k]!.length > MAX_ATTRIBUTE_LENGTH) {
             throw new CsvValidationError(
@@ -680,7 +691,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
           const known = s.attributes[k]!;
           if (a === known || a === '') continue;
           if (known === '') {
-            const problem = controlCharacterProblem(a, true);
+            const problem = controlCharacterProblem(a);
             if (problem) throw new CsvValidationError(line, columns[attrCols[k]!], `the value ${problem}`, CONTROL_FIX);
             s.attributes[k] = detached(a);
             continue;

@@ -133,31 +133,28 @@ withDbs(
     });
 
     test('control characters in CSV cells and names: coded with the line, by importObservations and forecastql import', async () => {
-      const csvs: Array<[string, RegExp, RegExp]> = [
+      const csvs: Array<[string, RegExp]> = [
         [
           'series_id,date,value,store\nA,2024-01-01,1,x\nB\u001b[2J,2024-01-01,1,y\n',
-          /ANSI escape \(U\+001B\) on line 3, position 2/,
           /line 3, column "series_id": the id holds an ANSI escape/,
         ],
         [
           'series_id,date,value,store\nA,2024-01-01,1,no\u0007rth\n',
-          /U\+0007 on line 2/,
           /line 2, column "store": the value holds the control character U\+0007/,
         ],
         [
           'series_id,date,value,st\u0001ore\nA,2024-01-01,1,x\n',
-          /U\+0001 on line 1/,
           /line 1, column "#4": column 4's name holds the control character U\+0001/,
         ],
       ];
       const dir = mkdtempSync(join(tmpdir(), 'fq-control-'));
       try {
         await unchanged(async () => {
-          for (const [csv, variable] of csvs) {
+          for (const [csv, message] of csvs) {
+            // importObservations reads CSV text with the same reader: the line and column are named.
             const r = await gql(server.url, auth, IMPORT, { id: shopId, csv });
             assert.equal(codeOf(r), 'BAD_USER_INPUT', JSON.stringify(r));
-            assert.match(r.errors![0]!.message, /^Variable \$csv holds/);
-            assert.match(r.errors![0]!.message, variable);
+            assert.match(r.errors![0]!.message, message);
           }
           const files = csvs.map(([csv], i) => {
             const file = join(dir, `${i}.csv`);
@@ -170,7 +167,7 @@ withDbs(
           runs.forEach((run, i) => {
             assert.equal(run.status, 1, run.stderr);
             assert.match(run.stderr, /^forecastql: BAD_USER_INPUT: /);
-            assert.match(run.stderr, csvs[i]![2]);
+            assert.match(run.stderr, csvs[i]![1]);
           });
         });
       } finally {
@@ -345,7 +342,7 @@ withDbs(
         'mutation { createDataset(input: { name: "huge", frequency: DAY }) { id } }',
       );
       const rows = ['series_id,date,value'];
-      for (let d = 1; d <= 28; d++) rows.push(`A,2024-02-${String(d).padStart(2, '0')},1e308`);
+      for (let d = 1; d <= 28; d++) rows.push(`A,2024-02-${String(d).padStart(2, '0')},${d % 2 ? '1e308' : '0'}`);
       await gqlOk(server.url, auth, IMPORT, { id: createDataset.id, csv: `${rows.join('\n')}\n` });
       const started = await gqlOk<{ startTrainingRun: { id: string } }>(
         server.url,
