@@ -194,9 +194,13 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((row, i) => row[n]! / row[i]!);
 }
 
+/** Series the covariate effects are fitted on at most (evenly spaced over a larger panel). */
+const MAX_EFFECT_SERIES = 2000;
+
 /**
  * Effects of the known-in-advance covariates on log(1 + sales), within series, pooled over the
- * panel's history (ridge-regularised least squares; a price's elasticity clipped to [-5, 0]).
+ * panel's history (ridge-regularised least squares; a price's elasticity clipped to [-5, 0]; at
+ * most `MAX_EFFECT_SERIES` series, evenly spaced, of a larger panel).
  */
 export function covariateEffects(panel: Panel): Map<string, number> {
   const names = panel.knownInAdvance.filter((c) => panel.covariateNames.includes(c));
@@ -206,7 +210,12 @@ export function covariateEffects(panel: Panel): Map<string, number> {
   const xtx = Array.from({ length: k }, () => Array.from<number>({ length: k }).fill(0));
   const xty = Array.from<number>({ length: k }).fill(0);
   let rows = 0;
-  for (const s of panel.series) {
+  const all = panel.series;
+  const fitted =
+    all.length <= MAX_EFFECT_SERIES
+      ? all
+      : Array.from({ length: MAX_EFFECT_SERIES }, (_, i) => all[Math.floor((i * all.length) / MAX_EFFECT_SERIES)]!);
+  for (const s of fitted) {
     const n = s.target.length;
     const xs = names.map((c) => carried(s.covariates[c], n).map((v) => transform(c, v)));
     const idx: number[] = [];
