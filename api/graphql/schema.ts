@@ -9,6 +9,7 @@ import { authChecker } from '../auth/auth-checker.js';
 import { EmbedTokenResolver } from '../auth/embed-token.resolver.js';
 import { CalendarResolver } from './calendar/calendar.resolver.js';
 import { DatasetResolver } from './dataset/dataset.resolver.js';
+import { DataSourceResolver } from './source/source.resolver.js';
 import { ForecastResolver } from './forecast/forecast.resolver.js';
 import { InsightResolver } from './insight/insight.resolver.js';
 import { SeriesResolver } from './series/series.resolver.js';
@@ -16,6 +17,7 @@ import { TrainingRunResolver } from './training/training-run.resolver.js';
 
 export const RESOLVERS = [
   DatasetResolver,
+  DataSourceResolver,
   SeriesResolver,
   TrainingRunResolver,
   ForecastResolver,

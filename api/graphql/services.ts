@@ -6,6 +6,8 @@ import { createImportanceRepository } from '../db/importance.repository.js';
 import { createMetricsRepository, type MetricsRepository } from '../db/metrics.repository.js';
 import { createRunsRepository, type RunsRepository } from '../db/runs.repository.js';
 import type { RunEventBus } from '../training/events.js';
+import type { DataSourceService } from '../app/sources/source.service.js';
+import { createDataSourceService } from '../ingest/sources/index.js';
 import { CalendarService, type PromotionSource } from './calendar/calendar.service.js';
 import { DatasetService } from './dataset/dataset.service.js';
 import { ForecastService } from './forecast/forecast.service.js';
@@ -34,6 +36,8 @@ export interface Services {
   readonly forecasts: ForecastService;
   readonly insights: InsightService;
   readonly calendar: CalendarService;
+  /** Data sources (shop databases); admin only. */
+  readonly sources: DataSourceService;
   /** Repositories and stores the per-request loaders batch over. */
   readonly stores: {
     readonly datasets: DatasetStore;
@@ -62,6 +66,7 @@ export function createServices(unscoped: ServiceDeps): Services {
     forecasts: new ForecastService(forecasts, runs),
     insights: new InsightService(createImportanceRepository(deps.knex), deps.series),
     calendar: new CalendarService(deps.series, deps.observations),
+    sources: createDataSourceService(deps.knex),
     stores: { datasets: deps.datasets, runs, metrics, forecasts },
   };
 }
