@@ -217,6 +217,25 @@ function testAndSet(s: SeriesState, day: number): boolean {
   return was;
 }
 
+/**
+ * Calls `fn` with each step between consecutive days a series has (its bit set), in ascending
+ * order: the steps of its dates whatever order its rows came in.
+ */
+function forEachStep(s: SeriesState, fn: (step: number) => void): void {
+  let prev = Number.NaN;
+  const bits = s.bits;
+  for (let byte = 0; byte < bits.length; byte++) {
+    const v = bits[byte]!;
+    if (v === 0) continue;
+    for (let bit = 0; bit < 8; bit++) {
+      if ((v & (1 << bit)) === 0) continue;
+      const day = byte * 8 + bit;
+      if (prev === prev) fn(day - prev);
+      prev = day;
+    }
+  }
+}
+
 function sameCovariates(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -512,6 +531,8 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
     const seriesById = new Map<string, SeriesState>();
     const seriesList: SeriesState[] = [];
     const stepHistogram = new Map<number, number>();
+    /** Series that stopped ascending; their steps are counted at the end. */
+    const unsorted: SeriesState[] = [];
     let firstWeekday = -1;
     let weekdayViolation: { line: number; date: string; weekday: number } | undefined;
     let monthViolation: { line: number; date: string } | undefined;
@@ -722,6 +743,16 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
         s.maxDay = day;
         testAndSet(s, day);
       } else {
+        if (s.sorted) {
+          // Until now its rows ascended and each added the step to the previous one: take those
+          // back; the series' steps are counted from its set of days at the end.
+          forEachStep(s, (step) => {
+            const n = stepHistogram.get(step)! - 1;
+            if (n === 0) stepHistogram.delete(step);
+            else stepHistogram.set(step, n);
+          });
+          unsorted.push(s);
+        }
         s.sorted = false;
         if (day < s.minDay) s.minDay = day;
         repeated = testAndSet(s, day);
@@ -783,6 +814,11 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
         'the file has a header but no data rows',
         'Add rows of series_id,date,value below the header',
       );
+    }
+
+    // Series whose rows came in another order (shuffled, newest first): their steps from their days.
+    for (const u of unsorted) {
+      forEachStep(u, (step) => stepHistogram.set(step, (stepHistogram.get(step) ?? 0) + 1));
     }
 
     // Frequency: given, or detected from the median step between consecutive dates of a series.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { createDatasetsRepository } from '../../api/db/datasets.repository.js';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { createObservationsRepository } from '../../api/db/observations.repository.js';
@@ -241,6 +241,54 @@ withDbs(
       assert.equal(r.rowsImported, 4);
       const d = await createDatasetsRepository(db.knex).require(tenantId, r.datasetId);
       assert.equal(d.rowCount, 3);
+    });
+
+    test('the demo file shuffled, or newest first, imports exactly what the sorted file imports', async () => {
+      const text = gunzipSync(readFileSync(new URL('../../data/demo/uci-online-retail-daily.csv.gz', import.meta.url)))
+        .toString('utf8')
+        .trimEnd()
+        .split('\n');
+      const header = text[0]!;
+      const body = text.slice(1, 6001);
+      // A fixed permutation without pattern: sort by a hash of the line.
+      const hash = (l: string): number => {
+        let h = 2166136261;
+        for (let i = 0; i < l.length; i++) h = Math.imul(h ^ l.charCodeAt(i), 16777619);
+        return h >>> 0;
+      };
+      const files = {
+        sorted: body,
+        shuffled: body.toSorted((a, b) => hash(a) - hash(b)),
+        newest: body.toReversed(),
+      };
+      const stored: Record<string, unknown> = {};
+      for (const [name, lines] of Object.entries(files)) {
+        const r = await importCsv(db.knex, {
+          tenantId,
+          dataset: { name: `order-${name}` },
+          input: Buffer.from(`${header}\n${lines.join('\n')}\n`),
+        });
+        assert.equal(r.frequency, 'D', name);
+        assert.equal(r.frequencyDetected, true);
+        const rows = (await db
+          .knex('observations as o')
+          .join('series as s', 's.id', 'o.series_id')
+          .where('s.dataset_id', r.datasetId)
+          .orderBy([{ column: 's.key' }, { column: 'o.date' }])
+          .select(
+            's.key',
+            's.attributes',
+            's.first_date',
+            's.end_date',
+            'o.date',
+            'o.value',
+            'o.covariates',
+          )) as unknown[];
+        assert.equal(rows.length, 6000, name);
+        stored[name] = rows;
+      }
+      assert.deepEqual(stored['shuffled'], stored['sorted']);
+      assert.deepEqual(stored['newest'], stored['sorted']);
     });
   },
   async (knex) => {

@@ -93,6 +93,51 @@ describe('LongCsvReader', () => {
     assert.equal(monthly.reader.summary().frequencyDetected, true);
   });
 
+  test('rows in any order: shuffled and newest-first files detect the same frequency', async () => {
+    // A seeded shuffle (xorshift), so the order is fixed but has no pattern.
+    let seed = 7;
+    const random = (): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 2 ** 32;
+    };
+    const shuffled = <T>(xs: readonly T[]): T[] => {
+      const out = [...xs];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    };
+    const cases: Array<[string, number, (i: number) => string]> = [
+      ['D', 60, (i) => isoFromDay(daysFromCivil(2024, 1, 1) + i)],
+      ['W', 30, (i) => isoFromDay(daysFromCivil(2024, 1, 3) + 7 * i)],
+      ['M', 24, (i) => `${2022 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`],
+    ];
+    for (const [frequency, n, date] of cases) {
+      const rows = ['A', 'B', 'C'].flatMap((id) => Array.from({ length: n }, (_, i) => `${id},${date(i)},${i % 5}`));
+      for (const [order, body] of [
+        ['shuffled', shuffled(rows)],
+        ['newest first', rows.toReversed()],
+      ] as const) {
+        const { rows: read, reader } = await readAll(`series_id,date,value\n${body.join('\n')}\n`);
+        const summary = reader.summary();
+        assert.equal(summary.frequency, frequency, `${frequency} ${order}`);
+        assert.equal(summary.sorted, false);
+        assert.equal(read.length, rows.length);
+        assert.ok(
+          read.every((r) => !r.repeated),
+          `${order}: no row is taken for a repeat`,
+        );
+        assert.deepEqual(
+          summary.series.map((x) => [x.id, x.firstDate, x.endDate, x.rows]).toSorted(),
+          ['A', 'B', 'C'].map((id) => [id, date(0), date(n - 1), n]).sort(),
+        );
+      }
+    }
+  });
+
   test('a given frequency is checked row by row', async () => {
     await assert.rejects(
       readAll('series_id,date,value\nA,2024-01-01,1\nA,2024-01-08,1\nA,2024-01-16,1\n', { frequency: 'W' }),
