@@ -35,6 +35,11 @@ export function createDataPorts(knex: Knex): DataPorts {
         dataset: { id: datasetId },
         input: Buffer.from(csv, 'utf8'),
         ...(options.country === undefined ? {} : { country: options.country }),
+        ...(options.frequency === undefined ? {} : { frequency: options.frequency }),
+        ...(options.allowNegativeValues === undefined ? {} : { allowNegativeValues: options.allowNegativeValues }),
+        ...(options.attributes === undefined
+          ? {}
+          : { columnKinds: Object.fromEntries(options.attributes.map((c) => [c, 'attribute' as const])) }),
       });
       return { rowsImported: r.rowsImported, seriesCount: r.seriesCount };
     },
@@ -44,6 +49,8 @@ export function createDataPorts(knex: Knex): DataPorts {
         datasetId,
         rows,
         ...(options.country === undefined ? {} : { country: options.country }),
+        ...(options.frequency === undefined ? {} : { frequency: options.frequency }),
+        ...(options.allowNegativeValues === undefined ? {} : { allowNegativeValues: options.allowNegativeValues }),
       });
       return { rowsImported: r.rowsImported, seriesCount: r.seriesCount };
     },

@@ -79,6 +79,12 @@ export interface SeriesStore {
 /** Options of an import: `country` sets the dataset's holiday calendar (ISO 3166 code or region). */
 export interface ImportOptions {
   readonly country?: string | undefined;
+  /** D, W or M; detected when omitted (`forecastql import --frequency`). */
+  readonly frequency?: Frequency | undefined;
+  /** Extra columns read as text attributes even when numeric (`--attributes`). */
+  readonly attributes?: readonly string[] | undefined;
+  /** Accept negative values, e.g. returns (`--allow-negative`). */
+  readonly allowNegativeValues?: boolean | undefined;
 }
 
 export interface CsvImporter {

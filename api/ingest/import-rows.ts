@@ -11,6 +11,7 @@ import { UserInputError } from '../errors/index.js';
 import { CsvValidationError } from './errors.js';
 import { importCsv, type ImportCsvResult } from './import-csv.js';
 import { REQUIRED_COLUMNS, type ColumnKind } from './long-csv.js';
+import type { Frequency } from '../forecasting/types.js';
 
 export interface ObservationRowInput {
   readonly seriesId: string;
@@ -177,6 +178,8 @@ export interface ImportRowsOptions {
   readonly rows: readonly ObservationRowInput[];
   /** The dataset's holiday calendar (see `ImportCsvOptions.country`). */
   readonly country?: string | undefined;
+  readonly frequency?: Frequency | undefined;
+  readonly allowNegativeValues?: boolean | undefined;
 }
 
 /** Imports rows into an existing dataset through `importCsv`: one transaction, idempotent. */
@@ -189,6 +192,8 @@ export async function importRows(knex: Knex, options: ImportRowsOptions): Promis
       input: Buffer.from(shape.csv, 'utf8'),
       columnKinds: shape.columnKinds,
       ...(options.country === undefined ? {} : { country: options.country }),
+      ...(options.frequency === undefined ? {} : { frequency: options.frequency }),
+      ...(options.allowNegativeValues === undefined ? {} : { allowNegativeValues: options.allowNegativeValues }),
     });
   } catch (e) {
     throw toRowsError(e, shape);

@@ -18,7 +18,14 @@ import { toConnection, type Connection } from '../common/connection.type.js';
 import type { GraphQLContext } from '../context.js';
 import { TrainingRun } from '../training/training-run.type.js';
 import { toDatasetView, toRunView } from '../views.js';
-import { CreateDatasetInput, Dataset, DatasetConnection, ImportResult, ObservationInput } from './dataset.type.js';
+import {
+  CreateDatasetInput,
+  Dataset,
+  DatasetConnection,
+  FrequencyValue,
+  ImportResult,
+  ObservationInput,
+} from './dataset.type.js';
 
 @ArgsType()
 class DatasetsArgs {
@@ -87,12 +94,30 @@ export class DatasetResolver {
         "Sets the dataset's holiday calendar: an ISO 3166 code (CN, US, GB or UK, DE, …; a region as DE-BY). Omitted: the dataset keeps its country, or takes it from a `country` attribute that names one known country in every series.",
     })
     country: string | null | undefined,
+    @Arg('frequency', () => FrequencyValue, {
+      nullable: true,
+      description: 'DAY, WEEK or MONTH (`--frequency`); detected when omitted.',
+    })
+    frequency: FrequencyValue | null | undefined,
+    @Arg('attributes', () => [String], {
+      nullable: true,
+      description: 'CSV columns to read as text attributes even when numeric, e.g. a store number (`--attributes`).',
+    })
+    attributes: string[] | null | undefined,
+    @Arg('allowNegative', () => Boolean, {
+      nullable: true,
+      description: 'Accept negative values, e.g. returns or sales in money (`--allow-negative`).',
+    })
+    allowNegative: boolean | null | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ImportResult> {
     const r = await ctx.services.datasets.importObservations(ctx.tenantId, datasetId, {
       csv,
       rows: rows?.map((o) => ({ ...o, value: o.value ?? null })),
       country,
+      frequency,
+      attributes,
+      allowNegative,
     });
     return { rowsImported: r.rowsImported, seriesCount: r.seriesCount, dataset: toDatasetView(r.dataset) };
   }

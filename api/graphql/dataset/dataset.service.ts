@@ -19,6 +19,10 @@ export interface ObservationsInput {
   readonly rows?: readonly ObservationRowInput[] | null | undefined;
   /** Sets the dataset's holiday calendar (ISO 3166 country or region); omitted keeps it. */
   readonly country?: string | null | undefined;
+  /** The CLI's import options: `--frequency`, `--attributes`, `--allow-negative`. */
+  readonly frequency?: Frequency | null | undefined;
+  readonly attributes?: readonly string[] | null | undefined;
+  readonly allowNegative?: boolean | null | undefined;
 }
 
 export class DatasetService {
@@ -92,7 +96,18 @@ export class DatasetService {
         { argument: hasCsv ? 'rows' : 'csv' },
       );
     }
-    const options = input.country === null || input.country === undefined ? {} : { country: input.country };
+    if (hasRows && input.attributes) {
+      throw new UserInputError(
+        '`attributes` is for CSV text: in `rows`, give text attributes under `attributes` and numbers under `covariates`.',
+        { argument: 'attributes' },
+      );
+    }
+    const options: ImportOptions = {
+      ...(input.country === null || input.country === undefined ? {} : { country: input.country }),
+      ...(input.frequency ? { frequency: input.frequency } : {}),
+      ...(input.attributes ? { attributes: input.attributes.map((a) => a.trim()).filter((a) => a !== '') } : {}),
+      ...(input.allowNegative ? { allowNegativeValues: true } : {}),
+    };
     if (hasCsv) return this.importCsv(tenantId, datasetId, input.csv!, options);
     const rows = input.rows!;
     const dataset = await this.require(tenantId, datasetId);
