@@ -83,6 +83,7 @@ export function toPointView(p: ShapedPoint): ForecastPoint {
   return {
     date: p.date,
     actual: p.actual,
+    actualToDate: p.actualToDate,
     p10: p.p10,
     p50: p.p50,
     p90: p.p90,

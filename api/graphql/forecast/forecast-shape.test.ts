@@ -34,6 +34,9 @@ describe('shapeForecast buckets', () => {
     assert.equal(first!.p50, null);
     assert.equal(straddling!.date, '2024-01-08');
     assert.equal(straddling!.actual, null, 'two days of actuals must not read as a weekly drop');
+    assert.equal(straddling!.actualToDate, 17 + 18, 'what was sold so far is still reported');
+    assert.equal(first!.actualToDate, first!.actual, 'a bucket fully known: the same as actual');
+    assert.equal(last!.actualToDate, null, 'nothing known yet');
     const forecastPart = aggregateQuantiles(
       forecasts.filter((f) => f.date <= '2024-01-14').map((f) => ({ levels: f.levels, values: f.values })),
       levels,

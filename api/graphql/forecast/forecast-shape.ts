@@ -10,6 +10,12 @@ export type BucketKind = 'day' | 'week' | 'month';
 export interface ShapedPoint {
   readonly date: string;
   readonly actual: number | null;
+  /**
+   * Known sales summed over the bucket's days that have them, null when none has: equal to
+   * `actual` on a bucket fully known, and what was sold so far on a bucket straddling the
+   * forecast start (where `actual` is null).
+   */
+  readonly actualToDate: number | null;
   readonly p10: number | null;
   readonly p50: number | null;
   readonly p90: number | null;
@@ -162,10 +168,12 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
     const { sum, historySum } = b;
     const knownDays = b.knownDates ? b.knownDates.size : b.known ? 1 : 0;
     const actual = knownDays > 0 && knownDays === days ? sum : null;
+    const actualToDate = knownDays > 0 ? sum : null;
     if (b.members.length === 0) {
       return {
         date,
         actual,
+        actualToDate,
         p10: null,
         p50: null,
         p90: null,
@@ -178,6 +186,7 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
     return {
       date,
       actual,
+      actualToDate,
       p10: values[i10]! + historySum,
       p50: values[i50]! + historySum,
       p90: values[i90]! + historySum,

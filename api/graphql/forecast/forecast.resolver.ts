@@ -10,6 +10,7 @@ import {
   Forecast,
   ForecastArgs,
   ForecastColumns,
+  ForecastPoint,
   ForecastTableArgs,
   ForecastTableConnection,
   type ForecastTableRow,
@@ -55,6 +56,19 @@ export class ForecastResolver {
     });
     const view = await ctx.services.forecasts.forecast(ctx.tenantId, dataset, args);
     return view ? toForecastType(view) : null;
+  }
+
+  @Query(() => [ForecastPoint], {
+    description:
+      'Known sales of one series (`seriesId`) or a total (`groupBy` "attribute=value", `where`), by DAY, WEEK or MONTH, without a forecast: answered also before the dataset has a succeeded run. Default range: the whole history. `runId`, `quantiles` and `dependence` are ignored.',
+  })
+  async salesHistory(
+    @Args(() => ForecastArgs) args: ForecastArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ForecastPoint[]> {
+    const dataset = await ctx.services.datasets.require(ctx.tenantId, args.datasetId);
+    const points = await ctx.services.forecasts.history(ctx.tenantId, dataset, args);
+    return points.map(toPointView);
   }
 
   @Query(() => ForecastTableConnection, {

@@ -231,6 +231,35 @@ export class ForecastService {
     };
   }
 
+  /**
+   * Known sales of one series or a total, bucketed, with no forecast: what a chart shows before
+   * the dataset's first run succeeds (or beside it). Default range: the whole history.
+   */
+  async history(tenantId: number, dataset: DatasetRecord, req: ForecastRequest): Promise<ShapedPoint[]> {
+    const query = normalizeForecastQuery(req, dataset);
+    const series = await this.selectSeries(tenantId, {
+      datasetId: dataset.id,
+      ...(query.seriesKey !== undefined ? { seriesKey: query.seriesKey } : {}),
+      attributes: query.filters,
+    });
+    if (query.seriesKey !== undefined && series.length === 0) throw new NotFoundError('Series', query.seriesKey);
+    const range = { from: query.from, to: query.to };
+    const actuals = await this.forecasts.actualsAtVersion(
+      tenantId,
+      dataset,
+      series.map((s) => s.id),
+      range,
+    );
+    return shapeForecast({
+      forecasts: [],
+      actuals,
+      ...range,
+      bucket: query.bucket,
+      levels: [],
+      dependence: query.dependence,
+    });
+  }
+
   /** One series by key needs only its (cached) id; filters and totals read the selection. */
   private async selectSeries(tenantId: number, selection: SeriesSelection): Promise<SelectedSeries[]> {
     if (selection.seriesKey === undefined || (selection.attributes?.length ?? 0) > 0) {

@@ -41,6 +41,13 @@ export class ForecastPoint {
   })
   actual!: number | null;
 
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Known sales summed over the days of the bucket that have them; null when none has. Equals `actual` on a bucket fully known; on a bucket straddling the forecast start it is what was sold so far (while `actual` is null and `p50` estimates the whole bucket).',
+  })
+  actualToDate!: number | null;
+
   @Field(() => Float, { nullable: true, description: '10 % quantile; null on dates without a forecast.' })
   p10!: number | null;
 

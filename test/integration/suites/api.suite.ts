@@ -154,6 +154,24 @@ withDbs((db) => {
       const other = String(await seedCsv(db.knex, api.tenantId, 'untrained', tinyCsv(1, 30)));
       assert.deepEqual(await api.ok(`{ forecast(datasetId: "${other}") { seriesId } }`), { forecast: null });
     });
+
+    test('salesHistory answers before any run: the known sales by bucket, no forecast', async () => {
+      const other = String(await seedCsv(db.knex, api.tenantId, 'history-only', tinyCsv(2, 30)));
+      const { salesHistory } = await api.ok<{
+        salesHistory: { date: string; actual: number | null; actualToDate: number | null; p50: number | null }[];
+      }>(`{ salesHistory(datasetId: "${other}") { date actual actualToDate p50 } }`);
+      assert.equal(salesHistory.length, 30);
+      assert.ok(salesHistory.every((p) => p.actual !== null && p.actual === p.actualToDate && p.p50 === null));
+      const { salesHistory: weeks } = await api.ok<{ salesHistory: { actual: number | null; days: number }[] }>(
+        `{ salesHistory(datasetId: "${other}", bucket: WEEK) { actual days } }`,
+      );
+      const daily = salesHistory.reduce((sum, p) => sum + p.actual!, 0);
+      assert.equal(
+        weeks.reduce((sum, p) => sum + (p.actual ?? 0), 0),
+        daily,
+        'weeks sum the same sales',
+      );
+    });
   });
 
   describe('a training run', () => {
