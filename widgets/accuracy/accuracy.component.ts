@@ -128,6 +128,11 @@ export class FqAccuracy extends BaseWidget {
     `;
   }
 
+  // A run of this dataset succeeded: its results replace the ones shown.
+  protected override onRunSucceeded(): void {
+    void this.backtestTask.run();
+  }
+
   override render(): TemplateResult {
     const messages = this.messages;
     const value = this.backtestTask.value;

@@ -3,6 +3,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { baseStyles } from '../internal/base.styles.js';
 import { BaseWidget } from '../internal/base-widget.js';
+import { localizeLabel } from '../internal/event-labels.js';
 import { resolveRun } from '../internal/latest-run.js';
 import { FEATURE_IMPORTANCE_QUERY, type FeatureImportanceQueryResult } from './feature-importance.queries.js';
 import { featureImportanceStyles } from './feature-importance.styles.js';
@@ -73,7 +74,7 @@ export class FqFeatureImportance extends BaseWidget {
       ${drivers.map(
         (driver) =>
           html`<li>
-            <span class="label">${driver.label}</span>
+            <span class="label">${localizeLabel(driver.label, this.locale)}</span>
             <span class="track" aria-hidden="true"
               ><span class="bar" part="bar" style="width:${(driver.width * 100).toFixed(1)}%"></span
             ></span>
@@ -83,6 +84,11 @@ export class FqFeatureImportance extends BaseWidget {
           </li>`,
       )}
     </ol>`;
+  }
+
+  // A run of this dataset succeeded: its results replace the ones shown.
+  protected override onRunSucceeded(): void {
+    void this.importanceTask.run();
   }
 
   override render(): TemplateResult {

@@ -99,13 +99,60 @@ describe('buildForecastChartOptions', () => {
     assert.deepEqual(options.colors, ['#111', '#22f']);
   });
 
-  test('enables x zoom and pan but not ApexCharts’ own download menu', () => {
+  test('enables x zoom (drag) without ApexCharts’ toolbar: the widget draws keyboard-operable buttons', () => {
     const options = buildForecastChartOptions(input());
     assert.equal(options.chart?.zoom?.enabled, true);
     assert.equal(options.chart?.zoom?.type, 'x');
-    const tools = options.chart?.toolbar?.tools;
-    assert.equal(tools?.pan, true);
-    assert.equal(tools?.download, false);
+    assert.equal(options.chart?.toolbar?.show, false);
+  });
+
+  test('a forecast of one drawn point (a MONTH bucket) gets a marker; a long one does not', () => {
+    const base = input();
+    const month = toForecastChartData([
+      { date: '2025-09-01', actual: 880, p10: null, p50: null, p90: null },
+      { date: '2025-10-01', actual: 900, p10: null, p50: null, p90: null },
+      { date: '2025-11-01', actual: 950, p10: null, p50: null, p90: null },
+      { date: '2025-12-01', actual: null, actualToDate: 600, p10: 800, p50: 1000, p90: 1200 },
+    ]);
+    const sizes = buildForecastChartOptions({ ...base, data: month }).markers?.size as number[];
+    assert.deepEqual(sizes, [0, 0, 5]);
+    assert.deepEqual(buildForecastChartOptions(base).markers?.size, [0, 0, 0]);
+  });
+
+  test('the tooltip of a bucket straddling the forecast start shows what was sold so far', () => {
+    const data = toForecastChartData([
+      { date: '2025-12-01', actual: null, actualToDate: 1948, p10: 2800, p50: 3100, p90: 3500 },
+    ]);
+    const html = tooltipHtml(data.rows[0]!, {
+      ...input(),
+      data,
+      labels: { ...input().labels, soldSoFar: 'Sold so far' },
+    });
+    assert.match(html, /Sold so far<\/span><b class="fq-tooltip-value">[^<]*1948/);
+    assert.match(html, /3100/);
+  });
+
+  test('an all-zero series gets a 0–1 axis, not a 0–0.5 one', () => {
+    const zero = toForecastChartData([
+      { date: '2025-12-01', actual: 0, p10: null, p50: null, p90: null },
+      { date: '2025-12-02', actual: 0, p10: null, p50: null, p90: null },
+    ]);
+    const yaxis = buildForecastChartOptions({ ...input(), data: zero }).yaxis as { max?: number };
+    assert.equal(yaxis.max, 1);
+    assert.equal((buildForecastChartOptions(input()).yaxis as { max?: number }).max, undefined);
+  });
+
+  test('x-axis dates use the locale’s formats', () => {
+    const options = buildForecastChartOptions({
+      ...input(),
+      axisDates: { year: 'yyyy年', month: 'yyyy年M月', day: 'M月d日' },
+    });
+    assert.deepEqual(options.xaxis?.labels?.datetimeFormatter, {
+      year: 'yyyy年',
+      month: 'yyyy年M月',
+      day: 'M月d日',
+      hour: 'HH:mm',
+    });
   });
 
   test('reports zoom ranges through onZoom', () => {

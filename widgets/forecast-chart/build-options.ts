@@ -28,6 +28,8 @@ export interface ForecastChartLabels {
   readonly forecastStart: string;
   readonly holiday: string;
   readonly promotion: string;
+  /** Label of what was sold so far in a bucket straddling the forecast start. */
+  readonly soldSoFar?: string;
 }
 
 /** Everything the chart depends on; the builder derives a fresh ApexCharts options object from it. */
@@ -50,6 +52,8 @@ export interface ForecastChartOptionsInput {
   readonly onZoom?: ((from: number | null, to: number | null) => void) | undefined;
   /** At most this many holiday/promotion annotations are drawn (the tooltip still names them all). */
   readonly maxAnnotations?: number;
+  /** ApexCharts datetime formats of the x-axis labels, per locale ("M月d日" for zh-CN). */
+  readonly axisDates?: { readonly year: string; readonly month: string; readonly day: string };
 }
 
 const DAY_MS = 86_400_000;
@@ -181,6 +185,9 @@ export function tooltipHtml(row: ChartRow, input: ForecastChartOptionsInput): st
     `<div class="fq-tooltip"><div class="fq-tooltip-title">${escapeHtml(input.formatDate(row.date))}</div>`,
   ];
   if (row.actual !== null) parts.push(line(palette.actual, labels.actual, input.formatValue(row.actual)));
+  if (row.soldSoFar !== null) {
+    parts.push(line(palette.actual, labels.soldSoFar ?? labels.actual, input.formatValue(row.soldSoFar)));
+  }
   if (row.p50 !== null) parts.push(line(palette.forecast, labels.forecast, input.formatValue(row.p50)));
   if (row.p10 !== null && row.p90 !== null) {
     parts.push(line(palette.band, labels.interval, `${input.formatValue(row.p10)} – ${input.formatValue(row.p90)}`));
@@ -236,6 +243,13 @@ export function buildForecastChartOptions(input: ForecastChartOptionsInput): Ape
   ];
   const colors = [...(withBand ? [palette.band] : []), palette.actual, palette.forecast];
   const onZoom = input.onZoom;
+  // A forecast of one or two drawn points (a MONTH bucket) is no visible line: mark its points.
+  const drawnForecast = series.p50.filter((point) => point.y !== null).length;
+  const forecastMarker = drawnForecast > 0 && drawnForecast <= 2 ? 5 : 0;
+  const drawnActual = series.actual.filter((point) => point.y !== null).length;
+  const actualMarker = drawnActual > 0 && drawnActual <= 2 ? 5 : 0;
+  // An all-zero series would get an axis of 0–0.5 with the band's noise as a wiggle: show 0–1.
+  const highest = data.rows.reduce((max, row) => Math.max(max, row.actual ?? 0, row.p90 ?? 0, row.p50 ?? 0), 0);
   // The band is shorter than the lines, so tooltip indices are resolved through x, not position.
   const rowsByX = new Map(data.rows.map((row) => [row.x, row]));
   return {
@@ -254,11 +268,9 @@ export function buildForecastChartOptions(input: ForecastChartOptionsInput): Ape
       locales: [locale],
       defaultLocale: locale.name,
       zoom: { enabled: true, type: 'x', autoScaleYaxis: false },
-      toolbar: {
-        show: true,
-        autoSelected: 'zoom',
-        tools: { download: false, selection: false, zoom: true, zoomin: true, zoomout: true, pan: true, reset: true },
-      },
+      // The widget draws its own zoom, pan and reset buttons (keyboard-operable, translated);
+      // dragging across the chart still zooms.
+      toolbar: { show: false, autoSelected: 'zoom' },
       events: onZoom
         ? {
             zoomed: (_chart: unknown, range: { xaxis?: { min?: number; max?: number } }) =>
@@ -275,7 +287,10 @@ export function buildForecastChartOptions(input: ForecastChartOptionsInput): Ape
       width: withBand ? [0, 2, 2] : [2, 2],
       dashArray: withBand ? [0, 0, 6] : [0, 6],
     },
-    markers: { size: 0, hover: { size: 4 } },
+    markers: {
+      size: withBand ? [0, actualMarker, forecastMarker] : [actualMarker, forecastMarker],
+      hover: { size: 4 },
+    },
     dataLabels: { enabled: false },
     legend: {
       show: true,
@@ -290,13 +305,18 @@ export function buildForecastChartOptions(input: ForecastChartOptionsInput): Ape
     theme: { mode: input.mode },
     xaxis: {
       type: 'datetime',
-      labels: { datetimeUTC: true, style: { colors: palette.muted } },
+      labels: {
+        datetimeUTC: true,
+        style: { colors: palette.muted },
+        ...(input.axisDates ? { datetimeFormatter: { ...input.axisDates, hour: 'HH:mm' } } : {}),
+      },
       axisBorder: { color: palette.border },
       axisTicks: { color: palette.border },
       tooltip: { enabled: false },
     },
     yaxis: {
       min: 0,
+      ...(highest <= 0 ? { max: 1, tickAmount: 2 } : {}),
       forceNiceScale: true,
       labels: { formatter: (value: number) => input.formatAxis(value), style: { colors: [palette.muted] } },
     },

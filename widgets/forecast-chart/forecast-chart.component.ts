@@ -8,13 +8,16 @@ import type { Bucket } from '../internal/i18n.js';
 import { buildForecastChartOptions, type ForecastChartPalette } from './build-options.js';
 import { toCsv } from './csv.js';
 import { displayedRange } from './events-range.js';
+import { localizeLabel } from '../internal/event-labels.js';
 import {
   CALENDAR_EVENTS_QUERY,
   FORECAST_QUERY,
+  SALES_HISTORY_QUERY,
   SERIES_SEARCH_QUERY,
   type CalendarEventsQueryResult,
   type ForecastQueryResult,
   type ForecastQueryVariables,
+  type SalesHistoryQueryResult,
   type SeriesSearchQueryResult,
   type SeriesSummary,
 } from './forecast-chart.queries.js';
@@ -34,6 +37,19 @@ interface ForecastResult {
   readonly forecastStart: string | null;
   readonly events: readonly CalendarEvent[];
   readonly subject: string;
+  /** No succeeded run yet: `points` are the sales history alone (`salesHistory`). */
+  readonly historyOnly: boolean;
+}
+
+/** The API answers `calendarEvents` over at most 1,098 days: longer ranges are asked in windows. */
+const EVENTS_WINDOW_DAYS = 1000;
+const DAY_MS = 86_400_000;
+
+const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** Rounds a CSV value to 4 decimals (forecasts are not that precise; 15 digits read as noise). */
+function csvNumber(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value * 10_000) / 10_000 : null;
 }
 
 const BUCKET_DAYS: Readonly<Record<Bucket, number>> = { DAY: 1, WEEK: 7, MONTH: 30 };
@@ -109,6 +125,15 @@ export class FqForecastChart extends BaseWidget {
   /** The result whose hidden data table is rendered: set one frame after its chart was drawn. */
   @state() private tableResult: ForecastResult | null = null;
 
+  /** Whether the data table is shown on screen ("Show as table"); otherwise it is for screen readers. */
+  @state() private tableVisible = false;
+
+  /** The shown x range (epoch ms) after zoom or pan; null = everything. */
+  @state() private zoomRange: { min: number; max: number } | null = null;
+
+  /** Index (in the drawn rows) of the point read out by keyboard; null until an arrow key. */
+  @state() private cursor: number | null = null;
+
   private chart: ApexCharts | null = null;
   private chartContainer: HTMLElement | null = null;
   private appliedResult: ForecastResult | null = null;
@@ -118,6 +143,9 @@ export class FqForecastChart extends BaseWidget {
   private chartDataSource: { result: ForecastResult; maxPoints: number } | null = null;
   private pendingChart: Promise<void> = Promise.resolve();
   private knownSeries = new Map<string, SeriesSummary>();
+  private appliedLocale = '';
+  /** The range the widget last asked ApexCharts to show (its `zoomed` event echoes it). */
+  private programmaticZoom: { min: number; max: number } | null = null;
 
   private readonly forecastTask = new Task(this, {
     task: async ([datasetId, seriesId, groupBy, bucket, from, to], { signal }): Promise<ForecastResult | null> => {
@@ -137,13 +165,24 @@ export class FqForecastChart extends BaseWidget {
           variables,
           signal,
         );
-        const points = forecast.forecast?.points ?? [];
+        // No succeeded run yet: the sales history alone, not an empty chart.
+        const historyOnly = forecast.forecast === null;
+        const points = historyOnly
+          ? (
+              await client.request<SalesHistoryQueryResult, ForecastQueryVariables>(
+                SALES_HISTORY_QUERY,
+                variables,
+                signal,
+              )
+            ).salesHistory
+          : (forecast.forecast?.points ?? []);
         const events = await this.loadEvents(datasetId, variables.seriesId ?? null, points, bucket, signal);
         return {
           points,
           forecastStart: forecast.forecast?.forecastStart ?? null,
           events,
           subject: this.subjectLabel(seriesId, groupBy),
+          historyOnly,
         };
       } catch (error) {
         if (!signal.aborted) this.reportError(error);
@@ -178,12 +217,25 @@ export class FqForecastChart extends BaseWidget {
     const range = displayedRange(points, bucket);
     if (!range) return [];
     try {
-      const result = await this.client.request<CalendarEventsQueryResult>(
-        CALENDAR_EVENTS_QUERY,
-        { datasetId, seriesId, from: range.from, to: range.to },
-        signal,
+      const windows: { from: string; to: string }[] = [];
+      const last = Date.parse(`${range.to}T00:00:00Z`);
+      for (let start = Date.parse(`${range.from}T00:00:00Z`); start <= last; start += EVENTS_WINDOW_DAYS * DAY_MS) {
+        const end = Math.min(last, start + (EVENTS_WINDOW_DAYS - 1) * DAY_MS);
+        windows.push({
+          from: new Date(start).toISOString().slice(0, 10),
+          to: new Date(end).toISOString().slice(0, 10),
+        });
+      }
+      const results = await Promise.all(
+        windows.map((window) =>
+          this.client.request<CalendarEventsQueryResult>(
+            CALENDAR_EVENTS_QUERY,
+            { datasetId, seriesId, from: window.from, to: window.to },
+            signal,
+          ),
+        ),
       );
-      return result.calendarEvents ?? [];
+      return results.flatMap((result) => result.calendarEvents ?? []);
     } catch (error) {
       if (signal.aborted) throw error;
       console.warn(
@@ -247,6 +299,7 @@ export class FqForecastChart extends BaseWidget {
     super.disconnectedCallback();
     this.chart?.destroy();
     this.chart = null;
+    this.appliedLocale = '';
     this.appliedResult = null;
     this.appliedKey = '';
   }
@@ -255,6 +308,11 @@ export class FqForecastChart extends BaseWidget {
     super.connectedCallback();
     // Re-attached after a move in the DOM: the chart was destroyed, draw it again.
     if (this.hasUpdated) this.requestUpdate();
+  }
+
+  // A run of this dataset succeeded: its forecast replaces what is drawn.
+  protected override onRunSucceeded(): void {
+    void this.forecastTask.run();
   }
 
   private applyChart(result: ForecastResult, key: string): void {
@@ -266,10 +324,12 @@ export class FqForecastChart extends BaseWidget {
       });
     const style = this.chartStyle();
     const format = this.formatters(this.bucket);
+    const events = result.events.map((event) => ({ ...event, label: localizeLabel(event.label, this.localeTag) }));
     const options = buildForecastChartOptions({
       data,
-      events: result.events,
+      events,
       labels: this.messages,
+      axisDates: this.messages.axisDates,
       palette: style.palette,
       mode: this.resolvedTheme,
       locale: this.localeTag,
@@ -279,11 +339,26 @@ export class FqForecastChart extends BaseWidget {
       formatValue: format.value,
       formatAxis: format.axis,
       formatDate: format.date,
-      onZoom: (from, to) =>
+      onZoom: (from, to) => {
+        // zoomX() of the widget's own buttons and keys reports back here: already announced.
+        const own = this.programmaticZoom;
+        if (
+          own &&
+          from !== null &&
+          to !== null &&
+          Math.abs(own.min - from) < DAY_MS &&
+          Math.abs(own.max - to) < DAY_MS
+        ) {
+          return;
+        }
+        const full = this.fullRange();
+        const whole = from === null || to === null || (full !== null && from <= full.min && to >= full.max);
+        this.zoomRange = whole ? null : { min: from, max: to };
         this.emit('fq-range-change', {
-          from: from === null ? null : new Date(from).toISOString().slice(0, 10),
-          to: to === null ? null : new Date(to).toISOString().slice(0, 10),
-        }),
+          from: whole ? null : new Date(from).toISOString().slice(0, 10),
+          to: whole ? null : new Date(to).toISOString().slice(0, 10),
+        });
+      },
     });
     const annotationsKey = `${key}|${JSON.stringify(options.annotations)}|${result.subject}`;
     const onlyData = this.chart !== null && key === this.appliedKey && annotationsKey === this.appliedAnnotationsKey;
@@ -292,6 +367,16 @@ export class FqForecastChart extends BaseWidget {
     this.appliedAnnotationsKey = annotationsKey;
     const container = this.chartContainer!;
     let work: Promise<unknown>;
+    // ApexCharts keeps its first locale's month names on update: a new locale gets a new chart.
+    if (this.chart && this.appliedLocale !== this.localeTag) {
+      this.chart.destroy();
+      this.chart = null;
+    }
+    this.appliedLocale = this.localeTag;
+    if (result !== this.tableResult) {
+      this.zoomRange = null;
+      this.cursor = null;
+    }
     if (!this.chart) {
       this.chart = new ApexCharts(container, options);
       work = this.chart.render();
@@ -351,8 +436,14 @@ export class FqForecastChart extends BaseWidget {
   }
 
   private subjectLabel(seriesId: string, groupBy: string): string {
-    if (groupBy) return groupBy.replace('=', ' ');
+    if (groupBy) return this.groupText(groupBy);
     return seriesId || this.messages.allSeries;
+  }
+
+  /** `store=CA_1` as "store CA_1" (the attribute's name in the locale's words when known: "门店 CA_1"). */
+  private groupText(group: string): string {
+    const [name = '', ...rest] = group.split('=');
+    return [localizeLabel(name, this.localeTag), ...rest].join(' ');
   }
 
   private pickSeries(value: string): void {
@@ -412,9 +503,25 @@ export class FqForecastChart extends BaseWidget {
     const fileName = `${this.fileBaseName()}.${format}`;
     if (format === 'csv') {
       const subject = this.groupBy || this.series || 'all';
+      // What the chart shows: the zoomed range when zoomed, every point otherwise.
+      const range = this.zoomRange;
+      const shown = range
+        ? result.points.filter((point) => {
+            const x = Date.parse(`${point.date.slice(0, 10)}T00:00:00Z`);
+            return x >= range.min && x <= range.max;
+          })
+        : result.points;
       const rows = [
-        ['series', 'date', 'actual', 'p10', 'p50', 'p90'],
-        ...result.points.map((point) => [subject, point.date, point.actual, point.p10, point.p50, point.p90]),
+        ['series', 'date', 'actual', 'sold_so_far', 'p10', 'p50', 'p90'],
+        ...shown.map((point) => [
+          subject,
+          point.date,
+          csvNumber(point.actual),
+          point.actual === null ? csvNumber(point.actualToDate) : null,
+          csvNumber(point.p10),
+          csvNumber(point.p50),
+          csvNumber(point.p90),
+        ]),
       ];
       const url = URL.createObjectURL(new Blob([toCsv(rows)], { type: 'text/csv;charset=utf-8' }));
       this.download(url, fileName);
@@ -422,8 +529,22 @@ export class FqForecastChart extends BaseWidget {
     } else if (this.chart) {
       await this.pendingChart;
       if (format === 'png') {
-        const uri = await this.chart.dataURI({ scale: 2 });
-        if ('imgURI' in uri) this.download(uri.imgURI, fileName);
+        // The picture names what it shows: title and dates, drawn into the chart for the export.
+        const chart = this.chart;
+        await chart.updateOptions(
+          {
+            title: { text: this.messages.chartTitle(result.subject), style: { fontSize: '14px' } },
+            subtitle: { text: this.shownRangeText(result) },
+          },
+          false,
+          false,
+        );
+        try {
+          const uri = await chart.dataURI({ scale: 2 });
+          if ('imgURI' in uri) this.download(uri.imgURI, fileName);
+        } finally {
+          await chart.updateOptions({ title: { text: undefined }, subtitle: { text: undefined } }, false, false);
+        }
       } else {
         const chartWithSvg = this.chart as unknown as { getSvgString(scale?: number): Promise<string> };
         const svg = await chartWithSvg.getSvgString(1);
@@ -433,6 +554,152 @@ export class FqForecastChart extends BaseWidget {
       }
     }
     this.emit('fq-export', { format, fileName });
+  }
+
+  /** The dates shown, as text ("1 Sep 2025 – 27 Jan 2026"): the zoomed range or every point. */
+  private shownRangeText(result: ForecastResult): string {
+    const format = this.formatters(this.bucket);
+    const first = result.points[0]?.date;
+    const last = result.points.at(-1)?.date;
+    if (!first || !last) return '';
+    const from = this.zoomRange ? iso(this.zoomRange.min) : first;
+    const to = this.zoomRange ? iso(this.zoomRange.max) : last;
+    return this.messages.chartZoomRange(format.date(from), format.date(to));
+  }
+
+  /** The full x range of the drawn rows (epoch ms). */
+  private fullRange(): { min: number; max: number } | null {
+    const rows = this.chartData?.rows;
+    const first = rows?.[0]?.x;
+    const last = rows?.at(-1)?.x;
+    return first === undefined || last === undefined || last <= first ? null : { min: first, max: last };
+  }
+
+  /** Zooms around the middle of the shown range: factor < 1 zooms in, > 1 out. */
+  zoomBy(factor: number): void {
+    const full = this.fullRange();
+    if (!full || !this.chart) return;
+    const current = this.zoomRange ?? full;
+    const middle = (current.min + current.max) / 2;
+    const minWidth = Math.max(DAY_MS * 3, (full.max - full.min) / 500);
+    const half = Math.min(full.max - full.min, Math.max(minWidth, (current.max - current.min) * factor)) / 2;
+    let min = middle - half;
+    let max = middle + half;
+    if (min < full.min) [min, max] = [full.min, full.min + 2 * half];
+    if (max > full.max) [min, max] = [full.max - 2 * half, full.max];
+    this.applyZoom({ min: Math.max(full.min, min), max: Math.min(full.max, max) });
+  }
+
+  /** Moves the shown range by a fraction of its width: negative is earlier. */
+  panBy(fraction: number): void {
+    const full = this.fullRange();
+    if (!full || !this.chart) return;
+    const current = this.zoomRange ?? full;
+    const width = current.max - current.min;
+    const shift = Math.max(full.min - current.min, Math.min(full.max - current.max, width * fraction));
+    this.applyZoom({ min: current.min + shift, max: current.max + shift });
+  }
+
+  /** Shows everything again. */
+  resetZoom(): void {
+    const full = this.fullRange();
+    if (!full || !this.chart) return;
+    this.applyZoom(null);
+  }
+
+  private applyZoom(range: { min: number; max: number } | null): void {
+    const full = this.fullRange();
+    if (!full || !this.chart) return;
+    const isFull = range === null || (range.min <= full.min && range.max >= full.max);
+    this.zoomRange = isFull ? null : range;
+    const shown = this.zoomRange ?? full;
+    this.programmaticZoom = shown;
+    this.chart.zoomX(shown.min, shown.max);
+    this.emit('fq-range-change', {
+      from: this.zoomRange ? new Date(shown.min).toISOString().slice(0, 10) : null,
+      to: this.zoomRange ? new Date(shown.max).toISOString().slice(0, 10) : null,
+    });
+  }
+
+  /** Keys on the focused chart: arrows read points, Shift+arrows pan, + and − zoom, 0 or Home resets. */
+  private onChartKeydown(event: KeyboardEvent): void {
+    const rows = this.chartData?.rows ?? [];
+    if (rows.length === 0) return;
+    const range = this.zoomRange ?? this.fullRange();
+    const visible = rows
+      .map((row, index) => ({ row, index }))
+      .filter(({ row }) => !range || (row.x >= range.min && row.x <= range.max));
+    const key = event.key;
+    if ((key === 'ArrowLeft' || key === 'ArrowRight') && event.shiftKey) this.panBy(key === 'ArrowLeft' ? -0.25 : 0.25);
+    else if (key === 'ArrowLeft' || key === 'ArrowRight') {
+      const step = key === 'ArrowLeft' ? -1 : 1;
+      const position = visible.findIndex(({ index }) => index === this.cursor);
+      const next = position < 0 ? (step > 0 ? 0 : visible.length - 1) : position + step;
+      const target = visible[Math.max(0, Math.min(visible.length - 1, next))];
+      if (target) this.cursor = target.index;
+    } else if (key === '+' || key === '=') this.zoomBy(0.5);
+    else if (key === '-' || key === '_') this.zoomBy(2);
+    else if (key === '0' || key === 'Home') this.resetZoom();
+    else if (key === 'Escape') this.cursor = null;
+    else return;
+    event.preventDefault();
+  }
+
+  /** The values of the point under the keyboard cursor, as the tooltip would show them. */
+  private renderReadout(): TemplateResult | typeof nothing {
+    const row = this.cursor === null ? undefined : this.chartData?.rows[this.cursor];
+    if (!row) return html`<p class="readout muted" part="readout">${this.messages.chartKeyboardHelp}</p>`;
+    const format = this.formatters(this.bucket);
+    const messages = this.messages;
+    const events = (this.forecastTask.value?.events ?? [])
+      .filter((event) => event.date.slice(0, 10) === row.date)
+      .map(
+        (event) =>
+          `${event.kind === 'PROMOTION' ? messages.promotion : messages.holiday}: ${localizeLabel(event.label, this.localeTag)}`,
+      );
+    const parts = [
+      row.actual !== null ? `${messages.actual} ${format.value(row.actual)}` : '',
+      row.soldSoFar !== null ? `${messages.soldSoFar} ${format.value(row.soldSoFar)}` : '',
+      row.p50 !== null ? `${messages.forecast} ${format.value(row.p50)}` : '',
+      row.p10 !== null && row.p90 !== null
+        ? `${messages.interval} ${format.value(row.p10)} – ${format.value(row.p90)}`
+        : '',
+      ...events,
+    ].filter(Boolean);
+    return html`<p class="readout" part="readout" role="status" aria-live="polite">
+      <strong>${format.date(row.date)}</strong> · ${parts.join(' · ')}
+    </p>`;
+  }
+
+  /** Zoom, pan, reset and the table toggle: buttons anyone can reach by keyboard. */
+  private renderChartTools(hasData: boolean): TemplateResult {
+    const messages = this.messages;
+    return html`<div class="chart-tools" part="chart-tools" role="toolbar" aria-label=${messages.chartKeyboardLabel}>
+      <button type="button" part="zoom-in" ?disabled=${!hasData} @click=${() => this.zoomBy(0.5)}>
+        <span aria-hidden="true">+</span> ${messages.zoomIn}
+      </button>
+      <button type="button" part="zoom-out" ?disabled=${!hasData || !this.zoomRange} @click=${() => this.zoomBy(2)}>
+        <span aria-hidden="true">−</span> ${messages.zoomOut}
+      </button>
+      <button type="button" part="pan-left" ?disabled=${!hasData || !this.zoomRange} @click=${() => this.panBy(-0.25)}>
+        <span aria-hidden="true">←</span> ${messages.panLeft}
+      </button>
+      <button type="button" part="pan-right" ?disabled=${!hasData || !this.zoomRange} @click=${() => this.panBy(0.25)}>
+        ${messages.panRight} <span aria-hidden="true">→</span>
+      </button>
+      <button type="button" part="reset-zoom" ?disabled=${!hasData || !this.zoomRange} @click=${() => this.resetZoom()}>
+        ${messages.resetZoom}
+      </button>
+      <button
+        type="button"
+        part="table-toggle"
+        aria-pressed=${this.tableVisible ? 'true' : 'false'}
+        ?disabled=${!hasData}
+        @click=${() => (this.tableVisible = !this.tableVisible)}
+      >
+        ${messages.showTable}
+      </button>
+    </div>`;
   }
 
   private renderPicker(): TemplateResult | typeof nothing {
@@ -478,7 +745,7 @@ export class FqForecastChart extends BaseWidget {
           ${groups.map(
             (group) =>
               html`<option value=${`group:${group}`} ?selected=${viewValue === `group:${group}`}>
-                ${messages.totalBy(group.replace('=', ' '))}
+                ${messages.totalBy(this.groupText(group))}
               </option>`,
           )}
           <option value="all" ?selected=${viewValue === 'all'}>${messages.totalAll}</option>
@@ -501,7 +768,11 @@ export class FqForecastChart extends BaseWidget {
     if (!data || this.chartDataSource?.result !== result || this.tableResult !== result) return nothing;
     const format = this.formatters(this.bucket);
     const messages = this.messages;
-    return html`<table class="sr-only" part="table">
+    return html`<table
+      class=${this.tableVisible ? 'data-table' : 'sr-only'}
+      part="table"
+      tabindex=${this.tableVisible ? '0' : '-1'}
+    >
       <caption>
         ${messages.tableCaption(result.subject, data.rows.length)}
       </caption>
@@ -520,7 +791,13 @@ export class FqForecastChart extends BaseWidget {
               <th scope="row">
                 ${format.date(row.date)}${row.partial && row.days !== null ? ` (${row.days}/${bucketDays(row.date, this.bucket)})` : ''}
               </th>
-              <td>${format.value(row.actual)}</td>
+              <td>
+                ${
+                  row.actual === null && row.soldSoFar !== null
+                    ? `${messages.soldSoFar} ${format.value(row.soldSoFar)}`
+                    : format.value(row.actual)
+                }
+              </td>
               <td>${format.value(row.p50)}</td>
               <td>
                 ${row.p10 === null || row.p90 === null ? '–' : `${format.value(row.p10)} – ${format.value(row.p90)}`}
@@ -585,10 +862,25 @@ export class FqForecastChart extends BaseWidget {
         </div>
         ${this.noPicker ? nothing : html`<div class="controls" part="controls">${this.renderPicker()}</div>`}
         <div class="busy" role="status" aria-live="polite">${busy ? messages.loading : ''}</div>
-        <div class="chart-region" part="chart" data-state=${regionState}>
+        ${this.renderChartTools(regionState === 'complete')}
+        <div
+          class="chart-region"
+          part="chart"
+          data-state=${regionState}
+          tabindex=${regionState === 'complete' ? '0' : '-1'}
+          role="group"
+          aria-label=${messages.chartKeyboardLabel}
+          @keydown=${this.onChartKeydown}
+        >
           <div class="chart-canvas" aria-hidden="true"></div>
           ${overlay === nothing ? nothing : html`<div class="overlay">${overlay}</div>`}
         </div>
+        ${regionState === 'complete' ? this.renderReadout() : nothing}
+        ${
+          result?.historyOnly && regionState === 'complete'
+            ? html`<p class="note" part="history-note" role="status">${messages.noForecastYet}</p>`
+            : nothing
+        }
         ${
           this.chartData?.downsampled && regionState === 'complete'
             ? html`<p class="note">

@@ -9,6 +9,7 @@ export const FORECAST_QUERY = /* GraphQL */ `
       points {
         date
         actual
+        actualToDate
         p10
         p50
         p90
@@ -30,6 +31,30 @@ export interface ForecastQueryVariables {
 
 export interface ForecastQueryResult {
   readonly forecast: { readonly forecastStart?: string | null; readonly points: readonly ForecastPoint[] } | null;
+}
+
+/** Mirrors `WidgetSalesHistory` in `schema/operations/widget-forecast.graphql`. */
+export const SALES_HISTORY_QUERY = /* GraphQL */ `
+  query WidgetSalesHistory(
+    $datasetId: ID!
+    $seriesId: String
+    $groupBy: String
+    $from: Date
+    $to: Date
+    $bucket: Bucket
+  ) {
+    salesHistory(datasetId: $datasetId, seriesId: $seriesId, groupBy: $groupBy, from: $from, to: $to, bucket: $bucket) {
+      date
+      actual
+      actualToDate
+      days
+      complete
+    }
+  }
+`;
+
+export interface SalesHistoryQueryResult {
+  readonly salesHistory: readonly ForecastPoint[];
 }
 
 /** Mirrors `schema/operations/widget-calendar-events.graphql`. */

@@ -76,6 +76,69 @@ export const forecastChartStyles = css`
     width: 100%;
   }
 
+  .chart-tools {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    margin: 4px 0;
+  }
+
+  .chart-tools button {
+    padding: 2px 8px;
+    font-size: 0.85em;
+  }
+
+  .chart-tools button[aria-pressed='true'] {
+    background: var(--accent-color);
+    border-color: var(--accent-color);
+    color: var(--background-color);
+  }
+
+  .chart-region:focus-visible {
+    outline: 2px solid var(--accent-color);
+    outline-offset: 2px;
+  }
+
+  .readout.muted {
+    color: var(--muted-color);
+  }
+
+  .readout {
+    margin: 4px 0 0;
+    font-size: 0.85em;
+    min-height: 1.3em;
+    overflow-wrap: anywhere;
+  }
+
+  .data-table {
+    width: 100%;
+    margin-top: 8px;
+    border-collapse: collapse;
+    font-variant-numeric: tabular-nums;
+    font-size: 0.9em;
+    display: block;
+    max-height: 24em;
+    overflow: auto;
+  }
+
+  .data-table caption {
+    text-align: start;
+    color: var(--muted-color);
+    padding-bottom: 4px;
+  }
+
+  .data-table th,
+  .data-table td {
+    text-align: end;
+    padding: 3px 8px;
+    border-bottom: 1px solid var(--border-color);
+  }
+
+  .data-table th[scope='row'],
+  .data-table thead th:first-child {
+    text-align: start;
+  }
+
   .note {
     margin: 4px 0 0;
     font-size: 0.85em;

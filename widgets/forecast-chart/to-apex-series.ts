@@ -5,9 +5,11 @@ export interface ForecastPoint {
   /** ISO date `YYYY-MM-DD` (start of the bucket). */
   readonly date: string;
   readonly actual: number | null;
-  readonly p10: number | null;
-  readonly p50: number | null;
-  readonly p90: number | null;
+  /** Sold so far in a bucket straddling the forecast start (the API's `actualToDate`). */
+  readonly actualToDate?: number | null;
+  readonly p10?: number | null;
+  readonly p50?: number | null;
+  readonly p90?: number | null;
   /** Days of the bucket the point covers (the API's `days`; absent from older servers). */
   readonly days?: number;
   /** False for a partial WEEK/MONTH bucket, whose sum covers fewer days than its neighbours'. */
@@ -26,6 +28,11 @@ export interface ChartRow {
   readonly x: number;
   readonly date: string;
   readonly actual: number | null;
+  /**
+   * Sold so far, on a bucket straddling the forecast start (whose `actual` is null); null
+   * elsewhere. Shown in the tooltip and table, never drawn as the actual line (a drop).
+   */
+  readonly soldSoFar: number | null;
   readonly p10: number | null;
   readonly p50: number | null;
   readonly p90: number | null;
@@ -86,6 +93,7 @@ export function toForecastChartData(
       x: dateToEpoch(point.date),
       date: point.date.slice(0, 10),
       actual: finiteOrNull(point.actual),
+      soldSoFar: point.actual === null || point.actual === undefined ? finiteOrNull(point.actualToDate) : null,
       p10: finiteOrNull(point.p10),
       p50: finiteOrNull(point.p50),
       p90: finiteOrNull(point.p90),

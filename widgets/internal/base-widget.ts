@@ -68,8 +68,23 @@ export class BaseWidget extends LitElement {
     this.systemPrefersDark = event.matches;
   };
 
+  /** `fq-run-update` from any `<fq-training-runs>` of the page: a succeeded run of this dataset refreshes. */
+  private readonly onRunUpdate = (event: Event): void => {
+    const detail = (event as CustomEvent<{ status?: string; datasetId?: string }>).detail;
+    if (event.composedPath()[0] === this || detail?.status !== 'SUCCEEDED') return;
+    if (detail.datasetId !== undefined && detail.datasetId !== this.datasetId) return;
+    this.onRunSucceeded();
+  };
+
+  /**
+   * Called when a training run of this widget's dataset succeeded (announced by an
+   * `<fq-training-runs>` on the page): widgets that show a run's results load them again.
+   */
+  protected onRunSucceeded(): void {}
+
   override connectedCallback(): void {
     super.connectedCallback();
+    globalThis.document?.addEventListener('fq-run-update', this.onRunUpdate);
     if (typeof matchMedia === 'function') {
       this.colorSchemeQuery = matchMedia('(prefers-color-scheme: dark)');
       this.systemPrefersDark = this.colorSchemeQuery.matches;
@@ -79,6 +94,7 @@ export class BaseWidget extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    globalThis.document?.removeEventListener('fq-run-update', this.onRunUpdate);
     this.colorSchemeQuery?.removeEventListener('change', this.onColorSchemeChange);
     this.cachedClient?.client.dispose();
     this.cachedClient = null;

@@ -40,3 +40,18 @@ describe('createFormatters', () => {
     assert.equal(createFormatters('en', 'NOT-A-CODE').value(5), '5');
   });
 });
+
+describe('Chinese names of API labels', () => {
+  test('holidays, commerce events and drivers the API names in English read in Chinese', async () => {
+    const { localizeLabel } = await import('./event-labels.js');
+    assert.equal(localizeLabel('Christmas', 'zh-CN'), '圣诞节');
+    assert.equal(localizeLabel("Singles' Day (11.11)", 'zh-CN'), '双十一');
+    assert.equal(localizeLabel('Weekday pattern', 'zh'), '星期规律');
+    assert.equal(localizeLabel('Christmas', 'en'), 'Christmas');
+    assert.equal(localizeLabel('Some shop event', 'zh-CN'), 'Some shop event', 'unknown names are kept');
+  });
+
+  test('zh-CN formats axis dates in Chinese order', () => {
+    assert.deepEqual(messagesFor('zh-CN').axisDates, { year: 'yyyy年', month: 'yyyy年M月', day: 'M月d日' });
+  });
+});

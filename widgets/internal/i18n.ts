@@ -63,6 +63,26 @@ export interface WidgetMessages {
   readonly coverage: (actual: string, nominal: string) => string;
   readonly accuracyBasis: (metric: string, horizon: string, origins: string) => string;
   readonly noBacktest: string;
+  readonly soldSoFar: string;
+  readonly noForecastYet: string;
+  readonly chartKeyboardLabel: string;
+  readonly chartKeyboardHelp: string;
+  readonly zoomIn: string;
+  readonly zoomOut: string;
+  readonly panLeft: string;
+  readonly panRight: string;
+  readonly showTable: string;
+  readonly readOnlyNote: string;
+  readonly forbiddenNote: string;
+  readonly confirmCancel: (runId: string) => string;
+  readonly keepRunning: string;
+  readonly epochOf: (epoch: number, epochs: number | null) => string;
+  readonly secondsLeft: (seconds: string) => string;
+  readonly phases: Readonly<Record<'queued' | 'starting' | 'training' | 'finishing', string>>;
+  readonly autoChose: (model: string) => string;
+  readonly chartZoomRange: (from: string, to: string) => string;
+  /** ApexCharts datetime formats of the x axis. */
+  readonly axisDates: { readonly year: string; readonly month: string; readonly day: string };
 }
 
 const en: WidgetMessages = {
@@ -143,6 +163,30 @@ const en: WidgetMessages = {
   accuracyBasis: (metric, horizon, origins) =>
     `Measured by ${metric} on ${origins} past forecasts of ${horizon} periods each.`,
   noBacktest: 'No backtest yet: train a model first.',
+  soldSoFar: 'Sold so far',
+  noForecastYet: 'No forecast yet: this is the sales history. Start a training run to see a forecast.',
+  chartKeyboardLabel: 'Chart: use arrow keys to read points',
+  chartKeyboardHelp: '← → read points · + − zoom · Shift+← → pan · 0 reset',
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
+  panLeft: 'Earlier',
+  panRight: 'Later',
+  showTable: 'Show as table',
+  readOnlyNote: 'Read-only access: starting and cancelling training needs an admin API key.',
+  forbiddenNote: 'This token may not start or cancel training (read-only). Use an admin API key.',
+  confirmCancel: (runId) => `Cancel run ${runId}?`,
+  keepRunning: 'Keep running',
+  epochOf: (epoch, epochs) => (epochs ? `epoch ${epoch} of ${epochs}` : `epoch ${epoch}`),
+  secondsLeft: (seconds) => `about ${seconds} left`,
+  phases: {
+    queued: 'Waiting for a free worker',
+    starting: 'Preparing data',
+    training: 'Training',
+    finishing: 'Backtesting and saving the forecast',
+  },
+  autoChose: (model) => `${model} (chosen automatically)`,
+  chartZoomRange: (from, to) => `${from} – ${to}`,
+  axisDates: { year: 'yyyy', month: "MMM 'yy", day: 'dd MMM' },
 };
 
 const zhCN: WidgetMessages = {
@@ -215,6 +259,30 @@ const zhCN: WidgetMessages = {
   coverage: (actual, nominal) => `实际销量落在可能区间内的比例为 ${actual}（目标：${nominal}）。`,
   accuracyBasis: (metric, horizon, origins) => `基于 ${origins} 次历史预测（每次 ${horizon} 个周期）的 ${metric}。`,
   noBacktest: '暂无回测：请先训练模型。',
+  soldSoFar: '截至目前已售',
+  noForecastYet: '暂无预测：以下为销售历史。开始训练后即可查看预测。',
+  chartKeyboardLabel: '图表：使用方向键逐点查看',
+  chartKeyboardHelp: '← → 逐点查看 · + − 缩放 · Shift+← → 平移 · 0 重置',
+  zoomIn: '放大',
+  zoomOut: '缩小',
+  panLeft: '向前',
+  panRight: '向后',
+  showTable: '以表格显示',
+  readOnlyNote: '只读访问：开始或取消训练需要管理员 API 密钥。',
+  forbiddenNote: '此令牌无权开始或取消训练（只读）。请使用管理员 API 密钥。',
+  confirmCancel: (runId) => `取消训练任务 ${runId}？`,
+  keepRunning: '继续运行',
+  epochOf: (epoch, epochs) => (epochs ? `第 ${epoch}/${epochs} 轮` : `第 ${epoch} 轮`),
+  secondsLeft: (seconds) => `约剩 ${seconds}`,
+  phases: {
+    queued: '等待空闲的训练进程',
+    starting: '准备数据',
+    training: '训练中',
+    finishing: '回测并保存预测',
+  },
+  autoChose: (model) => `${model}（自动选择）`,
+  chartZoomRange: (from, to) => `${from} 至 ${to}`,
+  axisDates: { year: 'yyyy年', month: 'yyyy年M月', day: 'M月d日' },
 };
 
 const catalog: Readonly<Record<WidgetLocale, WidgetMessages>> = { en, 'zh-CN': zhCN };
@@ -241,6 +309,8 @@ export interface WidgetFormatters {
   date(isoDate: string): string;
   dateTime(isoDateTime: string): string;
   integer(value: number): string;
+  /** A duration in seconds, in words of the locale ("2 min", "2分钟"). */
+  duration(seconds: number): string;
 }
 
 /** Builds the Intl formatters for a locale, an optional ISO 4217 currency and a bucket. */
@@ -277,5 +347,19 @@ export function createFormatters(locale: string, currency?: string | null, bucke
     date: (isoDate) => dateFormat.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)),
     dateTime: (isoDateTime) => dateTimeFormat.format(new Date(isoDateTime)),
     integer: (value) => integerFormat.format(value),
+    duration: (seconds) =>
+      seconds >= 90
+        ? new Intl.NumberFormat(tag, {
+            style: 'unit',
+            unit: 'minute',
+            unitDisplay: 'short',
+            maximumFractionDigits: 0,
+          }).format(Math.round(seconds / 60))
+        : new Intl.NumberFormat(tag, {
+            style: 'unit',
+            unit: 'second',
+            unitDisplay: 'short',
+            maximumFractionDigits: 0,
+          }).format(Math.max(1, Math.round(seconds))),
   };
 }

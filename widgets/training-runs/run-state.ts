@@ -7,6 +7,8 @@ export interface TrainingRunView {
   readonly id: string;
   readonly status: RunStatus | string;
   readonly model: string | null;
+  /** The model whose forecasts were stored (what AUTO picked); null until SUCCEEDED. */
+  readonly chosenModel?: string | null;
   readonly horizon: number | null;
   readonly createdAt: string | null;
   readonly startedAt: string | null;
@@ -16,6 +18,9 @@ export interface TrainingRunView {
     readonly fraction: number | null;
     readonly epoch: number | null;
     readonly loss: number | null;
+    readonly epochs?: number | null;
+    /** Seconds left, estimated. */
+    readonly eta?: number | null;
   } | null;
   readonly metrics: { readonly mase: number | null; readonly wape: number | null } | null;
 }
@@ -53,4 +58,28 @@ export function runChanged(before: TrainingRunView | undefined, after: TrainingR
     before.progress?.fraction !== after.progress?.fraction ||
     before.progress?.epoch !== after.progress?.epoch
   );
+}
+
+/** What a run is doing, for the progress text: from its status and progress (API messages are English). */
+export function runPhase(run: TrainingRunView): 'queued' | 'starting' | 'training' | 'finishing' | null {
+  if (run.status === 'QUEUED') return 'queued';
+  if (run.status !== 'RUNNING') return null;
+  const fraction = run.progress?.fraction ?? 0;
+  const epoch = run.progress?.epoch ?? null;
+  const epochs = run.progress?.epochs ?? null;
+  if (epoch === null || epoch === 0) return fraction > 0.5 ? 'finishing' : 'starting';
+  if (epochs !== null && epoch >= epochs) return 'finishing';
+  return 'training';
+}
+
+/** Whether a token is an embed token (read-only by design): a JWT whose header says `typ: fq-embed+jwt`. */
+export function isEmbedToken(token: string): boolean {
+  const [header, payload, signature] = token.split('.');
+  if (!header || !payload || signature === undefined) return false;
+  try {
+    const json = atob(header.replaceAll('-', '+').replaceAll('_', '/'));
+    return (JSON.parse(json) as { typ?: unknown }).typ === 'fq-embed+jwt';
+  } catch {
+    return false;
+  }
 }

@@ -4,7 +4,15 @@ import { property, state } from 'lit/decorators.js';
 import { baseStyles } from '../internal/base.styles.js';
 import { BaseWidget } from '../internal/base-widget.js';
 import { GraphQLRequestError } from '../internal/graphql-client.js';
-import { isActiveRun, mergeRun, progressFraction, runChanged, type TrainingRunView } from './run-state.js';
+import {
+  isActiveRun,
+  isEmbedToken,
+  mergeRun,
+  progressFraction,
+  runChanged,
+  runPhase,
+  type TrainingRunView,
+} from './run-state.js';
 import {
   CANCEL_TRAINING_RUN_MUTATION,
   START_TRAINING_RUN_MUTATION,
@@ -71,6 +79,8 @@ export class FqTrainingRuns extends BaseWidget {
   @state() private forbidden = false;
   @state() private mutationError: GraphQLRequestError | null = null;
   @state() private busy = false;
+  /** The run whose cancel button asks for confirmation. */
+  @state() private confirmingCancel: string | null = null;
 
   private subscriptions = new Map<string, () => void>();
   private subscriptionFailed = false;
@@ -93,6 +103,15 @@ export class FqTrainingRuns extends BaseWidget {
       this.runs = runs;
     },
   });
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // Another token (an admin key after an embed token): it may be allowed what the last was not.
+    if (changed.has('token') && changed.get('token') !== undefined) {
+      this.forbidden = false;
+      this.mutationError = null;
+    }
+  }
 
   override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
@@ -119,6 +138,7 @@ export class FqTrainingRuns extends BaseWidget {
     if (runChanged(before, update)) {
       this.emit('fq-run-update', {
         runId: update.id,
+        datasetId: this.datasetId,
         status: update.status,
         fraction: update.progress?.fraction ?? null,
       });
@@ -243,7 +263,34 @@ export class FqTrainingRuns extends BaseWidget {
   }
 
   private get mayMutate(): boolean {
-    return !this.readOnly && !this.forbidden;
+    return !this.readOnly && !this.forbidden && !isEmbedToken(this.token);
+  }
+
+  /** Why start and cancel are not offered, when the token says so (not for `read-only`, the host's choice). */
+  private readOnlyNote(): string | null {
+    if (this.forbidden) return this.messages.forbiddenNote;
+    if (!this.readOnly && isEmbedToken(this.token)) return this.messages.readOnlyNote;
+    return null;
+  }
+
+  private modelText(run: TrainingRunView): string {
+    const chosen = run.chosenModel?.toUpperCase();
+    if (run.model === 'AUTO' && chosen) return this.messages.autoChose(chosen);
+    return chosen ?? run.model ?? '–';
+  }
+
+  private progressText(run: TrainingRunView, percent: string): string {
+    const messages = this.messages;
+    const phase = runPhase(run);
+    const parts = [percent];
+    if (phase) parts.push(messages.phases[phase]);
+    if (phase === 'training' && run.progress?.epoch)
+      parts.push(messages.epochOf(run.progress.epoch, run.progress.epochs ?? null));
+    const eta = run.progress?.eta;
+    if (phase && typeof eta === 'number' && eta > 0) {
+      parts.push(messages.secondsLeft(this.formatters().duration(eta)));
+    }
+    return parts.join(' · ');
   }
 
   private renderRun(run: TrainingRunView): TemplateResult {
@@ -253,10 +300,12 @@ export class FqTrainingRuns extends BaseWidget {
     const percent = format.percent(fraction);
     const statusText = messages.statuses[run.status] ?? run.status;
     return html`<tr data-run-id=${run.id} data-status=${run.status}>
-      <td><span class="badge" data-status=${run.status}>${statusText}</span></td>
-      <td>${run.model ?? '–'}</td>
-      <td>${run.startedAt ? format.dateTime(run.startedAt) : run.createdAt ? format.dateTime(run.createdAt) : '–'}</td>
-      <td>
+      <td data-label=${messages.status}><span class="badge" data-status=${run.status}>${statusText}</span></td>
+      <td data-label=${messages.model}>${this.modelText(run)}</td>
+      <td data-label=${messages.started}>
+        ${run.startedAt ? format.dateTime(run.startedAt) : run.createdAt ? format.dateTime(run.createdAt) : '–'}
+      </td>
+      <td class="progress-cell" data-label=${messages.progress}>
         <div class="progress">
           <div
             class="progress-track"
@@ -269,11 +318,15 @@ export class FqTrainingRuns extends BaseWidget {
           >
             <div class="progress-fill" style="width:${(fraction * 100).toFixed(1)}%"></div>
           </div>
-          <span class="muted">${percent}${run.progress?.epoch ? ` · ${messages.epoch(run.progress.epoch)}` : ''}</span>
+          <span class="muted">${this.progressText(run, percent)}</span>
         </div>
-        ${run.error ? html`<div class="error-text">${run.error}</div>` : nothing}
+        ${
+          run.error
+            ? html`<div class=${run.status === 'CANCELLED' ? 'muted' : 'error-text'}>${run.error}</div>`
+            : nothing
+        }
       </td>
-      <td>
+      <td data-label=${messages.metrics}>
         ${
           run.metrics
             ? html`MASE ${run.metrics.mase?.toFixed(3) ?? '–'} · WAPE
@@ -285,17 +338,36 @@ export class FqTrainingRuns extends BaseWidget {
         this.mayMutate
           ? html`<td>
               ${
-                isActiveRun(run)
-                  ? html`<button
-                      type="button"
-                      part="cancel-button"
-                      ?disabled=${this.busy}
-                      aria-label=${`${messages.cancelRun} ${run.id}`}
-                      @click=${() => this.cancelRun(run.id)}
-                    >
-                      ${messages.cancelRun}
-                    </button>`
-                  : nothing
+                !isActiveRun(run)
+                  ? nothing
+                  : this.confirmingCancel === run.id
+                    ? html`<span class="confirm" role="group" aria-label=${messages.confirmCancel(run.id)}>
+                        <span>${messages.confirmCancel(run.id)}</span>
+                        <button
+                          type="button"
+                          part="confirm-cancel-button"
+                          data-variant="danger"
+                          ?disabled=${this.busy}
+                          @click=${() => {
+                            this.confirmingCancel = null;
+                            void this.cancelRun(run.id);
+                          }}
+                        >
+                          ${messages.cancelRun}
+                        </button>
+                        <button type="button" part="keep-button" @click=${() => (this.confirmingCancel = null)}>
+                          ${messages.keepRunning}
+                        </button>
+                      </span>`
+                    : html`<button
+                        type="button"
+                        part="cancel-button"
+                        ?disabled=${this.busy}
+                        aria-label=${`${messages.cancelRun} ${run.id}`}
+                        @click=${() => (this.confirmingCancel = run.id)}
+                      >
+                        ${messages.cancelRun}
+                      </button>`
               }
             </td>`
           : nothing
@@ -349,7 +421,9 @@ export class FqTrainingRuns extends BaseWidget {
             : nothing
         }
       </div>
-      ${this.mutationError ? this.renderError(this.mutationError, () => (this.mutationError = null)) : nothing} ${body}
+      ${this.readOnlyNote() ? html`<p class="note" part="read-only-note" role="status">${this.readOnlyNote()}</p>` : nothing}
+      ${this.mutationError ? this.renderError(this.mutationError, () => (this.mutationError = null), messages.runsErrorTitle) : nothing}
+      ${body}
     </section>`;
   }
 }

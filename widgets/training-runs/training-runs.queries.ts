@@ -5,6 +5,7 @@ const RUN_FIELDS = /* GraphQL */ `
     id
     status
     model
+    chosenModel
     horizon
     createdAt
     startedAt
@@ -13,6 +14,8 @@ const RUN_FIELDS = /* GraphQL */ `
     progress {
       fraction
       epoch
+      epochs
+      eta
       loss
     }
     metrics {

@@ -2,6 +2,68 @@ import { css } from 'lit';
 
 /** Styles of `<fq-training-runs>`. */
 export const trainingRunsStyles = css`
+  :host {
+    container-type: inline-size;
+  }
+
+  .note {
+    margin: 0 0 8px;
+    font-size: 0.9em;
+    color: var(--muted-color);
+  }
+
+  .confirm {
+    display: inline-flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px 6px;
+  }
+
+  /* Narrow (a phone): each run is a card of label–value lines instead of a wide table row. */
+  @container (max-width: 540px) {
+    thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+
+    tbody tr {
+      display: grid;
+      grid-template-columns: minmax(6em, auto) 1fr;
+      gap: 4px 12px;
+      padding: 8px 0;
+      border-bottom: 1px solid var(--border-color);
+    }
+
+    tbody td {
+      display: contents;
+    }
+
+    tbody td::before {
+      content: attr(data-label);
+      color: var(--muted-color);
+      font-size: 0.9em;
+    }
+
+    tbody td:not([data-label])::before {
+      content: none;
+    }
+
+    .progress {
+      min-width: 0;
+    }
+
+    .badge {
+      justify-self: start;
+    }
+
+    .toolbar {
+      flex-wrap: wrap;
+    }
+  }
   .toolbar {
     display: flex;
     justify-content: space-between;
