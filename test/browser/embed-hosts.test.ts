@@ -71,6 +71,32 @@ function collectProblems(page: Page): string[] {
   return problems;
 }
 
+/**
+ * Every text a user can see or hear in the widgets: text nodes of every shadow root (SVG included)
+ * and aria-label, placeholder and title attributes. A string, so that no compiled helper leaks in.
+ */
+const WIDGET_TEXTS = `(() => {
+  const texts = [];
+  const walk = (node) => {
+    if (node.nodeType === 3) {
+      const text = (node.nodeValue || '').trim();
+      if (text) texts.push(text);
+      return;
+    }
+    if (node.localName === 'style' || node.localName === 'script') return;
+    for (const attribute of ['aria-label', 'placeholder', 'title']) {
+      const value = node.getAttribute && node.getAttribute(attribute);
+      if (value) texts.push(value);
+    }
+    if (node.shadowRoot) walk(node.shadowRoot);
+    for (const child of node.childNodes) walk(child);
+  };
+  for (const widget of document.querySelectorAll('fq-forecast-chart, fq-accuracy, fq-feature-importance, fq-training-runs')) {
+    walk(widget.shadowRoot);
+  }
+  return texts;
+})()`;
+
 /** axe-core over the whole page, shadow roots included: every violation, whatever its impact. */
 async function axeViolations(page: Page): Promise<string[]> {
   const { createRequire } = await import('node:module');
@@ -231,23 +257,254 @@ describe('widgets embedded by hosts on another origin (real server)', { skip: sk
       widths.scrollWidth <= widths.clientWidth,
       `page scrolls sideways: ${widths.scrollWidth} > ${widths.clientWidth} (${widths.widgets.join(', ')})`,
     );
-    // The legend and the zoom toolbar must not overlap.
+    // The legend, the zoom buttons and the "Forecast starts" label must not overlap.
     const overlap = await page.locator('fq-forecast-chart').evaluate((element) => {
       const root = element.shadowRoot!;
-      const legend = root.querySelector('.apexcharts-legend')?.getBoundingClientRect();
-      const toolbar = root.querySelector('.apexcharts-toolbar')?.getBoundingClientRect();
-      if (!legend || !toolbar) return 'missing';
-      const apart =
-        legend.right <= toolbar.left ||
-        toolbar.right <= legend.left ||
-        legend.bottom <= toolbar.top ||
-        toolbar.bottom <= legend.top;
-      return apart ? 'apart' : `legend ${JSON.stringify(legend)} overlaps toolbar ${JSON.stringify(toolbar)}`;
+      type Box = { left: number; right: number; top: number; bottom: number };
+      const boxes: [string, Box | undefined][] = [
+        ['legend', root.querySelector('.apexcharts-legend')?.getBoundingClientRect()],
+        ['buttons', root.querySelector('[part="chart-tools"]')?.getBoundingClientRect()],
+        [
+          'start label',
+          (
+            Array.from(root.querySelectorAll('.apexcharts-xaxis-annotations rect')) as {
+              getBoundingClientRect(): Box;
+            }[]
+          )
+            .at(-1)
+            ?.getBoundingClientRect(),
+        ],
+      ];
+      const missing = boxes.filter(([, box]) => !box).map(([name]) => name);
+      if (missing.length) return `missing ${missing.join(', ')}`;
+      const clashes: string[] = [];
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]![1]!;
+          const b = boxes[j]![1]!;
+          if (!(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top))
+            clashes.push(`${boxes[i]![0]} overlaps ${boxes[j]![0]}`);
+        }
+      return clashes.length ? clashes.join('; ') : 'apart';
     });
     assert.equal(overlap, 'apart');
     await screenshot(page, 'embed-phone-390');
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('zh-CN: no English text left in any widget, dates in Chinese order', async () => {
+    host.page('/zh.html', hostPage(allWidgets('locale="zh-CN"'), { lang: 'zh-CN', title: '店铺后台' }));
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' });
+    const problems = collectProblems(page);
+    await page.goto(`${host.origin}/zh.html`);
+    await chartReady(page);
+    await page.locator('fq-training-runs tbody tr').first().waitFor({ timeout: 15_000 });
+    await page.locator('fq-accuracy [part="headline"]').first().waitFor({ timeout: 15_000 });
+    await page.locator('fq-feature-importance li').first().waitFor({ timeout: 15_000 });
+    // Identifiers that are data, not words: series ids, model names, metric and file-format acronyms.
+    const allowed = real.seriesIds.concat(
+      ['FOODS', 'TOYS', 'S1', 'S2'],
+      ['THETA', 'theta', 'croston', 'snaive', 'naive', 'ses', 'tsb', 'AUTO'],
+      ['MASE', 'WAPE', 'CSV', 'PNG', 'SVG', 'p10', 'p50', 'p90', 'API', 'Shift'],
+    );
+    const english = ((await page.evaluate(WIDGET_TEXTS)) as string[])
+      .map((text) => allowed.reduce((rest, token) => rest.replaceAll(token, ' '), text))
+      .filter((text) => /[A-Za-z]{2,}/.test(text));
+    assert.deepEqual(english, []);
+    const xLabels = await page
+      .locator('fq-forecast-chart .apexcharts-xaxis-label tspan')
+      .evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''));
+    assert.ok(
+      xLabels.length > 0 && xLabels.every((label) => /^(\d{4}年(\d{1,2}月)?|\d{1,2}月\d{1,2}日)$/.test(label)),
+      xLabels.join(' | '),
+    );
+    await screenshot(page, 'embed-zh-cn');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('switching locale at run time re-renders the axes', async () => {
+    host.page('/switch.html', hostPage(allWidgets().split('\n').slice(0, 2).join('\n')));
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    await page.goto(`${host.origin}/switch.html`);
+    await chartReady(page);
+    const labels = () =>
+      page
+        .locator('fq-forecast-chart .apexcharts-xaxis-label')
+        .evaluateAll((nodes) => nodes.map((node) => node.textContent ?? '').join(' '));
+    assert.match(await labels(), /[A-Z][a-z]{2}/, 'English month names first');
+    await page.locator('fq-forecast-chart').evaluate((element) => element.setAttribute('locale', 'zh-CN'));
+    await page.waitForFunction(
+      () => {
+        const chart = (
+          globalThis as unknown as {
+            document: {
+              querySelector(s: string): {
+                shadowRoot: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> };
+              };
+            };
+          }
+        ).document.querySelector('fq-forecast-chart');
+        const texts = Array.from(chart.shadowRoot.querySelectorAll('.apexcharts-xaxis-label')).map(
+          (n) => n.textContent ?? '',
+        );
+        return texts.length > 0 && texts.every((text) => /[年月日]/.test(text));
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+    assert.doesNotMatch(await labels(), /[A-Z][a-z]{2}/);
+    await page.close();
+  });
+
+  test('keyboard only: zoom, pan, reset, read points and show the table', async () => {
+    host.page('/keyboard.html', hostPage(allWidgets().split('\n').slice(0, 2).join('\n')));
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const problems = collectProblems(page);
+    await page.goto(`${host.origin}/keyboard.html`);
+    await chartReady(page);
+    await page.evaluate(() => {
+      const log: unknown[] = [];
+      (globalThis as unknown as { ranges: unknown[] }).ranges = log;
+      (
+        globalThis as unknown as {
+          document: { addEventListener(t: string, l: (e: { detail: unknown }) => void): void };
+        }
+      ).document.addEventListener('fq-range-change', (event) => log.push(event.detail));
+    });
+    const focused = () =>
+      page.evaluate(() => {
+        let element = (
+          globalThis as unknown as {
+            document: {
+              activeElement: {
+                shadowRoot?: { activeElement: unknown } | null;
+                getAttribute(n: string): string | null;
+              } | null;
+            };
+          }
+        ).document.activeElement;
+        while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement as typeof element;
+        return element?.getAttribute('part') ?? null;
+      });
+    /** Presses Tab until the element with `part` has focus (at most 40 times). */
+    const tabTo = async (part: string): Promise<void> => {
+      for (let i = 0; i < 40; i++) {
+        if ((await focused()) === part) return;
+        await page.keyboard.press('Tab');
+      }
+      assert.fail(`Tab never reached [part=${part}]`);
+    };
+    const ranges = () =>
+      page.evaluate(() => (globalThis as unknown as { ranges: { from: string | null; to: string | null }[] }).ranges);
+    await tabTo('zoom-in');
+    await page.keyboard.press('Enter');
+    const zoomed = (await ranges()).at(-1)!;
+    assert.ok(zoomed.from && zoomed.to, `zoomed to ${JSON.stringify(zoomed)}`);
+    await tabTo('pan-left');
+    await page.keyboard.press('Enter');
+    const panned = (await ranges()).at(-1)!;
+    assert.ok(panned.from! < zoomed.from!, `panned earlier: ${panned.from} < ${zoomed.from}`);
+    await tabTo('reset-zoom');
+    await page.keyboard.press('Enter');
+    assert.deepEqual((await ranges()).at(-1), { from: null, to: null });
+    await tabTo('table-toggle');
+    await page.keyboard.press('Space');
+    const table = page.locator('fq-forecast-chart table[part="table"]');
+    assert.equal(await table.getAttribute('class'), 'data-table');
+    assert.ok(((await table.boundingBox())?.height ?? 0) > 100, 'the table is on screen');
+    assert.equal(await page.locator('fq-forecast-chart [part="table-toggle"]').getAttribute('aria-pressed'), 'true');
+    await tabTo('chart');
+    await page.keyboard.press('+');
+    assert.ok((await ranges()).at(-1)!.from, '+ zooms in');
+    await page.keyboard.press('ArrowRight');
+    const readout = page.locator('fq-forecast-chart [part="readout"]');
+    assert.match((await readout.textContent()) ?? '', /Actual sales [\d,.]+/);
+    await page.keyboard.press('0');
+    assert.deepEqual((await ranges()).at(-1), { from: null, to: null }, '0 resets');
+    await screenshot(page, 'embed-keyboard-table');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('read-only token: no "Start training" but a note; an admin key brings the button back', async () => {
+    host.page(
+      '/runs.html',
+      hostPage(
+        allWidgets()
+          .split('\n')
+          .filter((line) => !line.includes('<fq-') || line.includes('fq-training-runs'))
+          .join('\n'),
+      ),
+    );
+    const page = await browser.newPage({ viewport: { width: 1100, height: 600 } });
+    await page.goto(`${host.origin}/runs.html`);
+    const runs = page.locator('fq-training-runs');
+    await runs.locator('tbody tr').first().waitFor({ timeout: 15_000 });
+    assert.equal(await runs.locator('[part="start-button"]').count(), 0);
+    assert.match((await runs.locator('[part="read-only-note"]').textContent()) ?? '', /admin API key/);
+    assert.match((await runs.locator('tbody tr').first().textContent()) ?? '', /THETA/);
+    await runs.evaluate((element, key) => element.setAttribute('token', key), real.token);
+    await runs.locator('[part="start-button"]').waitFor({ timeout: 10_000 });
+    assert.equal(await runs.locator('[part="read-only-note"]').count(), 0);
+    await page.close();
+  });
+
+  test('MONTH: the straddling month shows what was sold so far, and the forecast point is drawn', async () => {
+    host.page('/month.html', hostPage(allWidgets('bucket="MONTH"').split('\n').slice(0, 2).join('\n')));
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const problems = collectProblems(page);
+    await page.goto(`${host.origin}/month.html`);
+    await chartReady(page);
+    const rows = await page
+      .locator('fq-forecast-chart table[part="table"] tbody tr')
+      .evaluateAll((nodes) => nodes.map((node) => (node.textContent ?? '').replace(/\s+/g, ' ').trim()));
+    const straddling = rows.find((row) => row.includes('Sold so far'));
+    assert.ok(straddling, rows.join('\n'));
+    const markers = await page.locator('fq-forecast-chart .apexcharts-series-markers .apexcharts-marker').count();
+    assert.ok(markers >= 1, `${markers} forecast markers`);
+    await screenshot(page, 'embed-month');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('a succeeded run announced on the page makes the other widgets load again', async () => {
+    host.page('/refresh.html', hostPage(allWidgets()));
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.goto(`${host.origin}/refresh.html`);
+    await chartReady(page);
+    await page.evaluate(() => {
+      const counts = { loads: 0 };
+      (globalThis as unknown as { counts: typeof counts }).counts = counts;
+      (
+        globalThis as unknown as { document: { addEventListener(t: string, l: () => void): void } }
+      ).document.addEventListener('fq-load', () => counts.loads++);
+    });
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      const body = request.postData() ?? '';
+      const name = /(?:query|mutation)\s+(\w+)/.exec(body)?.[1];
+      if (name) requests.push(name);
+    });
+    await page.evaluate((datasetId) => {
+      const doc = (globalThis as unknown as { document: { dispatchEvent(e: unknown): void } }).document;
+      doc.dispatchEvent(
+        new CustomEvent('fq-run-update', { detail: { runId: '99', datasetId, status: 'SUCCEEDED', fraction: 1 } }),
+      );
+    }, real.datasetId);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { counts: { loads: number } }).counts.loads >= 1,
+      undefined,
+      { timeout: 15_000 },
+    );
+    assert.ok(requests.includes('WidgetForecast'), requests.join(', '));
+    assert.ok(
+      requests.includes('WidgetBacktest') || requests.some((name) => name.startsWith('WidgetLatestRun')),
+      requests.join(', '),
+    );
     await page.close();
   });
 });
