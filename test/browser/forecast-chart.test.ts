@@ -130,9 +130,10 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
     assert.equal(download.suggestedFilename(), 'forecast-FOODS_1_001_CA_1-day.csv');
     const csv = await readFile(await download.path(), 'utf8');
     const lines = csv.trimEnd().split('\r\n');
-    assert.equal(lines[0], 'series,date,actual,p10,p50,p90');
+    assert.equal(lines[0], 'series,date,actual,sold_so_far,p10,p50,p90');
     assert.equal(lines.length, 1 + 820);
-    assert.match(lines.at(-1)!, /^FOODS_1_001_CA_1,2026-03-31,,[\d.]+,[\d.]+,[\d.]+$/);
+    // Values rounded to at most 4 decimals (not 15 digits of float noise).
+    assert.match(lines.at(-1)!, /^FOODS_1_001_CA_1,2026-03-31,,,\d+(\.\d{1,4})?,\d+(\.\d{1,4})?,\d+(\.\d{1,4})?$/);
     const [svgDownload] = await Promise.all([
       page.waitForEvent('download'),
       page.locator('fq-forecast-chart [part="export-svg"]').click(),

@@ -103,6 +103,11 @@ describe('<fq-feature-importance>, <fq-accuracy>, <fq-training-runs>', { skip: s
     const started = page.locator('fq-training-runs tr[data-run-id="run-4"]');
     await started.waitFor({ timeout: 5000 });
     await started.locator('[part="cancel-button"]').click();
+    // Cancelling asks first: nothing is sent until the user confirms.
+    await started.locator('[part="confirm-cancel-button"]').waitFor({ timeout: 5000 });
+    assert.notEqual(await started.getAttribute('data-status'), 'CANCELLED');
+    assert.ok((await events()).every((event) => event.type !== 'fq-run-cancel'));
+    await started.locator('[part="confirm-cancel-button"]').click();
     await page.locator('fq-training-runs tr[data-run-id="run-4"][data-status="CANCELLED"]').waitFor({ timeout: 5000 });
     const types = (await events()).map((event) => event.type);
     assert.ok(types.includes('fq-run-start') && types.includes('fq-run-cancel'), types.join(', '));
@@ -127,6 +132,10 @@ describe('<fq-feature-importance>, <fq-accuracy>, <fq-training-runs>', { skip: s
     await start.click();
     await start.waitFor({ state: 'detached', timeout: 5000 });
     assert.equal(await page.locator('fq-training-runs [part="cancel-button"]').count(), 0);
+    assert.match(
+      (await page.locator('fq-training-runs [part="read-only-note"]').textContent()) ?? '',
+      /may not start or cancel training/,
+    );
     const errors = (await events()).filter((event) => event.type === 'fq-error');
     assert.equal((errors.at(-1)?.detail as { code?: string } | undefined)?.code, 'FORBIDDEN');
     await screenshot(page, 'training-runs-read-only');
