@@ -22,6 +22,9 @@ import type { Principal } from './auth/principal.js';
 import type { Config } from './config/env.js';
 import { InvalidConfigurationError } from './errors/index.js';
 import { createTenantsRepository } from './db/tenants.repository.js';
+import { createDataSourcesRepository } from './db/data-sources.repository.js';
+import { SourceScheduler } from './app/sources/scheduler.js';
+import type { Services } from './graphql/services.js';
 import { createDataPorts } from './graphql/data-ports.js';
 import { createGraphQLApp, type GraphQLApp } from './graphql/app.js';
 import { readBody } from './http/body.js';
@@ -167,6 +170,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const bundle = staticBundleAt(root);
   const queue = jobs?.queue ?? (options.cluster?.role === 'http' ? options.cluster.runQueue : undefined) ?? runner;
   const app = await createGraphQLApp({ config, knex, logger, bus, queue, ...ports });
+  const sourceSchedules = startSourceSchedules(knex, logger, app.services);
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = new HeaderMap();
@@ -437,6 +441,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           if (inFlight > 0) logger.warn({ inFlight }, 'shutting down with requests still running');
         }
         clearInterval(recheck);
+        await sourceSchedules.stop();
         await ws.dispose();
         logger.debug('subscriptions closed');
         await runner.stop();
@@ -450,6 +455,50 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         logger.info('server closed');
       })();
       return closing;
+    },
+  };
+}
+
+/** How often the serving process looks for data sources whose scheduled sync is due. */
+const SOURCE_SCHEDULE_TICK_MS = 60_000;
+const RETRAIN_HORIZON: Readonly<Record<'D' | 'W' | 'M', number>> = { D: 28, W: 13, M: 12 };
+
+/**
+ * Scheduled data-source syncs in the serving process (SQLite and PostgreSQL alike; with several
+ * processes, a due sync is claimed by one). A retrain is an ordinary training run.
+ */
+function startSourceSchedules(knex: Knex, logger: Logger, services: Services): { stop(): Promise<void> } {
+  const scheduler = new SourceScheduler(createDataSourcesRepository(knex), () => services.sources, {
+    async retrain(tenantId, datasetId) {
+      const dataset = await services.datasets.require(tenantId, String(datasetId));
+      const run = await services.runs.start(tenantId, dataset, {
+        datasetId: String(datasetId),
+        horizon: RETRAIN_HORIZON[dataset.frequency],
+      });
+      return String(run.id);
+    },
+  });
+  let current: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    current = scheduler
+      .tick()
+      .then((reports) => {
+        for (const r of reports) {
+          if (r.error) logger.warn({ err: r.error, source: r.source, tenantId: r.tenantId }, 'scheduled sync failed');
+          else
+            logger.info(
+              { source: r.source, tenantId: r.tenantId, linesRead: r.result?.linesRead, runId: r.runId },
+              'scheduled sync',
+            );
+        }
+      })
+      .catch((e: unknown) => logger.error({ err: e }, 'source schedule tick failed'));
+  }, SOURCE_SCHEDULE_TICK_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await current;
     },
   };
 }

@@ -132,6 +132,35 @@ export function createDataSourcesRepository(knex: Knex): DataSourceStore {
         .where({ tenant_id: tenantId, id })
         .update({ last_sync: JSON.stringify(lastSync), updated_at: new Date() });
     },
+    async claim(tenantId, id, lastStartedAt) {
+      // Compare-and-set on last_sync: the process that swaps the JSON it read wins.
+      const row = (await knex('data_sources').where({ tenant_id: tenantId, id }).first('last_sync')) as
+        Pick<DataSourceRow, 'last_sync'> | undefined;
+      if (!row) return false;
+      const current = parseJsonColumn<LastSync | null>(row.last_sync, null);
+      if ((current?.startedAt ?? null) !== lastStartedAt) return false;
+      const claimed: LastSync = {
+        ...(current ?? {
+          full: true,
+          seconds: 0,
+          windowFrom: null,
+          windowTo: null,
+          linesRead: 0,
+          rowsInWindow: 0,
+          newRows: 0,
+          rowsDeleted: 0,
+          seriesCount: 0,
+          error: null,
+        }),
+        status: current?.status === 'succeeded' ? 'succeeded' : 'running',
+        startedAt: new Date().toISOString(),
+      };
+      const q = knex('data_sources').where({ tenant_id: tenantId, id });
+      if (row.last_sync === null) q.whereNull('last_sync');
+      else q.andWhere('last_sync', row.last_sync);
+      const n = await q.update({ last_sync: JSON.stringify(claimed), updated_at: new Date() });
+      return Number(n) === 1;
+    },
     async scheduled() {
       const rows = (await knex('data_sources').whereNot({ schedule: '{}' })) as DataSourceRow[];
       return rows.map(toRecord).filter((r) => r.schedule.syncEveryMinutes !== null);

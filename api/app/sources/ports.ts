@@ -43,7 +43,8 @@ export interface SourceSettings {
 }
 
 export interface LastSync {
-  readonly status: 'succeeded' | 'failed';
+  /** `running` only between a scheduler's claim and the end of its sync. */
+  readonly status: 'succeeded' | 'failed' | 'running';
   readonly full: boolean;
   readonly startedAt: string;
   readonly seconds: number;
@@ -55,6 +56,8 @@ export interface LastSync {
   readonly linesRead: number;
   /** Daily rows of the window (series × day). */
   readonly rowsInWindow: number;
+  /** Daily rows on days after the newest day of the previous sync (new data, for retraining). */
+  readonly newRows: number;
   /** Stored daily rows of the window that no longer exist (e.g. an order cancelled later). */
   readonly rowsDeleted: number;
   readonly seriesCount: number;
@@ -178,4 +181,9 @@ export interface DataSourceStore {
   recordFailure(tenantId: number, id: number, lastSync: LastSync): Promise<void>;
   /** Sources with a sync schedule, across tenants (for the scheduler). */
   scheduled(): Promise<DataSourceRecord[]>;
+  /**
+   * Claims a due scheduled sync: marks the source as started now unless its last sync's start is
+   * no longer `lastStartedAt` (another process claimed it). True when this caller won.
+   */
+  claim(tenantId: number, id: number, lastStartedAt: string | null): Promise<boolean>;
 }

@@ -222,6 +222,14 @@ export function detectFrequency(series: readonly DailySeries[]): 'D' | 'W' | 'M'
   return 'D';
 }
 
+/** Daily rows on days after `lastDate` (all rows when null). */
+function newRowsAfter(series: readonly DailySeries[], lastDate: string | null): number {
+  const after = lastDate === null ? Number.NEGATIVE_INFINITY : dayOfIso(lastDate);
+  let n = 0;
+  for (const s of series) for (const d of s.days) if (d > after) n++;
+  return n;
+}
+
 export class DataSourceService {
   constructor(
     private readonly store: DataSourceStore,
@@ -368,6 +376,7 @@ export class DataSourceService {
         windowTo: r.lastDay === null ? null : isoOfDay(r.lastDay),
         linesRead,
         rowsInWindow: r.series.reduce((n, s) => n + s.days.length, 0),
+        newRows: newRowsAfter(r.series, source.lastSync?.status === 'succeeded' ? source.lastSync.windowTo : null),
         seriesCount: r.series.length,
         error: null,
       };
@@ -405,6 +414,7 @@ export class DataSourceService {
         windowTo: null,
         linesRead,
         rowsInWindow: 0,
+        newRows: 0,
         rowsDeleted: 0,
         seriesCount: 0,
         error: {

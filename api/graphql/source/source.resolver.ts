@@ -15,6 +15,7 @@ function toSyncView(s: LastSync): SourceSync {
     windowTo: s.windowTo,
     linesRead: s.linesRead,
     rowsInWindow: s.rowsInWindow,
+    newRows: s.newRows ?? 0,
     rowsDeleted: s.rowsDeleted,
     seriesCount: s.seriesCount,
     errorCode: s.error?.code ?? null,

@@ -41,6 +41,9 @@ export class SourceSync {
   @Field(() => Int, { description: 'Daily rows (series × day) of the window.' })
   rowsInWindow!: number;
 
+  @Field(() => Int, { description: "Daily rows on days after the previous sync's newest day (new data)." })
+  newRows!: number;
+
   @Field(() => Int, { description: 'Stored daily rows of the window the source no longer has (cancelled orders).' })
   rowsDeleted!: number;
 
