@@ -29,8 +29,12 @@ import {
   chooseModel,
   defaultCandidates,
   ensembleWindows,
+  finishForecasts,
+  type Candidate,
   type CandidateWindows,
 } from '../forecasting/pipeline.js';
+import type { BacktestWindowResult } from '../forecasting/backtest.js';
+import type { IntervalCalibration } from '../forecasting/calibration.js';
 import { readRawSeries } from '../ingest/raw-series.js';
 import {
   DEFAULT_QUANTILES,
@@ -142,6 +146,16 @@ export async function runBacktest(
     validationOrigins?: number;
     candidates?: readonly string[];
     onProgress?: (fraction: number, message: string) => void;
+    /** `auto` only: each origin's chosen candidate (with its validation windows) and finished forecasts. */
+    onOrigin?: (origin: {
+      readonly origin: number;
+      readonly chosen: Candidate | undefined;
+      readonly calibration: IntervalCalibration | undefined;
+      readonly window: BacktestWindowResult['window'];
+      /** Calibrated, not finished (what the product served before forecasts were finished). */
+      readonly unfinished: readonly QuantileForecast[];
+      readonly forecasts: readonly QuantileForecast[];
+    }) => void;
   },
 ): Promise<BacktestRun> {
   const warnings: string[] = [];
@@ -200,11 +214,15 @@ export async function runBacktest(
       const source =
         members.length === 1 ? runs.find((r) => r.kind === members[0])!.windows : ensembleWindows(runs, members);
       const w = source.find((x) => x.origin === k);
-      // Step 6 of the rule: intervals calibrated on the chosen model's validation windows.
-      if (w)
-        forecasts.push(
-          ...(chosen ? calibrateForecasts(w.forecasts, candidateCalibration(chosen), w.window.panel) : w.forecasts),
-        );
+      // Step 6 of the rule: intervals calibrated on the chosen model's validation windows; step 7:
+      // finished as the pipeline finishes them (units ≥ 0, structural zeros).
+      if (w) {
+        const calibration = chosen ? candidateCalibration(chosen) : undefined;
+        const unfinished = calibration ? calibrateForecasts(w.forecasts, calibration, w.window.panel) : w.forecasts;
+        const finished = finishForecasts(unfinished, w.window.panel, undefined);
+        forecasts.push(...finished);
+        o.onOrigin?.({ origin: k, chosen, calibration, window: w.window, unfinished, forecasts: finished });
+      }
       chosenModels.push(`origin ${k}: ${chosen?.kind ?? 'snaive (not validated)'}`);
       const sn = candidates.find((c) => c.kind === 'snaive');
       if (
@@ -233,7 +251,7 @@ export async function runBacktest(
     );
     chosenModels.push(r.alias);
     warnings.push(...r.warnings);
-    for (const w of r.windows) forecasts.push(...w.forecasts);
+    for (const w of r.windows) forecasts.push(...finishForecasts(w.forecasts, w.window.panel, undefined));
   }
   return {
     forecasts,

@@ -25,6 +25,14 @@
  *    Syntetos–Boylan demand class where the class has enough points. The median is unchanged;
  *    an average of quantiles (step 4) is narrower than the members' mixture, and this widens it
  *    back by what validation shows. Validation scores (steps 3–5) are those of the raw model.
+ * 7. The forecast is finished in one place (`finishForecasts`): every level floored at 0 unless
+ *    the caller allows negatives (units are never negative), and the steps the history shows to
+ *    be closed (structural-zeros.ts: a weekday or a yearly day without sales) set to exactly 0.
+ * 8. The forecast's distribution (distribution.ts) is fitted on the same validation windows,
+ *    calibrated and finished: a mean per step (the quantiles' own mean plus a per-class lift
+ *    that makes validation means add up to what sold) and the dependence of the errors across
+ *    series and steps (a one-factor Gaussian copula with AR(1) in time). Totals over series and
+ *    dates, and any quantile level, are computed from it (never by adding medians).
  *
  * 7. New series (no sales history, planned covariates only) and series shorter than
  *    `SHORT_HISTORY` are forecast from similar series' launch curves (cold-start.ts), each named
@@ -38,7 +46,26 @@ import { UserInputError } from '../errors/index.js';
 import { backtest, scoreBacktest, type BacktestResult, type BacktestWindowResult } from './backtest.js';
 import { CalibratedForecaster } from './calibrated.js';
 import { coldStartForecasts } from './cold-start.js';
-import { fitIntervalCalibration, samplesFromWindows, type IntervalCalibration } from './calibration.js';
+import {
+  calibrateForecasts,
+  fitIntervalCalibration,
+  samplesFromWindows,
+  type IntervalCalibration,
+} from './calibration.js';
+import {
+  fitDistribution,
+  nonNegativeForecasts,
+  withMeans,
+  type DistributionModel,
+  type ValidationWindow,
+} from './distribution.js';
+import {
+  applyStructuralZeros,
+  describeStructuralZeros,
+  detectStructuralZeros,
+  isStructuralZero,
+  type StructuralZeros,
+} from './structural-zeros.js';
 import { averageForecasts, EnsembleForecaster } from './ensemble.js';
 import { groupLabel } from './features.js';
 import { rollingOriginSplit, type BacktestWindow } from './frames.js';
@@ -165,6 +192,44 @@ export function candidateCalibration(chosen: Pick<Candidate, 'windows'>): Interv
   return fitIntervalCalibration(samplesFromWindows(chosen.windows));
 }
 
+/**
+ * The one place a forecast is finished (step 7 of the rule): every level floored at 0 unless
+ * negatives are allowed (units are never negative), a mean per step from the fitted distribution,
+ * and the structural zeros of the history (structural-zeros.ts) set to exactly 0.
+ */
+export function finishForecasts(
+  forecasts: readonly QuantileForecast[],
+  panel: Panel,
+  distribution: DistributionModel | undefined,
+  options: { allowNegative?: boolean; zeros?: StructuralZeros } = {},
+): QuantileForecast[] {
+  let out = nonNegativeForecasts(forecasts, options.allowNegative);
+  if (distribution) out = withMeans(out, panel, distribution, options.allowNegative);
+  return applyStructuralZeros(out, options.zeros ?? detectStructuralZeros(panel));
+}
+
+/**
+ * Step 8 of the rule: the distribution (mean lift, dependence) fitted on the chosen candidate's
+ * validation windows, calibrated and finished as the final forecast will be.
+ */
+export function candidateDistribution(
+  chosen: Pick<Candidate, 'windows'>,
+  calibration: IntervalCalibration | undefined,
+  options: { seed?: number; allowNegative?: boolean } = {},
+): DistributionModel {
+  const windows: ValidationWindow[] = chosen.windows.map((w) => {
+    const zeros = detectStructuralZeros(w.window.panel);
+    const calibrated = calibration ? calibrateForecasts(w.forecasts, calibration, w.window.panel) : w.forecasts;
+    return {
+      panel: w.window.panel,
+      actuals: w.window.actuals,
+      forecasts: finishForecasts(calibrated, w.window.panel, undefined, { ...options, zeros }),
+      skip: (id, date) => isStructuralZero(zeros, id, date),
+    };
+  });
+  return fitDistribution(windows, options);
+}
+
 function makeFactory(kinds: readonly string[], options: FitOptions, auto: boolean): () => GlobalForecaster {
   const o = {
     seed: options.seed,
@@ -284,6 +349,14 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   // 6. Intervals calibrated on the winner's validation errors (auto only: a named model keeps its own).
   const calibration = requested === 'auto' && chosen ? candidateCalibration(chosen) : undefined;
   const model = calibration ? new CalibratedForecaster(make(), calibration) : make();
+  // 7–8. The distribution of the forecasts, fitted on the same validation windows.
+  const allowNegative = options.allowNegative === true;
+  const distribution = chosen
+    ? candidateDistribution(chosen, calibration, { seed: options.seed, allowNegative })
+    : undefined;
+  const zeros = detectStructuralZeros(panel);
+  const zeroNote = describeStructuralZeros(zeros);
+  if (zeroNote) warnings.push(zeroNote);
   let forecasts: QuantileForecast[];
   let artefact;
   try {
@@ -300,7 +373,8 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   done += weightOf(finalKind);
   // New series (no history) and series too short for a model: from similar series (cold-start.ts).
   const cold = coldStartForecasts(panel, forecasts, { horizon: H, quantiles: options.quantiles });
-  forecasts = cold.forecasts;
+  // 7. Finished in one place, cold-started series included.
+  forecasts = finishForecasts(cold.forecasts, panel, distribution, { allowNegative, zeros });
   warnings.push(...cold.warnings);
 
   // Importance on the last validation window.
@@ -328,6 +402,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
     seriesImportance,
     artefact,
     warnings,
+    ...(distribution ? { distribution } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
  * Shared types of the forecasting engine (pure: no I/O). A dataset is a `Panel` of series on a
  * regular grid; global models fit on a whole panel and forecast every series of it.
  */
+import type { DistributionModel } from './distribution.js';
 
 /** Grid frequency: daily, weekly, monthly (month starts). */
 export type Frequency = 'D' | 'W' | 'M';
@@ -63,6 +64,11 @@ export interface QuantileForecast {
   readonly quantiles: QuantileLevels;
   /** One array per quantile level, each of length `dates.length`; never crossing. */
   readonly values: readonly Float64Array[];
+  /**
+   * The mean at each step, where the pipeline fitted a distribution (distribution.ts): what
+   * totals over series and dates add up, and what sets the upper tail beyond the highest level.
+   */
+  readonly mean?: Float64Array;
 }
 
 /** Progress reported while a model trains. */
@@ -185,6 +191,11 @@ export interface PipelineOptions extends FitOptions {
   readonly candidates?: readonly ModelKind[];
   /** Compute permutation importance (default true; a CLI backtest turns it off to save time). */
   readonly importance?: boolean;
+  /**
+   * Allow negative forecasts (a dataset in money that allows negatives). Default false: sales in
+   * units are never negative, so every quantile and mean is floored at 0 (distribution.ts).
+   */
+  readonly allowNegative?: boolean;
 }
 
 export interface PipelineResult {
@@ -201,4 +212,10 @@ export interface PipelineResult {
   readonly artefact: SerializedModel;
   /** Things the user should know: fallbacks, a model that lost to its baseline, short series. */
   readonly warnings: readonly string[];
+  /**
+   * The forecasts' distribution (distribution.ts: mean lift and dependence, fitted on the chosen
+   * model's validation windows); with each forecast's `mean`, what totals and any quantile level
+   * are computed from. Absent when the model was not validated.
+   */
+  readonly distribution?: DistributionModel;
 }

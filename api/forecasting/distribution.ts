@@ -1,0 +1,752 @@
+/**
+ * Forecast distributions and their sums (pure): what a total over series and dates, any quantile
+ * level and (later) stock over a lead time are computed from.
+ *
+ * ## One member's marginal
+ * A forecast point (one series, one date) is stored as a few quantiles (p10/p50/p90 by default)
+ * and, from runs that fitted a distribution, its mean. Its quantile function Q(u), u in (0, 1):
+ * - between the stored levels: linear interpolation;
+ * - above the highest level q_K: an exponential tail, `Q(u) = v_K + b · ln((1 − q_K)/(1 − u))`.
+ *   With a stored mean m, b is the one scale that gives the marginal that mean (never below 0);
+ *   without, b continues the upper half's spread as an exponential would,
+ *   `(v_K − v_50)/ln(0.5/(1 − q_K))`;
+ * - below the lowest level q_1: the mirror, `Q(u) = v_1 − c · ln(q_1/u)` with
+ *   `c = (v_50 − v_1)/ln(q_1… 0.5)`, floored at `lower` (0 for units: sales are never negative).
+ * Held flat beyond p10/p90 (what the product did before), a member loses the tail that carries
+ * much of an intermittent series' mean, and a total of many such members comes out far too low.
+ *
+ * ## The mean
+ * Quantile models estimate quantiles, not means, and the median of an intermittent series is often
+ * 0 while its mean is not. `fitDistribution` fits, per Syntetos–Boylan demand class, a mean model
+ * on the validation windows of the chosen model: the point mean is `m = α·QM + β·h`, QM the mean
+ * of the marginal without a stored mean (tails as above) and h the series' recent level (mean of
+ * its last `MEAN_LOOKBACK` observed points); α, β ≥ 0 by least squares against what sold.
+ * A mean below what a linear body carries bends the body (γ > 1: the mass sits at the lower
+ * value, as for a point mass at 0).
+ *
+ * ## Dependence
+ * Members are joined by a Gaussian copula with one common factor and first-order autocorrelation:
+ * member i at step t draws `z = √ρ · F_t + √(1 − ρ) · e_{i,t}`, `u = Φ(z)`, value `Q_{i,t}(u)`;
+ * `F_t` and each `e_{i,·}` are AR(1) across the steps (φ_common, φ_own). ρ, φ_common and φ_own are
+ * estimated at training time from the validation errors: each validation actual's PIT
+ * u = F̂(y) (randomised across a point mass, as at 0 for intermittent series) gives z = Φ⁻¹(u);
+ * for n series the mean z̄_t of a step has E[z̄²] = ρ + (1 − ρ)/n, so
+ * ρ̂ = (mean z̄² − 1/n)/(1 − 1/n). A common bias of the validation window counts into ρ on
+ * purpose: it is exactly what moves a total off its median. φ_common is the lag-1
+ * autocovariance of z̄ over ρ̂, φ_own the lag-1 autocorrelation of z − z̄ pooled over series.
+ * What three quantiles, a mean and this copula still get wrong about the spread of a sum, one
+ * factor κ measured on the validation totals corrects (`fitSpread`).
+ * Totals are then sums of sample paths, sample by sample (never sums of medians), and any level
+ * is read off the sorted sums.
+ */
+import { demandClass, DEMAND_CLASSES, type DemandClass } from './calibration.js';
+import { mulberry32 } from './random.js';
+import type { Frequency, Panel, QuantileForecast } from './types.js';
+
+// ───────────────────────────── normal distribution ─────────────────────────────
+
+/** Standard normal CDF (Zelen & Severo, Abramowitz–Stegun 26.2.17: |error| < 7.5e-8). */
+export function normalCdf(x: number): number {
+  if (x < -8) return 0;
+  if (x > 8) return 1;
+  const t = 1 / (1 + 0.2316419 * Math.abs(x));
+  const d = 0.3989422804014327 * Math.exp((-x * x) / 2);
+  const p = d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  return x > 0 ? 1 - p : p;
+}
+
+/** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (p <= 0) return Number.NEGATIVE_INFINITY;
+  if (p >= 1) return Number.POSITIVE_INFINITY;
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lowP = 0.02425;
+  if (p < lowP) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
+  }
+  if (p > 1 - lowP) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return (
+      -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
+}
+
+/** A seeded standard-normal generator (Box–Muller on mulberry32). */
+export function normalGenerator(seed: number): () => number {
+  const random = mulberry32(seed);
+  let spare = Number.NaN;
+  return () => {
+    if (!Number.isNaN(spare)) {
+      const s = spare;
+      spare = Number.NaN;
+      return s;
+    }
+    let u = random();
+    while (u <= 0) u = random();
+    const v = random();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+// ───────────────────────────── one member's marginal ─────────────────────────────
+
+/** A member as stored: ascending levels in (0, 1) with non-decreasing values, and its mean if known. */
+export interface MemberForecast {
+  readonly levels: readonly number[];
+  readonly values: readonly number[];
+  readonly mean?: number | null | undefined;
+}
+
+/** A member's marginal, ready to evaluate: the stored quantiles plus its tail scales and body shape. */
+export interface Marginal {
+  readonly levels: readonly number[];
+  readonly values: readonly number[];
+  /** Upper tail scale b (≥ 0). */
+  readonly upper: number;
+  /** Lower tail scale c (≥ 0). */
+  readonly lowerScale: number;
+  /** The floor: 0 for units, −∞ where negatives are allowed. */
+  readonly floor: number;
+  /**
+   * Shape of the body between stored levels: `Q = v_j + (v_{j+1} − v_j)·w^γ`, w the position in
+   * the segment. 1 = linear; above 1 the mass sits at the lower value (a point mass at 0 that
+   * reaches close to the next level, as in an intermittent series whose p50 is 0 and p90 is 1).
+   */
+  readonly gamma: number;
+}
+
+function medianOf(levels: readonly number[], values: readonly number[]): number {
+  const i = levels.indexOf(0.5);
+  if (i >= 0) return values[i]!;
+  const n = levels.length;
+  if (0.5 <= levels[0]!) return values[0]!;
+  if (0.5 >= levels[n - 1]!) return values[n - 1]!;
+  let hi = 1;
+  while (levels[hi]! < 0.5) hi++;
+  const l0 = levels[hi - 1]!;
+  const w = (0.5 - l0) / (levels[hi]! - l0);
+  return values[hi - 1]! + w * (values[hi]! - values[hi - 1]!);
+}
+
+/** The default (mean-free) tail scales: exponential continuations of each half's spread. */
+function defaultScales(levels: readonly number[], values: readonly number[]): { upper: number; lowerScale: number } {
+  const n = levels.length;
+  const m = medianOf(levels, values);
+  const qK = levels[n - 1]!;
+  const q1 = levels[0]!;
+  const upper = qK > 0.5 ? Math.max(0, values[n - 1]! - m) / Math.log(0.5 / (1 - qK)) : 0;
+  const lowerScale = q1 < 0.5 ? Math.max(0, m - values[0]!) / Math.log(0.5 / q1) : 0;
+  return { upper, lowerScale };
+}
+
+/** ∫ Q(u) du over (0, q_1): the lower tail, floored. */
+function lowerIntegral(q1: number, v1: number, c: number, floor: number): number {
+  if (v1 <= floor) return q1 * floor;
+  if (c <= 0) return q1 * v1;
+  if (floor === Number.NEGATIVE_INFINITY) return q1 * (v1 - c);
+  const uStar = q1 * Math.exp(-(v1 - floor) / c);
+  return floor * uStar + v1 * (q1 - uStar) - c * (q1 - uStar - (uStar > 0 ? uStar * Math.log(q1 / uStar) : 0));
+}
+
+/** ∫ Q(u) du over (q_1, q_K): Σ Δq · (v_j + Δv/(γ + 1)). */
+function bodyIntegral(levels: readonly number[], values: readonly number[], gamma = 1): number {
+  let s = 0;
+  for (let k = 1; k < levels.length; k++) {
+    s += (levels[k]! - levels[k - 1]!) * (values[k - 1]! + (values[k]! - values[k - 1]!) / (gamma + 1));
+  }
+  return s;
+}
+
+/** The largest body shape γ (close to a step). */
+export const MAX_GAMMA = 50;
+
+/**
+ * The marginal of a member: tails as in the module comment. With a mean m: if the quantiles with
+ * a linear body and no upper tail have a mean below m, the upper scale b that gives m; if above
+ * (the body overstates a point mass at its lower value), b = 0 and the body shape γ > 1 that
+ * gives m. `floor` 0 keeps every value ≥ 0 (units); a member whose lowest stored value is
+ * below the floor has none (a dataset in money that allows negatives).
+ */
+export function marginalOf(member: MemberForecast, floor = 0): Marginal {
+  const { levels, values } = member;
+  const n = levels.length;
+  // A member whose stored values already go below the floor allows negatives (money).
+  const f = (values[0] ?? 0) < floor ? Number.NEGATIVE_INFINITY : floor;
+  if (n === 0) return { levels: [0.5], values: [0], upper: 0, lowerScale: 0, floor: f, gamma: 1 };
+  const scales = defaultScales(levels, values);
+  let upper = scales.upper;
+  let gamma = 1;
+  const mean = member.mean;
+  if (mean !== null && mean !== undefined && Number.isFinite(mean) && levels[n - 1]! < 1) {
+    const qK = levels[n - 1]!;
+    const low = lowerIntegral(levels[0]!, values[0]!, scales.lowerScale, f);
+    const top = (1 - qK) * values[n - 1]!;
+    const linear = low + bodyIntegral(levels, values, 1) + top;
+    if (mean >= linear) {
+      upper = (mean - linear) / (1 - qK);
+    } else {
+      upper = 0;
+      // body(γ) = base + rise/(γ + 1): solve for the mean, within [1, MAX_GAMMA].
+      let base = 0;
+      let rise = 0;
+      for (let k = 1; k < n; k++) {
+        base += (levels[k]! - levels[k - 1]!) * values[k - 1]!;
+        rise += (levels[k]! - levels[k - 1]!) * (values[k]! - values[k - 1]!);
+      }
+      const need = mean - low - top - base;
+      gamma = need > 0 && rise > 0 ? Math.min(MAX_GAMMA, Math.max(1, rise / need - 1)) : MAX_GAMMA;
+    }
+  }
+  return { levels, values, upper, lowerScale: scales.lowerScale, floor: f, gamma };
+}
+
+/** Q(u) of a marginal. */
+export function marginalQuantile(m: Marginal, u: number): number {
+  const { levels, values } = m;
+  const n = levels.length;
+  const q1 = levels[0]!;
+  const qK = levels[n - 1]!;
+  if (u < q1) {
+    const v = m.lowerScale > 0 ? values[0]! - m.lowerScale * Math.log(q1 / u) : values[0]!;
+    return v < m.floor ? m.floor : v;
+  }
+  if (u > qK) return m.upper > 0 ? values[n - 1]! + m.upper * Math.log((1 - qK) / (1 - u)) : values[n - 1]!;
+  if (n === 1) return values[0]!;
+  let hi = 1;
+  while (hi < n - 1 && levels[hi]! < u) hi++;
+  const l0 = levels[hi - 1]!;
+  const w = (u - l0) / (levels[hi]! - l0);
+  return values[hi - 1]! + (m.gamma === 1 ? w : w ** m.gamma) * (values[hi]! - values[hi - 1]!);
+}
+
+/** The mean of a marginal (closed form). */
+export function marginalMean(m: Marginal): number {
+  const n = m.levels.length;
+  const qK = m.levels[n - 1]!;
+  return (
+    lowerIntegral(m.levels[0]!, m.values[0]!, m.lowerScale, m.floor) +
+    bodyIntegral(m.levels, m.values, m.gamma) +
+    (1 - qK) * (m.values[n - 1]! + m.upper)
+  );
+}
+
+/**
+ * The probability range that maps to y: [P(Y < y), P(Y ≤ y)] (equal unless y is a point mass,
+ * such as 0 for an intermittent series whose p10 and p50 are 0). By bisection on Q.
+ */
+export function marginalCdfRange(m: Marginal, y: number): [number, number] {
+  const below = (strict: boolean): number => {
+    let lo = 0;
+    let hi = 1;
+    for (let i = 0; i < 40; i++) {
+      const mid = (lo + hi) / 2;
+      const q = marginalQuantile(m, mid);
+      if (strict ? q < y : q <= y) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return [below(true), below(false)];
+}
+
+// ───────────────────────────── dependence and sampling ─────────────────────────────
+
+/** The dependence between members (module comment). */
+export interface DependenceModel {
+  /** Loading of the common factor, in [0, 1): 0 = independent series. */
+  readonly rho: number;
+  /** AR(1) coefficient of the common factor across consecutive steps. */
+  readonly phiCommon: number;
+  /** AR(1) coefficient of each series' own shock across consecutive steps. */
+  readonly phiOwn: number;
+  /**
+   * κ: a sum's deviations from its mean are scaled by it (1 when absent), the factor that puts
+   * 80 % of the validation totals inside their 10–90 % interval (`fitDistribution`). It corrects
+   * what the members' marginals get wrong about their spread (three quantiles and a mean do not
+   * fix a shape), measured where it matters: on sums.
+   */
+  readonly spread?: number;
+}
+
+export const INDEPENDENT: DependenceModel = { rho: 0, phiCommon: 0, phiOwn: 0 };
+
+/** One member of a total: its marginal at each of the total's steps (undefined where it has no forecast). */
+export interface MemberPath {
+  readonly steps: readonly (Marginal | undefined)[];
+}
+
+export interface SampleOptions {
+  readonly samples?: number;
+  readonly seed?: number;
+}
+
+export const DEFAULT_SAMPLES = 1000;
+
+/**
+ * Sample paths of a set of members over `steps` consecutive steps, summed over the members:
+ * `byStep[t][s]` is sample s of the total at step t, `total[s]` its sum over the steps. The
+ * members are joined as `dependence` says. Deterministic for a seed.
+ */
+export function sampleTotals(
+  members: readonly MemberPath[],
+  steps: number,
+  dependence: DependenceModel,
+  options: SampleOptions = {},
+): { byStep: Float64Array[]; total: Float64Array } {
+  const n = options.samples ?? DEFAULT_SAMPLES;
+  const normal = normalGenerator(options.seed ?? 0x5eed);
+  const byStep = Array.from({ length: steps }, () => new Float64Array(n));
+  const total = new Float64Array(n);
+  const rho = Math.min(0.999, Math.max(0, dependence.rho));
+  const a = Math.sqrt(rho);
+  const b = Math.sqrt(1 - rho);
+  const pc = Math.min(0.999, Math.max(-0.999, dependence.phiCommon));
+  const po = Math.min(0.999, Math.max(-0.999, dependence.phiOwn));
+  const ic = Math.sqrt(1 - pc * pc);
+  const io = Math.sqrt(1 - po * po);
+  const common = new Float64Array(steps);
+  for (let s = 0; s < n; s++) {
+    if (rho > 0) {
+      for (let t = 0; t < steps; t++) common[t] = t === 0 ? normal() : pc * common[t - 1]! + ic * normal();
+    }
+    for (const member of members) {
+      let e = 0;
+      for (let t = 0; t < steps; t++) {
+        e = t === 0 ? normal() : po * e + io * normal();
+        const m = member.steps[t];
+        if (!m) continue;
+        const u = normalCdf(rho > 0 ? a * common[t]! + b * e : e);
+        const v = marginalQuantile(m, Math.min(1 - 1e-9, Math.max(1e-9, u)));
+        byStep[t]![s] += v;
+        total[s] += v;
+      }
+    }
+  }
+  const kappa = dependence.spread ?? 1;
+  if (kappa !== 1) {
+    // Deviations from the exact mean scaled by κ, step by step (so the total's are too).
+    let floored = true;
+    const means = new Float64Array(steps);
+    for (const member of members) {
+      for (let t = 0; t < steps; t++) {
+        const m = member.steps[t];
+        if (!m) continue;
+        means[t] += marginalMean(m);
+        if (!(m.floor >= 0)) floored = false;
+      }
+    }
+    total.fill(0);
+    for (let t = 0; t < steps; t++) {
+      const row = byStep[t]!;
+      for (let s = 0; s < n; s++) {
+        const v = means[t]! + kappa * (row[s]! - means[t]!);
+        row[s] = floored && v < 0 ? 0 : v;
+        total[s] += row[s]!;
+      }
+    }
+  }
+  return { byStep, total };
+}
+
+/** Empirical quantile of sorted samples (type-7 linear interpolation, numpy's default). */
+export function empiricalQuantile(sorted: ArrayLike<number>, level: number): number {
+  const h = (sorted.length - 1) * level;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/**
+ * The quantiles at `levels` of the sum of `members` (all their steps): one member at one step is
+ * exact (its marginal), a comonotonic sum adds the members' quantiles, anything else is read off
+ * sampled sums. Non-decreasing in the level.
+ */
+export function totalQuantiles(
+  members: readonly MemberPath[],
+  steps: number,
+  levels: readonly number[],
+  dependence: DependenceModel | 'comonotonic',
+  options: SampleOptions = {},
+): number[] {
+  const present = members.flatMap((m) => m.steps.filter((x): x is Marginal => x !== undefined));
+  if (present.length === 0) return levels.map(() => 0);
+  if (present.length === 1) return levels.map((l) => marginalQuantile(present[0]!, l));
+  if (dependence === 'comonotonic') {
+    return levels.map((l) => present.reduce((s, m) => s + marginalQuantile(m, l), 0));
+  }
+  const { total } = sampleTotals(members, steps, dependence, options);
+  total.sort();
+  return levels.map((l) => empiricalQuantile(total, l));
+}
+
+// ───────────────────────────── fitting at training time ─────────────────────────────
+
+/** Points of recent history that give a series' level h, by frequency. */
+export const MEAN_LOOKBACK: Readonly<Record<Frequency, number>> = { D: 56, W: 13, M: 12 };
+
+/** The largest coefficient α or β of the mean model. */
+export const MAX_MEAN_LIFT = 2;
+/** Validation points a class needs for its own lift. */
+export const MIN_CLASS_POINTS = 200;
+/** The largest common-factor loading estimated. */
+export const MAX_RHO = 0.95;
+
+/** The point mean m = α·QM + β·h (module comment). */
+export interface MeanCoefficients {
+  readonly alpha: number;
+  readonly beta: number;
+}
+
+/** The mean model that leaves the quantiles' own mean. */
+export const IDENTITY_MEAN = { pooled: { alpha: 1, beta: 0 }, byClass: {} } as const;
+
+/** Least squares of y on QM and h without intercept, both coefficients in [0, MAX_MEAN_LIFT]. */
+const clampLift = (x: number): number => Math.min(MAX_MEAN_LIFT, Math.max(0, x));
+
+function solveMean(e: { qq: number; qh: number; hh: number; yq: number; yh: number }): MeanCoefficients {
+  const clamp = clampLift;
+  const det = e.qq * e.hh - e.qh * e.qh;
+  if (det > 1e-12 * Math.max(1, e.qq * e.hh)) {
+    const alpha = (e.yq * e.hh - e.yh * e.qh) / det;
+    const beta = (e.yh * e.qq - e.yq * e.qh) / det;
+    if (alpha >= 0 && beta >= 0) return { alpha: clamp(alpha), beta: clamp(beta) };
+  }
+  // One predictor alone: the one with the smaller residual.
+  const a = e.qq > 0 ? e.yq / e.qq : 0;
+  const b = e.hh > 0 ? e.yh / e.hh : 0;
+  const ssA = e.qq > 0 ? -(e.yq * e.yq) / e.qq : 0;
+  const ssB = e.hh > 0 ? -(e.yh * e.yh) / e.hh : 0;
+  if (e.qq > 0 && (ssA <= ssB || e.hh <= 0)) return { alpha: clamp(a), beta: 0 };
+  if (e.hh > 0) return { alpha: 0, beta: clamp(b) };
+  return { alpha: 1, beta: 0 };
+}
+
+/** What a run stores to rebuild its members' distributions and their dependence. */
+export interface DistributionModel {
+  readonly version: 1;
+  /** The mean model per demand class, and pooled. */
+  readonly meanLift: {
+    readonly pooled: MeanCoefficients;
+    readonly byClass: Readonly<Partial<Record<DemandClass, MeanCoefficients>>>;
+  };
+  readonly dependence: DependenceModel;
+  /** Validation points the model was fitted on. */
+  readonly points: number;
+}
+
+/** The level h of a history: mean of its last `lookback` observed values (0 if none). */
+export function recentLevel(history: ArrayLike<number>, lookback: number): number {
+  let s = 0;
+  let n = 0;
+  for (let i = history.length - 1; i >= 0 && n < lookback; i--) {
+    const v = history[i]!;
+    if (Number.isNaN(v)) continue;
+    s += v;
+    n++;
+  }
+  return n > 0 ? s / n : 0;
+}
+
+/** The mean-free marginal mean QM of a forecast point. */
+function quantileMean(levels: readonly number[], values: readonly number[], floor: number): number {
+  return marginalMean(marginalOf({ levels, values }, floor));
+}
+
+function columnOf(f: QuantileForecast, t: number): number[] {
+  return f.values.map((row) => row[t]!);
+}
+
+/** A forecast with a mean at every step: α·QM + β·h, by the series' demand class. */
+export function withMeans(
+  forecasts: readonly QuantileForecast[],
+  panel: Panel,
+  model: DistributionModel,
+  allowNegative = false,
+): QuantileForecast[] {
+  const lookback = MEAN_LOOKBACK[panel.freq];
+  const byId = new Map(panel.series.map((s) => [s.id, s]));
+  return forecasts.map((f) => {
+    const s = byId.get(f.seriesId);
+    const h = s ? Math.max(0, recentLevel(s.target, lookback)) : 0;
+    const cls = s ? demandClass(s.target) : undefined;
+    const { alpha, beta } = (cls && model.meanLift.byClass[cls]) ?? model.meanLift.pooled;
+    const mean = Float64Array.from(f.dates, (_, t) => {
+      const q = columnOf(f, t);
+      return alpha * quantileMean(f.quantiles, q, allowNegative ? Number.NEGATIVE_INFINITY : 0) + beta * h;
+    });
+    return { ...f, mean };
+  });
+}
+
+/** One validation window of the chosen model: its history panel, actuals and (finished) forecasts. */
+export interface ValidationWindow {
+  readonly panel: Panel;
+  readonly actuals: ReadonlyMap<string, Float64Array>;
+  readonly forecasts: readonly QuantileForecast[];
+  /** Points to leave out of the fit (structural zeros: known to be 0, not a forecast). */
+  readonly skip?: (seriesId: string, date: string) => boolean;
+}
+
+/**
+ * Fits the mean lift and the dependence (module comment) on validation windows. Without enough
+ * points (fewer than 30) the model is the mean-free, independent one.
+ */
+export function fitDistribution(
+  windows: readonly ValidationWindow[],
+  options: { seed?: number; allowNegative?: boolean } = {},
+): DistributionModel {
+  const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
+  // 1. Mean model per class: y ≈ α·QM + β·h, least squares with α, β ≥ 0.
+  type Sums = { qq: number; qh: number; hh: number; yq: number; yh: number; n: number };
+  const sums = new Map<DemandClass | 'pooled', Sums>();
+  const add = (k: DemandClass | 'pooled', y: number, qm: number, h: number): void => {
+    const e = sums.get(k) ?? { qq: 0, qh: 0, hh: 0, yq: 0, yh: 0, n: 0 };
+    e.qq += qm * qm;
+    e.qh += qm * h;
+    e.hh += h * h;
+    e.yq += y * qm;
+    e.yh += y * h;
+    e.n++;
+    sums.set(k, e);
+  };
+  for (const w of windows) {
+    const lookback = MEAN_LOOKBACK[w.panel.freq];
+    const byId = new Map(w.panel.series.map((s) => [s.id, s]));
+    for (const f of w.forecasts) {
+      const s = byId.get(f.seriesId);
+      const y = w.actuals.get(f.seriesId);
+      if (!s || !y) continue;
+      const h = Math.max(0, recentLevel(s.target, lookback));
+      const cls = demandClass(s.target);
+      for (let t = 0; t < f.dates.length && t < y.length; t++) {
+        if (!Number.isFinite(y[t]!) || w.skip?.(f.seriesId, f.dates[t]!)) continue;
+        const qm = quantileMean(f.quantiles, columnOf(f, t), floor);
+        add(cls, y[t]!, qm, h);
+        add('pooled', y[t]!, qm, h);
+      }
+    }
+  }
+  const pooledSums = sums.get('pooled');
+  const points = pooledSums?.n ?? 0;
+  if (points < 30) return { version: 1, meanLift: IDENTITY_MEAN, dependence: INDEPENDENT, points };
+  const byClass: Partial<Record<DemandClass, MeanCoefficients>> = {};
+  for (const c of DEMAND_CLASSES) {
+    const e = sums.get(c);
+    if (e && e.n >= MIN_CLASS_POINTS) byClass[c] = solveMean(e);
+  }
+  const meanLift = { pooled: solveMean(pooledSums!), byClass };
+  const model0: DistributionModel = { version: 1, meanLift, dependence: INDEPENDENT, points };
+
+  // 2. PITs of the validation actuals under the marginals with those means.
+  const random = mulberry32(options.seed ?? 17);
+  let zbar2 = 0;
+  let zbarCount = 0;
+  let nSum = 0;
+  let lagNum = 0;
+  let lagDen = 0;
+  let ownNum = 0;
+  let ownDen = 0;
+  for (const w of windows) {
+    const withMean = withMeans(w.forecasts, w.panel, model0, options.allowNegative);
+    const H = Math.max(0, ...withMean.map((f) => f.dates.length));
+    const z: Float64Array[] = [];
+    for (const f of withMean) {
+      const y = w.actuals.get(f.seriesId);
+      if (!y) continue;
+      const row = new Float64Array(H).fill(Number.NaN);
+      for (let t = 0; t < f.dates.length && t < y.length; t++) {
+        if (!Number.isFinite(y[t]!) || w.skip?.(f.seriesId, f.dates[t]!)) continue;
+        const m = marginalOf({ levels: f.quantiles, values: columnOf(f, t), mean: f.mean![t]! }, floor);
+        const [lo, hi] = marginalCdfRange(m, y[t]!);
+        const u = lo + random() * (hi - lo);
+        row[t] = normalQuantile(Math.min(1 - 1e-6, Math.max(1e-6, u)));
+      }
+      z.push(row);
+    }
+    const zbar = new Float64Array(H).fill(Number.NaN);
+    for (let t = 0; t < H; t++) {
+      let s = 0;
+      let n = 0;
+      for (const row of z) {
+        if (Number.isNaN(row[t]!)) continue;
+        s += row[t]!;
+        n++;
+      }
+      if (n < 2) continue;
+      zbar[t] = s / n;
+      zbar2 += (s / n) ** 2 - 1 / n;
+      nSum += 1 - 1 / n;
+      zbarCount++;
+    }
+    for (let t = 1; t < H; t++) {
+      if (Number.isNaN(zbar[t]!) || Number.isNaN(zbar[t - 1]!)) continue;
+      lagNum += zbar[t]! * zbar[t - 1]!;
+      lagDen++;
+    }
+    for (const row of z) {
+      for (let t = 1; t < H; t++) {
+        const e1 = row[t]! - (zbar[t] ?? 0);
+        const e0 = row[t - 1]! - (zbar[t - 1] ?? 0);
+        if (!Number.isFinite(e1) || !Number.isFinite(e0)) continue;
+        ownNum += e1 * e0;
+        ownDen += e0 * e0;
+      }
+    }
+  }
+  // E[z̄² − 1/n] = ρ (1 − 1/n): ρ̂ = Σ(z̄² − 1/n) / Σ(1 − 1/n).
+  const rho = zbarCount > 0 && nSum > 0 ? Math.min(MAX_RHO, Math.max(0, zbar2 / nSum)) : 0;
+  const phiOwn = ownDen > 0 ? Math.min(0.99, Math.max(0, ownNum / ownDen)) : 0;
+  // E[z̄_t z̄_{t−1}] ≈ φ_common · ρ (the own shocks' share, φ_own (1 − ρ)/n, is small and left out):
+  // divided by ρ̂, not by the mean z̄², whose 1/n of noise would bias φ towards 0.
+  const phiCommon = lagDen > 0 && rho > 0 ? Math.min(0.99, Math.max(0, lagNum / lagDen / rho)) : 0;
+  const dependence = { rho, phiCommon, phiOwn };
+  const spread = fitSpread(windows, { ...model0, dependence }, options);
+  return { version: 1, meanLift, dependence: { ...dependence, spread }, points };
+}
+
+/** Bounds on the spread factor κ of sums. */
+export const MIN_SPREAD = 0.5;
+export const MAX_SPREAD = 4;
+/** Samples per validation total when κ is fitted (training time). */
+const FIT_SAMPLES = 300;
+/** An attribute with more values than this is not used for group totals when fitting κ. */
+const MAX_GROUPS_PER_ATTRIBUTE = 200;
+
+/**
+ * κ (`DependenceModel.spread`): the validation totals — of all series, of each group of each
+ * static attribute (store, category, …), per step and, for daily data, per 7-step block — are
+ * scored as calibration.ts scores a series (|y − p50| over the spread of y's side of the sampled
+ * total's 10–90 % interval), and κ is their weighted 80 % quantile, each kind of total (attribute
+ * × day or week) weighing the same. Within [MIN_SPREAD, MAX_SPREAD]; 1 without validation totals.
+ */
+export function fitSpread(
+  windows: readonly ValidationWindow[],
+  model: DistributionModel,
+  options: { seed?: number; allowNegative?: boolean } = {},
+): number {
+  const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
+  const scores: { r: number; kind: string }[] = [];
+  let seed = options.seed ?? 29;
+  const score = (samples: Float64Array, y: number, kind: string): void => {
+    const sorted = samples.toSorted((a, b) => a - b);
+    const med = empiricalQuantile(sorted, 0.5);
+    const side = y < med ? med - empiricalQuantile(sorted, 0.1) : empiricalQuantile(sorted, 0.9) - med;
+    const excess = Math.abs(y - med);
+    scores.push({
+      r: excess === 0 ? 0 : side > 0 ? excess / side : Number.POSITIVE_INFINITY,
+      kind,
+    });
+  };
+  for (const w of windows) {
+    const withMean = withMeans(w.forecasts, w.panel, model, options.allowNegative);
+    const H = Math.max(0, ...withMean.map((f) => f.dates.length));
+    const statics = new Map(w.panel.series.map((s) => [s.id, s.statics]));
+    const paths: { id: string; path: MemberPath; y: Float64Array }[] = [];
+    for (const f of withMean) {
+      const y = w.actuals.get(f.seriesId);
+      if (!y) continue;
+      const steps = Array.from({ length: H }, (_, t): Marginal | undefined =>
+        t < f.dates.length && t < y.length && Number.isFinite(y[t]!)
+          ? marginalOf({ levels: f.quantiles, values: columnOf(f, t), mean: f.mean![t]! }, floor)
+          : undefined,
+      );
+      paths.push({ id: f.seriesId, path: { steps }, y });
+    }
+    const groups: { kind: string; members: typeof paths }[] = [{ kind: 'all', members: paths }];
+    for (const name of w.panel.staticNames) {
+      const byValue = new Map<string, typeof paths>();
+      for (const p of paths) {
+        const v = statics.get(p.id)?.[name];
+        if (v === undefined || v === '') continue;
+        const list = byValue.get(v);
+        if (list) list.push(p);
+        else byValue.set(v, [p]);
+      }
+      if (byValue.size > MAX_GROUPS_PER_ATTRIBUTE) continue;
+      for (const members of byValue.values()) if (members.length >= 2) groups.push({ kind: name, members });
+    }
+    for (const g of groups) {
+      const sampled = sampleTotals(
+        g.members.map((m) => m.path),
+        H,
+        model.dependence,
+        { samples: FIT_SAMPLES, seed: seed++ },
+      );
+      const actual = new Float64Array(H);
+      const known = new Uint8Array(H);
+      for (const m of g.members) {
+        for (let t = 0; t < H; t++) {
+          if (!m.path.steps[t]) continue;
+          actual[t] += m.y[t]!;
+          known[t] = 1;
+        }
+      }
+      for (let t = 0; t < H; t++) if (known[t]) score(sampled.byStep[t]!, actual[t]!, `${g.kind}|step`);
+      if (w.panel.freq === 'D') {
+        for (let k = 0; k + 7 <= H; k += 7) {
+          const sums = new Float64Array(FIT_SAMPLES);
+          let y = 0;
+          for (let t = k; t < k + 7; t++) {
+            const row = sampled.byStep[t]!;
+            for (let s = 0; s < FIT_SAMPLES; s++) sums[s] += row[s]!;
+            y += actual[t]!;
+          }
+          score(sums, y, `${g.kind}|week`);
+        }
+      }
+    }
+  }
+  if (scores.length < 10) return 1;
+  const perKind = new Map<string, number>();
+  for (const x of scores) perKind.set(x.kind, (perKind.get(x.kind) ?? 0) + 1);
+  const weighted = scores.map((x) => ({ r: x.r, w: 1 / perKind.get(x.kind)! })).toSorted((a, b) => a.r - b.r);
+  const total = weighted.reduce((a, x) => a + x.w, 0);
+  let c = 0;
+  for (const x of weighted) {
+    c += x.w;
+    if (c >= 0.8 * total) return Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, x.r));
+  }
+  return MAX_SPREAD;
+}
+
+/**
+ * Every quantile of every forecast floored at 0 (units are never negative), unless
+ * `allowNegative` (a dataset in money that allows negatives). Means too.
+ */
+export function nonNegativeForecasts(
+  forecasts: readonly QuantileForecast[],
+  allowNegative = false,
+): QuantileForecast[] {
+  if (allowNegative) return [...forecasts];
+  return forecasts.map((f) => {
+    const clean = f.values.every((row) => row.every((v) => v >= 0)) && (!f.mean || f.mean.every((v) => v >= 0));
+    if (clean) return f;
+    return {
+      ...f,
+      values: f.values.map((row) => Float64Array.from(row, (v) => (v > 0 ? v : 0))),
+      ...(f.mean ? { mean: Float64Array.from(f.mean, (v) => (v > 0 ? v : 0)) } : {}),
+    };
+  });
+}

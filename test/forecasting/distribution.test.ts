@@ -1,0 +1,361 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  fitDistribution,
+  INDEPENDENT,
+  marginalCdfRange,
+  marginalMean,
+  marginalOf,
+  marginalQuantile,
+  nonNegativeForecasts,
+  normalCdf,
+  normalQuantile,
+  sampleTotals,
+  totalQuantiles,
+  type DependenceModel,
+  type MemberPath,
+  type ValidationWindow,
+  withMeans,
+} from '../../api/forecasting/distribution.js';
+import { gridDates } from '../../api/forecasting/frames.js';
+import { mulberry32 } from '../../api/forecasting/random.js';
+import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
+
+const LEVELS = [0.1, 0.5, 0.9];
+
+// ── exact count distributions ──
+function poissonPmf(lambda: number, kMax: number): number[] {
+  const p = [Math.exp(-lambda)];
+  for (let k = 1; k <= kMax; k++) p.push((p[k - 1]! * lambda) / k);
+  return p;
+}
+/** Negative binomial pmf with mean mu and size r (variance mu + mu²/r). */
+function negBinPmf(mu: number, r: number, kMax: number): number[] {
+  const q = r / (r + mu);
+  const p = [q ** r];
+  for (let k = 1; k <= kMax; k++) p.push((p[k - 1]! * (k - 1 + r) * (1 - q)) / k);
+  return p;
+}
+/** Smallest k with P(Y ≤ k) ≥ level (the quantile of a count). */
+function pmfQuantile(pmf: readonly number[], level: number): number {
+  let c = 0;
+  for (let k = 0; k < pmf.length; k++) {
+    c += pmf[k]!;
+    if (c >= level - 1e-12) return k;
+  }
+  return pmf.length - 1;
+}
+function draw(pmf: readonly number[], u: number): number {
+  let c = 0;
+  for (let k = 0; k < pmf.length; k++) {
+    c += pmf[k]!;
+    if (u < c) return k;
+  }
+  return pmf.length - 1;
+}
+function normals(seed: number): () => number {
+  const rnd = mulberry32(seed);
+  return () => Math.sqrt(-2 * Math.log(Math.max(rnd(), 1e-12))) * Math.cos(2 * Math.PI * rnd());
+}
+
+interface CountMember {
+  readonly pmf: number[];
+  readonly mean: number;
+}
+const poisson = (lambda: number): CountMember => ({ pmf: poissonPmf(lambda, 200), mean: lambda });
+const negBin = (mu: number, r: number): CountMember => ({ pmf: negBinPmf(mu, r, 400), mean: mu });
+
+/** The forecast a perfect quantile model gives: the exact quantiles (and, with `withMean`, the mean). */
+function exactPath(m: CountMember, steps: number, withMean: boolean): MemberPath {
+  const values = LEVELS.map((l) => pmfQuantile(m.pmf, l));
+  const marginal = marginalOf({ levels: LEVELS, values, ...(withMean ? { mean: m.mean } : {}) });
+  return { steps: Array.from({ length: steps }, () => marginal) };
+}
+
+/** Share of `actuals` inside [p10, p90] of the total. */
+function coverage(actuals: readonly number[], lo: number, hi: number): number {
+  return actuals.filter((y) => y >= lo && y <= hi).length / actuals.length;
+}
+
+describe('distribution: one member', () => {
+  test('the normal CDF and quantile invert each other', () => {
+    for (const p of [1e-6, 0.01, 0.1, 0.5, 0.9, 0.975, 0.999999]) {
+      assert.ok(Math.abs(normalCdf(normalQuantile(p)) - p) < 1e-6 * Math.max(1, p * 100), `p ${p}`);
+    }
+    assert.ok(Math.abs(normalQuantile(0.975) - 1.959964) < 1e-5);
+  });
+
+  test('a stored mean sets the upper tail, and the marginal has that mean', () => {
+    const m = marginalOf({ levels: LEVELS, values: [0, 0, 0], mean: 0.3 });
+    assert.ok(Math.abs(marginalMean(m) - 0.3) < 1e-9);
+    assert.equal(marginalQuantile(m, 0.5), 0);
+    assert.ok(marginalQuantile(m, 0.99) > 0, 'an all-zero median series still sells in its tail');
+    const flat = marginalOf({ levels: LEVELS, values: [2, 4, 10], mean: 8 });
+    assert.ok(Math.abs(marginalMean(flat) - 8) < 1e-9);
+    assert.ok(marginalQuantile(flat, 0.99) > 10);
+    assert.equal(marginalQuantile(flat, 0.5), 4);
+    assert.ok(Math.abs(marginalQuantile(flat, 0.3) - 3) < 1e-12);
+  });
+
+  test('without a mean the tails continue the spread; units never go below 0', () => {
+    const m = marginalOf({ levels: LEVELS, values: [1, 4, 10] });
+    assert.ok(marginalQuantile(m, 0.99) > 10);
+    assert.ok(marginalQuantile(m, 0.01) >= 0);
+    assert.ok(marginalQuantile(m, 0.05) < 1);
+    const money = marginalOf({ levels: LEVELS, values: [-5, 0, 5] }, Number.NEGATIVE_INFINITY);
+    assert.ok(marginalQuantile(money, 0.01) < -5);
+  });
+
+  test('the CDF range of a point mass spans it', () => {
+    const m = marginalOf({ levels: LEVELS, values: [0, 0, 3] });
+    const [lo, hi] = marginalCdfRange(m, 0);
+    assert.ok(lo < 1e-6 && Math.abs(hi - 0.5) < 1e-6, `${lo} ${hi}`);
+    const [a, b] = marginalCdfRange(m, 1.5);
+    assert.ok(Math.abs(a - 0.7) < 1e-6 && Math.abs(b - 0.7) < 1e-6);
+  });
+
+  test('a single member is exact; a comonotonic total adds quantiles', () => {
+    const m = marginalOf({ levels: LEVELS, values: [2, 4, 10] });
+    assert.deepEqual(totalQuantiles([{ steps: [m] }], 1, [0.1, 0.5, 0.9], INDEPENDENT), [2, 4, 10]);
+    assert.deepEqual(totalQuantiles([{ steps: [m] }, { steps: [m] }], 1, [0.1, 0.9], 'comonotonic'), [4, 20]);
+  });
+
+  test('a return does not make unit quantiles negative', () => {
+    const f: QuantileForecast = {
+      seriesId: 'x',
+      dates: ['2024-01-01', '2024-01-02'],
+      quantiles: LEVELS,
+      values: [Float64Array.of(-2.94, 0), Float64Array.of(0.5, 1), Float64Array.of(3, 4)],
+    };
+    const [units] = nonNegativeForecasts([f]);
+    for (const row of units!.values) for (const v of row) assert.ok(v >= 0);
+    assert.equal(units!.values[0]![0], 0);
+    const [money] = nonNegativeForecasts([f], true);
+    assert.equal(money!.values[0]![0], -2.94);
+  });
+});
+
+describe('distribution: totals of simulated series with a known sum', () => {
+  const seed = 20261206;
+
+  test('40 independent Poisson series: the total has the mean and the quantiles of Poisson(Σλ)', () => {
+    const rnd = mulberry32(seed);
+    const members = Array.from({ length: 40 }, () => poisson(0.5 + 7.5 * rnd()));
+    const lambda = members.reduce((a, m) => a + m.mean, 0);
+    const paths = members.map((m) => exactPath(m, 1, true));
+    const { total } = sampleTotals(paths, 1, INDEPENDENT, { samples: 4000, seed: 1 });
+    const mean = total.reduce((a, b) => a + b, 0) / total.length;
+    assert.ok(Math.abs(mean / lambda - 1) < 0.02, `mean ${mean} vs ${lambda}`);
+    const [p10, p90] = totalQuantiles(paths, 1, [0.1, 0.9], INDEPENDENT, { samples: 4000, seed: 1 });
+    const exact = poissonPmf(lambda, 1000);
+    const e10 = pmfQuantile(exact, 0.1);
+    const e90 = pmfQuantile(exact, 0.9);
+    assert.ok(Math.abs(p10! - e10) <= 0.03 * lambda, `p10 ${p10} vs ${e10}`);
+    assert.ok(Math.abs(p90! - e90) <= 0.03 * lambda, `p90 ${p90} vs ${e90}`);
+    // 400 days of actual totals: the 80 % interval holds 75–85 % of them.
+    const u = mulberry32(seed + 1);
+    const actuals = Array.from({ length: 400 }, () => members.reduce((a, m) => a + draw(m.pmf, u()), 0));
+    const cov = coverage(actuals, p10!, p90!);
+    assert.ok(cov >= 0.75 && cov <= 0.85, `coverage ${cov}`);
+    // Summing medians (what a naive total does) is far off the mean of the sum.
+    const sumMedians = members.reduce((a, m) => a + pmfQuantile(m.pmf, 0.5), 0);
+    assert.ok(sumMedians < lambda);
+  });
+
+  test('200 intermittent series (negative binomial), fitted on validation: the total is right where summed medians are 0', () => {
+    const rnd = mulberry32(seed + 2);
+    const members = Array.from({ length: 200 }, () => negBin(0.1 + 0.5 * rnd(), 0.2 + 0.6 * rnd()));
+    const mu = members.reduce((a, m) => a + m.mean, 0);
+    assert.equal(
+      members.reduce((a, m) => a + pmfQuantile(m.pmf, 0.5), 0),
+      0,
+    );
+    // History (84 days) and two validation windows of 28 days, then 10 test windows: i.i.d. days.
+    const H = 28;
+    const u = mulberry32(seed + 3);
+    const days = 84 + 12 * H;
+    const values = members.map((m) => Float64Array.from({ length: days }, () => draw(m.pmf, u())));
+    const quantiles = members.map((m) => LEVELS.map((l) => pmfQuantile(m.pmf, l)));
+    const window = (cut: number): ValidationWindow => ({
+      panel: panelOf(values.map((v) => v.slice(0, cut))),
+      actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
+      forecasts: quantiles.map((q, i) => flatForecast(`s${i}`, q, cut, H)),
+    });
+    const model = fitDistribution([window(84), window(84 + H)], { seed: 1 });
+    const hits: boolean[] = [];
+    let meanSum = 0;
+    let actualSum = 0;
+    for (let w = 2; w < 12; w++) {
+      const cut = 84 + w * H;
+      const panel = panelOf(values.map((v) => v.slice(0, cut)));
+      const fc = withMeans(
+        quantiles.map((q, i) => flatForecast(`s${i}`, q, cut, H)),
+        panel,
+        model,
+      );
+      const paths = fc.map((f) => ({
+        steps: f.dates.map((_, t) =>
+          marginalOf({ levels: LEVELS, values: f.values.map((r) => r[t]!), mean: f.mean![t]! }),
+        ),
+      }));
+      const { byStep } = sampleTotals(paths, H, model.dependence, { samples: 1000, seed: w });
+      for (let t = 0; t < H; t++) {
+        const actual = values.reduce((a, v) => a + v[cut + t]!, 0);
+        const sorted = byStep[t]!.toSorted((a, b) => a - b);
+        hits.push(actual >= sorted[100]! && actual <= sorted[900]!);
+        meanSum += sorted.reduce((a, b) => a + b, 0) / sorted.length;
+        actualSum += actual;
+      }
+    }
+    assert.ok(Math.abs(meanSum / (10 * H) / mu - 1) < 0.05, `mean ${meanSum / (10 * H)} vs ${mu}`);
+    assert.ok(Math.abs(meanSum / actualSum - 1) < 0.05, `mean ${meanSum} vs sold ${actualSum}`);
+    const cov = hits.filter(Boolean).length / hits.length;
+    assert.ok(cov >= 0.75 && cov <= 0.85, `coverage ${cov}, spread ${model.dependence.spread}`);
+  });
+});
+
+function panelOf(targets: readonly Float64Array[]): Panel {
+  return {
+    freq: 'D',
+    series: targets.map((target, i) => ({ id: `s${i}`, start: '2024-01-01', target, covariates: {}, statics: {} })),
+    covariateNames: [],
+    knownInAdvance: [],
+    staticNames: [],
+  };
+}
+
+function flatForecast(id: string, q: readonly number[], from: number, h: number): QuantileForecast {
+  return {
+    seriesId: id,
+    dates: gridDates('2024-01-01', from, h, 'D'),
+    quantiles: LEVELS,
+    values: q.map((v) => new Float64Array(h).fill(v)),
+  };
+}
+
+/**
+ * A panel of `n` series whose days share a common shock: y_{i,t} ~ Poisson(λ_i · exp(σF_t − σ²/2)),
+ * F_t ~ N(0, 1) (AR(1) with `phi` across days): correlated series whose marginal mean is λ_i.
+ */
+function correlatedPanel(n: number, days: number, sigma: number, phi: number, seed: number) {
+  const rnd = mulberry32(seed);
+  const z = normals(seed + 1);
+  const lambdas = Array.from({ length: n }, () => 1 + 6 * rnd());
+  const shock = new Float64Array(days);
+  for (let t = 0; t < days; t++) shock[t] = t === 0 ? z() : phi * shock[t - 1]! + Math.sqrt(1 - phi * phi) * z();
+  const values = lambdas.map((l) =>
+    Float64Array.from(shock, (f) => {
+      const rate = l * Math.exp(sigma * f - (sigma * sigma) / 2);
+      return draw(poissonPmf(rate, Math.ceil(rate * 6 + 30)), rnd());
+    }),
+  );
+  return { lambdas, values };
+}
+
+/** The marginal quantiles of the mixed Poisson above (by simulation, many draws). */
+function mixedQuantiles(lambda: number, sigma: number, seed: number): number[] {
+  const rnd = mulberry32(seed);
+  const z = normals(seed + 7);
+  const draws = Array.from({ length: 4000 }, () => {
+    const rate = lambda * Math.exp(sigma * z() - (sigma * sigma) / 2);
+    return draw(poissonPmf(rate, Math.ceil(rate * 6 + 30)), rnd());
+  }).toSorted((a, b) => a - b);
+  return LEVELS.map((l) => draws[Math.min(draws.length - 1, Math.floor(l * draws.length))]!);
+}
+
+const share = (x: boolean[]): number => x.filter(Boolean).length / x.length;
+
+describe('distribution: correlated members, dependence fitted on validation', () => {
+  test('a common shock is estimated and the daily and weekly totals cover 75–85 %', () => {
+    const n = 60;
+    const H = 28;
+    const sigma = 0.25;
+    const phi = 0.5;
+    const history = 56;
+    // One panel: 6 validation windows of H after `history` days, then 12 test windows. (Three
+    // windows, 84 days of one AR(1) shock, estimate φ_common too noisily for weekly totals.)
+    const validationWindows = 6;
+    const windowsCount = validationWindows + 12;
+    const { lambdas, values } = correlatedPanel(n, history + windowsCount * H, sigma, phi, 42);
+    const quantiles = lambdas.map((l, i) => mixedQuantiles(l, sigma, 100 + i));
+    const start = '2024-01-01';
+    const forecastOf = (i: number, from: number): QuantileForecast => ({
+      seriesId: `s${i}`,
+      dates: gridDates(start, from, H, 'D'),
+      quantiles: LEVELS,
+      values: LEVELS.map((_, k) => new Float64Array(H).fill(quantiles[i]![k]!)),
+    });
+    const windowAt = (w: number): ValidationWindow => {
+      const cut = history + w * H;
+      const panel: Panel = {
+        freq: 'D',
+        series: values.map((v, i) => ({
+          id: `s${i}`,
+          start,
+          target: v.slice(0, cut),
+          covariates: {},
+          statics: {},
+        })),
+        covariateNames: [],
+        knownInAdvance: [],
+        staticNames: [],
+      };
+      return {
+        panel,
+        actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
+        forecasts: values.map((_, i) => forecastOf(i, cut)),
+      };
+    };
+    const model = fitDistribution(
+      Array.from({ length: validationWindows }, (_, i) => windowAt(i)),
+      { seed: 1 },
+    );
+    assert.ok(model.dependence.rho > 0.05, `rho ${model.dependence.rho}`);
+    assert.ok(model.dependence.phiCommon > 0.2, `phi ${model.dependence.phiCommon}`);
+    // Test windows: the total of all series, by day and by 7-day week.
+    const dayHits: boolean[] = [];
+    const weekHits: boolean[] = [];
+    const independentHits: boolean[] = [];
+    let sampledMean = 0;
+    const trueMean = lambdas.reduce((a, b) => a + b, 0) * H * (windowsCount - validationWindows);
+    for (let w = validationWindows; w < windowsCount; w++) {
+      const cut = history + w * H;
+      // The product's path: the fitted mean model on each series' history, then the marginals.
+      const fc = withMeans(
+        values.map((_, i) => forecastOf(i, cut)),
+        panelOf(values.map((v) => v.slice(0, cut))),
+        model,
+      );
+      const paths: MemberPath[] = fc.map((f) => ({
+        steps: f.dates.map((_, t) =>
+          marginalOf({ levels: LEVELS, values: f.values.map((r) => r[t]!), mean: f.mean![t]! }),
+        ),
+      }));
+      const dep: DependenceModel = model.dependence;
+      const daily = sampleTotals(paths, H, dep, { samples: 800, seed: w });
+      const indep = sampleTotals(paths, H, INDEPENDENT, { samples: 800, seed: w });
+      for (let t = 0; t < H; t++) {
+        const actual = values.reduce((a, v) => a + v[cut + t]!, 0);
+        const s = daily.byStep[t]!.toSorted((a, b) => a - b);
+        dayHits.push(actual >= s[80]! && actual <= s[720]!);
+        const si = indep.byStep[t]!.toSorted((a, b) => a - b);
+        independentHits.push(actual >= si[80]! && actual <= si[720]!);
+        sampledMean += s.reduce((a, b) => a + b, 0) / s.length;
+      }
+      for (let k = 0; k + 7 <= H; k += 7) {
+        const week = paths.map((p) => ({ steps: p.steps.slice(k, k + 7) }));
+        const sums = sampleTotals(week, 7, dep, { samples: 800, seed: 1000 + w * 10 + k }).total.toSorted(
+          (a, b) => a - b,
+        );
+        let actual = 0;
+        for (let t = k; t < k + 7; t++) actual += values.reduce((a, v) => a + v[cut + t]!, 0);
+        weekHits.push(actual >= sums[80]! && actual <= sums[720]!);
+      }
+    }
+    assert.ok(Math.abs(sampledMean / trueMean - 1) < 0.05, `mean ${sampledMean} vs ${trueMean}`);
+    const note = `daily ${share(dayHits)}, weekly ${share(weekHits)}, ${JSON.stringify(model.dependence)}`;
+    assert.ok(share(dayHits) >= 0.75 && share(dayHits) <= 0.85, note);
+    assert.ok(share(weekHits) >= 0.7 && share(weekHits) <= 0.9, note);
+    assert.ok(share(independentHits) < 0.6, `independent coverage ${share(independentHits)}`);
+  });
+});
