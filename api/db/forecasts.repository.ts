@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { LRUCache } from 'lru-cache';
+import type { DistributionModel } from '../forecasting/distribution.js';
 import { placeholders, readAll } from './sql-read.js';
 
 export interface ForecastRowInput {
@@ -13,6 +14,8 @@ export interface ForecastRowInput {
   readonly date: string;
   /** Quantile level → value, e.g. { 0.1: 3, 0.5: 5, 0.9: 9 }. */
   readonly values: ReadonlyMap<number, number>;
+  /** The point's mean (forecasting/distribution.ts), where the run fitted a distribution. */
+  readonly mean?: number | undefined;
 }
 
 export interface ForecastRecord {
@@ -21,6 +24,8 @@ export interface ForecastRecord {
   /** Ascending levels and their values (non-crossing). */
   readonly levels: readonly number[];
   readonly values: readonly number[];
+  /** The point's mean; null (or absent) for runs trained before means were stored. */
+  readonly mean?: number | null;
 }
 
 export interface ActualRecord {
@@ -73,6 +78,7 @@ function toForecastRecord(row: Row): ForecastRecord {
     date: String(row['date']),
     levels: pairs.map((p) => p[0]),
     values: pairs.map((p) => p[1]),
+    mean: row['mean'] === null || row['mean'] === undefined ? null : Number(row['mean']),
   };
 }
 
@@ -97,6 +103,7 @@ function toRow(tenantId: number, runId: number, f: ForecastRowInput): Row {
     p50,
     p90,
     quantiles: Object.keys(extra).length > 0 ? JSON.stringify(extra) : null,
+    mean: f.mean !== undefined && Number.isFinite(f.mean) ? f.mean : null,
   };
 }
 
@@ -132,6 +139,13 @@ function parseAttributes(value: unknown): Record<string, string> {
 export interface ForecastsRepository {
   /** Writes a run's forecast rows (use inside the results transaction). */
   insertMany(tenantId: number, runId: number, rows: readonly ForecastRowInput[]): Promise<void>;
+  /** Stores a run's fitted forecast distribution (use inside the results transaction). */
+  saveDistribution(tenantId: number, runId: number, distribution: DistributionModel): Promise<void>;
+  /**
+   * A run's fitted forecast distribution; undefined for runs trained without one. Cached: a
+   * SUCCEEDED run's is written once, with its forecasts.
+   */
+  distributionOf(tenantId: number, runId: number): Promise<DistributionModel | undefined>;
   /** Series ids of a dataset by key, for writing results keyed by the CSV's series_id. */
   seriesIdsByKey(tenantId: number, datasetId: number): Promise<Map<string, number>>;
   /** The series a selection covers, ordered by key. */
@@ -190,7 +204,7 @@ export interface ForecastsRepository {
 }
 
 /**
- * Rows per multi-row INSERT: on PostgreSQL 4,000 rows × 8 parameters stay under its 65,535
+ * Rows per multi-row INSERT: on PostgreSQL 4,000 rows × 9 parameters stay under its 65,535
  * parameters; knex writes SQLite's multi-row insert as a compound SELECT, capped at 500 terms.
  */
 const CHUNK_PG = 4000;
@@ -216,6 +230,7 @@ export interface DerivedCache {
 
 interface ReadCaches {
   readonly runRows: LRUCache<string, ForecastRecord[]>;
+  readonly distributions: LRUCache<string, { value: DistributionModel | undefined }>;
   readonly seriesIds: LRUCache<string, number>;
   readonly derived: LRUCache<string, readonly number[]>;
   readonly actuals: LRUCache<string, readonly ActualRecord[]>;
@@ -227,6 +242,7 @@ function cachesOf(knex: Knex): ReadCaches {
   if (!caches) {
     caches = {
       runRows: new LRUCache({ maxSize: FORECAST_CACHE_ROWS, sizeCalculation: (rows) => Math.max(1, rows.length) }),
+      distributions: new LRUCache({ max: 1000 }),
       seriesIds: new LRUCache({ max: SERIES_ID_CACHE }),
       derived: new LRUCache({ max: DERIVED_CACHE_ENTRIES }),
       actuals: new LRUCache({ maxSize: ACTUALS_CACHE_ROWS, sizeCalculation: (rows) => Math.max(1, rows.length) }),
@@ -269,6 +285,29 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
       for (let i = 0; i < rows.length; i += chunk) {
         await knex('forecasts').insert(rows.slice(i, i + chunk).map((r) => toRow(tenantId, runId, r)));
       }
+    },
+
+    async saveDistribution(tenantId, runId, distribution) {
+      await knex('training_runs')
+        .where({ tenant_id: tenantId, id: runId })
+        .update({ forecast_distribution: JSON.stringify(distribution) });
+      cachesOf(knex).distributions.delete(`${tenantId}|${runId}`);
+    },
+
+    async distributionOf(tenantId, runId) {
+      const { distributions } = cachesOf(knex);
+      const key = `${tenantId}|${runId}`;
+      const cached = distributions.get(key);
+      if (cached) return cached.value;
+      const [row] = await readAll(
+        knex,
+        'select forecast_distribution from training_runs where tenant_id = ? and id = ?',
+        [tenantId, runId],
+      );
+      const text = row?.['forecast_distribution'];
+      const value = typeof text === 'string' && text !== '' ? (JSON.parse(text) as DistributionModel) : undefined;
+      distributions.set(key, { value });
+      return value;
     },
 
     async seriesIdsByKey(tenantId, datasetId) {
@@ -336,7 +375,7 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
     async forSelection(tenantId, runId, selection, range) {
       const q = knex('forecasts as f')
         .join('series as s', 's.id', 'f.series_id')
-        .select('f.series_id', 'f.date', 'f.p10', 'f.p50', 'f.p90', 'f.quantiles')
+        .select('f.series_id', 'f.date', 'f.p10', 'f.p50', 'f.p90', 'f.quantiles', 'f.mean')
         .where('f.tenant_id', tenantId)
         .andWhere('f.run_id', runId);
       applySelection(knex, q, tenantId, selection);
@@ -408,7 +447,7 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
       applyRange(base, 'f.date', range);
       const [count] = (await base.clone().count({ n: '*' })) as Array<{ n: number | string }>;
       const rows = (await base
-        .select('f.series_id', 'f.date', 'f.p10', 'f.p50', 'f.p90', 'f.quantiles', 's.key', 's.attributes')
+        .select('f.series_id', 'f.date', 'f.p10', 'f.p50', 'f.p90', 'f.quantiles', 'f.mean', 's.key', 's.attributes')
         .orderBy([{ column: 's.key' }, { column: 'f.date' }])
         .offset(page.offset)
         .limit(page.limit)) as Row[];

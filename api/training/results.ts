@@ -59,10 +59,11 @@ export async function saveRunResults(
       f.dates.forEach((date, t) => {
         const values = new Map<number, number>();
         f.quantiles.forEach((level, q) => values.set(level, f.values[q]![t]!));
-        rows.push({ seriesId: sid, date, values });
+        rows.push({ seriesId: sid, date, values, ...(f.mean ? { mean: f.mean[t]! } : {}) });
       });
     }
     await forecasts.insertMany(run.tenantId, run.runId, rows);
+    if (result.distribution) await forecasts.saveDistribution(run.tenantId, run.runId, result.distribution);
 
     const chosen = result.chosenModel;
     await createMetricsRepository(trx).insertMany(

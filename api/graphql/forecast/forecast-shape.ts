@@ -1,9 +1,11 @@
 /**
  * Pure reshaping of stored rows into forecast points: time buckets (day, ISO week, month) and the
- * aggregation of quantiles across series and dates (see quantile-aggregation.ts for the method).
+ * aggregation of quantiles across series and dates (quantile-aggregation.ts, on the engine's
+ * forecasting/distribution.ts: sample paths summed, never summed medians).
  */
 import type { ActualRecord, ForecastRecord } from '../../db/forecasts.repository.js';
-import { aggregateQuantiles, type Dependence, type QuantileMember } from './quantile-aggregation.js';
+import type { DependenceModel } from '../../forecasting/distribution.js';
+import { aggregateQuantiles, type DatedMember, type Dependence } from './quantile-aggregation.js';
 
 export type BucketKind = 'day' | 'week' | 'month';
 
@@ -55,6 +57,8 @@ export interface ShapeInput {
   /** Levels reported in `quantiles`. */
   readonly levels: readonly number[];
   readonly dependence: Dependence;
+  /** The run's fitted dependence (for `Dependence.FITTED`); absent for runs without one. */
+  readonly fitted?: DependenceModel | undefined;
   /**
    * Where to keep the aggregated quantiles of buckets with several members (the costly part of a
    * total: Latin-hypercube sums). `key` must identify the forecast rows given (tenant, run and
@@ -101,7 +105,7 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
     /** Sum of the known values, and of those whose (series, date) has no forecast. */
     sum: number;
     historySum: number;
-    members: QuantileMember[];
+    members: DatedMember[];
   }
   const buckets = new Map<string, Bucket>();
   const startOf = new Map<string, string>(); // a total repeats each date once per series
@@ -151,12 +155,13 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
   const memoPrefix = memo
     ? `${memo.key}|${input.bucket}|${input.from ?? ''}|${input.to ?? ''}|${input.dependence}|${all.join(',')}|`
     : '';
-  const aggregate = (date: string, members: readonly QuantileMember[]): readonly number[] => {
-    if (!memo || members.length < 2) return aggregateQuantiles(members, all, { dependence: input.dependence });
+  const options = { dependence: input.dependence, fitted: input.fitted };
+  const aggregate = (date: string, members: readonly DatedMember[]): readonly number[] => {
+    if (!memo || members.length < 2) return aggregateQuantiles(members, all, options);
     const key = memoPrefix + date;
     let values = memo.cache.get(key);
     if (!values) {
-      values = aggregateQuantiles(members, all, { dependence: input.dependence });
+      values = aggregateQuantiles(members, all, options);
       memo.cache.set(key, values);
     }
     return values;

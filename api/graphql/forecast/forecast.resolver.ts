@@ -83,7 +83,7 @@ export class ForecastResolver {
     return toConnection({
       ...page,
       items: page.items.map((r: ForecastTableItem) => {
-        const member = { levels: r.levels, values: r.values };
+        const member = { levels: r.levels, values: r.values, mean: r.mean };
         const at = (l: number): number | null => (r.levels.includes(l) ? r.values[r.levels.indexOf(l)]! : null);
         return {
           seriesId: r.seriesKey,

@@ -78,6 +78,8 @@ export interface ForecastTableItem {
   readonly actual: number | null;
   readonly levels: readonly number[];
   readonly values: readonly number[];
+  /** The point's mean, where the run stored one (its tails follow from it). */
+  readonly mean: number | null;
   readonly requested: readonly number[];
 }
 
@@ -128,8 +130,32 @@ export function normalizeForecastQuery(req: ForecastRequest, dataset: DatasetRec
     to,
     bucket: req.bucket ?? 'day',
     levels: req.quantiles ? requestedLevels(req.quantiles) : undefined,
-    dependence: req.dependence ?? Dependence.INDEPENDENT,
+    dependence: req.dependence ?? Dependence.FITTED,
   };
+}
+
+/**
+ * Item 6 of issue 13: a level the run did not store is computed from the forecast distribution
+ * (tails beyond the stored levels); a run without a fitted distribution (trained before one was
+ * stored) can only interpolate between its levels, so a level outside them is refused with the
+ * levels it has. Never clamped silently.
+ */
+export function assertLevelsServable(
+  levels: readonly number[] | undefined,
+  run: Pick<TrainingRunRecord, 'id' | 'quantiles'>,
+  hasDistribution: boolean,
+): void {
+  if (!levels || hasDistribution) return;
+  const stored = [...run.quantiles].toSorted((a, b) => a - b);
+  const lo = stored[0];
+  const hi = stored.at(-1);
+  if (lo === undefined || hi === undefined) return;
+  const outside = levels.filter((l) => l < lo - 1e-12 || l > hi + 1e-12);
+  if (outside.length === 0) return;
+  throw new UserInputError(
+    `Quantile level${outside.length > 1 ? 's' : ''} ${outside.join(', ')} lie${outside.length > 1 ? '' : 's'} outside the levels training run ${run.id} stored (${stored.join(', ')}), and the run has no fitted distribution to compute ${outside.length > 1 ? 'them' : 'it'} from: ask for levels within [${lo}, ${hi}] or train again (new runs compute any level).`,
+    { argument: 'quantiles', value: outside, available: stored, runId: String(run.id) },
+  );
 }
 
 export class ForecastService {
@@ -190,6 +216,8 @@ export class ForecastService {
     // By the ids just selected (prepared statements, no join): the same series as the selection;
     // from memory while the dataset's data version (read in this request) is unchanged.
     const actuals = await this.forecasts.actualsAtVersion(tenantId, dataset, ids, range);
+    const distribution = await this.forecasts.distributionOf(tenantId, run.id);
+    assertLevelsServable(query.levels, run, distribution !== undefined);
     const levels = query.levels ?? [...run.quantiles];
     // Totals aggregate many members per bucket (costly); a run's rows never change, so the
     // aggregated quantiles are kept by run and member series.
@@ -212,6 +240,7 @@ export class ForecastService {
         bucket: query.bucket,
         levels,
         dependence: query.dependence,
+        fitted: distribution?.dependence,
         ...(memo ? { memo } : {}),
       });
     };
@@ -312,6 +341,12 @@ export class ForecastService {
     const from = query.from ?? rows[0]?.date;
     const to = query.to ?? rows.at(-1)?.date;
     const actuals = await load.actuals(series.id, from, to);
+    if (query.levels)
+      assertLevelsServable(
+        query.levels,
+        run,
+        rows.some((r) => r.mean !== null && r.mean !== undefined),
+      );
     const levels = query.levels ?? [...run.quantiles];
     return {
       datasetId: String(dataset.id),
@@ -374,6 +409,9 @@ export class ForecastService {
         ? []
         : await this.forecasts.actualsForSeries(tenantId, ids, { from: dates[0], to: dates.at(-1) });
     const actualOf = new Map(actuals.map((a) => [`${a.seriesId}|${a.date}`, a.value]));
+    if (query.levels) {
+      assertLevelsServable(query.levels, run, (await this.forecasts.distributionOf(tenantId, run.id)) !== undefined);
+    }
     const requested = query.levels ?? [...run.quantiles];
     return {
       totalCount,
@@ -385,6 +423,7 @@ export class ForecastService {
         actual: actualOf.get(`${i.seriesId}|${i.date}`) ?? null,
         levels: i.levels,
         values: i.values,
+        mean: i.mean ?? null,
         requested,
       })),
     };

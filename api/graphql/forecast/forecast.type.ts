@@ -14,7 +14,7 @@ registerEnumType(Bucket, {
 registerEnumType(Dependence, {
   name: 'Dependence',
   description:
-    'How quantiles of several series or dates are combined. INDEPENDENT: quantiles of the sum, by summing Latin-hypercube samples of each member (default). COMONOTONIC: members move together; the sum of the quantiles (the widest plausible interval).',
+    'How quantiles of several series or dates are combined (sample paths summed, never summed medians; each member with its mean and tails beyond its stored levels). FITTED (default): as the run measured on its validation errors — one common factor across series, autocorrelation across dates, and a spread factor fitted on validation totals; runs trained before distributions were stored sum as INDEPENDENT. INDEPENDENT: members independent. COMONOTONIC: members move together; the sum of the quantiles (the widest plausible interval).',
 });
 
 @ObjectType({ simpleResolvers: true, description: 'A forecast value at one quantile level.' })
@@ -205,11 +205,12 @@ export class ForecastArgs {
 
   @Field(() => [Float], {
     nullable: true,
-    description: 'Quantile levels in (0, 1) for `points.quantiles`; interpolated between the run’s levels.',
+    description:
+      'Quantile levels in (0, 1) for `points.quantiles`: interpolated between the run’s levels, and beyond them computed from the forecast distribution (its tails). A run trained before distributions were stored refuses levels outside its own with BAD_USER_INPUT naming them.',
   })
   quantiles?: number[] | null;
 
-  @Field(() => Dependence, { nullable: true, defaultValue: Dependence.INDEPENDENT })
+  @Field(() => Dependence, { nullable: true, defaultValue: Dependence.FITTED })
   dependence?: Dependence;
 }
 

@@ -29,12 +29,16 @@ const normal = (mean: number, sd: number): QuantileMember => ({
 });
 
 describe('quantile aggregation', () => {
-  test('interpolates between stored levels and holds the tails flat', () => {
+  test('interpolates between stored levels and extends the tails beyond them (never clamps)', () => {
     const m = { levels: [0.1, 0.5, 0.9], values: [2, 4, 10] };
     assert.ok(Math.abs(quantileAt(m, 0.3) - 3) < 1e-12);
     assert.ok(Math.abs(quantileAt(m, 0.7) - 7) < 1e-12);
-    assert.equal(quantileAt(m, 0.05), 2);
-    assert.equal(quantileAt(m, 0.99), 10);
+    assert.ok(quantileAt(m, 0.05) < 2 && quantileAt(m, 0.05) >= 0, `p05 ${quantileAt(m, 0.05)}`);
+    assert.ok(quantileAt(m, 0.99) > quantileAt(m, 0.95) && quantileAt(m, 0.95) > 10);
+    // Exponential upper tail continuing the upper half: p99 = 10 + (10 − 4)/ln 5 · ln 10.
+    assert.ok(Math.abs(quantileAt(m, 0.99) - (10 + (6 / Math.log(5)) * Math.log(10))) < 1e-9);
+    // A stored mean sets the tail: a larger mean, a longer tail.
+    assert.ok(quantileAt({ ...m, mean: 9 }, 0.99) > quantileAt({ ...m, mean: 6 }, 0.99));
   });
 
   test('a single member is returned exactly', () => {
@@ -44,7 +48,10 @@ describe('quantile aggregation', () => {
 
   test('the sum of independent normals has the variance of the sum, not the sum of spreads', () => {
     const members = [normal(10, 1), normal(10, 1), normal(10, 1), normal(10, 1)];
-    const [p10, p50, p90] = aggregateQuantiles(members, [0.1, 0.5, 0.9], { samples: 4000 });
+    const [p10, p50, p90] = aggregateQuantiles(members, [0.1, 0.5, 0.9], {
+      samples: 4000,
+      dependence: Dependence.INDEPENDENT,
+    });
     // N(40, 2²): p90 = 40 + 1.2816 · 2 = 42.563. Summing the p90s would give 45.13.
     assert.ok(Math.abs(p50! - 40) < 0.05, `p50 ${p50}`);
     assert.ok(Math.abs(p90! - 42.563) < 0.1, `p90 ${p90}`);

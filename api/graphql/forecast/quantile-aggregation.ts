@@ -1,94 +1,89 @@
 /**
- * Aggregating quantile forecasts (pure). Summing the p10s of ten series does not give the p10 of
- * their total: quantiles are not additive. A group's (or a time bucket's) forecast is the
- * distribution of a SUM of random variables, one per member (series × date), each known only by a
- * few quantiles. We build it the way the issue asks for, by aggregating samples:
+ * Quantiles of totals (pure): the API's side of the engine's forecast distributions
+ * (`forecasting/distribution.ts`, where the method is described). Summing the p10s of ten series
+ * does not give the p10 of their total, and summing medians does not give its median: a group's
+ * (or a time bucket's) forecast is the distribution of a SUM, one member per series × date.
  *
- * 1. Each member's quantile function Q(u) is the piecewise-linear interpolation of its stored
- *    quantiles (u in (0, 1)); beyond the outermost stored level it is held flat, which slightly
- *    understates the spread of the tails.
- * 2. `independent` (default): members are treated as independent. We draw N Latin-hypercube
- *    samples per member (every member gets each probability stratum exactly once, in its own
- *    seeded random order), sum them sample by sample, and read the requested quantiles off the N
- *    sums. Deterministic (fixed seed), exact marginals, error O(1/N) in probability.
- * 3. `comonotonic`: members move together perfectly (one shared shock). Then the quantile of the
- *    sum IS the sum of the quantiles, exactly, so we add them. This is the widest plausible spread;
- *    retail series that share a season sit between the two, so BI users can ask for both bounds.
- *
- * A single member is returned exactly (its stored or interpolated quantiles), with no sampling.
+ * 1. Each member's marginal is its stored quantiles, with honest tails beyond the outermost
+ *    levels and, for runs that stored one, its mean (distribution.ts `marginalOf`).
+ * 2. `fitted` (default): members are joined as the run's fitted dependence says (one common
+ *    factor across series, AR(1) across dates, a spread factor measured on validation totals);
+ *    `independent`: no dependence; both sum sample paths and read the quantiles off the sums.
+ *    A run without a fitted distribution (trained before it existed) is summed independently.
+ * 3. `comonotonic`: members move together perfectly; the quantile of the sum is the sum of the
+ *    quantiles (the widest plausible spread).
+ * A single member is returned exactly (its marginal), with no sampling.
  */
-import { mulberry32 } from '../../forecasting/random.js';
+import {
+  INDEPENDENT,
+  marginalOf,
+  marginalQuantile,
+  totalQuantiles,
+  type DependenceModel,
+  type Marginal,
+  type MemberForecast,
+  type MemberPath,
+} from '../../forecasting/distribution.js';
 
-export const Dependence = { INDEPENDENT: 'independent', COMONOTONIC: 'comonotonic' } as const;
+export const Dependence = { FITTED: 'fitted', INDEPENDENT: 'independent', COMONOTONIC: 'comonotonic' } as const;
 export type Dependence = (typeof Dependence)[keyof typeof Dependence];
 
-/** One member's forecast distribution: ascending levels in (0, 1) and non-decreasing values. */
-export interface QuantileMember {
-  readonly levels: readonly number[];
-  readonly values: readonly number[];
+/** One member's forecast: ascending levels in (0, 1), non-decreasing values, the mean if stored. */
+export type QuantileMember = MemberForecast;
+
+/** A member that also names its series and date (members of one series form a path over dates). */
+export interface DatedMember extends MemberForecast {
+  readonly seriesId: number;
+  readonly date: string;
 }
 
 export const DEFAULT_SAMPLES = 1000;
 
-/** Q(u) by linear interpolation of the member's quantiles, flat beyond the outermost levels. */
+/** Q(u) of one member: interpolated between its levels, its tails beyond (never below 0 for units). */
 export function quantileAt(member: QuantileMember, u: number): number {
-  const { levels, values } = member;
-  const n = levels.length;
-  if (n === 0) return Number.NaN;
-  if (u <= levels[0]!) return values[0]!;
-  if (u >= levels[n - 1]!) return values[n - 1]!;
-  let hi = 1;
-  while (levels[hi]! < u) hi++;
-  const lo = hi - 1;
-  const l0 = levels[lo]!;
-  const l1 = levels[hi]!;
-  const w = (u - l0) / (l1 - l0);
-  return values[lo]! + w * (values[hi]! - values[lo]!);
-}
-
-/** Empirical quantile of sorted samples (type-7 linear interpolation, as numpy's default). */
-function empiricalQuantile(sorted: Float64Array, level: number): number {
-  const h = (sorted.length - 1) * level;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  if (member.levels.length === 0) return Number.NaN;
+  return marginalQuantile(marginalOf(member), u);
 }
 
 export interface AggregateOptions {
   readonly dependence?: Dependence;
+  /** The run's fitted dependence (used by `fitted`). */
+  readonly fitted?: DependenceModel | undefined;
   readonly samples?: number;
   readonly seed?: number;
 }
 
 /**
- * The requested quantiles (`levels`, each in (0, 1)) of the sum of `members`. Returns one value
- * per level, non-decreasing in the level. An empty member list sums to 0.
+ * The requested quantiles (`levels`, each in (0, 1)) of the sum of `members`. Members of the
+ * same series on different dates are one path (their dates are the steps, in order). Returns one
+ * value per level, non-decreasing in the level. An empty member list sums to 0.
  */
 export function aggregateQuantiles(
-  members: readonly QuantileMember[],
+  members: readonly (QuantileMember | DatedMember)[],
   levels: readonly number[],
   options: AggregateOptions = {},
 ): number[] {
   if (members.length === 0) return levels.map(() => 0);
   if (members.length === 1) return levels.map((l) => quantileAt(members[0]!, l));
-  if ((options.dependence ?? Dependence.INDEPENDENT) === Dependence.COMONOTONIC) {
-    return levels.map((l) => members.reduce((s, m) => s + quantileAt(m, l), 0));
-  }
-  const n = options.samples ?? DEFAULT_SAMPLES;
-  const random = mulberry32(options.seed ?? 0x5eed);
-  const sums = new Float64Array(n);
-  const order = new Uint32Array(n);
-  for (const member of members) {
-    for (let i = 0; i < n; i++) order[i] = i;
-    // Fisher–Yates: this member's own random assignment of strata to samples.
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = order[i]!;
-      order[i] = order[j]!;
-      order[j] = t;
-    }
-    for (let i = 0; i < n; i++) sums[i] += quantileAt(member, (order[i]! + random()) / n);
-  }
-  sums.sort();
-  return levels.map((l) => empiricalQuantile(sums, l));
+  const dependence = options.dependence ?? Dependence.FITTED;
+  const dates = [...new Set(members.map((m) => ('date' in m ? m.date : '')))].toSorted();
+  const step = new Map(dates.map((d, i) => [d, i]));
+  const paths = new Map<number | string, (Marginal | undefined)[]>();
+  members.forEach((m, i) => {
+    const key = 'seriesId' in m ? m.seriesId : `#${i}`;
+    let path = paths.get(key);
+    if (!path) paths.set(key, (path = Array.from({ length: dates.length }, (): Marginal | undefined => undefined)));
+    path[step.get('date' in m ? m.date : '')!] = marginalOf(m);
+  });
+  const memberPaths: MemberPath[] = [...paths.values()].map((steps) => ({ steps }));
+  const model =
+    dependence === Dependence.COMONOTONIC
+      ? 'comonotonic'
+      : dependence === Dependence.FITTED
+        ? (options.fitted ?? INDEPENDENT)
+        : INDEPENDENT;
+  return totalQuantiles(memberPaths, dates.length, levels, model, {
+    samples: options.samples ?? DEFAULT_SAMPLES,
+    seed: options.seed ?? 0x5eed,
+  });
 }
