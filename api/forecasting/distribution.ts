@@ -637,9 +637,9 @@ const MAX_GROUPS_PER_ATTRIBUTE = 200;
 /**
  * κ (`DependenceModel.spread`): the validation totals — of all series, of each group of each
  * static attribute (store, category, …), per step and, for daily data, per 7-step block — are
- * scored as calibration.ts scores a series (|y − p50| over the spread of y's side of the sampled
- * total's 10–90 % interval), and κ is their weighted 80 % quantile, each kind of total (attribute
- * × day or week) weighing the same. Within [MIN_SPREAD, MAX_SPREAD]; 1 without validation totals.
+ * scored much as calibration.ts scores a series (|y − μ| over the distance from the sampled
+ * total's mean μ to its p10 or p90 on y's side), and κ is their weighted 80 % quantile, each kind
+ * of total (attribute × day or week) weighing the same. Within [MIN_SPREAD, MAX_SPREAD]; 1 without validation totals.
  */
 export function fitSpread(
   windows: readonly ValidationWindow[],
@@ -649,11 +649,13 @@ export function fitSpread(
   const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
   const scores: { r: number; kind: string }[] = [];
   let seed = options.seed ?? 29;
+  // Scored around the mean, as `sampleTotals` scales around it: y lies inside the scaled
+  // interval [μ + κ(p10 − μ), μ + κ(p90 − μ)] exactly when its score is at most κ.
   const score = (samples: Float64Array, y: number, kind: string): void => {
     const sorted = samples.toSorted((a, b) => a - b);
-    const med = empiricalQuantile(sorted, 0.5);
-    const side = y < med ? med - empiricalQuantile(sorted, 0.1) : empiricalQuantile(sorted, 0.9) - med;
-    const excess = Math.abs(y - med);
+    const mu = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+    const side = y < mu ? mu - empiricalQuantile(sorted, 0.1) : empiricalQuantile(sorted, 0.9) - mu;
+    const excess = Math.abs(y - mu);
     scores.push({
       r: excess === 0 ? 0 : side > 0 ? excess / side : Number.POSITIVE_INFINITY,
       kind,
