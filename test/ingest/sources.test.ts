@@ -324,6 +324,23 @@ mysqlDescribe('Magento 2 preset on MariaDB: configurables once, store attribute,
   }, migrate);
 });
 
+/** Inserts order lines into the PostgreSQL shop's `orders` table, 2,000 a statement. */
+async function insertPgOrders(client: pg.Client, rows: readonly OrderLine[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 2000) {
+    const chunk = rows.slice(i, i + 2000);
+    const values: unknown[] = [];
+    const tuples = chunk.map((o, k) => {
+      values.push(o.invoice, o.code, `${londonToUtc(o.local)}+00`, o.quantity, o.price, o.country);
+      const b = k * 6;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, 'paid')`;
+    });
+    await client.query(
+      `INSERT INTO orders (invoice, sku, ordered_at, quantity, unit_price, country, status) VALUES ${tuples.join(',')}`,
+      values,
+    );
+  }
+}
+
 const pgShopOrders = (): OrderLine[] => recent('2011-11-15');
 const channel = (o: OrderLine): string => (o.country === 'United Kingdom' ? 'uk' : 'export');
 const expectByChannel = (lines: readonly OrderLine[]): Map<string, Expected> =>
@@ -351,20 +368,10 @@ pgDescribe('generic SQL source on PostgreSQL', () => {
       line_id serial PRIMARY KEY, invoice text NOT NULL, sku text NOT NULL, ordered_at timestamptz NOT NULL,
       quantity integer NOT NULL, unit_price numeric(12,4) NOT NULL, country text NOT NULL, status text NOT NULL)`);
     await client.query('CREATE INDEX orders_ordered_at ON orders (ordered_at)');
-    const rows = pgShopOrders().filter((o) => o.local.slice(0, 10) < LAST_DAY);
-    for (let i = 0; i < rows.length; i += 2000) {
-      const chunk = rows.slice(i, i + 2000);
-      const values: unknown[] = [];
-      const tuples = chunk.map((o, k) => {
-        values.push(o.invoice, o.code, `${londonToUtc(o.local)}+00`, o.quantity, o.price, o.country);
-        const b = k * 6;
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, 'paid')`;
-      });
-      await client.query(
-        `INSERT INTO orders (invoice, sku, ordered_at, quantity, unit_price, country, status) VALUES ${tuples.join(',')}`,
-        values,
-      );
-    }
+    await insertPgOrders(
+      client,
+      pgShopOrders().filter((o) => o.local.slice(0, 10) < LAST_DAY),
+    );
   });
   after(async () => {
     await client?.end();
@@ -394,12 +401,7 @@ pgDescribe('generic SQL source on PostgreSQL', () => {
       assertSameDaily(await datasetRows(db.knex, source.datasetId), expectByChannel(base));
 
       const newDay = pgShopOrders().filter((o) => o.local.slice(0, 10) === LAST_DAY);
-      for (const o of newDay) {
-        await client.query(
-          `INSERT INTO orders (invoice, sku, ordered_at, quantity, unit_price, country, status) VALUES ($1,$2,$3,$4,$5,$6,'paid')`,
-          [o.invoice, o.code, `${londonToUtc(o.local)}+00`, o.quantity, o.price, o.country],
-        );
-      }
+      await insertPgOrders(client, newDay);
       // A return booked as a negative line on the new day.
       const returned: OrderLine = { ...newDay[0]!, invoice: 'R1', quantity: -2, local: '2011-12-09 15:00:00' };
       await client.query(
@@ -542,6 +544,135 @@ mysqlDescribe('bad sources are refused with a coded error and change nothing', (
       assert.deepEqual(await service.list(other.id), []);
       await assert.rejects(service.sync(other.id, 'good'), { code: 'NOT_FOUND' });
       await assert.rejects(service.test(other.id, 'good'), { code: 'NOT_FOUND' });
+    });
+  }, migrate);
+});
+
+mysqlDescribe('preset options: variations, statuses, refunds, configurable parents', () => {
+  withDbs((db) => {
+    let shop: Awaited<ReturnType<typeof createMysqlDatabase>>;
+    after(async () => shop?.drop());
+    test('each option changes the series and units as documented', async () => {
+      shop = await createMysqlDatabase();
+      await createWooTables(shop.conn);
+      await createMagentoTables(shop.conn);
+      // A T-shirt (product 10, SKU TEE) in two variations; a mug without a SKU (product 20).
+      await insertMany(
+        shop.conn,
+        'wp_wc_product_meta_lookup',
+        ['product_id', 'sku'],
+        [
+          [10, 'TEE'],
+          [11, 'TEE-RED'],
+          [12, 'TEE-BLUE'],
+          [20, ''],
+        ],
+      );
+      const at = (d: string): [string, string] => [`${d} 10:00:00`, `${d} 10:00:00`];
+      await insertMany(
+        shop.conn,
+        'wp_wc_order_stats',
+        ['order_id', 'parent_id', 'date_created', 'date_created_gmt', 'status'],
+        [
+          [1, 0, ...at('2024-02-01'), 'wc-completed'],
+          [2, 0, ...at('2024-02-01'), 'wc-on-hold'],
+          [3, 0, ...at('2024-02-02'), 'wc-processing'],
+          [4, 1, ...at('2024-02-03'), 'wc-completed'], // a refund of order 1
+        ],
+      );
+      await insertMany(
+        shop.conn,
+        'wp_wc_order_product_lookup',
+        [
+          'order_item_id',
+          'order_id',
+          'product_id',
+          'variation_id',
+          'date_created',
+          'product_qty',
+          'product_net_revenue',
+        ],
+        [
+          [1, 1, 10, 11, '2024-02-01 10:00:00', 2, 20],
+          [2, 1, 10, 12, '2024-02-01 10:00:00', 1, 12],
+          [3, 2, 20, 0, '2024-02-01 10:00:00', 5, 25],
+          [4, 3, 10, 12, '2024-02-02 10:00:00', 3, 30],
+          [5, 4, 10, 11, '2024-02-03 10:00:00', -1, -10],
+        ],
+      );
+      const { tenantId, service } = await setup(db.knex);
+      const env = urlEnv(shop.url);
+      const sync = async (name: string, options: Record<string, unknown>): Promise<Record<string, number>> => {
+        const s = await service.create(tenantId, { name, kind: 'woocommerce', urlEnv: env, dataset: name, ...options });
+        await service.sync(tenantId, name);
+        const rows = await datasetRows(db.knex, s.datasetId);
+        return Object.fromEntries([...rows].map(([k, v]) => [k.replace('\u0000', ' '), v.units]));
+      };
+      assert.deepEqual(await sync('own', {}), {
+        'TEE-RED 2024-02-01': 2,
+        'TEE-BLUE 2024-02-01': 1,
+        'TEE-BLUE 2024-02-02': 3,
+        'TEE-RED 2024-02-03': -1,
+      });
+      assert.deepEqual(
+        await sync('rollup', { variations: 'rollup', statuses: ['completed', 'processing', 'on-hold'] }),
+        {
+          'TEE 2024-02-01': 3,
+          'TEE 2024-02-02': 3,
+          'TEE 2024-02-03': -1,
+          '20 2024-02-01': 5, // no SKU: the product id
+        },
+      );
+      assert.deepEqual(await sync('no-refunds', { refunds: 'ignore' }), {
+        'TEE-RED 2024-02-01': 2,
+        'TEE-BLUE 2024-02-01': 1,
+        'TEE-BLUE 2024-02-02': 3,
+      });
+
+      // Magento 2: a configurable (product 500) ordered as its simple child SKU CUP-L.
+      await insertMany(
+        shop.conn,
+        'sales_order',
+        ['entity_id', 'state', 'status', 'store_id', 'created_at'],
+        [
+          [1, 'complete', 'complete', 1, '2024-02-01 10:00:00'],
+          [2, 'processing', 'processing', 1, '2024-02-01 11:00:00'],
+        ],
+      );
+      await insertMany(
+        shop.conn,
+        'sales_order_item',
+        [
+          'item_id',
+          'order_id',
+          'store_id',
+          'created_at',
+          'parent_item_id',
+          'product_id',
+          'product_type',
+          'sku',
+          'qty_ordered',
+          'qty_refunded',
+          'price',
+        ],
+        [
+          [1, 1, 1, '2024-02-01 10:00:00', null, 500, 'configurable', 'CUP-L', 4, 1, 6],
+          [2, 1, 1, '2024-02-01 10:00:00', 1, 501, 'simple', 'CUP-L', 4, 0, 0],
+          [3, 2, 1, '2024-02-01 11:00:00', null, 600, 'simple', 'SPOON', 2, 0, 1],
+        ],
+      );
+      const magento = async (name: string, options: Record<string, unknown>): Promise<Record<string, number>> => {
+        const s = await service.create(tenantId, { name, kind: 'magento2', urlEnv: env, dataset: name, ...options });
+        await service.sync(tenantId, name);
+        const rows = await datasetRows(db.knex, s.datasetId);
+        return Object.fromEntries([...rows].map(([k, v]) => [k.replace('\u0000', ' '), v.units]));
+      };
+      assert.deepEqual(await magento('m-child', {}), { 'CUP-L/1 2024-02-01': 3, 'SPOON/1 2024-02-01': 2 });
+      assert.deepEqual(await magento('m-parent', { configurable: 'parent', refunds: 'ignore' }), {
+        '500/1 2024-02-01': 4,
+        'SPOON/1 2024-02-01': 2,
+      });
+      assert.deepEqual(await magento('m-complete', { statuses: ['complete'] }), { 'CUP-L/1 2024-02-01': 3 });
     });
   }, migrate);
 });
