@@ -220,89 +220,103 @@ export function priceFeatures(
   spec: PriceFeatureSpec,
   horizon: number,
 ): { features: DerivedFeature[]; values: Float32Array[][] } {
+  const values: Float32Array[][] = [];
+  const features = forEachPriceFeatures(panel, spec, horizon, (i, v) => {
+    values[i] = v;
+  });
+  return { features, values };
+}
+
+/**
+ * `priceFeatures`, one series at a time: `each(i, values)` gets series i's features and nothing
+ * else is kept, so a large panel never holds every series' log prices (only the group sums,
+ * groups × dates, when there is a competitor group).
+ */
+export function forEachPriceFeatures(
+  panel: Panel,
+  spec: PriceFeatureSpec,
+  horizon: number,
+  each: (i: number, values: Float32Array[]) => void,
+): DerivedFeature[] {
   const features = derivedFeatures(spec, panel.knownInAdvance);
-  const n = panel.series.length;
   const lens = panel.series.map((s) => s.target.length + horizon);
   const ref = panel.series[0]?.start ?? '2000-01-03';
   const offsets = panel.series.map((s) => Math.round(gridOffset(ref, s.start, panel.freq)));
-  const values: Float32Array[][] = panel.series.map(() => []);
-  if (spec.ownBy) {
-    ownPriceFeatures(panel, spec, lens, values);
-    addFlagFeatures(panel, spec, lens, values);
-    return { features, values };
-  }
-  // Group membership and the common date axis of the group sums.
-  const groupOf = spec.group ? panel.series.map((s) => s.statics[spec.group!] ?? '') : undefined;
   const minOff = offsets.reduce((a, b) => Math.min(a, b), 0);
   const span = panel.series.reduce((a, _, i) => Math.max(a, offsets[i]! - minOff + lens[i]!), 0);
-  for (const p of spec.prices) {
-    const lps = panel.series.map((s, i) => logPrices(s.covariates[p], lens[i]!));
-    const rels = lps.map((lp) => relativeToMax(lp, spec.window));
-    let cmpSum: Map<string, { rel: Float64Array; lp: Float64Array; cnt: Float64Array }> | undefined;
-    if (groupOf) {
-      cmpSum = new Map();
-      for (let i = 0; i < n; i++) {
+  const groupOf = spec.group && !spec.ownBy ? panel.series.map((s) => s.statics[spec.group!] ?? '') : undefined;
+  // Pass 1 (a competitor group only): per group and date, the sums of log price and discount.
+  const sums = spec.prices.map(() => new Map<string, { rel: Float64Array; lp: Float64Array; cnt: Float64Array }>());
+  if (groupOf) {
+    panel.series.forEach((s, i) => {
+      const o = offsets[i]! - minOff;
+      spec.prices.forEach((p, pi) => {
+        const lp = logPrices(s.covariates[p], lens[i]!);
+        const rel = relativeToMax(lp, spec.window);
         const g = groupOf[i]!;
-        let acc = cmpSum.get(g);
+        let acc = sums[pi]!.get(g);
         if (!acc) {
           acc = { rel: new Float64Array(span), lp: new Float64Array(span), cnt: new Float64Array(span) };
-          cmpSum.set(g, acc);
+          sums[pi]!.set(g, acc);
         }
-        const o = offsets[i]! - minOff;
-        const lp = lps[i]!;
         for (let t = 0; t < lp.length; t++) {
           if (Number.isNaN(lp[t]!)) continue;
-          acc.rel[o + t]! += rels[i]![t]!;
+          acc.rel[o + t]! += rel[t]!;
           acc.lp[o + t]! += lp[t]!;
           acc.cnt[o + t]! += 1;
         }
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const lp = lps[i]!;
-      const rel = rels[i]!;
-      const len = lens[i]!;
-      const hist = panel.series[i]!.target.length;
-      let mean = 0;
-      let k = 0;
-      for (let t = 0; t < Math.min(hist, len); t++) {
-        if (!Number.isNaN(lp[t]!)) {
-          mean += lp[t]!;
-          k++;
-        }
-      }
-      mean = k > 0 ? mean / k : 0;
-      const fRel = new Float32Array(len);
-      const fChg = new Float32Array(len);
-      const fLvl = new Float32Array(len);
-      for (let t = 0; t < len; t++) {
-        const v = lp[t]!;
-        if (Number.isNaN(v)) continue;
-        fRel[t] = rel[t]!;
-        const prev = t > 0 ? lp[t - 1]! : Number.NaN;
-        fChg[t] = Number.isNaN(prev) ? 0 : v - prev;
-        fLvl[t] = v - mean;
-      }
-      values[i]!.push(fRel, fChg, fLvl);
-      if (cmpSum) {
-        const acc = cmpSum.get(groupOf![i]!)!;
-        const o = offsets[i]! - minOff;
-        const fCmp = new Float32Array(len);
-        const fPos = new Float32Array(len);
+      });
+    });
+  }
+  // Pass 2: each series' features.
+  panel.series.forEach((s, i) => {
+    const len = lens[i]!;
+    const out = spec.ownBy ? ownPriceFeatures(s, spec, len) : [];
+    if (!spec.ownBy) {
+      spec.prices.forEach((p, pi) => {
+        const lp = logPrices(s.covariates[p], len);
+        const rel = relativeToMax(lp, spec.window);
+        const mean = historyMean(lp, s.target.length);
+        const fRel = new Float32Array(len);
+        const fChg = new Float32Array(len);
+        const fLvl = new Float32Array(len);
         for (let t = 0; t < len; t++) {
           const v = lp[t]!;
-          const own = Number.isNaN(v) ? 0 : 1;
-          const c = acc.cnt[o + t]! - own;
-          if (c <= 0) continue;
-          fCmp[t] = (acc.rel[o + t]! - (own ? rel[t]! : 0)) / c;
-          if (own) fPos[t] = v - (acc.lp[o + t]! - v) / c;
+          if (Number.isNaN(v)) continue;
+          fRel[t] = rel[t]!;
+          const prev = t > 0 ? lp[t - 1]! : Number.NaN;
+          fChg[t] = Number.isNaN(prev) ? 0 : v - prev;
+          fLvl[t] = v - mean;
         }
-        values[i]!.push(fCmp, fPos);
-      }
+        out.push(fRel, fChg, fLvl);
+        if (groupOf) {
+          const acc = sums[pi]!.get(groupOf[i]!)!;
+          const o = offsets[i]! - minOff;
+          const fCmp = new Float32Array(len);
+          const fPos = new Float32Array(len);
+          for (let t = 0; t < len; t++) {
+            const v = lp[t]!;
+            const own = Number.isNaN(v) ? 0 : 1;
+            const c = acc.cnt[o + t]! - own;
+            if (c <= 0) continue;
+            fCmp[t] = (acc.rel[o + t]! - (own ? rel[t]! : 0)) / c;
+            if (own) fPos[t] = v - (acc.lp[o + t]! - v) / c;
+          }
+          out.push(fCmp, fPos);
+        }
+      });
     }
-  }
-  addFlagFeatures(panel, spec, lens, values);
-  return { features, values };
+    // Promotions × the own price's discount (the own price's `~rel` is the first feature).
+    const ownRel = out[0]!;
+    for (const f of spec.flags) {
+      const flag = fillCovariate(s.covariates[f] ?? new Float64Array(0), len);
+      const x = new Float32Array(len);
+      for (let t = 0; t < len; t++) x[t] = flag[t]! * ownRel[t]!;
+      out.push(x);
+    }
+    each(i, out);
+  });
+  return features;
 }
 
 /** Mean log price of the first `hist` points (NaN ignored; 0 when none). */
@@ -318,61 +332,33 @@ function historyMean(lp: Float64Array, hist: number): number {
   return k > 0 ? mean / k : 0;
 }
 
-/** `own_price~rel, ~chg, ~lvl, ~gpos`, then each column's `~rel` (spec.ownBy). */
-function ownPriceFeatures(
-  panel: Panel,
-  spec: PriceFeatureSpec,
-  lens: readonly number[],
-  values: Float32Array[][],
-): void {
-  panel.series.forEach((s, i) => {
-    const len = lens[i]!;
-    const lps = spec.prices.map((p) => logPrices(s.covariates[p], len));
-    const rels = lps.map((lp) => relativeToMax(lp, spec.window));
-    const o = Math.max(0, ownPriceColumn(spec.prices, seriesKey(s, spec.ownBy!)));
-    const lp = lps[o]!;
-    const mean = historyMean(lp, s.target.length);
-    const fRel = new Float32Array(len);
-    const fChg = new Float32Array(len);
-    const fLvl = new Float32Array(len);
-    const fPos = new Float32Array(len);
-    for (let t = 0; t < len; t++) {
-      const v = lp[t]!;
-      if (Number.isNaN(v)) continue;
-      fRel[t] = rels[o]![t]!;
-      const prev = t > 0 ? lp[t - 1]! : Number.NaN;
-      fChg[t] = Number.isNaN(prev) ? 0 : v - prev;
-      fLvl[t] = v - mean;
-      let sum = 0;
-      let c = 0;
-      lps.forEach((x, k) => {
-        if (k !== o && !Number.isNaN(x[t]!)) {
-          sum += x[t]!;
-          c++;
-        }
-      });
-      fPos[t] = c > 0 ? v - sum / c : 0;
-    }
-    values[i]!.push(fRel, fChg, fLvl, fPos, ...rels.map((r) => Float32Array.from(r)));
-  });
-}
-
-/** Promotions × the own price's discount (the own price's `~rel` is every series' first feature). */
-function addFlagFeatures(
-  panel: Panel,
-  spec: PriceFeatureSpec,
-  lens: readonly number[],
-  values: Float32Array[][],
-): void {
-  const n = panel.series.length;
-  for (const f of spec.flags) {
-    for (let i = 0; i < n; i++) {
-      const s = panel.series[i]!;
-      const flag = fillCovariate(s.covariates[f] ?? new Float64Array(0), lens[i]!);
-      const rel = values[i]![0]!;
-      const out = new Float32Array(lens[i]!);
-      for (let t = 0; t < out.length; t++) out[t] = flag[t]! * rel[t]!;
-      values[i]!.push(out);
-    }
+/** One series' `own_price~rel, ~chg, ~lvl, ~gpos`, then each column's `~rel` (spec.ownBy). */
+function ownPriceFeatures(s: Panel['series'][number], spec: PriceFeatureSpec, len: number): Float32Array[] {
+  const lps = spec.prices.map((p) => logPrices(s.covariates[p], len));
+  const rels = lps.map((lp) => relativeToMax(lp, spec.window));
+  const o = Math.max(0, ownPriceColumn(spec.prices, seriesKey(s, spec.ownBy!)));
+  const lp = lps[o]!;
+  const mean = historyMean(lp, s.target.length);
+  const fRel = new Float32Array(len);
+  const fChg = new Float32Array(len);
+  const fLvl = new Float32Array(len);
+  const fPos = new Float32Array(len);
+  for (let t = 0; t < len; t++) {
+    const v = lp[t]!;
+    if (Number.isNaN(v)) continue;
+    fRel[t] = rels[o]![t]!;
+    const prev = t > 0 ? lp[t - 1]! : Number.NaN;
+    fChg[t] = Number.isNaN(prev) ? 0 : v - prev;
+    fLvl[t] = v - mean;
+    let sum = 0;
+    let c = 0;
+    lps.forEach((x, k) => {
+      if (k !== o && !Number.isNaN(x[t]!)) {
+        sum += x[t]!;
+        c++;
+      }
+    });
+    fPos[t] = c > 0 ? v - sum / c : 0;
   }
+  return [fRel, fChg, fLvl, fPos, ...rels.map((r) => Float32Array.from(r))];
 }

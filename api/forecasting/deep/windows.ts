@@ -11,7 +11,13 @@
  * - `y`, `mask`: the scaled targets of the forecast window and whether each is observed.
  */
 import { dayNumber, fillCovariate, gridOffset, seriesScale } from '../frames.js';
-import { detectPriceFeatures, type PriceFeatureSpec, priceFeatures } from '../price-features.js';
+import {
+  derivedFeatures,
+  detectPriceFeatures,
+  forEachPriceFeatures,
+  type PriceFeatureSpec,
+  priceFeatures,
+} from '../price-features.js';
 import type { Frequency, Panel, SeriesFrame } from '../types.js';
 import { SEASON_LENGTH } from '../types.js';
 import { type CalendarOptions, deepCalendarFeatures, type FeatureBlock } from './calendar.js';
@@ -175,26 +181,29 @@ export function makeSpec(
 function derivedSpec(panel: Panel, horizon: number): DerivedSpec | undefined {
   const price = detectPriceFeatures(panel);
   if (!price) return undefined;
-  const { features, values } = priceFeatures(panel, price, horizon);
-  const mean: number[] = [];
-  const std: number[] = [];
-  features.forEach((_, j) => {
-    let s = 0;
-    let s2 = 0;
-    let c = 0;
-    panel.series.forEach((sr, i) => {
-      const v = values[i]![j]!;
-      for (let t = 0; t < sr.target.length; t++) {
-        s += v[t]!;
-        s2 += v[t]! * v[t]!;
-        c++;
+  const k = derivedFeatures(price, panel.knownInAdvance).length;
+  const s1 = new Float64Array(k);
+  const s2 = new Float64Array(k);
+  let c = 0;
+  // One series at a time: the features of a large panel are not all held here.
+  const features = forEachPriceFeatures(panel, price, horizon, (i, values) => {
+    const n = panel.series[i]!.target.length;
+    values.forEach((v, j) => {
+      for (let t = 0; t < n; t++) {
+        s1[j]! += v[t]!;
+        s2[j]! += v[t]! * v[t]!;
       }
     });
-    const m = c ? s / c : 0;
-    const sd = c ? Math.sqrt(Math.max(0, s2 / c - m * m)) : 0;
+    c += n;
+  });
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (let j = 0; j < k; j++) {
+    const m = c ? s1[j]! / c : 0;
+    const sd = c ? Math.sqrt(Math.max(0, s2[j]! / c - m * m)) : 0;
     mean.push(m);
     std.push(sd > 1e-9 ? sd : 1);
-  });
+  }
   return {
     price,
     names: features.map((f) => f.name),
