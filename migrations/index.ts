@@ -22,6 +22,7 @@ import * as addDatasetCountry from './20261206190000_add_dataset_country.js';
 import * as createDataSources from './20261206191500_create_data_sources.js';
 import * as createRevokedEmbedTokens from './20261206193000_create_revoked_embed_tokens.js';
 import * as addForecastDistribution from './20261206194500_add_forecast_distribution.js';
+import * as createBiViews from './20261206200000_create_bi_views.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261206191500_create_data_sources', migration: createDataSources },
   { name: '20261206193000_create_revoked_embed_tokens', migration: createRevokedEmbedTokens },
   { name: '20261206194500_add_forecast_distribution', migration: addForecastDistribution },
+  { name: '20261206200000_create_bi_views', migration: createBiViews },
 ];
