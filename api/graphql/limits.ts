@@ -29,6 +29,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { LimitsConfig } from '../config/env.js';
 import { DomainError } from '../errors/index.js';
 import { controlCharacterProblem, CONTROL_FIX, guardJsonStrings } from '../errors/input-guard.js';
+import { costLimitRule } from './cost-limit.js';
 
 export interface GraphQLLimits {
   /** Added to graphql-js's specified rules (Apollo's `validationRules`). */
@@ -184,7 +185,8 @@ function variablesPlugin(max: number): ApolloServerPlugin {
 export function createGraphQLLimits(limits: LimitsConfig, options: { readonly production: boolean }): GraphQLLimits {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ...rejectWith('FORECASTQL_MAX_DEPTH') },
-    costLimit: { maxCost: limits.maxCost, flattenFragments: true, ...rejectWith('FORECASTQL_MAX_COST') },
+    // The cost estimate is graphql-armor's, but for flat table pages (./cost-limit.ts).
+    costLimit: { enabled: false },
     maxAliases: { n: limits.maxAliases, ...rejectWith('FORECASTQL_MAX_ALIASES') },
     maxDirectives: { n: limits.maxDirectives, ...rejectWith('FORECASTQL_MAX_DIRECTIVES') },
     // graphql-js's parser enforces the token limit (parseOptions below), without parsing twice.
@@ -194,7 +196,12 @@ export function createGraphQLLimits(limits: LimitsConfig, options: { readonly pr
   // graphql-armor's types name @apollo/server's CommonJS build, this project its ES module build:
   // the same plugin interface, declared twice (hence the cast below).
   const armored = armor.protect();
-  const validationRules = [...armored.validationRules, maxListItemsRule(limits.maxListItems), inputGuardRule()];
+  const validationRules = [
+    ...armored.validationRules,
+    costLimitRule({ maxCost: limits.maxCost, setting: 'FORECASTQL_MAX_COST' }),
+    maxListItemsRule(limits.maxListItems),
+    inputGuardRule(),
+  ];
   const plugins = [...(armored.plugins as unknown as ApolloServerPlugin[]), variablesPlugin(limits.maxListItems)];
   const wsRules = [
     ...specifiedRules,
