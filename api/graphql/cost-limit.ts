@@ -73,10 +73,31 @@ class CostEstimator {
     return out;
   }
 
-  /** Values a row selects: its leaf fields, however nested. */
-  private valuesOf(node: FieldNode): number {
-    if (!node.selectionSet) return 1;
-    return this.fieldsOf(node.selectionSet).reduce((n, f) => n + this.valuesOf(f), 0);
+  /** Values a row selects by fragment, priced once each (graphql-armor memoises fragments too). */
+  private readonly fragmentValues = new Map<string, number>();
+
+  /**
+   * Values a selection selects: its leaf fields, however nested. A fragment already being priced
+   * (a cycle, which graphql-js's NoFragmentCyclesRule refuses anyway) counts 0.
+   */
+  private valuesOf(set: SelectionSetNode | undefined, stack = new Set<string>()): number {
+    let n = 0;
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD) n += s.selectionSet ? this.valuesOf(s.selectionSet, stack) : 1;
+      else if (s.kind === Kind.INLINE_FRAGMENT) n += this.valuesOf(s.selectionSet, stack);
+      else if (!stack.has(s.name.value)) {
+        const name = s.name.value;
+        let values = this.fragmentValues.get(name);
+        if (values === undefined) {
+          stack.add(name);
+          values = this.valuesOf(this.context.getFragment(name)?.selectionSet, stack);
+          stack.delete(name);
+          this.fragmentValues.set(name, values);
+        }
+        n += values;
+      }
+    }
+    return n;
   }
 
   private flatPage(node: FieldNode, page: { defaultFirst: number; maxFirst: number }, depth: number): number {
@@ -84,7 +105,7 @@ class CostEstimator {
     let cost = OBJECT_COST;
     for (const field of this.fieldsOf(node.selectionSet)) {
       cost += ROW_FIELDS.has(field.name.value)
-        ? rows * (ROW_COST + ROW_VALUE_COST * this.valuesOf(field))
+        ? rows * (ROW_COST + ROW_VALUE_COST * (field.selectionSet ? this.valuesOf(field.selectionSet) : 1))
         : DEPTH_COST_FACTOR * this.cost(field, depth + 1);
     }
     return cost;

@@ -95,6 +95,25 @@ test('many pages in one operation are still refused, naming FORECASTQL_MAX_COST'
   assert.match(messages[0]!, /^Query Cost limit of 5000 exceeded, found 5004\. .*FORECASTQL_MAX_COST\.$/);
 });
 
+test('fragment cycles and fan-outs inside a page are refused or priced without blowing up', () => {
+  const cycle = errorsOf(
+    '{ forecastTable(datasetId: "1") { nodes { ...A } } } fragment A on ForecastTableRow { attributes { ...B } } fragment B on Attribute { name ...C } fragment C on Attribute { ...B }',
+  ).map((e) => e.message);
+  assert.ok(
+    cycle.some((m) => /Cannot spread fragment "B" within itself/.test(m)),
+    cycle.join('\n'),
+  );
+  // 24 fragments, each spreading the next twice: 2^24 leaves if not priced once per fragment.
+  const fragments = Array.from(
+    { length: 24 },
+    (_, i) => `fragment F${i} on ForecastTableRow { date ${i < 23 ? `...F${i + 1} ...F${i + 1}` : 'p50'} }`,
+  ).join(' ');
+  const start = performance.now();
+  const cost = costOf(`{ forecastTable(datasetId: "1", first: 1) { nodes { ...F0 } } } ${fragments}`);
+  assert.ok(performance.now() - start < 1000, 'priced in well under a second');
+  assert.ok(cost > 1000, `the fan-out is priced as the values it would return (${cost})`);
+});
+
 test('every other README query and widget operation costs what graphql-armor estimates', () => {
   const operations = readdirSync(`${ROOT}schema/operations`)
     .filter((f) => f.endsWith('.graphql'))
