@@ -49,7 +49,10 @@ export class BaseWidget extends LitElement {
   /** Locale of texts, numbers and dates: `en` or `zh-CN`. */
   @property() locale = 'en';
 
-  /** ISO 4217 currency code (e.g. `EUR`, `CNY`) when values are money; empty shows plain units. */
+  /**
+   * ISO 4217 currency code (e.g. `EUR`, `CNY`) for amounts of money. Sales quantities (actuals,
+   * forecasts, the axis) are units and never formatted as money, whatever this says.
+   */
   @property() currency = '';
 
   /** Colour theme: `light`, `dark`, or `auto` (follows the operating system). */

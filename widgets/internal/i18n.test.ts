@@ -19,12 +19,14 @@ describe('locales', () => {
 });
 
 describe('createFormatters', () => {
-  test('formats currency and dates per locale', () => {
+  test('units stay units with a currency set; money is formatted in the currency; dates per locale', () => {
     const en = createFormatters('en', 'USD', 'DAY');
-    assert.equal(en.value(1234.5), '$1,234.50');
+    assert.equal(en.value(1234.5), '1,234.5');
+    assert.equal(en.money(1234.5), '$1,234.50');
     assert.equal(en.date('2026-01-05'), 'Mon, Jan 5, 2026');
     const zh = createFormatters('zh-CN', 'CNY', 'MONTH');
-    assert.equal(zh.value(1234.5), '¥1,234.50');
+    assert.equal(zh.value(1234.5), '1,234.5');
+    assert.equal(zh.money(1234.5), '¥1,234.50');
     assert.equal(zh.date('2026-01-01'), '2026年1月');
     assert.equal(zh.axis(12_000), '1.2万');
   });
@@ -37,7 +39,7 @@ describe('createFormatters', () => {
   });
 
   test('falls back to plain numbers for an invalid currency code', () => {
-    assert.equal(createFormatters('en', 'NOT-A-CODE').value(5), '5');
+    assert.equal(createFormatters('en', 'NOT-A-CODE').money(5), '5');
   });
 });
 

@@ -300,8 +300,13 @@ export function messagesFor(locale: string | null | undefined): WidgetMessages {
 
 /** Locale-aware formatters built once per render (Intl objects are costly to create). */
 export interface WidgetFormatters {
-  /** A sales value: currency when `currency` is set, else a plain number. */
+  /**
+   * Units sold (actuals and forecasts): always a plain number, whatever `currency` says; quantities
+   * are never money.
+   */
   value(value: number | null | undefined): string;
+  /** An amount of money in `currency` (a plain number without one): for revenue, prices. */
+  money(value: number | null | undefined): string;
   /** A compact axis label (1.2K, 1.2万). */
   axis(value: number): string;
   percent(fraction: number): string;
@@ -316,13 +321,14 @@ export interface WidgetFormatters {
 /** Builds the Intl formatters for a locale, an optional ISO 4217 currency and a bucket. */
 export function createFormatters(locale: string, currency?: string | null, bucket: Bucket = 'DAY'): WidgetFormatters {
   const tag = resolveLocale(locale);
-  let valueFormat: Intl.NumberFormat;
+  const valueFormat = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
+  let moneyFormat: Intl.NumberFormat;
   try {
-    valueFormat = currency
+    moneyFormat = currency
       ? new Intl.NumberFormat(tag, { style: 'currency', currency, maximumFractionDigits: 2 })
-      : new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
+      : new Intl.NumberFormat(tag, { maximumFractionDigits: 2 });
   } catch {
-    valueFormat = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
+    moneyFormat = new Intl.NumberFormat(tag, { maximumFractionDigits: 2 });
   }
   const axisFormat = new Intl.NumberFormat(tag, { notation: 'compact', maximumFractionDigits: 1 });
   const percentFormat = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 });
@@ -342,6 +348,7 @@ export function createFormatters(locale: string, currency?: string | null, bucke
   const dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
   return {
     value: (value) => (value === null || value === undefined || Number.isNaN(value) ? '–' : valueFormat.format(value)),
+    money: (value) => (value === null || value === undefined || Number.isNaN(value) ? '–' : moneyFormat.format(value)),
     axis: (value) => axisFormat.format(value),
     percent: (fraction) => percentFormat.format(fraction),
     date: (isoDate) => dateFormat.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)),
