@@ -100,3 +100,9 @@ export const Dark: Story = { args: { theme: 'dark' }, parameters: { backgrounds:
 
 /** Simplified Chinese, values in yuan. */
 export const ZhCN: Story = { args: { locale: 'zh-CN', currency: 'CNY' } };
+
+/** A dataset with sales but no succeeded run yet: its history, and a note to start training. */
+export const HistoryBeforeFirstRun: Story = { args: { mock: MOCKS.noRun } };
+
+/** By month: a lone forecast month is drawn as a marked point. */
+export const Monthly: Story = { args: { bucket: 'MONTH', from: '2025-01-01' } };

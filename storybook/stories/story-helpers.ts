@@ -8,6 +8,9 @@ export const STORY_DATASET = FIXTURE_DATASET_ID;
 export const STORY_ENDPOINT = '/graphql';
 export const STORY_TOKEN = 'storybook-embed-token';
 
+/** Shaped like a real embed token (a JWT whose header says `typ: fq-embed+jwt`): read-only. */
+export const STORY_EMBED_JWT = `${btoa(JSON.stringify({ alg: 'HS256', typ: 'fq-embed+jwt' })).replaceAll('=', '')}.e30.signature`;
+
 /** A fresh mocked fetch per render (so state such as run progress starts over). */
 export function mockFetch(mock: StoryMock): typeof fetch {
   return createMockFetch(mock);
@@ -22,6 +25,8 @@ export const MOCKS = {
   serverError: { mode: 'error', errorCode: 'INTERNAL_SERVER_ERROR', delayMs: 200 },
   noInterval: { noInterval: true, delayMs: 200 },
   dense: { history: 9_910, horizon: 90, delayMs: 200 },
+  noRun: { noRun: true, delayMs: 200 },
+  anyToken: { validToken: undefined, delayMs: 200 },
 } as const satisfies Record<string, StoryMock>;
 
 /** argTypes shared by every widget (the embedding attributes). */

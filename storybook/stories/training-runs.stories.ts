@@ -8,6 +8,7 @@ import {
   MOCKS,
   STORY_DATASET,
   STORY_ENDPOINT,
+  STORY_EMBED_JWT,
   STORY_TOKEN,
   mockFetch,
   type StoryMock,
@@ -17,6 +18,7 @@ interface StoryArgs {
   horizon: number;
   pollInterval: number;
   readOnly: boolean;
+  token: string;
   locale: string;
   theme: WidgetTheme;
   currency: string;
@@ -30,6 +32,7 @@ const meta: Meta<StoryArgs> = {
     horizon: 28,
     pollInterval: 1000,
     readOnly: false,
+    token: STORY_TOKEN,
     locale: 'en',
     theme: 'light',
     currency: '',
@@ -45,7 +48,7 @@ const meta: Meta<StoryArgs> = {
   render: (args) =>
     html`<fq-training-runs
       endpoint=${STORY_ENDPOINT}
-      token=${STORY_TOKEN}
+      token=${args.token}
       dataset-id=${STORY_DATASET}
       horizon=${args.horizon}
       poll-interval=${args.pollInterval}
@@ -68,5 +71,7 @@ export const Empty: Story = { args: { mock: MOCKS.empty } };
 export const Error: Story = { args: { mock: MOCKS.error } };
 /** A read-only embed token: start answers FORBIDDEN and the buttons go away. */
 export const ReadOnlyToken: Story = { args: { mock: { ...MOCKS.default, readOnly: true } } };
+/** An embed token (recognised as read-only before any click): a note instead of "Start training". */
+export const EmbedToken: Story = { args: { token: STORY_EMBED_JWT, mock: MOCKS.anyToken } };
 export const Dark: Story = { args: { theme: 'dark' } };
 export const ZhCN: Story = { args: { locale: 'zh-CN' } };

@@ -98,6 +98,28 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
     server.configure({});
   });
 
+  test('a dataset with sales but no run shows its history, not "No data"', async () => {
+    server.configure({ noRun: true });
+    const { page, problems } = await mountWidgets(
+      browser,
+      server,
+      `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
+    );
+    await chartReady(page);
+    assert.equal(await page.locator('fq-forecast-chart [data-kind="empty"]').count(), 0);
+    assert.match(
+      (await page.locator('fq-forecast-chart [part="history-note"]').textContent()) ?? '',
+      /No forecast yet: this is the sales history/,
+    );
+    const rows = await page.locator('fq-forecast-chart table[part="table"] tbody tr').count();
+    assert.ok(rows > 300, `${rows} days of history in the table`);
+    assert.ok(server.operations.includes('WidgetSalesHistory'), server.operations.join(', '));
+    await screenshot(page, 'forecast-chart-history-only');
+    assert.deepEqual(problems, []);
+    await page.close();
+    server.configure({});
+  });
+
   test('downsamples 10,000 points with LTTB and says so', async () => {
     server.configure({ history: 9_910, horizon: 90 });
     const { page } = await mountWidgets(
@@ -222,10 +244,11 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
     assert.match((await page.locator('fq-forecast-chart h2').textContent()) ?? '', /销量与预测/);
     const legend = await page.locator('fq-forecast-chart .apexcharts-legend').textContent();
     assert.match(legend ?? '', /实际销量/);
-    assert.match(
-      (await page.locator('fq-forecast-chart table[part="table"] tbody td').first().textContent()) ?? '',
-      /¥/,
-    );
+    // currency="CNY" does not turn units into yuan: the table shows quantities.
+    const firstCell =
+      (await page.locator('fq-forecast-chart table[part="table"] tbody td').first().textContent()) ?? '';
+    assert.doesNotMatch(firstCell, /¥/);
+    assert.match(firstCell, /\d/);
     assert.deepEqual(await seriousAxeViolations(page), []);
     await screenshot(page, 'forecast-chart-zh-dark');
     assert.deepEqual(problems, []);
