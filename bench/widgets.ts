@@ -7,6 +7,10 @@
  * - the time from data arrival to the first painted chart of <fq-forecast-chart> in headless
  *   Chromium, for 730 + 90 daily points (goal under 300 ms) and 10,000 points (goal under 600 ms).
  *
+ * - bytes on the wire for a first and a repeat visit of the demo page, with the bundle served by
+ *   the API's own route (api/http/static-bundle.ts: brotli, ETag revalidation), and the time from
+ *   navigation start to the first painted chart on each visit.
+ *
  * "Data arrival" is when the last byte of the forecast (and calendar) responses is in the page: a
  * fetch wrapper reads the body then. "Painted" is two animation frames after the widget's `fq-load`
  * (ApexCharts' render promise resolved and Lit rendered the hidden table), i.e. after the frame that
@@ -19,6 +23,9 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 import { browserSkipReason, launchChromium } from '../test/browser/helpers/chromium.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createStaticBundle } from '../api/http/static-bundle.js';
 import { BUNDLE_PATH, REPO_ROOT, startWidgetServer } from '../test/browser/helpers/widget-server.js';
 
 const RUNS = Number(process.env['BENCH_WIDGET_RUNS'] ?? 9);
@@ -154,6 +161,91 @@ async function paintTimings(): Promise<PaintTiming[]> {
   return results;
 }
 
+interface VisitFigures {
+  readonly bytes: number;
+  readonly bundleBytes: number;
+  readonly bundleStatus: number;
+  readonly firstChartMs: number;
+}
+
+/**
+ * The demo page as a visitor gets it: the bundle from the API's route (brotli, ETag), the page and
+ * GraphQL from the fixture server. A first visit in a fresh browser profile, then a repeat visit
+ * (reload) in the same one; bytes are what crossed the network (CDP `encodedDataLength`).
+ */
+async function demoVisits(): Promise<VisitFigures[]> {
+  const api = await startWidgetServer({ history: 730, horizon: 90 });
+  const bundle = createStaticBundle({ file: BUNDLE_PATH, version: 'bench' });
+  const front = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    void bundle(req, res, path).then(async (handled) => {
+      if (handled) return;
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const upstream = await fetch(`${api.baseUrl}${req.url}`, {
+        method: req.method ?? 'GET',
+        headers: {
+          'content-type': String(req.headers['content-type'] ?? 'text/plain'),
+          authorization: String(req.headers['authorization'] ?? ''),
+        },
+        ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
+      });
+      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  const browser = await launchChromium();
+  const visits: VisitFigures[] = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    const urls = new Map<string, string>();
+    const statuses = new Map<string, number>();
+    let bytes = 0;
+    let bundleBytes = 0;
+    cdp.on('Network.responseReceived', (event: { requestId: string; response: { url: string; status: number } }) => {
+      urls.set(event.requestId, event.response.url);
+      statuses.set(event.requestId, event.response.status);
+    });
+    let bundleStatus = 0;
+    cdp.on('Network.loadingFinished', (event: { requestId: string; encodedDataLength: number }) => {
+      bytes += event.encodedDataLength;
+      if (urls.get(event.requestId)?.endsWith('/widgets/forecastql.js')) {
+        bundleBytes += event.encodedDataLength;
+        bundleStatus = statuses.get(event.requestId) ?? 0;
+      }
+    });
+    const query = new URLSearchParams({ endpoint: `${origin}/graphql`, token: api.token, dataset: api.datasetId });
+    await page.addInitScript(`window.__fqFirstChart = new Promise((resolve) => {
+      document.addEventListener('fq-load', (event) => {
+        if (event.detail && event.detail.kind === 'forecast')
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+      });
+    });`);
+    for (const visit of ['first', 'repeat'] as const) {
+      bytes = 0;
+      bundleBytes = 0;
+      if (visit === 'first') await page.goto(`${origin}/demo?${query}`);
+      else await page.reload();
+      const firstChartMs = (await page.evaluate(
+        'Promise.race([window.__fqFirstChart, new Promise((_, reject) => setTimeout(() => reject(new Error("no chart within 60 s")), 60000))])',
+      )) as number;
+      await page.waitForLoadState('networkidle');
+      visits.push({ bytes, bundleBytes, bundleStatus, firstChartMs });
+    }
+  } finally {
+    await browser.close();
+    front.closeAllConnections();
+    await new Promise((resolve) => front.close(resolve));
+    await api.close();
+  }
+  return visits;
+}
+
 function writeResults(section: string): void {
   const file = join(REPO_ROOT, 'bench/RESULTS.md');
   // Replace only our own section, under the shared lock (see HELPER-BRIEF).
@@ -180,6 +272,14 @@ async function main(): Promise<void> {
   const lines = [
     `bundle dist/widgets/forecastql.js: ${kb(bundle.length)} KB raw, ${kb(gzip)} KB gzip -9 (${kb(gzipDefault)} KB gzip -6); goal <= 200 KB: ${gzip <= 200 * 1024 ? 'met' : 'MISSED'}`,
   ];
+  const brotli = existsSync(`${BUNDLE_PATH}.br`) ? readFileSync(`${BUNDLE_PATH}.br`).length : 0;
+  lines.push(`bundle as served (brotli 11, written by the build): ${kb(brotli)} KB`);
+  const visits = skip ? [] : await demoVisits();
+  for (const [index, visit] of visits.entries()) {
+    lines.push(
+      `demo page, ${index === 0 ? 'first visit (empty cache)' : 'repeat visit (reload, bundle revalidated)'}: ${kb(visit.bytes)} KB on the wire in all, bundle ${kb(visit.bundleBytes)} KB (HTTP ${visit.bundleStatus}); navigation start -> first painted chart ${visit.firstChartMs.toFixed(0)} ms`,
+    );
+  }
   const timings = skip ? [] : await paintTimings();
   if (skip) lines.push(skip);
   const goals: Record<number, number> = { 820: 300, 10_000: 600 };
