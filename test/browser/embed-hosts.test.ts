@@ -507,4 +507,52 @@ describe('widgets embedded by hosts on another origin (real server)', { skip: sk
     );
     await page.close();
   });
+
+  test('without `endpoint` the widgets call the API that served the bundle, never the host page', async () => {
+    host.page(
+      '/no-endpoint.html',
+      hostPage(`<script type="module" src="${real.url}/widgets/forecastql.js"></script>
+<fq-forecast-chart token="${real.embedToken}" dataset-id="${real.datasetId}" series="${real.seriesIds[0]}"></fq-forecast-chart>`),
+    );
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.url());
+    });
+    await page.goto(`${host.origin}/no-endpoint.html`);
+    await chartReady(page);
+    assert.ok(posts.length > 0);
+    assert.deepEqual(
+      posts.filter((url) => url !== `${real.url}/graphql`),
+      [],
+      'every request went to the API that served the bundle',
+    );
+    await page.close();
+  });
+
+  test('the old `dataset` attribute still works, with a deprecation warning', async () => {
+    host.page(
+      '/legacy.html',
+      hostPage(`<script type="module" src="${real.url}/widgets/forecastql.js"></script>
+<fq-forecast-chart endpoint="${real.graphqlUrl}" token="${real.embedToken}" dataset="${real.datasetId}" series="${real.seriesIds[0]}"></fq-forecast-chart>`),
+    );
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    await page.goto(`${host.origin}/legacy.html`);
+    await chartReady(page);
+    assert.equal(
+      await page
+        .locator('fq-forecast-chart')
+        .evaluate((element) => (element as unknown as { datasetId: string }).datasetId),
+      real.datasetId,
+    );
+    assert.ok(
+      warnings.some((text) => /"dataset" attribute is deprecated; use dataset-id=/.test(text)),
+      warnings.join('\n'),
+    );
+    await page.close();
+  });
 });
