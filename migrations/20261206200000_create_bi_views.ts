@@ -22,8 +22,8 @@ import { isSqlite } from './dialect.js';
  *
  * The views do not filter by tenant: every one of them has `tenant_id`, and a BI user of a shared
  * database must filter by it (or be given a database role whose row security does). On SQLite, a
- * later migration that rebuilds one of the tables they read (knex rebuilds a table to drop a
- * column) must drop these views first and create them again after.
+ * later migration that rebuilds one of the tables they read (knex rebuilds a table to drop or
+ * alter a column) must do so inside `withViewsSetAside` (./dialect.ts).
  */
 export const VIEWS = [
   'forecastql_current_forecast_quantiles',
