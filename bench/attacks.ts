@@ -296,18 +296,19 @@ async function hostileInputs(): Promise<void> {
   }
 }
 
-/** A fresh server takes one memory case; its peak RSS is read before it stops. */
+/** A fresh server takes one memory case (a dataset made first); its peak RSS is read before it stops. */
 async function memoryCase(
   name: string,
-  run: (server: Server, auth: string, knex: Knex) => Promise<Reply>,
+  run: (server: Server, auth: string, datasetId: string) => Promise<Reply>,
 ): Promise<void> {
   const db = await freshDb(name.replace(/\W+/g, '-'));
   const server = await startServer(db.file);
   try {
     const idle = peakMb(server.child.pid!);
+    const datasetId = await createDataset(server.url, db.auth, 'target');
     const before = await fingerprint(db.knex);
     const started = Date.now();
-    const r = await run(server, db.auth, db.knex);
+    const r = await run(server, db.auth, datasetId);
     const seconds = (Date.now() - started) / 1000;
     const code = r.errors?.[0]?.extensions?.code;
     const health = await fetch(`${server.url}/healthz`).then((h) => h.status);
@@ -331,15 +332,13 @@ async function cliCase(name: string, file: string): Promise<void> {
   const db = await freshDb(name.replace(/\W+/g, '-'));
   const before = await fingerprint(db.knex);
   const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'api/cli.ts', 'import', file, '--dataset', 'bomb', '--db', db.file],
-    {
-      cwd: root,
-      env: { ...process.env, TSX_TSCONFIG_PATH: 'api/tsconfig.json', LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args = ['import', file, '--dataset', 'bomb', '--db', db.file];
+  const entry = `await import('reflect-metadata'); const { main } = await import(${JSON.stringify(join(root, 'api/cli.ts'))}); await main(['node', 'forecastql', ...${JSON.stringify(args)}]);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', entry], {
+    cwd: root,
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'api/tsconfig.json'), LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   let peak = 0;
@@ -368,20 +367,17 @@ const CASES = new Set((process.env['BENCH_CASES'] ?? 'inputs,wide,long,many,bomb
 const load = loadavg()[0]!.toFixed(1);
 if (CASES.has('inputs')) await hostileInputs();
 if (CASES.has('wide'))
-  await memoryCase('10,000-column import (30 rows, 660 KB), then an auto run', async (server, auth) => {
-    const id = await createDataset(server.url, auth, 'wide');
+  await memoryCase('10,000-column import (30 rows, 660 KB), then an auto run', async (server, auth, id) => {
     const imported = await post(server.url, auth, IMPORT, { id, csv: wideCsv(30, 10_000) });
     if (imported.errors) return imported;
     return post(server.url, auth, `mutation { startTrainingRun(input: { datasetId: "${id}", horizon: 7 }) { id } }`);
   });
 if (CASES.has('long'))
-  await memoryCase('44 MB / 1.8 M-row GraphQL import (1,000 series × 1,800 days)', async (server, auth) => {
-    const id = await createDataset(server.url, auth, 'long');
+  await memoryCase('44 MB / 1.8 M-row GraphQL import (1,000 series × 1,800 days)', async (server, auth, id) => {
     return post(server.url, auth, IMPORT, { id, csv: longCsv(1000, 1800) });
   });
 if (CASES.has('many'))
-  await memoryCase('44 MB / 1.8 M-row GraphQL import (1.8 M series × 1 day)', async (server, auth) => {
-    const id = await createDataset(server.url, auth, 'many');
+  await memoryCase('44 MB / 1.8 M-row GraphQL import (1.8 M series × 1 day)', async (server, auth, id) => {
     return post(server.url, auth, IMPORT, { id, csv: longCsv(1_800_000, 1) });
   });
 if (CASES.has('bomb')) {

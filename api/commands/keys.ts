@@ -1,7 +1,7 @@
 /**
  * `forecastql keys create|list|revoke --tenant T` (admin API keys, hashed at rest) and
  * `forecastql token --dataset NAME` (a read-only embed token for the widgets, signed with
- * FORECASTQL_SECRET). Secrets go to stdout alone, so `KEY=$(forecastql keys create …)` works;
+ * FORECASTQL_SECRET) and `forecastql token-revoke ID`. Secrets go to stdout alone, so `KEY=$(forecastql keys create …)` works;
  * what they are goes to stderr.
  */
 import type { Command } from 'commander';
@@ -14,6 +14,7 @@ import {
 } from '../auth/embed-token.js';
 import { createApiKeysRepository, type ApiKeyRecord } from '../db/api-keys.repository.js';
 import { createDatasetsRepository } from '../db/datasets.repository.js';
+import { createEmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createTenantsRepository, DEFAULT_TENANT_SLUG, type TenantRecord } from '../db/tenants.repository.js';
@@ -157,9 +158,33 @@ export function register(program: Command): void {
           ttlSeconds,
         });
         process.stderr.write(
-          `Embed token for dataset(s) ${options.dataset.map((n) => `"${n}"`).join(', ')} (id ${ids.join(', ')}) of tenant "${tenant.slug}", read-only, valid until ${issued.expiresAt.toISOString()}:\n`,
+          `Embed token ${issued.id} for dataset(s) ${options.dataset.map((n) => `"${n}"`).join(', ')} (id ${ids.join(', ')}) of tenant "${tenant.slug}", read-only, valid until ${issued.expiresAt.toISOString()} (revoke: \`forecastql token-revoke ${issued.id} --tenant ${tenant.slug}\`):\n`,
         );
         process.stdout.write(`${issued.token}\n`);
+      });
+    });
+
+  program
+    .command('token-revoke <id>')
+    .description(
+      'Revoke an embed token by its id (printed by `forecastql token`, EmbedToken.id): it answers UNAUTHENTICATED from now on.',
+    )
+    .option('--tenant <slug>', 'tenant (shop) slug', DEFAULT_TENANT_SLUG)
+    .option('--db <url>', DB_HELP)
+    .action(async (id: string, options: { tenant: string; db?: string }) => {
+      if (!/^[\w-]{1,64}$/.test(id)) {
+        throw new UserInputError(
+          `"${id.slice(0, 80)}" is not an embed token id: give the id \`forecastql token\` printed.`,
+        );
+      }
+      await withDb(options.db, async (knex) => {
+        const tenant = await requireTenant(knex, options.tenant);
+        await createEmbedRevocationsRepository(knex).revoke(
+          tenant.id,
+          id,
+          new Date(Date.now() + MAX_EMBED_TTL_SECONDS * 1000),
+        );
+        process.stdout.write(`Embed token ${id} of tenant "${tenant.slug}" is revoked.\n`);
       });
     });
 }

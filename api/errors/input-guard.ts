@@ -10,7 +10,8 @@
  * - Dates: years MIN_YEAR to MAX_YEAR only (a typo like 0024-… for 2024-… is refused, not shifted).
  * - Sizes: a line of a CSV at most MAX_LINE_BYTES, at most MAX_COLUMNS columns whose names have
  *   at most MAX_COLUMN_NAME_LENGTH characters, and a compressed file that inflates more than
- *   MAX_INFLATE_RATIO times its size (past MIN_INFLATE_CHECK_BYTES) is refused as a gzip bomb.
+ *   MAX_INFLATE_RATIO times its size (past MIN_INFLATE_CHECK_BYTES) is refused as a gzip bomb;
+ *   one import holds at most MAX_SERIES_PER_IMPORT series.
  */
 import { UserInputError } from './user-input-error.js';
 
@@ -21,6 +22,8 @@ export const MAX_YEAR = 2200;
 export const MAX_COLUMNS = 256;
 /** Longest column name (and covariate or attribute name of a row). */
 export const MAX_COLUMN_NAME_LENGTH = 100;
+/** Most distinct series one import may hold (memory grows with series, not rows; m5 has 30,490). */
+export const MAX_SERIES_PER_IMPORT = 200_000;
 /** Longest CSV line (a record, quoted line breaks included), in bytes. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 /** Decompressed bytes a gzip input may hold per compressed byte, once past MIN_INFLATE_CHECK_BYTES. */

@@ -29,6 +29,7 @@ import {
   implausibleYear,
   MAX_COLUMN_NAME_LENGTH,
   MAX_COLUMNS,
+  MAX_SERIES_PER_IMPORT,
 } from '../errors/input-guard.js';
 import { csvRecords, type RawRecord } from './records.js';
 
@@ -669,6 +670,14 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
       let s = seriesById.get(seriesId);
       if (!s) {
         // The input guard, once per series (a series' later rows repeat its id).
+        if (seriesList.length >= MAX_SERIES_PER_IMPORT) {
+          throw new CsvValidationError(
+            line,
+            'series_id',
+            `the file holds more than ${MAX_SERIES_PER_IMPORT} series (the most one import takes; memory grows with them)`,
+            'Split the file into several datasets (e.g. one per store or category), or import it in parts by series',
+          );
+        }
         const idProblem = controlCharacterProblem(seriesId, true);
         if (idProblem) throw new CsvValidationError(line, 'series_id', `the id ${idProblem}`, CONTROL_FIX);
         for (let k = 0; k < nAttr; k++) {

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
@@ -175,6 +176,52 @@ withDbs(
       }
     });
 
+    test('memory is bounded by limits, not by the input: series per import, columns, gzip bombs', async () => {
+      await unchanged(async () => {
+        const many = ['series_id,date,value'];
+        for (let i = 0; i <= 200_000; i++) many.push(`s${i},2024-01-01,1`);
+        const r = await gql(server.url, auth, IMPORT, { id: shopId, csv: `${many.join('\n')}\n` });
+        assert.equal(codeOf(r), 'BAD_USER_INPUT', JSON.stringify(r.errors));
+        assert.match(r.errors![0]!.message, /line 200002, column "series_id": the file holds more than 200000 series/);
+        const wide = `series_id,date,value,${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\n`;
+        const w = await gql(server.url, auth, IMPORT, { id: shopId, csv: wide });
+        assert.match(w.errors![0]!.message, /the header has 10003 columns; at most 256 are read/);
+        const longName = await gql(server.url, auth, IMPORT, {
+          id: shopId,
+          csv: `series_id,date,value,${'n'.repeat(101)}\nA,2024-01-01,1,1\n`,
+        });
+        assert.match(longName.errors![0]!.message, /column 4's name is 101 characters long/);
+
+        const dir = mkdtempSync(join(tmpdir(), 'fq-bomb-'));
+        try {
+          const header = Buffer.from('series_id,date,value\n');
+          // 256 MiB of zeros without a line break: the line limit stops it at 1 MiB.
+          writeFileSync(join(dir, 'line.csv.gz'), gzipSync(Buffer.concat([header, Buffer.alloc(256 << 20, 0x30)])));
+          // 80 MiB of one valid row (about 700 times its compressed size): the ratio stops it.
+          writeFileSync(
+            join(dir, 'rows.csv.gz'),
+            gzipSync(Buffer.concat([header, Buffer.alloc(80 << 20, 'A,2024-01-01,1\n')]), { level: 9 }),
+          );
+          const runs = await runCliAsync(
+            ['line.csv.gz', 'rows.csv.gz'].map((f) => [
+              'import',
+              join(dir, f),
+              '--dataset',
+              'bomb',
+              '--db',
+              databaseUrl(db.config),
+            ]),
+          );
+          assert.equal(runs[0]!.status, 1, runs[0]!.stderr);
+          assert.match(runs[0]!.stderr, /BAD_USER_INPUT: line 2: the line is longer than 1048576 bytes/);
+          assert.equal(runs[1]!.status, 1, runs[1]!.stderr);
+          assert.match(runs[1]!.stderr, /BAD_USER_INPUT: The gzip input inflates more than 100 times its size/);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    });
+
     test('years before 1900 or after 2200 are refused, in CSV dates and Date arguments', async () => {
       await unchanged(async () => {
         const early = await gql(server.url, auth, IMPORT, {
@@ -280,6 +327,19 @@ withDbs(
       await createApiKeysRepository(db.knex).revoke(key.tenantId, key.keyId);
       assert.equal((await gql(server.url, keyed, read)).status, 401, 'the token died with its key');
       assert.equal((await gql(server.url, embed, read)).status, 200, 'tokens of other keys live on');
+
+      // From the shell: `forecastql token` prints the id, `forecastql token-revoke ID` stops it.
+      const [cliMinted] = await runCliAsync([['token', '--dataset', 'shop', '--db', databaseUrl(db.config)]], {
+        FORECASTQL_SECRET: SECRET,
+      });
+      assert.equal(cliMinted!.status, 0, cliMinted!.stderr);
+      const cliId = /Embed token (\S+) for dataset/.exec(cliMinted!.stderr)?.[1];
+      assert.ok(cliId, cliMinted!.stderr);
+      const cliToken = `Bearer ${cliMinted!.stdout.trim()}`;
+      assert.equal((await gql(server.url, cliToken, read)).status, 200);
+      const [cliRevoked] = await runCliAsync([['token-revoke', cliId, '--db', databaseUrl(db.config)]]);
+      assert.equal(cliRevoked!.status, 0, cliRevoked!.stderr);
+      assert.equal((await gql(server.url, cliToken, read)).status, 401, 'revoked from the shell');
 
       // Correctly signed, but past the caps.
       const tenantId = (await db.knex('tenants').where({ slug: 'default' }).first('id')) as { id: number };
