@@ -289,7 +289,7 @@ async function hostileInputs(): Promise<void> {
       `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: datasets { totalCount }`).join(' ')} }`,
     );
     await a('typo query in production', '{ datasetz { id } }');
-    await a('introspection in production', '{ __schema { types { name } } }', {}, embed);
+    await a('introspection in production', '{ __schema { types { name } } }');
   } finally {
     await stop(server);
     await db.knex.destroy();
@@ -344,7 +344,8 @@ async function cliCase(name: string, file: string): Promise<void> {
   let peak = 0;
   const poll = setInterval(() => {
     try {
-      peak = Math.max(peak, peakMb(child.pid!));
+      const now = peakMb(child.pid!);
+      if (Number.isFinite(now)) peak = Math.max(peak, now);
     } catch {
       // exited
     }

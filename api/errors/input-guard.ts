@@ -23,7 +23,7 @@ export const MAX_COLUMNS = 256;
 /** Longest column name (and covariate or attribute name of a row). */
 export const MAX_COLUMN_NAME_LENGTH = 100;
 /** Most distinct series one import may hold (memory grows with series, not rows; m5 has 30,490). */
-export const MAX_SERIES_PER_IMPORT = 200_000;
+export const MAX_SERIES_PER_IMPORT = 50_000;
 /** Longest CSV line (a record, quoted line breaks included), in bytes. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 /** Decompressed bytes a gzip input may hold per compressed byte, once past MIN_INFLATE_CHECK_BYTES. */

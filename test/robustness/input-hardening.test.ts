@@ -179,10 +179,10 @@ withDbs(
     test('memory is bounded by limits, not by the input: series per import, columns, gzip bombs', async () => {
       await unchanged(async () => {
         const many = ['series_id,date,value'];
-        for (let i = 0; i <= 200_000; i++) many.push(`s${i},2024-01-01,1`);
+        for (let i = 0; i <= 50_000; i++) many.push(`s${i},2024-01-01,1`);
         const r = await gql(server.url, auth, IMPORT, { id: shopId, csv: `${many.join('\n')}\n` });
         assert.equal(codeOf(r), 'BAD_USER_INPUT', JSON.stringify(r.errors));
-        assert.match(r.errors![0]!.message, /line 200002, column "series_id": the file holds more than 200000 series/);
+        assert.match(r.errors![0]!.message, /line 50002, column "series_id": the file holds more than 50000 series/);
         const wide = `series_id,date,value,${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\n`;
         const w = await gql(server.url, auth, IMPORT, { id: shopId, csv: wide });
         assert.match(w.errors![0]!.message, /the header has 10003 columns; at most 256 are read/);
