@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { createDatasetsRepository } from './db/datasets.repository.js';
 import { migrateLatest } from './db/migrate.js';
 import { createTenantsRepository } from './db/tenants.repository.js';
-import { importCsv } from './ingest/import-csv.js';
+import { importCsv } from './plugin/import.js';
 import type { Logger } from './log.js';
 
 export const DEMO_DATASET_NAME = 'uci-online-retail';

@@ -24,16 +24,18 @@ import { InvalidConfigurationError } from './errors/index.js';
 import { createTenantsRepository } from './db/tenants.repository.js';
 import { createDataSourcesRepository } from './db/data-sources.repository.js';
 import { SourceScheduler } from './app/sources/scheduler.js';
-import type { Services } from './graphql/services.js';
-import { createDataPorts } from './graphql/data-ports.js';
-import { createGraphQLApp, type GraphQLApp } from './graphql/app.js';
+import { Role } from './app/scope.js';
+import type { Core } from './app/services.js';
+import type { DataSourceService } from './app/sources/source.service.js';
+import { createDataPorts } from './plugin/core.js';
+import { createGraphQLApp, type GraphQLApp } from './plugin/graphql-app.js';
 import { readBody } from './http/body.js';
 import { createCors } from './http/cors.js';
 import { HttpError, sendHttpError } from './http/errors.js';
 import { addressOf, createRateLimit, credentialIdentity } from './http/rate-limit.js';
 import { BUNDLE_PREFIX, staticBundleAt } from './http/static-bundle.js';
 import { createRunEventBus, type RunEventBus } from './training/events.js';
-import type { RunQueue } from './graphql/training/training-run.service.js';
+import type { RunQueue } from './app/ports.js';
 import { TrainingRunner } from './training/runner.js';
 import type { QueueConfig } from './config/env.js';
 import { startBoss } from './queue/boss.js';
@@ -170,7 +172,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const bundle = staticBundleAt(root);
   const queue = jobs?.queue ?? (options.cluster?.role === 'http' ? options.cluster.runQueue : undefined) ?? runner;
   const app = await createGraphQLApp({ config, knex, logger, bus, queue, ...ports });
-  const sourceSchedules = startSourceSchedules(knex, logger, app.services);
+  const sourceSchedules = startSourceSchedules(knex, logger, app.core, ports.sources);
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = new HeaderMap();
@@ -467,9 +469,16 @@ const RETRAIN_HORIZON: Readonly<Record<'D' | 'W' | 'M', number>> = { D: 28, W: 1
  * Scheduled data-source syncs in the serving process (SQLite and PostgreSQL alike; with several
  * processes, a due sync is claimed by one). A retrain is an ordinary training run.
  */
-function startSourceSchedules(knex: Knex, logger: Logger, services: Services): { stop(): Promise<void> } {
-  const scheduler = new SourceScheduler(createDataSourcesRepository(knex), () => services.sources, {
+function startSourceSchedules(
+  knex: Knex,
+  logger: Logger,
+  core: Core,
+  sources: DataSourceService,
+): { stop(): Promise<void> } {
+  const scheduler = new SourceScheduler(createDataSourcesRepository(knex), () => sources, {
     async retrain(tenantId, datasetId) {
+      // A scheduled retrain acts as the tenant's admin, through the same use-case as startTrainingRun.
+      const services = core.servicesFor({ tenantId, role: Role.ADMIN, datasetIds: null });
       const dataset = await services.datasets.require(tenantId, String(datasetId));
       const run = await services.runs.start(tenantId, dataset, {
         datasetId: String(datasetId),

@@ -31,7 +31,7 @@ import { pinballSum } from '../api/forecasting/metrics.js';
 import { candidateDistribution, DEFAULT_VALIDATION_ORIGINS, finishForecasts } from '../api/forecasting/pipeline.js';
 import { mulberry32 } from '../api/forecasting/random.js';
 import type { Panel, QuantileForecast } from '../api/forecasting/types.js';
-import { aggregateQuantiles, Dependence, type DatedMember } from '../api/graphql/forecast/quantile-aggregation.js';
+import { aggregateQuantiles, Dependence, type DatedMember } from '../api/app/forecasts/quantile-aggregation.js';
 import { readRawSeries } from '../api/ingest/raw-series.js';
 import { PROTOCOLS, protocolOf } from './protocols.js';
 

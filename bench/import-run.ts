@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { DatabaseConfig } from '../api/config/env.js';
 import { createKnex } from '../api/db/knex.js';
 import { migrateLatest } from '../api/db/migrate.js';
-import { importCsv } from '../api/ingest/import-csv.js';
+import { importCsv } from '../api/plugin/import.js';
 
 const [dialect, file, pgUrl = 'postgres://postgres@127.0.0.1:5432/postgres'] = process.argv.slice(2);
 if ((dialect !== 'sqlite' && dialect !== 'postgres') || !file) {

@@ -27,7 +27,7 @@ import { createForecastsRepository, type ForecastRowInput } from '../api/db/fore
 import { createKnex, type Knex } from '../api/db/knex.js';
 import { migrateLatest } from '../api/db/migrate.js';
 import { createRunsRepository, RunStatus, TERMINAL_STATUSES } from '../api/db/runs.repository.js';
-import { importCsv } from '../api/ingest/import-csv.js';
+import { importCsv } from '../api/plugin/import.js';
 import { createLogger } from '../api/log.js';
 import { startBoss } from '../api/queue/boss.js';
 import { PgRunQueue } from '../api/queue/pg-queue.js';

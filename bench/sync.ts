@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createKnex } from '../api/db/knex.js';
 import { migrateLatest } from '../api/db/migrate.js';
 import { createTenantsRepository } from '../api/db/tenants.repository.js';
-import { createDataSourceService } from '../api/ingest/sources/index.js';
+import { createDataSourceService } from '../api/plugin/sources.js';
 import { createEmptyDatabase } from '../test/helpers/dbs.js';
 import {
   createMysqlDatabase,

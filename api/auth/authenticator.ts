@@ -6,7 +6,7 @@
 import type { ApiKeysRepository } from '../db/api-keys.repository.js';
 import type { EmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
 import { MAX_CREDENTIAL_LENGTH, type EmbedTokens } from './embed-token.js';
-import { UnauthenticatedError } from './errors.js';
+import { UnauthenticatedError } from '../errors/index.js';
 import { Role, type Principal } from './principal.js';
 
 export type Headers = Readonly<Record<string, string | string[] | undefined>>;

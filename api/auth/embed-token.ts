@@ -5,9 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { UserInputError } from '../errors/index.js';
-import { UnauthenticatedError } from './errors.js';
+import type { EmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
+import { UnauthenticatedError, UserInputError } from '../errors/index.js';
 import { Role, type Principal } from './principal.js';
+
+/** Revokes embed tokens by id (the `revokeEmbedToken` mutation). */
+export type EmbedRevocations = Pick<EmbedRevocationsRepository, 'revoke'>;
 
 export const EMBED_TOKEN_TYPE = 'fq-embed+jwt';
 export const EMBED_TOKEN_ISSUER = 'forecastql';

@@ -1,4 +1,3 @@
-export { authChecker } from './auth-checker.js';
 export { authorizationOf, createAuthenticator, type Authenticator, type Headers } from './authenticator.js';
 export {
   createEmbedTokens,
@@ -9,6 +8,5 @@ export {
   type EmbedTokens,
   type IssuedEmbedToken,
 } from './embed-token.js';
-export { ForbiddenError, UnauthenticatedError } from './errors.js';
+export { ForbiddenError, UnauthenticatedError } from '../errors/index.js';
 export { canReadDataset, Role, type Principal } from './principal.js';
-export { scopeDatasetStore, scopeRunsRepository, scopeSeriesStore, type DatasetScope } from './scope.js';

@@ -1,26 +1,16 @@
 /** Who a request acts for: a tenant, a role, and (for embed tokens) the datasets it may read. */
 
-export const Role = {
-  /** An admin API key: everything within its tenant. */
-  ADMIN: 'ADMIN',
-  /** An embed token: read-only, limited to the datasets named in it. */
-  EMBED: 'EMBED',
-} as const;
+import { canReadDataset, Role, type AccessScope } from '../app/scope.js';
 
-export type Role = (typeof Role)[keyof typeof Role];
+export { canReadDataset, Role };
 
-export interface Principal {
-  readonly tenantId: number;
-  readonly role: Role;
-  /** Datasets the principal may read; null = every dataset of its tenant (admin keys). */
-  readonly datasetIds: readonly number[] | null;
+/**
+ * An authenticated credential: the access scope it grants (ADMIN for an admin API key, EMBED for an
+ * embed token, read-only and limited to the datasets named in it) and what it was.
+ */
+export interface Principal extends AccessScope {
   /** What authenticated it, for logs: `key:<id>` or `embed:<jti>`. Never a secret. */
   readonly subject: string;
   /** Embed tokens: the token's id (`jti`), the API key that minted it (null: the CLI or the server), its expiry. */
   readonly embed?: { readonly id: string; readonly keyId: number | null; readonly expiresAt: Date };
-}
-
-/** True when the principal may read dataset `id` of its tenant. */
-export function canReadDataset(principal: Principal, id: number): boolean {
-  return principal.datasetIds === null || principal.datasetIds.includes(id);
 }

@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
 import type { TrainingRunRecord } from '../db/runs.repository.js';
 import { InvalidConfigurationError } from '../errors/index.js';
-import type { RunQueue } from '../graphql/training/training-run.service.js';
+import type { RunQueue } from '../app/ports.js';
 import { RUN_UPDATED, type RunEventBus } from '../training/events.js';
 
 /** Messages between the primary and its HTTP workers. */

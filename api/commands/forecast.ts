@@ -7,17 +7,28 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { createDatasetsRepository } from '../db/datasets.repository.js';
-import { createForecastsRepository } from '../db/forecasts.repository.js';
+import { Role } from '../app/scope.js';
+import type { RunEventBus } from '../app/ports.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
-import { createRunsRepository, RunStatus } from '../db/runs.repository.js';
-import { DomainError, ErrorCode, NotFoundError, UserInputError } from '../errors/index.js';
+import { ForbiddenError } from '../errors/index.js';
 import { csvTextCell } from '../export/csv.js';
-import { createDataPorts } from '../graphql/data-ports.js';
+import { createCoreFor, createDataPorts } from '../plugin/core.js';
 import { commandConfig } from './train.js';
 
-const PAGE = 5000;
+/** Exporting reads stored rows: it never queues or follows a run. */
+const NO_RUNS = {
+  submit: async () => {
+    throw new ForbiddenError('`forecastql forecast` does not start runs; use `forecastql train`.');
+  },
+  cancel: async () => undefined,
+};
+const NO_EVENTS: RunEventBus = {
+  publish: () => undefined,
+  subscribe: () => {
+    throw new ForbiddenError('`forecastql forecast` does not follow runs.');
+  },
+};
 
 /** Column name of a quantile level: 0.1 → p10, 0.975 → p97.5. */
 export function quantileColumn(level: number): string {
@@ -44,36 +55,19 @@ export function register(program: Command): void {
       const knex = createKnex(config.database);
       try {
         await migrateLatest(knex);
-        const tenantId = await createDataPorts(knex).tenantOf({});
-        const dataset = await createDatasetsRepository(knex).getByName(tenantId, options.dataset);
-        if (!dataset) throw new NotFoundError('Dataset', options.dataset);
-        const runs = createRunsRepository(knex);
-        const run = options.run
-          ? await runs.get(tenantId, Number(options.run))
-          : await runs.latestSucceeded(tenantId, dataset.id);
-        if (!run || run.datasetId !== dataset.id) {
-          if (options.run) throw new NotFoundError('TrainingRun', options.run);
-          throw new DomainError(
-            ErrorCode.NOT_FOUND,
-            `Dataset "${dataset.name}" has no succeeded training run; run \`forecastql train --dataset "${dataset.name}"\` first.`,
-          );
-        }
-        if (run.status !== RunStatus.SUCCEEDED)
-          throw new UserInputError(`Training run ${run.id} is ${run.status}, not SUCCEEDED.`);
+        const ports = createDataPorts(knex);
+        const tenantId = await ports.tenantOf({});
+        // The forecast read model behind GraphQL's forecastTable, as the default tenant's admin.
+        const core = createCoreFor(ports, { queue: NO_RUNS, bus: NO_EVENTS, maxHorizon: config.maxHorizon });
+        const services = core.servicesFor({ tenantId, role: Role.ADMIN, datasetIds: null });
+        const dataset = await services.datasets.requireByName(tenantId, options.dataset);
+        const run = await services.forecasts.requireRun(tenantId, dataset, options.run);
         const extra = run.quantiles.filter((q) => q !== 0.1 && q !== 0.5 && q !== 0.9);
         const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
         await write(out, `${['series_id', 'date', 'p50', 'p10', 'p90', ...extra.map(quantileColumn)].join(',')}\n`);
-        const forecasts = createForecastsRepository(knex);
         let rows = 0;
-        for (let offset = 0; ; offset += PAGE) {
-          const page = await forecasts.tablePage(
-            tenantId,
-            run.id,
-            { datasetId: dataset.id },
-            {},
-            { offset, limit: PAGE },
-          );
-          for (const r of page.items) {
+        for await (const page of services.forecasts.exportRows(tenantId, dataset, run)) {
+          for (const r of page) {
             const at = (l: number): string => {
               const i = r.levels.indexOf(l);
               return i < 0 ? '' : String(r.values[i]);
@@ -83,8 +77,7 @@ export function register(program: Command): void {
               `${[csvCell(r.seriesKey), r.date, at(0.5), at(0.1), at(0.9), ...extra.map(at)].join(',')}\n`,
             );
           }
-          rows += page.items.length;
-          if (page.items.length < PAGE) break;
+          rows += page.length;
         }
         if (options.out) {
           out.end();

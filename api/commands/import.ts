@@ -11,7 +11,7 @@ import { createTenantsRepository } from '../db/tenants.repository.js';
 import { UserInputError } from '../errors/index.js';
 import { countryName, normalizeCountry } from '../forecasting/features.js';
 import type { Frequency } from '../forecasting/types.js';
-import { importCsv, type ImportCsvResult } from '../ingest/import-csv.js';
+import { importCsv, type ImportCsvResult } from '../plugin/import.js';
 import type { LongCsvProgress } from '../ingest/long-csv.js';
 import { databaseFromOption } from './migrate.js';
 

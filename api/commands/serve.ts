@@ -18,6 +18,7 @@ import { createLogger, type Logger } from '../log.js';
 import { startServer, type RunningServer } from '../server.js';
 import { stopOnSignals } from './shutdown.js';
 import { RunStatus, TERMINAL_STATUSES } from '../db/runs.repository.js';
+import { Role } from '../app/scope.js';
 import { showRunProgress } from '../training/progress-bar.js';
 import { createRunEventBus } from '../training/events.js';
 import {
@@ -61,8 +62,9 @@ async function trainDemo(
   logger: Logger,
   demo: { tenantId: number; datasetId: number },
 ): Promise<void> {
-  const dataset = await server.app.services.datasets.require(demo.tenantId, String(demo.datasetId));
-  const runs = await server.app.services.runs.list(demo.tenantId, { datasetId: dataset.id, first: 20 });
+  const demoServices = server.app.core.servicesFor({ tenantId: demo.tenantId, role: Role.ADMIN, datasetIds: null });
+  const dataset = await demoServices.datasets.require(demo.tenantId, String(demo.datasetId));
+  const runs = await demoServices.runs.list(demo.tenantId, { datasetId: dataset.id, first: 20 });
   if (runs.items.some((r) => r.status === RunStatus.SUCCEEDED)) {
     process.stderr.write(
       `Demo dataset "${dataset.name}" has forecasts already (GraphQL: forecast(datasetId: "${dataset.id}")).\n`,
@@ -72,17 +74,14 @@ async function trainDemo(
   const underway = runs.items.find((r) => !TERMINAL_STATUSES.includes(r.status));
   const run =
     underway ??
-    (await server.app.services.runs.start(demo.tenantId, dataset, {
+    (await demoServices.runs.start(demo.tenantId, dataset, {
       datasetId: String(dataset.id),
       horizon: DEMO_HORIZON,
     }));
   process.stderr.write(
     `Training the demo dataset "${dataset.name}" (${dataset.seriesCount} series, ${DEMO_HORIZON} days ahead, run ${run.id}); the API serves meanwhile.\n`,
   );
-  const end = await showRunProgress(
-    await server.app.services.runs.follow(demo.tenantId, String(run.id)),
-    'Demo training',
-  );
+  const end = await showRunProgress(await demoServices.runs.follow(demo.tenantId, String(run.id)), 'Demo training');
   if (end.status === RunStatus.SUCCEEDED)
     process.stderr.write(`Demo forecasts are ready (model: ${end.chosenModel}).\n`);
   else logger.warn({ runId: end.id, status: end.status, error: end.error }, 'demo training did not succeed');

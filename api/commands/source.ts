@@ -18,7 +18,7 @@ import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
 import { UserInputError } from '../errors/index.js';
-import { createDataSourceService } from '../ingest/sources/index.js';
+import { createDataSourceService } from '../plugin/sources.js';
 import { databaseFromOption } from './migrate.js';
 
 interface CommonOptions {

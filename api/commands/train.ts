@@ -6,15 +6,13 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, parseDatabaseUrl, type Config } from '../config/env.js';
-import { createDatasetsRepository } from '../db/datasets.repository.js';
+import { RunStatus } from '../app/ports.js';
+import { Role } from '../app/scope.js';
 import { createKnex } from '../db/knex.js';
-import { createMetricsRepository } from '../db/metrics.repository.js';
 import { migrateLatest } from '../db/migrate.js';
-import { RunStatus } from '../db/runs.repository.js';
-import { DomainError, ErrorCode, InvalidConfigurationError, NotFoundError } from '../errors/index.js';
+import { DomainError, ErrorCode, InvalidConfigurationError } from '../errors/index.js';
 import type { Frequency } from '../forecasting/types.js';
-import { createDataPorts } from '../graphql/data-ports.js';
-import { createServices } from '../graphql/services.js';
+import { createCoreFor, createDataPorts } from '../plugin/core.js';
 import { createLogger } from '../log.js';
 import { createRunEventBus } from '../training/events.js';
 import { showRunProgress } from '../training/progress-bar.js';
@@ -66,8 +64,6 @@ export function register(program: Command): void {
         await migrateLatest(knex);
         const ports = createDataPorts(knex);
         const tenantId = await ports.tenantOf({});
-        const dataset = await createDatasetsRepository(knex).getByName(tenantId, options.dataset);
-        if (!dataset) throw new NotFoundError('Dataset', options.dataset);
         const bus = createRunEventBus();
         const runner = new TrainingRunner({
           knex,
@@ -75,9 +71,12 @@ export function register(program: Command): void {
           logger,
           bus,
           backend: config.backend,
-          frequencyOf: async () => dataset.frequency,
+          frequencyOf: async (t, d) => (await ports.datasets.get(t, d))?.frequency,
         });
-        const services = createServices({ knex, ...ports, queue: runner, bus, maxHorizon: config.maxHorizon });
+        // The same use-cases as GraphQL's startTrainingRun, as the default tenant's admin.
+        const core = createCoreFor(ports, { queue: runner, bus, maxHorizon: config.maxHorizon });
+        const services = core.servicesFor({ tenantId, role: Role.ADMIN, datasetIds: null });
+        const dataset = await services.datasets.requireByName(tenantId, options.dataset);
         const quantiles = options.quantiles?.split(',').map((q) => Number(q.trim()));
         const run = await services.runs.start(tenantId, dataset, {
           datasetId: String(dataset.id),
@@ -101,7 +100,7 @@ export function register(program: Command): void {
             `run ${end.id} ended ${end.status}: ${end.error ?? 'no reason given'}`,
           );
         }
-        const scores = await createMetricsRepository(knex).forRuns(tenantId, [end.id]);
+        const scores = await services.stores.metrics.forRuns(tenantId, [end.id]);
         const lines = [
           `run ${end.id} SUCCEEDED: model ${end.chosenModel}, ${end.horizon} steps ahead, backend ${end.backend ?? '?'}`,
           'backtest (lower is better):  model  MASE  wQL  coverage80',

@@ -14,48 +14,19 @@ import type { Knex } from 'knex';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Frequency } from '../forecasting/types.js';
-import { createDateText, type ObservationBatch } from '../ingest/batch.js';
+import {
+  createDateText,
+  type DatasetCovariate,
+  type DatasetImportUpdate,
+  type ObservationBatch,
+  type ObservationWriter,
+  type RepeatConflict,
+  type SeriesStatistics,
+} from '../app/observations.js';
 import type { DatasetRow } from './tables.js';
 import { parseJsonColumn } from './values.js';
 
-/** A repeated `series_id,date` whose values differ from the earlier row. */
-export interface RepeatConflict {
-  readonly line: number;
-  /** The earlier row's line, when the writer knows it. */
-  readonly earlierLine: number | undefined;
-  /** The series' index in the file (order of first appearance). */
-  readonly seriesIndex: number;
-  readonly date: string;
-}
-
-export interface ObservationWriter {
-  /**
-   * Writes (or queues) a batch in file order. `seriesIds[i]` is the id of the file's series i;
-   * every series of the batch has one, except on the PostgreSQL staging path, which maps them in
-   * `finish`. A repeated row is compared with the stored one: a conflict is returned (SQLite and
-   * the PostgreSQL direct path at once; the staging path in `finish`).
-   */
-  write(batch: ObservationBatch, seriesIds: readonly number[]): Promise<RepeatConflict | undefined>;
-  /** Whether `write` needs the ids of a batch's new series first. */
-  readonly needsSeriesIds: boolean;
-  /** Called before new series rows are inserted (the PostgreSQL direct path ends its COPY). */
-  pause(): Promise<void>;
-  /** Ends the row stream (PostgreSQL: ends the COPY, after which other queries may run). */
-  endRows(): Promise<void>;
-  /**
-   * Writes what is queued. `seriesIds[i]` is the id of the file's series i. Returns the first
-   * conflicting repeat (PostgreSQL staging path), if any, instead of writing.
-   */
-  finish(seriesIds: readonly number[]): Promise<RepeatConflict | undefined>;
-  /** Stops early (on error); the transaction's rollback discards what was written. */
-  abort(): Promise<void>;
-  /**
-   * Whether a stored observation was inserted or changed so far (after `finish`: by the whole
-   * import). An import of rows already stored, value for value, changes nothing.
-   */
-  readonly changed: boolean;
-}
+export type { DatasetCovariate, DatasetImportUpdate, ObservationWriter, RepeatConflict, SeriesStatistics };
 
 export function isSqliteKnex(knex: Knex): boolean {
   const client = (knex.client as { config?: { client?: unknown } }).config?.client;
@@ -563,15 +534,6 @@ export async function writeSeriesAttributes(
   for (let i = 0; i < pairs.length; i += 200) await trx('series_attributes').insert(pairs.slice(i, i + 200));
 }
 
-export interface SeriesStatistics {
-  readonly seriesId: number;
-  readonly firstDate: string | null;
-  readonly lastDate: string | null;
-  readonly endDate: string | null;
-  readonly valueCount: number;
-  readonly rowCount: number;
-}
-
 /** Recomputes first/last/end dates and counts of every series of a dataset; writes only changes. */
 export async function refreshSeriesStatistics(
   trx: Knex.Transaction,
@@ -670,23 +632,6 @@ async function updateSeriesRows(
       [now, ...chunk.flat(), tenantId] as Knex.RawBinding[],
     );
   }
-}
-
-export interface DatasetCovariate {
-  readonly name: string;
-  readonly knownInAdvance: boolean;
-}
-
-export interface DatasetImportUpdate {
-  readonly frequency: Frequency;
-  readonly covariates: readonly DatasetCovariate[];
-  readonly attributes: readonly string[];
-  readonly seriesCount: number;
-  readonly rowCount: number;
-  readonly firstDate: string | null;
-  readonly lastDate: string | null;
-  /** The holiday calendar's country or region; undefined keeps the stored one. */
-  readonly country?: string | null | undefined;
 }
 
 /** Writes a dataset's metadata after an import, only when something changed. */

@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { NotFoundError, UserInputError } from '../errors/index.js';
-import type { Frequency } from '../forecasting/types.js';
+import type { Frequency } from '../app/ports.js';
 import type { DatasetRow, TimestampValue } from './tables.js';
 import { escapeLike, parseJsonColumn, toDate } from './values.js';
 import { readAll } from './sql-read.js';

@@ -6,52 +6,30 @@
  */
 import type { Knex } from 'knex';
 import { LRUCache } from 'lru-cache';
-import type { DistributionModel } from '../forecasting/distribution.js';
+import type {
+  ActualRecord,
+  DateRange,
+  DerivedCache,
+  DistributionModel,
+  ForecastRecord,
+  ForecastRowInput,
+  ForecastStore,
+  SelectedSeries,
+  SeriesSelection,
+} from '../app/ports.js';
 import { placeholders, readAll } from './sql-read.js';
 
-export interface ForecastRowInput {
-  readonly seriesId: number;
-  readonly date: string;
-  /** Quantile level → value, e.g. { 0.1: 3, 0.5: 5, 0.9: 9 }. */
-  readonly values: ReadonlyMap<number, number>;
-  /** The point's mean (forecasting/distribution.ts), where the run fitted a distribution. */
-  readonly mean?: number | undefined;
-}
-
-export interface ForecastRecord {
-  readonly seriesId: number;
-  readonly date: string;
-  /** Ascending levels and their values (non-crossing). */
-  readonly levels: readonly number[];
-  readonly values: readonly number[];
-  /** The point's mean; null (or absent) for runs trained before means were stored. */
-  readonly mean?: number | null;
-}
-
-export interface ActualRecord {
-  readonly seriesId: number;
-  readonly date: string;
-  readonly value: number | null;
-}
-
-export interface SeriesSelection {
-  readonly datasetId: number;
-  /** One series by its key (the CSV's series_id). */
-  readonly seriesKey?: string;
-  /** Series whose static attribute `name` equals `value` (all filters must hold). */
-  readonly attributes?: readonly { readonly name: string; readonly value: string }[];
-}
-
-export interface SelectedSeries {
-  readonly id: number;
-  readonly key: string;
-  readonly attributes: Readonly<Record<string, string>>;
-}
-
-export interface DateRange {
-  readonly from?: string | undefined;
-  readonly to?: string | undefined;
-}
+export type {
+  ActualRecord,
+  DateRange,
+  DerivedCache,
+  ForecastRecord,
+  ForecastRowInput,
+  SelectedSeries,
+  SeriesSelection,
+};
+/** The knex adapter of the core's `ForecastStore` port. */
+export type ForecastsRepository = ForecastStore;
 
 type Row = Record<string, unknown>;
 
@@ -136,73 +114,6 @@ function parseAttributes(value: unknown): Record<string, string> {
   }
 }
 
-export interface ForecastsRepository {
-  /** Writes a run's forecast rows (use inside the results transaction). */
-  insertMany(tenantId: number, runId: number, rows: readonly ForecastRowInput[]): Promise<void>;
-  /** Stores a run's fitted forecast distribution (use inside the results transaction). */
-  saveDistribution(tenantId: number, runId: number, distribution: DistributionModel): Promise<void>;
-  /**
-   * A run's fitted forecast distribution; undefined for runs trained without one. Cached: a
-   * SUCCEEDED run's is written once, with its forecasts.
-   */
-  distributionOf(tenantId: number, runId: number): Promise<DistributionModel | undefined>;
-  /** Series ids of a dataset by key, for writing results keyed by the CSV's series_id. */
-  seriesIdsByKey(tenantId: number, datasetId: number): Promise<Map<string, number>>;
-  /** The series a selection covers, ordered by key. */
-  selectSeries(tenantId: number, selection: SeriesSelection): Promise<SelectedSeries[]>;
-  /** Forecast rows of a run for many series at once (one statement), ordered by series and date. */
-  forSeries(tenantId: number, runId: number, seriesIds: readonly number[], range: DateRange): Promise<ForecastRecord[]>;
-  /**
-   * Forecast rows of a SUCCEEDED run for many series, ordered by series and date. Such rows never
-   * change (a run's results are written once, in the transaction that marks it SUCCEEDED; ids are
-   * never reused), so they are served from a bounded per-database cache.
-   */
-  forSucceededRun(tenantId: number, runId: number, seriesIds: readonly number[]): Promise<ForecastRecord[]>;
-  /**
-   * A per-database store for values computed from a SUCCEEDED run's rows alone (aggregated
-   * quantiles of a total): keys must name the tenant and run, and everything else the value
-   * depends on.
-   */
-  readonly derived: DerivedCache;
-  /** The row id of a dataset's series by key (cached: a series keeps its id while it exists). */
-  seriesIdByKey(tenantId: number, datasetId: number, key: string): Promise<number | undefined>;
-  /** Forecast rows of a run for every series of a selection, ordered by series and date. */
-  forSelection(
-    tenantId: number,
-    runId: number,
-    selection: SeriesSelection,
-    range: DateRange,
-  ): Promise<ForecastRecord[]>;
-  /** Known values of many series in a date range (one statement). */
-  actualsForSeries(tenantId: number, seriesIds: readonly number[], range: DateRange): Promise<ActualRecord[]>;
-  /**
-   * `actualsForSeries` of a dataset's series, served from memory while the dataset's
-   * `dataVersion` (read by the caller in this request) is the one they were read at: every
-   * import that changes an observation raises it, in any process. Small series lists only (a
-   * chart's series or group); the result is shared and must not be changed.
-   */
-  actualsAtVersion(
-    tenantId: number,
-    dataset: { readonly id: number; readonly dataVersion: number },
-    seriesIds: readonly number[],
-    range: DateRange,
-  ): Promise<readonly ActualRecord[]>;
-  actualsForSelection(tenantId: number, selection: SeriesSelection, range: DateRange): Promise<ActualRecord[]>;
-  /** First and last forecast date of a run. */
-  dateSpan(tenantId: number, runId: number): Promise<{ first: string; last: string } | undefined>;
-  /** A page of flat rows (series × date) of a run's forecast, ordered by series key and date. */
-  tablePage(
-    tenantId: number,
-    runId: number,
-    selection: SeriesSelection,
-    range: DateRange,
-    page: { offset: number; limit: number },
-  ): Promise<{
-    totalCount: number;
-    items: Array<ForecastRecord & { seriesKey: string; attributes: Record<string, string> }>;
-  }>;
-}
-
 /**
  * Rows per multi-row INSERT: on PostgreSQL 4,000 rows × 9 parameters stay under its 65,535
  * parameters; knex writes SQLite's multi-row insert as a compound SELECT, capped at 500 terms.
@@ -222,11 +133,6 @@ const DERIVED_CACHE_ENTRIES = 50_000;
 /** Actual rows kept per database (about 100 bytes each), and the most series one entry covers. */
 const ACTUALS_CACHE_ROWS = 500_000;
 const ACTUALS_CACHE_MAX_SERIES = 100;
-
-export interface DerivedCache {
-  get(key: string): readonly number[] | undefined;
-  set(key: string, value: readonly number[]): void;
-}
 
 interface ReadCaches {
   readonly runRows: LRUCache<string, ForecastRecord[]>;

@@ -1,29 +1,10 @@
 /** Feature importance of a run (`feature_importance`): dataset level (series NULL) or per series, ranked. */
 import type { Knex } from 'knex';
+import type { ImportanceRecord, ImportanceStore, NewImportance } from '../app/ports.js';
 
-export interface ImportanceRecord {
-  readonly feature: string;
-  readonly label: string;
-  readonly importance: number;
-  readonly rank: number;
-}
-
-export interface NewImportance {
-  readonly feature: string;
-  readonly label: string;
-  readonly importance: number;
-}
-
-export interface ImportanceRepository {
-  /** Writes one ranked list (rank = position by importance, from 1); `seriesId` null = dataset level. */
-  insertRanked(
-    tenantId: number,
-    runId: number,
-    seriesId: number | null,
-    entries: readonly NewImportance[],
-  ): Promise<void>;
-  list(tenantId: number, runId: number, seriesId: number | null): Promise<ImportanceRecord[]>;
-}
+export type { ImportanceRecord, NewImportance };
+/** The knex adapter of the core's `ImportanceStore` port. */
+export type ImportanceRepository = ImportanceStore;
 
 export function createImportanceRepository(knex: Knex): ImportanceRepository {
   return {

@@ -1,31 +1,10 @@
 /** Rolling-origin backtest scores of a run (`backtest_metrics`): the chosen model and every baseline. */
 import type { Knex } from 'knex';
+import type { BacktestScoreRecord, MetricsStore, MetricValues, NewBacktestScore } from '../app/ports.js';
 
-export interface MetricValues {
-  readonly mase: number | null;
-  readonly smape: number | null;
-  readonly rmsse: number | null;
-  readonly wape: number | null;
-  readonly wql: number | null;
-  readonly coverage80: number | null;
-}
-
-export interface BacktestScoreRecord {
-  readonly runId: number;
-  readonly model: string;
-  readonly isChosen: boolean;
-  readonly metrics: MetricValues;
-  readonly origins: number;
-  readonly horizon: number;
-}
-
-export interface NewBacktestScore {
-  readonly model: string;
-  readonly isChosen: boolean;
-  readonly metrics: Partial<Record<keyof MetricValues, number>>;
-  readonly origins: number;
-  readonly horizon: number;
-}
+export type { BacktestScoreRecord, MetricValues, NewBacktestScore };
+/** The knex adapter of the core's `MetricsStore` port. */
+export type MetricsRepository = MetricsStore;
 
 type Row = Record<string, unknown>;
 const finite = (v: unknown): number | null =>
@@ -47,12 +26,6 @@ function toRecord(row: Row): BacktestScoreRecord {
     origins: Number(row['origins']),
     horizon: Number(row['horizon']),
   };
-}
-
-export interface MetricsRepository {
-  insertMany(tenantId: number, runId: number, scores: readonly NewBacktestScore[]): Promise<void>;
-  /** Scores of many runs in one statement, the chosen model first, then by model name. */
-  forRuns(tenantId: number, runIds: readonly number[]): Promise<BacktestScoreRecord[]>;
 }
 
 export function createMetricsRepository(knex: Knex): MetricsRepository {

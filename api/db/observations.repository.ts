@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
-import type { RawSeries } from '../forecasting/types.js';
+import type { RawSeries } from '../app/ports.js';
 import type { DatasetCovariateInfo } from './datasets.repository.js';
 import { isSqliteKnex } from './bulk-import.repository.js';
 import { parseJsonColumn } from './values.js';

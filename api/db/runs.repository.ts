@@ -5,79 +5,19 @@
  * processes) are named `queue…` and used only by the training runner.
  */
 import type { Knex } from 'knex';
+import {
+  RunStatus,
+  TERMINAL_STATUSES,
+  type NewTrainingRun,
+  type ProgressUpdate,
+  type RunListFilter,
+  type RunProgress,
+  type RunStore,
+  type TrainingRunRecord,
+} from '../app/ports.js';
 import { parseJsonColumn, toDate } from './values.js';
 import type { TimestampValue } from './tables.js';
 import { readAll } from './sql-read.js';
-
-export const RunStatus = {
-  QUEUED: 'QUEUED',
-  RUNNING: 'RUNNING',
-  SUCCEEDED: 'SUCCEEDED',
-  FAILED: 'FAILED',
-  CANCELLED: 'CANCELLED',
-} as const;
-export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
-
-export const TERMINAL_STATUSES: readonly RunStatus[] = [RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED];
-
-export interface RunProgress {
-  readonly epoch: number | null;
-  readonly epochs: number | null;
-  readonly loss: number | null;
-  readonly validationLoss: number | null;
-  readonly fraction: number;
-  readonly message: string | null;
-}
-
-export interface TrainingRunRecord {
-  readonly id: number;
-  readonly tenantId: number;
-  readonly datasetId: number;
-  readonly status: RunStatus;
-  readonly model: string;
-  readonly chosenModel: string | null;
-  readonly horizon: number;
-  readonly quantiles: readonly number[];
-  readonly epochs: number | null;
-  readonly seed: number;
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly backend: string | null;
-  readonly progress: RunProgress;
-  readonly error: string | null;
-  readonly warnings: readonly string[];
-  /** Attempts started so far (the current one while RUNNING). */
-  readonly attempts: number;
-  /** Attempts the run gets: 1 in the embedded mode; the queue's retry limit + 1 on PostgreSQL. */
-  readonly maxAttempts: number;
-  /** The pg-boss job that carries the run (PostgreSQL queue only). */
-  readonly jobId: string | null;
-  readonly workerId: string | null;
-  readonly heartbeatAt: Date | null;
-  readonly cancelRequestedAt: Date | null;
-  readonly startedAt: Date | null;
-  readonly finishedAt: Date | null;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
-export interface NewTrainingRun {
-  readonly datasetId: number;
-  readonly model: string;
-  readonly horizon: number;
-  readonly quantiles: readonly number[];
-  readonly epochs: number | null;
-  readonly seed: number;
-  readonly config?: Readonly<Record<string, unknown>>;
-  /** Default 1 (no retry). */
-  readonly maxAttempts?: number;
-}
-
-export interface RunListFilter {
-  readonly datasetId?: number;
-  /** Only runs of these datasets (an embed token's scope). */
-  readonly datasetIds?: readonly number[];
-  readonly status?: RunStatus;
-}
 
 type Row = Record<string, unknown>;
 
@@ -123,15 +63,6 @@ export function toRunRecord(row: Row): TrainingRunRecord {
 /** Now, as written into timestamp columns (a Date: the convention of tables.ts). */
 export const nowValue = (): Date => new Date();
 
-export interface ProgressUpdate {
-  readonly epoch?: number | null;
-  readonly epochs?: number | null;
-  readonly loss?: number | null;
-  readonly validationLoss?: number | null;
-  readonly fraction?: number;
-  readonly message?: string | null;
-}
-
 function progressColumns(p: ProgressUpdate): Row {
   const row: Row = {};
   if (p.epoch !== undefined) row['progress_epoch'] = p.epoch;
@@ -144,19 +75,14 @@ function progressColumns(p: ProgressUpdate): Row {
   return row;
 }
 
-export interface RunsRepository {
-  create(tenantId: number, run: NewTrainingRun): Promise<TrainingRunRecord>;
-  get(tenantId: number, id: number): Promise<TrainingRunRecord | undefined>;
-  getMany(tenantId: number, ids: readonly number[]): Promise<TrainingRunRecord[]>;
-  list(
-    tenantId: number,
-    filter: RunListFilter,
-    page: { offset: number; limit: number },
-  ): Promise<{ items: TrainingRunRecord[]; totalCount: number }>;
-  latestSucceeded(tenantId: number, datasetId: number): Promise<TrainingRunRecord | undefined>;
-  /** Asks a run to stop: a QUEUED run is CANCELLED at once; a RUNNING one is flagged for its worker. */
-  requestCancel(tenantId: number, id: number): Promise<TrainingRunRecord | undefined>;
-  updateProgress(tenantId: number, id: number, progress: ProgressUpdate): Promise<void>;
+export { RunStatus, TERMINAL_STATUSES };
+export type { NewTrainingRun, ProgressUpdate, RunListFilter, RunProgress, TrainingRunRecord };
+
+/**
+ * The `RunStore` port of the core, plus what the run transports need: the results transaction and
+ * the queue operations that span tenants.
+ */
+export interface RunsRepository extends RunStore {
   /** Ends a RUNNING (or QUEUED) run; returns false when it had already ended. */
   finish(
     tenantId: number,
@@ -209,7 +135,6 @@ export interface RunsRepository {
   /** RUNNING runs carried by a queue job whose heartbeat is older than `before`. */
   queueStale(before: Date): Promise<TrainingRunRecord[]>;
 }
-
 export function createRunsRepository(knex: Knex): RunsRepository {
   const table = () => knex('training_runs');
   /** The columns a worker sets when it takes a run (one more attempt, progress from zero). */

@@ -4,12 +4,11 @@
  * filtered to the token's datasets) and per-request loaders.
  */
 import type { Logger } from 'pino';
-import type { EmbedTokens } from '../auth/embed-token.js';
-import type { EmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
+import type { EmbedRevocations, EmbedTokens } from '../auth/embed-token.js';
 import type { Principal } from '../auth/principal.js';
 import type { ReadBudget } from './limits.js';
 import type { Loaders } from './loaders.js';
-import type { Services } from './services.js';
+import type { Services } from '../app/services.js';
 
 export interface GraphQLContext {
   readonly principal: Principal;
@@ -23,5 +22,5 @@ export interface GraphQLContext {
   /** Aggregation work per credential (FORECASTQL_READ_BUDGET); absent: unpriced. */
   readonly readBudget?: ReadBudget;
   /** Revokes embed tokens (mutation revokeEmbedToken). */
-  readonly revocations?: Pick<EmbedRevocationsRepository, 'revoke'>;
+  readonly revocations?: EmbedRevocations;
 }

@@ -4,16 +4,23 @@
  * statement per kind and per request.
  */
 import DataLoader from 'dataloader';
-import type { ActualRecord, ForecastRecord, ForecastsRepository } from '../db/forecasts.repository.js';
-import type { BacktestScoreRecord, MetricsRepository } from '../db/metrics.repository.js';
-import type { RunsRepository, TrainingRunRecord } from '../db/runs.repository.js';
-import type { DatasetRecord, DatasetStore } from './ports.js';
+import type {
+  ActualRecord,
+  BacktestScoreRecord,
+  DatasetRecord,
+  DatasetStore,
+  ForecastRecord,
+  ForecastStore,
+  MetricsStore,
+  RunStore,
+  TrainingRunRecord,
+} from '../app/ports.js';
 
 export interface LoaderDeps {
   readonly datasets: DatasetStore;
-  readonly runs: RunsRepository;
-  readonly metrics: MetricsRepository;
-  readonly forecasts: ForecastsRepository;
+  readonly runs: RunStore;
+  readonly metrics: MetricsStore;
+  readonly forecasts: ForecastStore;
 }
 
 function byKey<K, V>(keys: readonly K[], items: readonly V[], keyOf: (v: V) => K): (V | undefined)[] {

@@ -1,11 +1,9 @@
 /** Records → the shapes the GraphQL object types declare (pure). */
-import type { TrainingRunRecord } from '../db/runs.repository.js';
-import { RunStatus } from '../db/runs.repository.js';
+import { RunStatus, type DatasetRecord, type SeriesRecord, type TrainingRunRecord } from '../app/ports.js';
 import { toAttributes } from './common/attribute.type.js';
 import type { Dataset } from './dataset/dataset.type.js';
-import type { ShapedPoint } from './forecast/forecast-shape.js';
+import type { ShapedPoint } from '../app/forecasts/forecast-shape.js';
 import type { ForecastPoint } from './forecast/forecast.type.js';
-import type { DatasetRecord, SeriesRecord } from './ports.js';
 import type { Series } from './series/series.type.js';
 import type { TrainingRun } from './training/training-run.type.js';
 

@@ -3,28 +3,12 @@
  * thread or in this one) hands to the database writers. Typed arrays instead of one object per
  * row, so a batch crosses threads by transfer and the writer allocates almost nothing per row.
  */
-import { isoFromDay } from './dates.js';
 import { CsvValidationError } from './errors.js';
 import type { LongCsvRow } from './long-csv.js';
 import { UserInputError } from '../errors/index.js';
+import { createDateText, type ObservationBatch } from '../app/observations.js';
 
-export interface ObservationBatch {
-  readonly size: number;
-  /** Keys of the series first seen in this batch, in order of first appearance. */
-  readonly newSeries: readonly string[];
-  /** 1-based line of each row in the decompressed file. */
-  readonly line: Float64Array;
-  /** Index of each row's series in order of first appearance in the file (0-based). */
-  readonly series: Int32Array;
-  /** Days since 1970-01-01. */
-  readonly day: Int32Array;
-  /** NaN where the value is unknown (a CSV number is never NaN). */
-  readonly value: Float64Array;
-  /** JSON text of each row's known covariates, or null. */
-  readonly covariates: readonly (string | null)[];
-  /** Positions (ascending) of the rows whose series and date appeared earlier, not adjacent. */
-  readonly repeated: readonly number[];
-}
+export { createDateText, type ObservationBatch };
 
 /** Turns the reader's row batches into `ObservationBatch`es. */
 export function createBatchEncoder(
@@ -68,20 +52,6 @@ export function createBatchEncoder(
       if (r.repeated) repeated.push(i);
     }
     return { size: n, newSeries, line, series, day, value, covariates, repeated };
-  };
-}
-
-/** ISO dates of day numbers, each built once (a file repeats a few thousand dates). */
-export function createDateText(): (day: number) => string {
-  const cache = new Map<number, string>();
-  return (day) => {
-    let text = cache.get(day);
-    if (text === undefined) {
-      if (cache.size >= 100_000) cache.clear();
-      text = isoFromDay(day);
-      cache.set(day, text);
-    }
-    return text;
   };
 }
 

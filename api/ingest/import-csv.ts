@@ -4,28 +4,16 @@
  * in ONE transaction: a refused file leaves the database as it was, and importing the same file
  * again changes nothing (rows are upserted, and only written when new or different).
  */
-import type { Knex } from 'knex';
-import {
-  createPgDirectObservationWriter,
-  createPgObservationWriter,
-  createSqliteObservationWriter,
-  datasetCovariates,
-  insertSeriesMany,
-  isSqliteKnex,
-  loadSeriesIndex,
-  refreshSeriesStatistics,
-  updateDatasetAfterImport,
-  writeSeriesAttributes,
-  type DatasetCovariate,
-  type ObservationWriter,
-  type RepeatConflict,
-} from '../db/bulk-import.repository.js';
-import { findDatasetForImport, findDatasetFrequency } from '../db/datasets.repository.js';
+import type {
+  DatasetCovariate,
+  ObservationBatch,
+  ObservationSink,
+  ObservationWriter,
+  RepeatConflict,
+} from '../app/observations.js';
 import { UserInputError } from '../errors/index.js';
-import { parseJsonColumn } from '../db/values.js';
 import { normalizeCountry } from '../forecasting/features.js';
 import type { Frequency } from '../forecasting/types.js';
-import type { ObservationBatch } from './batch.js';
 import { openBatchSource, type BatchSource, type ReadThread } from './batch-source.js';
 import {
   conflictingDuplicateError,
@@ -100,12 +88,12 @@ const FREQUENCY_WORDS: Readonly<Record<Frequency, string>> = { D: 'daily', W: 'w
  * const r = await importCsv(knex, { tenantId, dataset: { name: 'shop' }, input: 'sales.csv.gz' });
  * console.log(`${r.rowsImported} rows, ${r.seriesCount} series, frequency ${r.frequency}`);
  */
-export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<ImportCsvResult> {
+export async function importCsv(sink: ObservationSink, options: ImportCsvOptions): Promise<ImportCsvResult> {
   const started = performance.now();
   // An unknown country is refused before anything is read or stored.
   const country = options.country === undefined ? undefined : normalizeCountry(options.country);
   // Rows added to a dataset that has data are read at its frequency unless one is given.
-  const target = await findDatasetFrequency(knex, options.tenantId, options.dataset);
+  const target = await sink.frequencyOf(options.tenantId, options.dataset);
   const source =
     options.batches ??
     (await openBatchSource(
@@ -122,18 +110,10 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
   try {
     // Header problems are found before any transaction starts.
     const schema = await source.schema();
-    const sqlite = isSqliteKnex(knex);
-    return await knex.transaction(async (trx) => {
-      const tenantId = options.tenantId;
-      const { dataset, created } = await findDatasetForImport(
-        trx,
-        tenantId,
-        options.dataset,
-        options.frequency ?? 'D',
-        country ?? null,
-      );
+    return await sink.transaction(options.tenantId, async (store) => {
+      const { dataset, created } = await store.findDataset(options.dataset, options.frequency ?? 'D', country ?? null);
       const datasetId = dataset.id;
-      const known = await loadSeriesIndex(trx, tenantId, datasetId);
+      const known = await store.seriesIndex(datasetId);
       const newKeys = new Set<string>();
       // The file's series keys and their ids, by index of first appearance.
       const keys: string[] = [];
@@ -147,7 +127,7 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
           else missing.push({ key: keys[i]!, attributes: '{}' });
         }
         if (missing.length === 0) return;
-        const inserted = await insertSeriesMany(trx, tenantId, datasetId, missing);
+        const inserted = await store.insertSeries(datasetId, missing);
         for (let i = from; i < keys.length; i++) {
           const id = inserted.get(keys[i]!);
           if (id === undefined) continue;
@@ -156,11 +136,8 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
           known.set(keys[i]!, { id, attributes: '{}' });
         }
       };
-      const emptyDataset = created || Number(dataset.row_count) === 0;
-      let writer: ObservationWriter;
-      if (sqlite) writer = await createSqliteObservationWriter(trx, tenantId);
-      else if (emptyDataset) writer = await createPgDirectObservationWriter(trx, tenantId, datasetId);
-      else writer = await createPgObservationWriter(trx, tenantId, datasetId);
+      const emptyDataset = created || dataset.rowCount === 0;
+      const writer: ObservationWriter = await store.openWriter(datasetId, emptyDataset);
 
       let summary: LongCsvSummary;
       const refuse = (c: RepeatConflict): never => {
@@ -205,7 +182,7 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
       }
 
       // Frequency: a dataset with data keeps its frequency.
-      if (!created && Number(dataset.row_count) > 0 && dataset.frequency !== summary.frequency) {
+      if (!created && dataset.rowCount > 0 && dataset.frequency !== summary.frequency) {
         throw new UserInputError(
           `Dataset "${dataset.name}" holds ${FREQUENCY_WORDS[dataset.frequency]} data but this file is ${FREQUENCY_WORDS[summary.frequency]}${summary.frequencyDetected ? ' (detected)' : ''}. Import it into another dataset, or give --frequency ${dataset.frequency} if the detection is wrong.`,
         );
@@ -216,13 +193,13 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
       for (const s of summary.series) {
         const k = known.get(s.id)!;
         const merged: Record<string, string> = {
-          ...parseJsonColumn<Record<string, string>>(k.attributes, {}),
+          ...parseAttributes(k.attributes),
           ...s.attributes,
         };
         const sorted = Object.fromEntries(Object.entries(merged).toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
         if (JSON.stringify(sorted) !== k.attributes) attributeChanges.push({ seriesId: k.id, attributes: sorted });
       }
-      await writeSeriesAttributes(trx, tenantId, datasetId, attributeChanges);
+      await store.writeSeriesAttributes(datasetId, attributeChanges);
 
       // Into an empty dataset without repeated rows, the file's own counts are the truth: no scan.
       const fromFile =
@@ -237,13 +214,12 @@ export async function importCsv(knex: Knex, options: ImportCsvOptions): Promise<
             }))
           : undefined;
       const nextCountry = country ?? (dataset.country ? undefined : countryOfAttribute(summary.series));
-      const stats = await refreshSeriesStatistics(trx, tenantId, datasetId, fromFile);
-      const covariates = mergeCovariates(datasetCovariates(dataset), schema.covariates, summary.knownInAdvance);
-      const attributes = [...new Set([...parseJsonColumn<string[]>(dataset.attributes, []), ...schema.attributes])];
+      const stats = await store.refreshSeriesStatistics(datasetId, fromFile);
+      const covariates = mergeCovariates(dataset.covariates, schema.covariates, summary.knownInAdvance);
+      const attributes = [...new Set([...dataset.attributes, ...schema.attributes])];
       const firstDates = stats.map((s) => s.firstDate ?? s.endDate).filter((d): d is string => d !== null);
       const endDates = stats.map((s) => s.endDate).filter((d): d is string => d !== null);
-      await updateDatasetAfterImport(
-        trx,
+      await store.updateDataset(
         dataset,
         {
           frequency: summary.frequency,
@@ -301,6 +277,11 @@ function countryOfAttribute(
     }
   }
   return codes.size === 1 ? [...codes][0] : undefined;
+}
+
+/** A series' stored attributes (JSON text of an object; empty or null: none). */
+function parseAttributes(json: string | null | undefined): Record<string, string> {
+  return json ? (JSON.parse(json) as Record<string, string>) : {};
 }
 
 function mergeCovariates(

@@ -6,22 +6,15 @@
  * attributes constant within a series, one transaction, idempotent. Errors name the row (its index
  * in the list) and the field instead of the CSV's line and column.
  */
-import type { Knex } from 'knex';
+import type { ObservationSink } from '../app/observations.js';
+import type { ObservationRowInput } from '../app/ports.js';
 import { UserInputError } from '../errors/index.js';
 import { CsvValidationError } from './errors.js';
 import { importCsv, type ImportCsvResult } from './import-csv.js';
 import { REQUIRED_COLUMNS, type ColumnKind } from './long-csv.js';
 import type { Frequency } from '../forecasting/types.js';
 
-export interface ObservationRowInput {
-  readonly seriesId: string;
-  /** ISO `YYYY-MM-DD`. */
-  readonly date: string;
-  /** Null: unknown (missing history, or a future row that only carries covariates). */
-  readonly value: number | null;
-  readonly covariates?: readonly { readonly name: string; readonly value: number | null }[] | null | undefined;
-  readonly attributes?: readonly { readonly name: string; readonly value: string }[] | null | undefined;
-}
+export type { ObservationRowInput };
 
 export interface RowsAsCsv {
   readonly csv: string;
@@ -183,10 +176,10 @@ export interface ImportRowsOptions {
 }
 
 /** Imports rows into an existing dataset through `importCsv`: one transaction, idempotent. */
-export async function importRows(knex: Knex, options: ImportRowsOptions): Promise<ImportCsvResult> {
+export async function importRows(sink: ObservationSink, options: ImportRowsOptions): Promise<ImportCsvResult> {
   const shape = rowsToCsv(options.rows);
   try {
-    return await importCsv(knex, {
+    return await importCsv(sink, {
       tenantId: options.tenantId,
       dataset: { id: options.datasetId },
       input: Buffer.from(shape.csv, 'utf8'),

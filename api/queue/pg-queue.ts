@@ -9,7 +9,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { QueueConfig } from '../config/env.js';
 import { createRunsRepository, RunStatus, type TrainingRunRecord } from '../db/runs.repository.js';
-import type { RunQueue } from '../graphql/training/training-run.service.js';
+import type { RunQueue } from '../app/ports.js';
 import { jobOptions, TRAINING_QUEUE, type TrainingJobData } from './boss.js';
 import { notifyRunUpdated } from './notify.js';
 

@@ -1,15 +1,13 @@
 /**
- * In-process events of training runs: what the `trainingRunUpdated` subscription listens to.
- * One bus per API process (the embedded mode); with the scale-out issue a PostgreSQL
- * LISTEN/NOTIFY bridge publishes into the same bus.
+ * In-process events of training runs, the adapter of the core's `RunEventBus` port: what the
+ * `trainingRunUpdated` subscription listens to. One bus per API process (the embedded mode); on
+ * PostgreSQL a LISTEN/NOTIFY bridge (queue/notify.ts) publishes into the same bus.
  */
 import { createPubSub } from '@graphql-yoga/subscription';
-import type { TrainingRunRecord } from '../db/runs.repository.js';
+import { RUN_UPDATED, type RunEventBus, type TrainingRunRecord } from '../app/ports.js';
 
-export const RUN_UPDATED = 'TRAINING_RUN_UPDATED';
+export { RUN_UPDATED, type RunEventBus };
 
-export type RunEventBus = ReturnType<typeof createRunEventBus>;
-
-export function createRunEventBus() {
+export function createRunEventBus(): RunEventBus {
   return createPubSub<{ [RUN_UPDATED]: [runId: number, run: TrainingRunRecord] }>();
 }

@@ -23,14 +23,6 @@ export type PanelLoader = (
   frequency: Frequency | undefined,
 ) => Promise<Panel>;
 
-/** The engine's modules, loaded when a run starts (the worker thread pays for TensorFlow.js, not the API). */
-const engineModule = (name: string): string =>
-  new URL(`../forecasting/${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
-
-interface BackendModule {
-  initBackend(preference: RunJob['backend']): Promise<string>;
-}
-
 function isAbort(e: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (e instanceof Error && e.name === 'AbortError');
 }
@@ -52,10 +44,14 @@ export async function executeRun(
     progress({ fraction: 0, message: 'Loading the dataset' });
     const panel = await loadPanel(knex, job.tenantId, job.datasetId, job.frequency);
     progress({ fraction: 0.01, message: 'Starting TensorFlow.js' });
-    const { initBackend } = (await import(engineModule('backend'))) as BackendModule;
+    // The engine is imported when a run starts (the worker thread pays for TensorFlow.js, not the
+    // API), by literal specifiers so that the import graph (and the layer check) sees them.
+    const { initBackend } = await import('../forecasting/backend.js');
     const backend = await initBackend(job.backend);
     post({ type: 'backend', backend });
-    const pipeline = (await import(job.pipelineModule ?? engineModule('pipeline'))) as PipelineModule;
+    const pipeline: PipelineModule = job.pipelineModule
+      ? ((await import(job.pipelineModule)) as PipelineModule)
+      : await import('../forecasting/pipeline.js');
     if (signal.aborted) {
       post({ type: 'cancelled' });
       return;

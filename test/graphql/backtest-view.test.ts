@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BacktestScoreRecord } from '../../api/db/metrics.repository.js';
 import { BASELINE_KINDS, EXTRA_LOCAL_KINDS } from '../../api/forecasting/baselines.js';
-import { toScoreView } from '../../api/graphql/insight/insight.service.js';
+import { toScoreView } from '../../api/app/insights/insight.service.js';
 
 const score = (model: string): BacktestScoreRecord => ({
   runId: 1,

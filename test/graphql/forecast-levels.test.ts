@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DomainError } from '../../api/errors/index.js';
-import { assertLevelsServable } from '../../api/graphql/forecast/forecast.service.js';
-import { aggregateQuantiles, Dependence, quantileAt } from '../../api/graphql/forecast/quantile-aggregation.js';
+import { assertLevelsServable } from '../../api/app/forecasts/forecast.service.js';
+import { aggregateQuantiles, Dependence, quantileAt } from '../../api/app/forecasts/quantile-aggregation.js';
 
 const run = { id: 7, quantiles: [0.1, 0.5, 0.9] };
 

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { shapeForecast, toColumns, type ShapeInput } from '../../api/graphql/forecast/forecast-shape.js';
-import { Dependence } from '../../api/graphql/forecast/quantile-aggregation.js';
+import { shapeForecast, toColumns, type ShapeInput } from '../../api/app/forecasts/forecast-shape.js';
+import { Dependence } from '../../api/app/forecasts/quantile-aggregation.js';
 
 const LEVELS = [0.1, 0.5, 0.9];
 const f = (seriesId: number, date: string, values: number[]) => ({ seriesId, date, levels: LEVELS, values });

@@ -152,7 +152,7 @@ async function runChild(file: string, demo: boolean): Promise<void> {
   const { migrateLatest } = await import('../../api/db/migrate.js');
   const { createTenantsRepository } = await import('../../api/db/tenants.repository.js');
   const { createApiKeysRepository } = await import('../../api/db/api-keys.repository.js');
-  const { importCsv } = await import('../../api/ingest/import-csv.js');
+  const { importCsv } = await import('../../api/plugin/import.js');
   const { startServer } = await import('../../api/server.js');
   const { pino } = await import('pino');
   const database = parseDatabaseUrl(file);

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { createKnex } from '../../api/db/knex.js';
 import { migrateLatest } from '../../api/db/migrate.js';
-import { importCsv } from '../../api/ingest/import-csv.js';
+import { importCsv } from '../../api/plugin/import.js';
 import { createEmptyDatabase, TEST_PG_URL } from '../helpers/dbs.js';
 
 const CSV = [

@@ -11,7 +11,7 @@ import type { Knex } from 'knex';
 import { createDatasetsRepository } from '../../api/db/datasets.repository.js';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { CsvValidationError } from '../../api/ingest/errors.js';
-import { importCsv } from '../../api/ingest/import-csv.js';
+import { importCsv } from '../../api/plugin/import.js';
 import { withDbs } from '../helpers/dbs.js';
 import { snapshot } from '../db/snapshot.js';
 

@@ -7,7 +7,7 @@ import { migrateLatest } from '../../api/db/migrate.js';
 import { createObservationsRepository } from '../../api/db/observations.repository.js';
 import { createSeriesRepository } from '../../api/db/series.repository.js';
 import { CsvValidationError } from '../../api/ingest/errors.js';
-import { importCsv } from '../../api/ingest/import-csv.js';
+import { importCsv } from '../../api/plugin/import.js';
 import { withDbs } from '../helpers/dbs.js';
 import { snapshot } from '../db/snapshot.js';
 

@@ -13,7 +13,7 @@ import { SourceScheduler, type Retrainer } from '../../api/app/sources/scheduler
 import { createDataSourcesRepository } from '../../api/db/data-sources.repository.js';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { createTenantsRepository } from '../../api/db/tenants.repository.js';
-import { createDataSourceService } from '../../api/ingest/sources/index.js';
+import { createDataSourceService } from '../../api/plugin/sources.js';
 import { withDbs } from '../helpers/dbs.js';
 
 withDbs(

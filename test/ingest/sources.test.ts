@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { createTenantsRepository } from '../../api/db/tenants.repository.js';
-import { createDataSourceService } from '../../api/ingest/sources/index.js';
+import { createDataSourceService } from '../../api/plugin/sources.js';
 import type { DataSourceService } from '../../api/app/sources/source.service.js';
 import { createEmptyDatabase, TEST_PG_URL, withDbs } from '../helpers/dbs.js';
 import {

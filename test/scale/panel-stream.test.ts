@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { buildPanel } from '../../api/forecasting/frames.js';
-import { importCsv } from '../../api/ingest/import-csv.js';
+import { importCsv } from '../../api/plugin/import.js';
 import { loadPanel, loadRawSeries } from '../../api/training/raw-series.js';
 import { withDbs } from '../helpers/dbs.js';
 

@@ -3,7 +3,7 @@
  * dataset needs from the world around it. Adapters implement them from below:
  * - `SourceReaderFactory` / `SourceReader`: `api/ingest/sources/` (generic SQL on PostgreSQL,
  *   MySQL/MariaDB or SQLite; the WooCommerce and Magento 2 presets);
- * - `DailySink`: `api/ingest/sources/daily-sink.ts` over the import path of `api/db/`;
+ * - `DailySink`: `api/plugin/sources.ts` over the import path (`api/ingest/`) and `api/db/`;
  * - `DataSourceStore`: `api/db/data-sources.repository.ts`.
  * Nothing here imports knex, GraphQL or a driver.
  */

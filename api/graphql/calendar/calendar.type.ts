@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar } from '../common/date.scalar.js';
 
-import { CalendarEventKind } from './calendar.service.js';
+import { CalendarEventKind } from '../../app/calendar/calendar.service.js';
 
 registerEnumType(CalendarEventKind, {
   name: 'CalendarEventKind',

@@ -3,7 +3,7 @@
  * generic, and the one function that turns a repository page into one.
  */
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { encodeCursor, type Page } from './cursor.js';
+import { encodeCursor, type Page } from '../../app/common/cursor.js';
 
 @ObjectType({ simpleResolvers: true, description: 'Where a page sits in the whole list.' })
 export class PageInfo {

@@ -2,10 +2,10 @@ import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { toAttributes } from '../common/attribute.type.js';
 import { toConnection, type Connection } from '../common/connection.type.js';
 import type { GraphQLContext } from '../context.js';
-import { toColumns } from './forecast-shape.js';
-import { quantileAt } from './quantile-aggregation.js';
+import { toColumns } from '../../app/forecasts/forecast-shape.js';
+import { quantileAt } from '../../app/forecasts/quantile-aggregation.js';
 import { toPointView } from '../views.js';
-import type { ForecastTableItem, ForecastView } from './forecast.service.js';
+import type { ForecastTableItem, ForecastView } from '../../app/forecasts/forecast.service.js';
 import {
   Forecast,
   ForecastArgs,

@@ -2,7 +2,7 @@ import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from 't
 import { Attribute, AttributeFilterInput } from '../common/attribute.type.js';
 import { ConnectionType } from '../common/connection.type.js';
 import { DateScalar } from '../common/date.scalar.js';
-import { Dependence } from './quantile-aggregation.js';
+import { Dependence } from '../../app/forecasts/quantile-aggregation.js';
 
 export const Bucket = { DAY: 'day', WEEK: 'week', MONTH: 'month' } as const;
 export type Bucket = (typeof Bucket)[keyof typeof Bucket];

@@ -16,12 +16,12 @@ import {
 } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 import { Role } from '../../auth/principal.js';
-import { RunStatus, type TrainingRunRecord } from '../../db/runs.repository.js';
+import { RunStatus, type TrainingRunRecord } from '../../app/ports.js';
 import { toConnection, type Connection } from '../common/connection.type.js';
 import type { GraphQLContext } from '../context.js';
 import { Dataset } from '../dataset/dataset.type.js';
 import { BacktestMetrics } from '../insight/insight.type.js';
-import { chosenMetrics, toBacktestView } from '../insight/insight.service.js';
+import { chosenMetrics, toBacktestView } from '../../app/insights/insight.service.js';
 import { toDatasetView, toRunView } from '../views.js';
 import { MetricSet, StartTrainingRunInput, TrainingRun, TrainingRunConnection } from './training-run.type.js';
 

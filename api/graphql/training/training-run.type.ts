@@ -1,7 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../common/connection.type.js';
-import { MODEL_KINDS } from '../../forecasting/types.js';
-import { RunStatus } from '../../db/runs.repository.js';
+import { MODEL_KINDS, RunStatus } from '../../app/ports.js';
 
 registerEnumType(RunStatus, {
   name: 'TrainingRunStatus',

@@ -1,23 +1,12 @@
 /**
- * The `DailySink` port over the one import path: a sync's daily rows go through `importCsv`'s
- * writers (upserts that only write new or different rows, series statistics, dataset
- * bookkeeping) as `ObservationBatch`es, without a CSV in between. In ONE transaction it also
- * deletes the window's stored rows that the source no longer has (an order cancelled since the
- * last sync) and saves the source's watermark and last sync: a failure changes nothing.
+ * A sync's daily rows as the importer's `ObservationBatch`es, so they go through `importCsv`'s
+ * writers without a CSV in between. The `DailySink` that writes them in one transaction with the
+ * window's deletions and the watermark binds this to the database in `api/plugin/sources.ts`.
  */
-import type { Knex } from 'knex';
-import type { DailySeries, DailySink, DailyWrite } from '../../app/sources/ports.js';
-import { refreshSeriesStatistics } from '../../db/bulk-import.repository.js';
-import {
-  deleteObservations,
-  loadWindowRows,
-  saveSyncState,
-  touchDatasetAfterDelete,
-} from '../../db/data-sources.repository.js';
+import type { DailySeries } from '../../app/sources/ports.js';
 import type { ObservationBatch } from '../batch.js';
 import type { BatchSource } from '../batch-source.js';
 import { isoFromDay } from '../dates.js';
-import { importCsv } from '../import-csv.js';
 import type { LongCsvSchema, LongCsvSeriesSummary, LongCsvSummary } from '../long-csv.js';
 
 const ROWS_PER_BATCH = 2048;
@@ -108,43 +97,5 @@ export function dailyBatchSource(series: readonly DailySeries[], frequency: 'D' 
     },
     summary: () => summary,
     close: () => undefined,
-  };
-}
-
-export function createDailySink(knex: Knex): DailySink {
-  return {
-    async replaceWindow(w: DailyWrite) {
-      return knex.transaction(async (trx) => {
-        const fromDate = w.fromDay === null ? null : isoFromDay(w.fromDay);
-        const fresh = new Set<string>();
-        for (const s of w.series) for (const d of s.days) fresh.add(`${s.key}\u0000${isoFromDay(d)}`);
-        const stored = await loadWindowRows(trx, w.tenantId, w.datasetId, fromDate);
-        const stale = stored.filter((r) => !fresh.has(`${r.key}\u0000${r.date}`));
-        const rowsDeleted = await deleteObservations(trx, w.tenantId, stale);
-        let changed = rowsDeleted > 0;
-        if (w.series.length > 0) {
-          const before = (await trx('datasets')
-            .where({ tenant_id: w.tenantId, id: w.datasetId })
-            .first('data_version')) as { data_version: number | string } | undefined;
-          await importCsv(trx, {
-            tenantId: w.tenantId,
-            dataset: { id: w.datasetId },
-            input: Buffer.alloc(0),
-            batches: dailyBatchSource(w.series, w.frequency),
-            frequency: w.frequency,
-          });
-          const after = (await trx('datasets')
-            .where({ tenant_id: w.tenantId, id: w.datasetId })
-            .first('data_version')) as { data_version: number | string } | undefined;
-          changed ||= Number(after?.data_version) !== Number(before?.data_version);
-          if (rowsDeleted > 0 && !changed) await touchDatasetAfterDelete(trx, w.tenantId, w.datasetId);
-        } else if (rowsDeleted > 0) {
-          await refreshSeriesStatistics(trx, w.tenantId, w.datasetId);
-          await touchDatasetAfterDelete(trx, w.tenantId, w.datasetId);
-        }
-        await saveSyncState(trx, w.tenantId, w.sourceId, w.watermark, { ...w.lastSync, rowsDeleted });
-        return { rowsDeleted, changed };
-      });
-    },
   };
 }

@@ -1,9 +1,13 @@
 /** What a run learnt: backtest scores against the baselines, and feature importance. */
 import { NotFoundError, UserInputError } from '../../errors/index.js';
-import type { BacktestScoreRecord } from '../../db/metrics.repository.js';
-import type { ImportanceRecord, ImportanceRepository } from '../../db/importance.repository.js';
-import { RunStatus, type TrainingRunRecord } from '../../db/runs.repository.js';
-import type { SeriesStore } from '../ports.js';
+import {
+  RunStatus,
+  type BacktestScoreRecord,
+  type ImportanceRecord,
+  type ImportanceStore,
+  type SeriesStore,
+  type TrainingRunRecord,
+} from '../ports.js';
 import { BASELINE_KINDS, EXTRA_LOCAL_KINDS } from '../../forecasting/baselines.js';
 
 export const SEASONAL_NAIVE = 'snaive';
@@ -80,7 +84,7 @@ function requireSucceeded(run: TrainingRunRecord): void {
 
 export class InsightService {
   constructor(
-    private readonly importance: ImportanceRepository,
+    private readonly importance: ImportanceStore,
     private readonly series: SeriesStore,
   ) {}
 

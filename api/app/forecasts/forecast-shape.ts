@@ -3,7 +3,7 @@
  * aggregation of quantiles across series and dates (quantile-aggregation.ts, on the engine's
  * forecasting/distribution.ts: sample paths summed, never summed medians).
  */
-import type { ActualRecord, ForecastRecord } from '../../db/forecasts.repository.js';
+import type { ActualRecord, ForecastRecord } from '../ports.js';
 import type { DependenceModel } from '../../forecasting/distribution.js';
 import { aggregateQuantiles, type DatedMember, type Dependence } from './quantile-aggregation.js';
 

@@ -1,22 +1,30 @@
 /**
- * Binds the service ports to the data layer: the datasets and series repositories, the CSV
- * importer that `forecastql import` uses too, and the tenant lookup.
+ * The composition root of the application core: binds the core's ports (api/app/ports.ts) to the
+ * knex repositories of `api/db/` and the one import path of `api/ingest/`, plus the tenant lookup.
+ * Every host builds its core here: the standalone server, the CLI commands and the plugin API.
  */
 import type { Knex } from 'knex';
 import { createDatasetsRepository } from '../db/datasets.repository.js';
+import { createForecastsRepository } from '../db/forecasts.repository.js';
+import { createImportanceRepository } from '../db/importance.repository.js';
+import { createMetricsRepository } from '../db/metrics.repository.js';
 import { createObservationsRepository } from '../db/observations.repository.js';
+import { createRunsRepository, type RunsRepository } from '../db/runs.repository.js';
 import { createSeriesRepository } from '../db/series.repository.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
-import { importCsv } from '../ingest/import-csv.js';
-import { importRows } from '../ingest/import-rows.js';
-import type { PromotionSource } from './calendar/calendar.service.js';
-import type { CsvImporter, DatasetStore, SeriesStore } from './ports.js';
+import { importCsv, importRows } from './import.js';
+import type { CsvImporter } from '../app/ports.js';
+import type { CoreStores } from '../app/scope.js';
+import { createCore, type Core } from '../app/services.js';
+import type { DataSourceService } from '../app/sources/source.service.js';
+import { createDataSourceService } from './sources.js';
+import type { RunEventBus, RunQueue } from '../app/ports.js';
 
-export interface DataPorts {
-  readonly datasets: DatasetStore;
-  readonly series: SeriesStore;
-  readonly importer: CsvImporter;
-  readonly observations: PromotionSource;
+export interface DataPorts extends CoreStores {
+  /** The runs repository itself (the run transports use its queue operations). */
+  readonly runs: RunsRepository;
+  /** The data-source use-cases over this database (api/plugin/sources.ts). */
+  readonly sources: DataSourceService;
   /**
    * The `default` tenant, which the CLI commands act for. GraphQL requests do not use it: they act
    * for the tenant of their credential (api/auth, GraphQLApp.context).
@@ -58,6 +66,11 @@ export function createDataPorts(knex: Knex): DataPorts {
   return {
     datasets: createDatasetsRepository(knex),
     series: createSeriesRepository(knex),
+    sources: createDataSourceService(knex),
+    runs: createRunsRepository(knex),
+    forecasts: createForecastsRepository(knex),
+    metrics: createMetricsRepository(knex),
+    importance: createImportanceRepository(knex),
     observations: createObservationsRepository(knex),
     importer,
     tenantOf: () => {
@@ -68,4 +81,12 @@ export function createDataPorts(knex: Knex): DataPorts {
       return defaultTenant;
     },
   };
+}
+
+/** The use-cases over a database, given who trains runs and the run event bus. */
+export function createCoreFor(
+  ports: CoreStores & { readonly sources: DataSourceService },
+  options: { readonly queue: RunQueue; readonly bus: RunEventBus; readonly maxHorizon: number },
+): Core {
+  return createCore({ stores: ports, sources: ports.sources, ...options });
 }

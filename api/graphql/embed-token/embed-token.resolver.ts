@@ -1,9 +1,9 @@
 /** `createEmbedToken`: an admin key mints a read-only, expiring token for some of its datasets. */
 import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context.js';
-import { MAX_EMBED_DATASETS, MAX_EMBED_TTL_SECONDS } from './embed-token.js';
-import { UserInputError } from '../errors/index.js';
-import { Role } from './principal.js';
+import type { GraphQLContext } from '../context.js';
+import { MAX_EMBED_DATASETS, MAX_EMBED_TTL_SECONDS } from '../../auth/embed-token.js';
+import { UserInputError } from '../../errors/index.js';
+import { Role } from '../../auth/principal.js';
 
 @ObjectType({ description: 'A signed, expiring, read-only token for the widgets, scoped to datasets.' })
 export class EmbedToken {

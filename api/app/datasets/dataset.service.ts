@@ -4,8 +4,7 @@ import { normalizeCountry } from '../../forecasting/features.js';
 import type { Frequency } from '../../forecasting/types.js';
 import { toPageRequest, type Page } from '../common/cursor.js';
 import { parseRowId } from '../common/ids.js';
-import type { ObservationRowInput } from '../../ingest/import-rows.js';
-import type { CsvImporter, DatasetRecord, DatasetStore, ImportOptions } from '../ports.js';
+import type { CsvImporter, DatasetRecord, DatasetStore, ImportOptions, ObservationRowInput } from '../ports.js';
 
 export const MAX_DATASET_NAME = 200;
 /** CSV text accepted by `importObservations` (bigger files: `forecastql import`). */
@@ -52,6 +51,13 @@ export class DatasetService {
   async require(tenantId: number, id: string): Promise<DatasetRecord> {
     const dataset = await this.datasets.get(tenantId, parseRowId('Dataset', id));
     if (!dataset) throw new NotFoundError('Dataset', id);
+    return dataset;
+  }
+
+  /** The dataset named `name` or NOT_FOUND (the CLI names datasets). */
+  async requireByName(tenantId: number, name: string): Promise<DatasetRecord> {
+    const dataset = await this.datasets.getByName(tenantId, name);
+    if (!dataset) throw new NotFoundError('Dataset', name);
     return dataset;
   }
 

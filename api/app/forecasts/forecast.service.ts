@@ -5,19 +5,21 @@
 import { createHash } from 'node:crypto';
 import { DomainError, ErrorCode, NotFoundError, UserInputError } from '../../errors/index.js';
 import { addSteps } from '../../forecasting/frames.js';
-import type {
-  ActualRecord,
-  ForecastRecord,
-  ForecastsRepository,
-  SelectedSeries,
-  SeriesSelection,
-} from '../../db/forecasts.repository.js';
-import { RunStatus, type RunsRepository, type TrainingRunRecord } from '../../db/runs.repository.js';
 import { toPageRequest, type Page } from '../common/cursor.js';
 import { parseRowId } from '../common/ids.js';
-import type { DatasetRecord } from '../ports.js';
+import {
+  RunStatus,
+  type ActualRecord,
+  type DatasetRecord,
+  type ForecastRecord,
+  type ForecastStore,
+  type RunStore,
+  type SelectedSeries,
+  type SeriesSelection,
+  type TrainingRunRecord,
+} from '../ports.js';
 import { assertAttributes } from '../series/series.service.js';
-import { normalizeQuantiles } from '../training/training-run.service.js';
+import { normalizeQuantiles } from '../runs/training-run.service.js';
 import { bucketStart, shapeForecast, type BucketKind, type ShapedPoint } from './forecast-shape.js';
 import { Dependence } from './quantile-aggregation.js';
 
@@ -160,8 +162,8 @@ export function assertLevelsServable(
 
 export class ForecastService {
   constructor(
-    private readonly forecasts: ForecastsRepository,
-    private readonly runs: RunsRepository,
+    private readonly forecasts: ForecastStore,
+    private readonly runs: RunStore,
   ) {}
 
   /** The succeeded run a view reads: the given one (checked) or the dataset's latest. */
@@ -179,6 +181,45 @@ export class ForecastService {
       });
     }
     return run;
+  }
+
+  /** `resolveRun`, or NOT_FOUND saying how to get one when the dataset has no succeeded run. */
+  async requireRun(
+    tenantId: number,
+    dataset: DatasetRecord,
+    runId: string | null | undefined,
+  ): Promise<TrainingRunRecord> {
+    const run = await this.resolveRun(tenantId, dataset, runId);
+    if (!run) {
+      throw new DomainError(
+        ErrorCode.NOT_FOUND,
+        `Dataset "${dataset.name}" has no succeeded training run; run \`forecastql train --dataset "${dataset.name}"\` first.`,
+      );
+    }
+    return run;
+  }
+
+  /**
+   * Every stored row of a succeeded run's forecast, page by page, ordered by series key and date
+   * (the predictions CSV of `forecastql forecast`).
+   */
+  async *exportRows(
+    tenantId: number,
+    dataset: DatasetRecord,
+    run: TrainingRunRecord,
+    pageSize = 5000,
+  ): AsyncGenerator<Array<ForecastRecord & { seriesKey: string }>> {
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await this.forecasts.tablePage(
+        tenantId,
+        run.id,
+        { datasetId: dataset.id },
+        {},
+        { offset, limit: pageSize },
+      );
+      if (page.items.length > 0) yield page.items;
+      if (page.items.length < pageSize) return;
+    }
   }
 
   /** `undefined` when the dataset has no succeeded run yet. */

@@ -1,5 +1,6 @@
 /** The two auth errors: who are you (UNAUTHENTICATED) and you may not (FORBIDDEN). */
-import { DomainError, ErrorCode } from '../errors/index.js';
+import { ErrorCode } from './codes.js';
+import { DomainError } from './domain-error.js';
 
 /** No credentials, or credentials that are unknown, malformed, forged, revoked or expired. */
 export class UnauthenticatedError extends DomainError {

@@ -4,8 +4,8 @@
  * happens before any resolver runs (app.ts context), so a resolver always has a principal.
  */
 import type { AuthChecker } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context.js';
-import { ForbiddenError } from './errors.js';
+import type { GraphQLContext } from './context.js';
+import { ForbiddenError } from '../errors/index.js';
 
 export const authChecker: AuthChecker<GraphQLContext, string> = ({ context, info }, roles) => {
   if (roles.length === 0 || roles.includes(context.principal.role)) return true;

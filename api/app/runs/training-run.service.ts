@@ -1,30 +1,23 @@
 /** Training runs: start (queued, returns at once), cancel, read, list, follow. */
 import { NotFoundError, UserInputError } from '../../errors/index.js';
 import { DEFAULT_QUANTILES, MODEL_KINDS, type ModelKind } from '../../forecasting/types.js';
-import {
-  RunStatus,
-  TERMINAL_STATUSES,
-  type NewTrainingRun,
-  type RunsRepository,
-  type TrainingRunRecord,
-} from '../../db/runs.repository.js';
-import { RUN_UPDATED, type RunEventBus } from '../../training/events.js';
 import { toPageRequest, type Page } from '../common/cursor.js';
 import { parseRowId } from '../common/ids.js';
-import type { DatasetRecord } from '../ports.js';
+import {
+  RUN_UPDATED,
+  RunStatus,
+  TERMINAL_STATUSES,
+  type DatasetRecord,
+  type NewTrainingRun,
+  type RunEventBus,
+  type RunQueue,
+  type RunStore,
+  type TrainingRunRecord,
+} from '../ports.js';
 
 export const MAX_EPOCHS = 500;
 export const MAX_ORIGINS = 10;
 export const MAX_QUANTILE_LEVELS = 19;
-
-/** What the service needs from the training runner (embedded) or the job queue (PostgreSQL). */
-export interface RunQueue {
-  /** Attempts a run gets (1 = no retry; default 1). */
-  readonly maxAttempts?: number;
-  /** Hands a just-created QUEUED run to whoever trains runs. */
-  submit(run: TrainingRunRecord): Promise<void>;
-  cancel(tenantId: number, runId: number): Promise<TrainingRunRecord | undefined>;
-}
 
 export interface StartRunRequest {
   readonly datasetId: string;
@@ -113,7 +106,7 @@ export interface RunListQuery {
 
 export class TrainingRunService {
   constructor(
-    private readonly runs: RunsRepository,
+    private readonly runs: RunStore,
     private readonly queue: RunQueue,
     private readonly bus: RunEventBus,
     private readonly maxHorizon: number,

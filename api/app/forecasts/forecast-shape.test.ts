@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ActualRecord, ForecastRecord } from '../../db/forecasts.repository.js';
+import type { ActualRecord, ForecastRecord } from '../ports.js';
 import { bucketLength, shapeForecast, toColumns } from './forecast-shape.js';
 import { aggregateQuantiles, Dependence } from './quantile-aggregation.js';
 

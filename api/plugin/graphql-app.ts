@@ -1,6 +1,7 @@
 /**
- * The GraphQL application: schema, Apollo Server, services, and the per-request context. The HTTP
- * and WebSocket transports live in `api/server.ts`; tests drive this in-process with
+ * The standalone server's GraphQL application: the schema executed by graphql-jit in Apollo Server,
+ * the application core over the database, API-key and embed-token auth, and the per-request
+ * context. The HTTP and WebSocket transports live in `api/server.ts`; tests drive this in-process with
  * `apollo.executeOperation(…, { contextValue: await app.context() })`.
  */
 import { ApolloServer } from '@apollo/server';
@@ -19,34 +20,32 @@ import type { Config } from '../config/env.js';
 import { createApiKeysRepository } from '../db/api-keys.repository.js';
 import { createEmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
 import { DomainError } from '../errors/index.js';
-import type { RunEventBus } from '../training/events.js';
-import type { GraphQLContext } from './context.js';
-import { createFormatError } from './format-error.js';
-import { createGraphQLLimits, createReadBudget, type GraphQLLimits } from './limits.js';
-import { jitGateway } from './jit-executor.js';
-import { createLoaders } from './loaders.js';
-import type { PromotionSource } from './calendar/calendar.service.js';
-import type { CsvImporter, DatasetStore, SeriesStore } from './ports.js';
-import { buildGraphQLSchema } from './schema.js';
-import { createServices, type Services } from './services.js';
-import type { RunQueue } from './training/training-run.service.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { createFormatError } from '../graphql/format-error.js';
+import { createGraphQLLimits, createReadBudget, type GraphQLLimits } from '../graphql/limits.js';
+import { jitGateway } from '../graphql/jit-executor.js';
+import { createLoaders } from '../graphql/loaders.js';
+import type { RunEventBus, RunQueue } from '../app/ports.js';
+import type { CoreStores } from '../app/scope.js';
+import { createCore, type Core } from '../app/services.js';
+import type { DataSourceService } from '../app/sources/source.service.js';
+import { buildGraphQLSchema } from '../graphql/schema.js';
 
-export interface GraphQLAppDeps {
+export interface GraphQLAppDeps extends CoreStores {
   readonly config: Config;
   readonly knex: Knex;
   readonly logger: Logger;
   readonly bus: RunEventBus;
   readonly queue: RunQueue;
-  readonly datasets: DatasetStore;
-  readonly series: SeriesStore;
-  readonly importer: CsvImporter;
-  readonly observations: PromotionSource;
+  /** Data sources (shop databases) over the same database (api/plugin/sources.ts). */
+  readonly sources: DataSourceService;
 }
 
 export interface GraphQLApp {
   readonly schema: GraphQLSchema;
   readonly apollo: ApolloServer<GraphQLContext>;
-  readonly services: Services;
+  /** The use-cases; `core.servicesFor(scope)` for one access scope. */
+  readonly core: Core;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Depth, cost, alias, directive and token limits (also applied to graphql-ws by server.ts). */
   readonly limits: GraphQLLimits;
@@ -80,30 +79,22 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
   const revocations = createEmbedRevocationsRepository(deps.knex);
   const readBudget = createReadBudget(deps.config.limits.readBudget, deps.config.limits.rateWindowSeconds);
   const authenticator = createAuthenticator({ apiKeys: createApiKeysRepository(deps.knex), embedTokens, revocations });
-  const serviceDeps = {
-    knex: deps.knex,
-    datasets: deps.datasets,
-    series: deps.series,
-    importer: deps.importer,
-    observations: deps.observations,
+  const core = createCore({
+    stores: {
+      datasets: deps.datasets,
+      series: deps.series,
+      runs: deps.runs,
+      forecasts: deps.forecasts,
+      metrics: deps.metrics,
+      importance: deps.importance,
+      observations: deps.observations,
+      importer: deps.importer,
+    },
     queue: deps.queue,
     bus: deps.bus,
     maxHorizon: deps.config.maxHorizon,
-  };
-  const services = createServices(serviceDeps);
-  // Embed tokens read through services filtered to their datasets; one set per scope, reused.
-  const scoped = new Map<string, Services>();
-  const servicesFor = (principal: Principal): Services => {
-    if (principal.datasetIds === null) return services;
-    const scopeKey = `${principal.tenantId}:${principal.datasetIds.join(',')}`;
-    let found = scoped.get(scopeKey);
-    if (!found) {
-      if (scoped.size >= 1000) scoped.delete(scoped.keys().next().value!);
-      found = createServices({ ...serviceDeps, scope: new Set(principal.datasetIds) });
-      scoped.set(scopeKey, found);
-    }
-    return found;
-  };
+    sources: deps.sources,
+  });
   const apollo = new ApolloServer<GraphQLContext>({
     // Our schema, executed by graphql-jit (jit-executor.ts); Apollo still parses and validates.
     gateway: jitGateway(schema),
@@ -128,7 +119,7 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
   });
   await apollo.start();
   function contextFor(principal: Principal): GraphQLContext {
-    const scopedServices = servicesFor(principal);
+    const scopedServices = core.servicesFor(principal);
     return {
       principal,
       tenantId: principal.tenantId,
@@ -143,7 +134,7 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
   return {
     schema,
     apollo,
-    services,
+    core,
     formatError,
     limits,
     authenticator,

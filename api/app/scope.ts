@@ -1,0 +1,213 @@
+/**
+ * The access scope every use-case runs under, enforced here, in one place (ARCHITECTURE §1, §6):
+ * `scopeStores` wraps every store the services read through so that
+ * - every call acts for the scope's tenant, whatever tenant a caller passes;
+ * - a reader limited to some datasets (an embed token, or a host's `datasets` in plugin mode)
+ *   sees only those: a dataset outside the scope reads exactly like a missing one (undefined, an
+ *   empty page, NOT_FOUND from the service), so it cannot even learn that one exists. Forecasts,
+ *   scores and importance are checked by their run's dataset, series and actuals by their dataset;
+ * - a read-only scope cannot create, import, train, cancel or delete (FORBIDDEN).
+ * Front doors turn their credential into an `AccessScope` (api/auth for API keys and embed
+ * tokens; a host's `principal(request)` in plugin mode) and never touch an unscoped store.
+ */
+import { ForbiddenError } from '../errors/index.js';
+import type {
+  CsvImporter,
+  DatasetStore,
+  ForecastStore,
+  ImportanceStore,
+  MetricsStore,
+  RunStore,
+  SeriesStore,
+  TrainingRunRecord,
+} from './ports.js';
+import type { PromotionSource } from './calendar/calendar.service.js';
+
+export const Role = {
+  /** Everything within its tenant (an admin API key; a host's `admin`). */
+  ADMIN: 'ADMIN',
+  /** Read-only, possibly limited to some datasets (an embed token; a host's `reader`). */
+  EMBED: 'EMBED',
+} as const;
+
+export type Role = (typeof Role)[keyof typeof Role];
+
+export interface AccessScope {
+  readonly tenantId: number;
+  readonly role: Role;
+  /** Datasets the scope may read; null = every dataset of its tenant. */
+  readonly datasetIds: readonly number[] | null;
+}
+
+/** True when the scope may read dataset `id` of its tenant. */
+export function canReadDataset(scope: AccessScope, id: number): boolean {
+  return scope.datasetIds === null || scope.datasetIds.includes(id);
+}
+
+/** The stores the use-cases read and write through (unscoped: only `scopeStores` sees these). */
+export interface CoreStores {
+  readonly datasets: DatasetStore;
+  readonly series: SeriesStore;
+  readonly runs: RunStore;
+  readonly forecasts: ForecastStore;
+  readonly metrics: MetricsStore;
+  readonly importance: ImportanceStore;
+  readonly observations: PromotionSource;
+  readonly importer: CsvImporter;
+}
+
+/** A set of dataset ids, kept for callers of the former `auth/scope.ts` wrappers. */
+export type DatasetScope = ReadonlySet<number>;
+
+const readOnly =
+  (what: string) =>
+  async (..._args: unknown[]): Promise<never> => {
+    throw new ForbiddenError(`This credential is read-only: it cannot ${what}. Use an admin API key.`);
+  };
+
+const none = <T>(): T[] => [];
+
+/** Runs whose dataset has been checked, per scope (a run never changes dataset). */
+const RUN_CHECK_CACHE = 10_000;
+
+export function scopeStores(stores: CoreStores, scope: AccessScope): CoreStores {
+  const t = scope.tenantId;
+  const only = scope.datasetIds === null ? null : new Set(scope.datasetIds);
+  const has = (datasetId: number): boolean => only === null || only.has(datasetId);
+  const readonly = scope.role !== Role.ADMIN;
+  const visible = (r: TrainingRunRecord | undefined): TrainingRunRecord | undefined =>
+    r && has(r.datasetId) ? r : undefined;
+  const checkedRuns = new Map<number, boolean>();
+  /** Whether run `id` belongs to a dataset in scope (always true for a whole-tenant scope). */
+  const runInScope = async (id: number): Promise<boolean> => {
+    if (only === null) return true;
+    let ok = checkedRuns.get(id);
+    if (ok === undefined) {
+      ok = visible(await stores.runs.get(t, id)) !== undefined;
+      if (checkedRuns.size >= RUN_CHECK_CACHE) checkedRuns.clear();
+      checkedRuns.set(id, ok);
+    }
+    return ok;
+  };
+  const { datasets, series, runs, forecasts, metrics, importance, observations, importer } = stores;
+
+  const datasetStore: DatasetStore = {
+    get: async (_, id) => (has(id) ? datasets.get(t, id) : undefined),
+    getByName: async (_, name) => {
+      const found = await datasets.getByName(t, name);
+      return found && has(found.id) ? found : undefined;
+    },
+    getMany: async (_, ids) => datasets.getMany(t, only === null ? ids : ids.filter(has)),
+    list: async (_, page, search, ids) =>
+      datasets.list(t, page, search, only === null ? ids : (ids ?? [...only]).filter(has)),
+    create: readonly ? readOnly('create datasets') : (_, input) => datasets.create(t, input),
+    setCountry: readonly
+      ? readOnly('change datasets')
+      : async (_, id, country) => {
+          if (!has(id)) throw new ForbiddenError(`Dataset ${id} is outside this scope.`);
+          return datasets.setCountry(t, id, country);
+        },
+    delete: readonly ? readOnly('delete datasets') : (_, id) => datasets.delete(t, id),
+  };
+  const seriesStore: SeriesStore = {
+    list: async (_, datasetId, filter, page) =>
+      has(datasetId) ? series.list(t, datasetId, filter, page) : { items: [], totalCount: 0 },
+    getByKey: async (_, datasetId, key) => (has(datasetId) ? series.getByKey(t, datasetId, key) : undefined),
+  };
+  const runStore: RunStore = {
+    get: async (_, id) => visible(await runs.get(t, id)),
+    getMany: async (_, ids) => (await runs.getMany(t, ids)).filter((r) => has(r.datasetId)),
+    list: async (_, filter, page) => {
+      if (only === null) return runs.list(t, filter, page);
+      if (filter.datasetId !== undefined && !has(filter.datasetId)) return { items: [], totalCount: 0 };
+      return runs.list(t, { ...filter, datasetIds: (filter.datasetIds ?? [...only]).filter(has) }, page);
+    },
+    latestSucceeded: async (_, datasetId) => (has(datasetId) ? runs.latestSucceeded(t, datasetId) : undefined),
+    create: readonly
+      ? readOnly('start training runs')
+      : async (_, run) => {
+          if (!has(run.datasetId)) throw new ForbiddenError(`Dataset ${run.datasetId} is outside this scope.`);
+          return runs.create(t, run);
+        },
+    requestCancel: readonly
+      ? readOnly('cancel training runs')
+      : async (_, id) => ((await runInScope(id)) ? runs.requestCancel(t, id) : undefined),
+    updateProgress: readonly
+      ? readOnly('change training runs')
+      : async (_, id, p) => {
+          if (await runInScope(id)) await runs.updateProgress(t, id, p);
+        },
+    finish: readonly
+      ? readOnly('change training runs')
+      : async (_, id, status, error) => (await runInScope(id)) && runs.finish(t, id, status, error),
+  };
+  const forecastStore: ForecastStore = {
+    insertMany: readOnly('write forecasts'),
+    saveDistribution: readOnly('write forecasts'),
+    distributionOf: async (_, runId) => ((await runInScope(runId)) ? forecasts.distributionOf(t, runId) : undefined),
+    seriesIdsByKey: async (_, datasetId) => (has(datasetId) ? forecasts.seriesIdsByKey(t, datasetId) : new Map()),
+    selectSeries: async (_, selection) => (has(selection.datasetId) ? forecasts.selectSeries(t, selection) : none()),
+    forSeries: async (_, runId, ids, range) =>
+      (await runInScope(runId)) ? forecasts.forSeries(t, runId, ids, range) : none(),
+    forSucceededRun: async (_, runId, ids) =>
+      (await runInScope(runId)) ? forecasts.forSucceededRun(t, runId, ids) : none(),
+    // Keys of derived values name the tenant and run, which were checked when they were computed.
+    derived: forecasts.derived,
+    seriesIdByKey: async (_, datasetId, key) =>
+      has(datasetId) ? forecasts.seriesIdByKey(t, datasetId, key) : undefined,
+    forSelection: async (_, runId, selection, range) =>
+      has(selection.datasetId) && (await runInScope(runId))
+        ? forecasts.forSelection(t, runId, selection, range)
+        : none(),
+    // Series ids reach a reader only through the scoped series and forecast reads above.
+    actualsForSeries: async (_, ids, range) => forecasts.actualsForSeries(t, ids, range),
+    actualsAtVersion: async (_, dataset, ids, range) =>
+      has(dataset.id) ? forecasts.actualsAtVersion(t, dataset, ids, range) : none(),
+    actualsForSelection: async (_, selection, range) =>
+      has(selection.datasetId) ? forecasts.actualsForSelection(t, selection, range) : none(),
+    dateSpan: async (_, runId) => ((await runInScope(runId)) ? forecasts.dateSpan(t, runId) : undefined),
+    tablePage: async (_, runId, selection, range, page) =>
+      has(selection.datasetId) && (await runInScope(runId))
+        ? forecasts.tablePage(t, runId, selection, range, page)
+        : { totalCount: 0, items: [] },
+  };
+  const metricsStore: MetricsStore = {
+    insertMany: readOnly('write scores'),
+    forRuns: async (_, ids) => {
+      const allowed: number[] = [];
+      for (const id of ids) if (await runInScope(id)) allowed.push(id);
+      return allowed.length === 0 ? [] : metrics.forRuns(t, allowed);
+    },
+  };
+  const importanceStore: ImportanceStore = {
+    insertRanked: readOnly('write importance'),
+    list: async (_, runId, seriesId) => ((await runInScope(runId)) ? importance.list(t, runId, seriesId) : []),
+  };
+  const observationSource: PromotionSource = {
+    history: async (_, seriesId, range) => observations.history(t, seriesId, range),
+  };
+  const scopedImporter: CsvImporter = {
+    importCsv: readonly
+      ? readOnly('import observations')
+      : async (_, datasetId, csv, options) => {
+          if (!has(datasetId)) throw new ForbiddenError(`Dataset ${datasetId} is outside this scope.`);
+          return importer.importCsv(t, datasetId, csv, options);
+        },
+    importRows: readonly
+      ? readOnly('import observations')
+      : async (_, datasetId, rows, options) => {
+          if (!has(datasetId)) throw new ForbiddenError(`Dataset ${datasetId} is outside this scope.`);
+          return importer.importRows(t, datasetId, rows, options);
+        },
+  };
+  return {
+    datasets: datasetStore,
+    series: seriesStore,
+    runs: runStore,
+    forecasts: forecastStore,
+    metrics: metricsStore,
+    importance: importanceStore,
+    observations: observationSource,
+    importer: scopedImporter,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The use-cases, bound to an access scope: `createCore` builds them from the ports once per
+ * process, and `core.servicesFor(scope)` gives the services of one scope (cached), every store
+ * under them wrapped by `scopeStores` (scope.ts). Front doors (GraphQL resolvers, CLI commands,
+ * the plugin API) call these and nothing below them.
+ */
+import { CalendarService } from './calendar/calendar.service.js';
+import { DatasetService } from './datasets/dataset.service.js';
+import { ForecastService } from './forecasts/forecast.service.js';
+import { InsightService } from './insights/insight.service.js';
+import type { DatasetStore, ForecastStore, MetricsStore, RunEventBus, RunQueue, RunStore } from './ports.js';
+import { TrainingRunService } from './runs/training-run.service.js';
+import { scopeStores, type AccessScope, type CoreStores } from './scope.js';
+import { SeriesService } from './series/series.service.js';
+import type { DataSourceService } from './sources/source.service.js';
+
+export interface ServiceDeps {
+  /** Unscoped stores: only `scopeStores` reads them. */
+  readonly stores: CoreStores;
+  readonly queue: RunQueue;
+  readonly bus: RunEventBus;
+  readonly maxHorizon: number;
+  /** Data sources (shop databases): their own use-cases, bound to their adapters by the composition root. */
+  readonly sources: DataSourceService;
+}
+
+export interface Services {
+  /** The scope these services act under. */
+  readonly scope: AccessScope;
+  readonly datasets: DatasetService;
+  readonly series: SeriesService;
+  readonly runs: TrainingRunService;
+  readonly forecasts: ForecastService;
+  readonly insights: InsightService;
+  readonly calendar: CalendarService;
+  /** Data sources (shop databases); admin only (the resolvers require ADMIN). */
+  readonly sources: DataSourceService;
+  /** The scoped stores the per-request loaders batch over. */
+  readonly stores: {
+    readonly datasets: DatasetStore;
+    readonly runs: RunStore;
+    readonly metrics: MetricsStore;
+    readonly forecasts: ForecastStore;
+  };
+}
+
+/** The use-cases of one access scope. */
+export function createServices(deps: ServiceDeps, scope: AccessScope): Services {
+  const s = scopeStores(deps.stores, scope);
+  return {
+    scope,
+    datasets: new DatasetService(s.datasets, s.importer),
+    series: new SeriesService(s.series),
+    runs: new TrainingRunService(s.runs, deps.queue, deps.bus, deps.maxHorizon),
+    forecasts: new ForecastService(s.forecasts, s.runs),
+    insights: new InsightService(s.importance, s.series),
+    calendar: new CalendarService(s.series, s.observations),
+    sources: deps.sources,
+    stores: { datasets: s.datasets, runs: s.runs, metrics: s.metrics, forecasts: s.forecasts },
+  };
+}
+
+export interface Core {
+  /** The services of a scope; built once per distinct scope and reused (the 1,000 most recent). */
+  servicesFor(scope: AccessScope): Services;
+}
+
+const SCOPES_KEPT = 1000;
+
+export function createCore(deps: ServiceDeps): Core {
+  const cache = new Map<string, Services>();
+  return {
+    servicesFor(scope) {
+      const key = `${scope.tenantId}|${scope.role}|${scope.datasetIds?.join(',') ?? '*'}`;
+      let found = cache.get(key);
+      if (!found) {
+        if (cache.size >= SCOPES_KEPT) cache.delete(cache.keys().next().value!);
+        found = createServices(deps, { tenantId: scope.tenantId, role: scope.role, datasetIds: scope.datasetIds });
+        cache.set(key, found);
+      }
+      return found;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** The data-source use-cases bound to their adapters on one database (composition for CLI and server). */
+import type { Knex } from 'knex';
+import type { DailySink, DailyWrite } from '../app/sources/ports.js';
+import { DataSourceService } from '../app/sources/source.service.js';
+import { refreshSeriesStatistics } from '../db/bulk-import.repository.js';
+import {
+  createDataSourcesRepository,
+  deleteObservations,
+  loadWindowRows,
+  saveSyncState,
+  touchDatasetAfterDelete,
+} from '../db/data-sources.repository.js';
+import { createObservationSink } from '../db/observation-sink.js';
+import { isoFromDay } from '../ingest/dates.js';
+import { importCsv } from '../ingest/import-csv.js';
+import { dailyBatchSource } from '../ingest/sources/daily-sink.js';
+import { createSqlReaderFactory } from '../ingest/sources/sql-reader.js';
+
+export function createDataSourceService(knex: Knex): DataSourceService {
+  return new DataSourceService(createDataSourcesRepository(knex), createSqlReaderFactory(), createDailySink(knex));
+}
+
+/**
+ * The `DailySink` port over the one import path: a sync's daily rows go through `importCsv`'s
+ * writers (upserts that only write new or different rows, series statistics, dataset
+ * bookkeeping) as `ObservationBatch`es, without a CSV in between. In ONE transaction it also
+ * deletes the window's stored rows that the source no longer has (an order cancelled since the
+ * last sync) and saves the source's watermark and last sync: a failure changes nothing.
+ */
+export function createDailySink(knex: Knex): DailySink {
+  return {
+    async replaceWindow(w: DailyWrite) {
+      return knex.transaction(async (trx) => {
+        const fromDate = w.fromDay === null ? null : isoFromDay(w.fromDay);
+        const fresh = new Set<string>();
+        for (const s of w.series) for (const d of s.days) fresh.add(`${s.key}\u0000${isoFromDay(d)}`);
+        const stored = await loadWindowRows(trx, w.tenantId, w.datasetId, fromDate);
+        const stale = stored.filter((r) => !fresh.has(`${r.key}\u0000${r.date}`));
+        const rowsDeleted = await deleteObservations(trx, w.tenantId, stale);
+        let changed = rowsDeleted > 0;
+        if (w.series.length > 0) {
+          const before = (await trx('datasets')
+            .where({ tenant_id: w.tenantId, id: w.datasetId })
+            .first('data_version')) as { data_version: number | string } | undefined;
+          await importCsv(createObservationSink(trx), {
+            tenantId: w.tenantId,
+            dataset: { id: w.datasetId },
+            input: Buffer.alloc(0),
+            batches: dailyBatchSource(w.series, w.frequency),
+            frequency: w.frequency,
+          });
+          const after = (await trx('datasets')
+            .where({ tenant_id: w.tenantId, id: w.datasetId })
+            .first('data_version')) as { data_version: number | string } | undefined;
+          changed ||= Number(after?.data_version) !== Number(before?.data_version);
+          if (rowsDeleted > 0 && !changed) await touchDatasetAfterDelete(trx, w.tenantId, w.datasetId);
+        } else if (rowsDeleted > 0) {
+          await refreshSeriesStatistics(trx, w.tenantId, w.datasetId);
+          await touchDatasetAfterDelete(trx, w.tenantId, w.datasetId);
+        }
+        await saveSyncState(trx, w.tenantId, w.sourceId, w.watermark, { ...w.lastSync, rowsDeleted });
+        return { rowsDeleted, changed };
+      });
+    },
+  };
+}
