@@ -20,11 +20,10 @@ import type { Config } from '../config/env.js';
 import { createApiKeysRepository } from '../db/api-keys.repository.js';
 import { createEmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
 import { DomainError } from '../errors/index.js';
-import type { GraphQLContext } from '../graphql/context.js';
+import { createContextFactory, type GraphQLContext } from '../graphql/context.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { createGraphQLLimits, createReadBudget, type GraphQLLimits } from '../graphql/limits.js';
 import { jitGateway } from '../graphql/jit-executor.js';
-import { createLoaders } from '../graphql/loaders.js';
 import type { RunEventBus, RunQueue } from '../app/ports.js';
 import type { CoreStores } from '../app/scope.js';
 import { createCore, type Core } from '../app/services.js';
@@ -118,19 +117,7 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     ],
   });
   await apollo.start();
-  function contextFor(principal: Principal): GraphQLContext {
-    const scopedServices = core.servicesFor(principal);
-    return {
-      principal,
-      tenantId: principal.tenantId,
-      services: scopedServices,
-      loaders: createLoaders(principal.tenantId, scopedServices.stores),
-      logger: deps.logger,
-      embedTokens,
-      revocations,
-      readBudget,
-    };
-  }
+  const contextFor = createContextFactory({ core, logger: deps.logger, embedTokens, readBudget, revocations });
   return {
     schema,
     apollo,
