@@ -292,10 +292,12 @@ export function createReadBudget(budget: number, windowSeconds: number): ReadBud
         throw new GraphQLError(
           `Read budget spent: this read costs ${cost} units (${shape.series} series × ${shape.dates} dates × ${shape.quantiles} quantiles${shape.grouped ? ' × 2' : ''}) and this credential has used its ${budget} per ${windowSeconds} s. Retry after ${retryAfter} s, narrow the read, or raise FORECASTQL_READ_BUDGET.`,
           {
+            // Apollo Server reads `http.headers` as a Map; graphql-yoga's global typing of
+            // `extensions.http` (loaded by the host tests) says a plain object: typed loosely here.
             extensions: {
               code: 'RATE_LIMITED',
               http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
-            },
+            } as Record<string, unknown>,
           },
         );
       }
