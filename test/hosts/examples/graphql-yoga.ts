@@ -1,0 +1,32 @@
+// README "Use as a plugin" › GraphQL Yoga: the same plugin in a Yoga app (Fetch API requests).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga } from 'graphql-yoga';
+import { createForecastQL } from '../../../api/plugin/index.js';
+
+export async function startYogaHost(db: string) {
+  const fq = await createForecastQL<Request>({
+    db,
+    principal: (request) => {
+      const shop = request.headers.get('x-shop');
+      if (!shop) return null;
+      const datasets = request.headers.get('x-datasets');
+      return {
+        tenant: shop,
+        role: request.headers.get('x-role') === 'admin' ? 'admin' : 'reader',
+        ...(datasets ? { datasets: datasets.split(',') } : {}),
+      };
+    },
+  });
+  const yoga = createYoga({ schema: fq.schema, context: ({ request }) => fq.context(request) });
+  const server = createServer(yoga);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${yoga.graphqlEndpoint}`,
+    async stop() {
+      await new Promise((done) => server.close(done));
+      await fq.close();
+    },
+  };
+}
