@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   const full = await createMysqlDatabase();
   const inc = await createMysqlDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'fq-bench-sync-'));
-  let dropTarget = async (): Promise<void> => {};
+  let dropTarget: (() => Promise<void>) | undefined;
   try {
     process.stderr.write('loading the shop databases…\n');
     await createWooTables(full.conn);
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
   } finally {
     await full.drop();
     await inc.drop();
-    await dropTarget();
+    await dropTarget?.();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -15,6 +15,13 @@ const FIXTURES = new URL('../fixtures/csv/', import.meta.url).pathname;
 type Expected = { line: number | null; column: string | null; message: string };
 const EXPECTED = JSON.parse(readFileSync(FIXTURES + 'expected.json', 'utf8')) as Record<string, Expected>;
 
+/** FNV-1a of a line: a fixed permutation without pattern when lines are sorted by it. */
+const hash = (l: string): number => {
+  let h = 2166136261;
+  for (let i = 0; i < l.length; i++) h = Math.imul(h ^ l.charCodeAt(i), 16777619);
+  return h >>> 0;
+};
+
 const SHOP = [
   'series_id,date,value,price,promo,store',
   'A,2024-01-01,3,1.5,0,north',
@@ -251,11 +258,6 @@ withDbs(
       const header = text[0]!;
       const body = text.slice(1, 6001);
       // A fixed permutation without pattern: sort by a hash of the line.
-      const hash = (l: string): number => {
-        let h = 2166136261;
-        for (let i = 0; i < l.length; i++) h = Math.imul(h ^ l.charCodeAt(i), 16777619);
-        return h >>> 0;
-      };
       const files = {
         sorted: body,
         shuffled: body.toSorted((a, b) => hash(a) - hash(b)),

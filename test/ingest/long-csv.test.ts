@@ -132,7 +132,7 @@ describe('LongCsvReader', () => {
         );
         assert.deepEqual(
           summary.series.map((x) => [x.id, x.firstDate, x.endDate, x.rows]).toSorted(),
-          ['A', 'B', 'C'].map((id) => [id, date(0), date(n - 1), n]).sort(),
+          ['A', 'B', 'C'].map((id) => [id, date(0), date(n - 1), n]).toSorted(),
         );
       }
     }

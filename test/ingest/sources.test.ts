@@ -548,6 +548,9 @@ mysqlDescribe('bad sources are refused with a coded error and change nothing', (
   }, migrate);
 });
 
+/** Local and GMT creation times of an order at 10:00 (a UTC shop). */
+const tenAm = (d: string): [string, string] => [`${d} 10:00:00`, `${d} 10:00:00`];
+
 mysqlDescribe('preset options: variations, statuses, refunds, configurable parents', () => {
   withDbs((db) => {
     let shop: Awaited<ReturnType<typeof createMysqlDatabase>>;
@@ -568,16 +571,15 @@ mysqlDescribe('preset options: variations, statuses, refunds, configurable paren
           [20, ''],
         ],
       );
-      const at = (d: string): [string, string] => [`${d} 10:00:00`, `${d} 10:00:00`];
       await insertMany(
         shop.conn,
         'wp_wc_order_stats',
         ['order_id', 'parent_id', 'date_created', 'date_created_gmt', 'status'],
         [
-          [1, 0, ...at('2024-02-01'), 'wc-completed'],
-          [2, 0, ...at('2024-02-01'), 'wc-on-hold'],
-          [3, 0, ...at('2024-02-02'), 'wc-processing'],
-          [4, 1, ...at('2024-02-03'), 'wc-completed'], // a refund of order 1
+          [1, 0, ...tenAm('2024-02-01'), 'wc-completed'],
+          [2, 0, ...tenAm('2024-02-01'), 'wc-on-hold'],
+          [3, 0, ...tenAm('2024-02-02'), 'wc-processing'],
+          [4, 1, ...tenAm('2024-02-03'), 'wc-completed'], // a refund of order 1
         ],
       );
       await insertMany(

@@ -113,11 +113,11 @@ withDbs((db) => {
         `mutation { createDataSource(input: { name: "no-table", kind: GENERIC, urlEnv: "FQ_SUITE_SHOP_URL",
           query: "SELECT sku AS series_id, ordered_at, qty AS quantity FROM orders", dataset: "from-shop" }) { id } }`,
       );
-      const before = await db.knex('observations').count({ n: '*' });
+      const counted = await db.knex('observations').count({ n: '*' });
       const e = await api.fails(`mutation { syncDataSource(name: "no-table") { status } }`);
       assert.equal(e.code, 'SOURCE_SCHEMA_MISMATCH');
       assert.match(e.message, /^Data source "no-table": a table the query reads does not exist/);
-      assert.deepEqual(await db.knex('observations').count({ n: '*' }), before);
+      assert.deepEqual(await db.knex('observations').count({ n: '*' }), counted);
       const bad = await api.fails(
         `mutation { createDataSource(input: { name: "bad", kind: WOOCOMMERCE, urlEnv: "mysql://root@localhost/shop", dataset: "x" }) { id } }`,
       );
