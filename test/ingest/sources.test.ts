@@ -253,7 +253,10 @@ mysqlDescribe('WooCommerce on MariaDB: a new day, a cancelled and a refunded ord
           .concat(refundLines.map((o) => ({ key: o.code, day: LAST_DAY, units: -o.quantity, price: null }))),
       );
       assertSameDaily(await datasetRows(db.knex, source.datasetId), expected);
-      assert.ok(r.rowsDeleted >= 0);
+      const gone = [...expectedWoo(earlier).keys()].filter((k) => !expected.has(k));
+      assert.ok(gone.length > 0, 'the cancelled order was the only one of some products that day');
+      assert.equal(r.rowsDeleted, gone.length, 'exactly those rows were deleted');
+      assert.equal((await datasetState(db.knex, source.datasetId)).rows, expected.size, "the dataset's counts follow");
       // Idempotent.
       const again = await service.sync(tenantId, 'woo-inc');
       assert.equal(again.changed, false);
