@@ -747,8 +747,10 @@ export function nonNegativeForecasts(
     if (clean) return f;
     return {
       ...f,
-      values: f.values.map((row) => Float64Array.from(row, (v) => (v > 0 ? v : 0))),
-      ...(f.mean ? { mean: Float64Array.from(f.mean, (v) => (v > 0 ? v : 0)) } : {}),
+      // `v < 0`, not `v > 0`: a NaN stays NaN, so a model's overflow is refused before it is stored
+      // (training/results.ts), never hidden as a forecast of 0.
+      values: f.values.map((row) => Float64Array.from(row, (v) => (v < 0 ? 0 : v))),
+      ...(f.mean ? { mean: Float64Array.from(f.mean, (v) => (v < 0 ? 0 : v)) } : {}),
     };
   });
 }

@@ -103,7 +103,7 @@ export async function saveRunResults(
  */
 function assertFinite(result: PipelineResult): void {
   for (const f of result.forecasts) {
-    for (const row of f.values) {
+    for (const row of [...f.values, ...(f.mean ? [f.mean] : [])]) {
       for (const v of row) {
         if (!Number.isFinite(v)) {
           throw new DomainError(
