@@ -63,6 +63,11 @@ export function toRunRecord(row: Row): TrainingRunRecord {
 /** Now, as written into timestamp columns (a Date: the convention of tables.ts). */
 export const nowValue = (): Date => new Date();
 
+/** "Attempt 1 of 3 failed (…); it will be retried." as a succeeded run's warning. */
+export function retryWarning(error: string): string {
+  return `${error.replace(/;? ?it will be retried\.?$/, '')}; a later attempt succeeded.`;
+}
+
 function progressColumns(p: ProgressUpdate): Row {
   const row: Row = {};
   if (p.epoch !== undefined) row['progress_epoch'] = p.epoch;
@@ -243,6 +248,10 @@ export function createRunsRepository(knex: Knex): RunsRepository {
 
     async succeedInTransaction(trx, tenantId, id, fields, attempt) {
       const now = nowValue();
+      // A run that succeeded on a retry keeps no error text of the attempt before: why it was
+      // retried becomes its first warning instead.
+      const before = await trx('training_runs').where({ tenant_id: tenantId, id }).first('error');
+      const retried = before?.error ? [retryWarning(before.error)] : [];
       const n = await trx('training_runs')
         .where({ tenant_id: tenantId, id, status: RunStatus.RUNNING })
         .where((q) => {
@@ -251,10 +260,9 @@ export function createRunsRepository(knex: Knex): RunsRepository {
         .whereNull('cancel_requested_at')
         .update({
           status: RunStatus.SUCCEEDED,
-          // A run that succeeded on a retry keeps no error text of the attempt before.
           error: null,
           chosen_model: fields.chosenModel,
-          warnings: JSON.stringify(fields.warnings),
+          warnings: JSON.stringify([...retried, ...fields.warnings]),
           progress_fraction: 1,
           progress_message: null,
           finished_at: now,

@@ -470,6 +470,11 @@ withDbs(
       const done = await runs.get(Number(tenant.id), run.id);
       assert.equal(done?.status, RunStatus.SUCCEEDED);
       assert.equal(done?.error, null, "the first attempt's error is gone");
+      assert.match(
+        done?.warnings[0] ?? '',
+        /^Attempt 1 of 3 failed .*; a later attempt succeeded\.$/,
+        'why it was retried is a warning',
+      );
     });
   },
   async (knex) => {

@@ -85,12 +85,14 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
     attempts: number;
     worker_id: string | null;
     error: string | null;
+    /** JSON text. */
+    warnings: string | null;
     progress_epoch: number | null;
   }
   const row = async (id: string): Promise<RunRow> =>
     (await knex('training_runs')
       .where({ id: Number(id) })
-      .first('status', 'attempts', 'worker_id', 'error', 'progress_epoch')) as RunRow;
+      .first('status', 'attempts', 'worker_id', 'error', 'warnings', 'progress_epoch')) as RunRow;
 
   async function waitFor(id: string, done: (r: RunRow) => boolean, what: string, ms = 90_000): Promise<RunRow> {
     const deadline = Date.now() + ms;
@@ -181,7 +183,12 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
     assert.equal(end.status, 'SUCCEEDED', `the retried run succeeded: ${JSON.stringify(end)}`);
     assert.equal(end.attempts, 2, 'the second attempt finished the run');
     assert.equal(end.worker_id, survivor.announced['workerId'], 'the surviving worker finished it');
-    assert.match(end.error ?? '', /Attempt 1 of 3 lost its worker/, 'the run tells why it was retried');
+    assert.equal(end.error, null, 'a succeeded run carries no error text');
+    assert.match(
+      end.warnings ?? '',
+      /Attempt 1 of 3 lost its worker.*a later attempt succeeded/,
+      'the run tells why it was retried',
+    );
     assert.deepEqual(
       await forecastCounts(id),
       { rows: SERIES * HORIZON, distinct: SERIES * HORIZON, metrics: 2 },
@@ -262,9 +269,10 @@ describe('PostgreSQL job queue: one API, two workers', { skip: TEST_PG_URL ? fal
     const end = await waitFor(once, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED', 'the end');
     assert.equal(end.status, 'SUCCEEDED', `the retry succeeded: ${JSON.stringify(end)}`);
     assert.equal(end.attempts, 2, 'after one failed attempt');
+    assert.equal(end.error, null, 'a succeeded run carries no error text');
     assert.match(
-      end.error ?? '',
-      /Attempt 1 of 3 failed \(Training failed: flaky failure 1 of 1\)/,
+      end.warnings ?? '',
+      /Attempt 1 of 3 failed \(Training failed: flaky failure 1 of 1\); a later attempt succeeded/,
       'the run says why',
     );
     assert.deepEqual(
