@@ -5,6 +5,7 @@
  */
 import type { DatabaseConfig } from '../config/env.js';
 import type { BackendPreference } from '../config/env.js';
+import type { ProgressUpdate } from '../app/ports.js';
 import type { Frequency, ModelKind } from '../forecasting/types.js';
 
 export interface RunJob {
@@ -31,14 +32,8 @@ export interface RunJob {
   readonly attempt?: number | undefined;
 }
 
-export interface ProgressMessage {
-  readonly epoch?: number | null;
-  readonly epochs?: number | null;
-  readonly loss?: number | null;
-  readonly validationLoss?: number | null;
-  readonly fraction?: number;
-  readonly message?: string | null;
-}
+/** A worker's progress report: the core's `ProgressUpdate`, as the run store records it. */
+export type ProgressMessage = ProgressUpdate;
 
 export type WorkerToRunner =
   | { readonly type: 'backend'; readonly backend: string }
