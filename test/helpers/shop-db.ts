@@ -12,6 +12,21 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import mysql from 'mysql2/promise';
 
+/** The `sales_order_item` columns the tests fill, in the order of their rows. */
+export const MAGENTO_ITEM_COLUMNS = [
+  'item_id',
+  'order_id',
+  'store_id',
+  'created_at',
+  'parent_item_id',
+  'product_id',
+  'product_type',
+  'sku',
+  'qty_ordered',
+  'qty_refunded',
+  'price',
+] as const;
+
 export const ORDERS_FILE = new URL('../../../shared/data/uci-online-retail-orders.csv.gz', import.meta.url).pathname;
 export const TEST_MYSQL_URL: string | undefined = process.env['TEST_MYSQL_URL'] || undefined;
 
@@ -347,24 +362,7 @@ export async function loadMagento(
     }
   }
   await insertMany(conn, 'sales_order', ['entity_id', 'state', 'status', 'store_id', 'created_at'], sales);
-  await insertMany(
-    conn,
-    'sales_order_item',
-    [
-      'item_id',
-      'order_id',
-      'store_id',
-      'created_at',
-      'parent_item_id',
-      'product_id',
-      'product_type',
-      'sku',
-      'qty_ordered',
-      'qty_refunded',
-      'price',
-    ],
-    items,
-  );
+  await insertMany(conn, 'sales_order_item', MAGENTO_ITEM_COLUMNS, items);
 }
 
 /** Expected Magento dataset: per SKU/store and London day, units net of refunds and average price. */

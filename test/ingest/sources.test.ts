@@ -28,6 +28,7 @@ import {
   insertMany,
   isCancellation,
   loadMagento,
+  MAGENTO_ITEM_COLUMNS,
   loadWoo,
   loadWooProducts,
   londonToUtc,
@@ -644,28 +645,11 @@ mysqlDescribe('preset options: variations, statuses, refunds, configurable paren
           [2, 'processing', 'processing', 1, '2024-02-01 11:00:00'],
         ],
       );
-      await insertMany(
-        shop.conn,
-        'sales_order_item',
-        [
-          'item_id',
-          'order_id',
-          'store_id',
-          'created_at',
-          'parent_item_id',
-          'product_id',
-          'product_type',
-          'sku',
-          'qty_ordered',
-          'qty_refunded',
-          'price',
-        ],
-        [
-          [1, 1, 1, '2024-02-01 10:00:00', null, 500, 'configurable', 'CUP-L', 4, 1, 6],
-          [2, 1, 1, '2024-02-01 10:00:00', 1, 501, 'simple', 'CUP-L', 4, 0, 0],
-          [3, 2, 1, '2024-02-01 11:00:00', null, 600, 'simple', 'SPOON', 2, 0, 1],
-        ],
-      );
+      await insertMany(shop.conn, 'sales_order_item', MAGENTO_ITEM_COLUMNS, [
+        [1, 1, 1, '2024-02-01 10:00:00', null, 500, 'configurable', 'CUP-L', 4, 1, 6],
+        [2, 1, 1, '2024-02-01 10:00:00', 1, 501, 'simple', 'CUP-L', 4, 0, 0],
+        [3, 2, 1, '2024-02-01 11:00:00', null, 600, 'simple', 'SPOON', 2, 0, 1],
+      ]);
       const magento = async (name: string, options: Record<string, unknown>): Promise<Record<string, number>> => {
         const s = await service.create(tenantId, { name, kind: 'magento2', urlEnv: env, dataset: name, ...options });
         await service.sync(tenantId, name);
