@@ -1,0 +1,216 @@
+/**
+ * Stock maths (pure): from a series' forecast distribution to what to order and when.
+ *
+ * The policy is periodic review, order-up-to ("R, S"): every review period R the stock is
+ * checked, and an order that arrives after the lead time L brings the inventory position back up
+ * to S. An order placed now must cover demand until the order placed at the *next* review
+ * arrives, i.e. over the protection interval L + R. Demand over an interval is the SUM of the
+ * daily (per-period) forecast distribution over its steps, sampled as paths with the run's
+ * dependence between steps (`distribution.ts` `sampleTotals`): never a normal approximation,
+ * so an intermittent series (mostly zeros, the odd large sale) keeps its shape.
+ *
+ * With D_k the demand over the next k periods (k = 0: none), α the target cycle service level
+ * (the probability that a replenishment cycle ends without a stock-out), IP = on hand + on order
+ * (the inventory position; orders on the way are assumed to arrive within the lead time), and
+ * Q_α(X) = min{x : P(X ≤ x) ≥ α} rounded up to a whole unit:
+ * - order-up-to level            S  = Q_α(D_{L+R})
+ * - safety stock                 SS = S − E[D_{L+R}]
+ * - reorder point                s  = Q_α(D_L): below it, even an order placed now is likely
+ *                                     (more than 1 − α) to arrive after the shelf is empty
+ * - suggested order quantity     Q  = max(0, S − IP), rounded up to a whole unit
+ * - days of cover                    the periods until the expected cumulative demand
+ *                                     E[D_t] reaches the stock on hand (interpolated within a
+ *                                     period; past the forecast, at its average rate)
+ * - stock-out probability        P(D_L > IP): the probability that demand runs the stock out
+ *                                     before an order placed now can be delivered
+ *
+ * `stockPlanFromPaths` works on given demand paths (tests give a small discrete distribution
+ * whose answers are computed by hand); `stockPlan` samples the paths from stored marginals.
+ */
+import { DEFAULT_SAMPLES, marginalMean, sampleTotals, type DependenceModel, type Marginal } from './distribution.js';
+
+/** The stock position and policy of one series. */
+export interface StockPolicyInput {
+  /** Units on the shelf now (at the end of the last observed period). */
+  readonly onHand: number;
+  /** Units ordered and not yet delivered (assumed to arrive within the lead time). */
+  readonly onOrder: number;
+  /** Periods from placing an order to its delivery (whole periods, ≥ 0). */
+  readonly leadTime: number;
+  /** Periods between two reviews (orders) of this series (whole periods, ≥ 1). */
+  readonly reviewPeriod: number;
+  /** Target cycle service level, in (0, 1): the share of replenishment cycles with no stock-out. */
+  readonly serviceLevel: number;
+}
+
+/** What to do about one series (module comment for each formula). */
+export interface StockPlanResult {
+  /** E[D_{L+R}]: expected demand over the lead time plus review period. */
+  readonly expectedDemand: number;
+  readonly safetyStock: number;
+  readonly reorderPoint: number;
+  readonly orderUpTo: number;
+  readonly suggestedOrder: number;
+  /** Periods the stock on hand lasts at the expected demand; null when no demand is expected. */
+  readonly daysOfCover: number | null;
+  /** P(D_L > on hand + on order). */
+  readonly stockoutProbability: number;
+  /** On hand + on order. */
+  readonly inventoryPosition: number;
+  /** The periods summed (L + R). */
+  readonly protectionPeriods: number;
+}
+
+/** Why a policy cannot be planned (the caller turns it into a coded error naming the value). */
+export class StockPolicyError extends Error {
+  constructor(
+    message: string,
+    readonly field: keyof StockPolicyInput | 'horizon',
+    readonly value: number,
+  ) {
+    super(message);
+    this.name = 'StockPolicyError';
+  }
+}
+
+/** Checks a policy against the steps of forecast available; throws StockPolicyError. */
+export function assertStockPolicy(input: StockPolicyInput, horizon: number): void {
+  const { onHand, onOrder, leadTime, reviewPeriod, serviceLevel } = input;
+  if (!Number.isFinite(onHand) || onHand < 0)
+    throw new StockPolicyError(`Stock on hand ${onHand} is not valid; give a number of units ≥ 0.`, 'onHand', onHand);
+  if (!Number.isFinite(onOrder) || onOrder < 0)
+    throw new StockPolicyError(
+      `Stock on order ${onOrder} is not valid; give a number of units ≥ 0.`,
+      'onOrder',
+      onOrder,
+    );
+  if (!Number.isInteger(leadTime) || leadTime < 0)
+    throw new StockPolicyError(`Lead time ${leadTime} is not valid; give whole periods ≥ 0.`, 'leadTime', leadTime);
+  if (!Number.isInteger(reviewPeriod) || reviewPeriod < 1)
+    throw new StockPolicyError(
+      `Review period ${reviewPeriod} is not valid; give whole periods ≥ 1.`,
+      'reviewPeriod',
+      reviewPeriod,
+    );
+  if (!(serviceLevel > 0 && serviceLevel < 1))
+    throw new StockPolicyError(
+      `Service level ${serviceLevel} is not valid; give a probability strictly between 0 and 1, e.g. 0.95.`,
+      'serviceLevel',
+      serviceLevel,
+    );
+  if (leadTime + reviewPeriod > horizon)
+    throw new StockPolicyError(
+      `Lead time ${leadTime} + review period ${reviewPeriod} = ${leadTime + reviewPeriod} periods is longer than the ${horizon} periods the forecast covers; train with a horizon of at least ${leadTime + reviewPeriod} or shorten them.`,
+      'horizon',
+      leadTime + reviewPeriod,
+    );
+}
+
+/** Q_α of samples: the smallest sample x with P(X ≤ x) ≥ α (inverse empirical CDF, no interpolation). */
+export function lowerQuantile(sorted: ArrayLike<number>, level: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  const k = Math.min(n - 1, Math.max(0, Math.ceil(level * n - 1e-9) - 1));
+  return sorted[k]!;
+}
+
+/** Whole units: rounds up, forgiving floating-point dust (2.0000000001 is 2). */
+function wholeUp(x: number): number {
+  return Math.ceil(x - 1e-9) + 0; // + 0: never −0
+}
+
+/**
+ * The plan from demand paths: `byStep[t][s]` is sample s of the demand in period t (t = 0 is the
+ * first forecast period), all samples equally likely. Needs at least L + R steps. Days of cover
+ * use `expectedPerPeriod` (exact means) when given, else the paths' means.
+ */
+export function stockPlanFromPaths(
+  byStep: readonly ArrayLike<number>[],
+  input: StockPolicyInput,
+  expectedPerPeriod?: readonly number[],
+): StockPlanResult {
+  assertStockPolicy(input, byStep.length);
+  const { leadTime: L, reviewPeriod: R, serviceLevel: alpha } = input;
+  const n = byStep[0]?.length ?? 0;
+  const cumL = new Float64Array(n);
+  const cumLR = new Float64Array(n);
+  const stepMeans = byStep.map((row) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += row[i]!;
+    return n > 0 ? s / n : 0;
+  });
+  for (let t = 0; t < L + R; t++) {
+    const row = byStep[t]!;
+    for (let i = 0; i < n; i++) {
+      if (t < L) cumL[i] += row[i]!;
+      cumLR[i] += row[i]!;
+    }
+  }
+  const position = input.onHand + input.onOrder;
+  let expected = 0;
+  for (let i = 0; i < n; i++) expected += cumLR[i]!;
+  expected = n > 0 ? expected / n : 0;
+  let short = 0;
+  for (let i = 0; i < n; i++) if (cumL[i]! > position + 1e-9) short++;
+  cumL.sort();
+  cumLR.sort();
+  const orderUpTo = wholeUp(lowerQuantile(cumLR, alpha));
+  const reorderPoint = wholeUp(lowerQuantile(cumL, alpha));
+  return {
+    expectedDemand: expected,
+    safetyStock: orderUpTo - expected,
+    reorderPoint,
+    orderUpTo,
+    suggestedOrder: Math.max(0, wholeUp(orderUpTo - position)),
+    daysOfCover: daysOfCover(input.onHand, expectedPerPeriod ?? stepMeans),
+    stockoutProbability: n > 0 ? short / n : 0,
+    inventoryPosition: position,
+    protectionPeriods: L + R,
+  };
+}
+
+/**
+ * Periods until the expected cumulative demand reaches `stock`: within the forecast, linear
+ * within the period where it does; past it, at the forecast's average rate. Null when no demand
+ * is expected at all (the stock lasts for ever as far as the forecast knows).
+ */
+export function daysOfCover(stock: number, expectedPerPeriod: readonly number[]): number | null {
+  let cum = 0;
+  for (let t = 0; t < expectedPerPeriod.length; t++) {
+    const d = Math.max(0, expectedPerPeriod[t]!);
+    if (cum + d >= stock && d > 0) return t + (stock - cum) / d;
+    cum += d;
+  }
+  if (stock <= 0) return 0;
+  const rate = expectedPerPeriod.length > 0 ? cum / expectedPerPeriod.length : 0;
+  if (!(rate > 0)) return null;
+  return expectedPerPeriod.length + (stock - cum) / rate;
+}
+
+export interface StockSampleOptions {
+  readonly samples?: number;
+  readonly seed?: number;
+}
+
+/** Samples per plan: enough that a 95 % quantile rests on 100 samples above it. */
+export const STOCK_SAMPLES = 2 * DEFAULT_SAMPLES;
+
+/**
+ * The plan of one series from its forecast marginals (one per period, from the first forecast
+ * period on) and the run's dependence across periods. Deterministic for a seed.
+ */
+export function stockPlan(
+  steps: readonly Marginal[],
+  dependence: DependenceModel,
+  input: StockPolicyInput,
+  options: StockSampleOptions = {},
+): StockPlanResult {
+  assertStockPolicy(input, steps.length);
+  // Paths over the periods the quantiles read (L + R); days of cover use the exact means.
+  const protection = input.leadTime + input.reviewPeriod;
+  const { byStep } = sampleTotals([{ steps: steps.slice(0, protection) }], protection, dependence, {
+    samples: options.samples ?? STOCK_SAMPLES,
+    seed: options.seed ?? 0x570c,
+  });
+  return stockPlanFromPaths(byStep, input, steps.map(marginalMean));
+}
