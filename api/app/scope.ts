@@ -22,6 +22,7 @@ import type {
   TrainingRunRecord,
 } from './ports.js';
 import type { PromotionSource } from './calendar/calendar.service.js';
+import type { CovariateSource } from './insights/headline.service.js';
 
 export const Role = {
   /** Everything within its tenant (an admin API key; a host's `admin`). */
@@ -52,7 +53,7 @@ export interface CoreStores {
   readonly forecasts: ForecastStore;
   readonly metrics: MetricsStore;
   readonly importance: ImportanceStore;
-  readonly observations: PromotionSource;
+  readonly observations: PromotionSource & CovariateSource;
   readonly importer: CsvImporter;
 }
 
@@ -183,8 +184,10 @@ export function scopeStores(stores: CoreStores, scope: AccessScope): CoreStores 
     insertRanked: readOnly('write importance'),
     list: async (_, runId, seriesId) => ((await runInScope(runId)) ? importance.list(t, runId, seriesId) : []),
   };
-  const observationSource: PromotionSource = {
+  const observationSource: PromotionSource & CovariateSource = {
     history: async (_, seriesId, range) => observations.history(t, seriesId, range),
+    // Series ids reach a reader only through the scoped series and forecast reads.
+    covariateValues: async (_, ids, name, range) => observations.covariateValues(t, ids, name, range),
   };
   const scopedImporter: CsvImporter = {
     importCsv: readonly

@@ -7,6 +7,7 @@
 import { CalendarService } from './calendar/calendar.service.js';
 import { DatasetService } from './datasets/dataset.service.js';
 import { ForecastService } from './forecasts/forecast.service.js';
+import { HeadlineService } from './insights/headline.service.js';
 import { InsightService } from './insights/insight.service.js';
 import type { DatasetStore, ForecastStore, MetricsStore, RunEventBus, RunQueue, RunStore } from './ports.js';
 import { TrainingRunService } from './runs/training-run.service.js';
@@ -32,6 +33,8 @@ export interface Services {
   readonly runs: TrainingRunService;
   readonly forecasts: ForecastService;
   readonly insights: InsightService;
+  /** Headline numbers (`<fq-kpis>`): the next weeks against last year and the last period. */
+  readonly headlines: HeadlineService;
   readonly calendar: CalendarService;
   /** Data sources (shop databases); admin only (the resolvers require ADMIN). */
   readonly sources: DataSourceService;
@@ -47,13 +50,15 @@ export interface Services {
 /** The use-cases of one access scope. */
 export function createServices(deps: ServiceDeps, scope: AccessScope): Services {
   const s = scopeStores(deps.stores, scope);
+  const forecasts = new ForecastService(s.forecasts, s.runs);
   return {
     scope,
     datasets: new DatasetService(s.datasets, s.importer),
     series: new SeriesService(s.series),
     runs: new TrainingRunService(s.runs, deps.queue, deps.bus, deps.maxHorizon),
-    forecasts: new ForecastService(s.forecasts, s.runs),
+    forecasts,
     insights: new InsightService(s.importance, s.series),
+    headlines: new HeadlineService(s.forecasts, forecasts, s.observations),
     calendar: new CalendarService(s.series, s.observations),
     sources: deps.sources,
     stores: { datasets: s.datasets, runs: s.runs, metrics: s.metrics, forecasts: s.forecasts },

@@ -29,6 +29,13 @@ export interface DateRange {
 export interface ObservationsRepository {
   /** One series' rows ordered by date. */
   history(tenantId: number, seriesId: number, range?: DateRange): Promise<ObservationRecord[]>;
+  /** Known values of one covariate (e.g. `price`) for many series in a date range, in no set order. */
+  covariateValues(
+    tenantId: number,
+    seriesIds: readonly number[],
+    name: string,
+    range?: DateRange,
+  ): Promise<Array<{ seriesId: number; date: string; value: number }>>;
   /**
    * A dataset's rows ordered by series id then date, in batches of about `batchSize`, read by
    * keyset pagination (constant memory, no long-lived cursor).
@@ -103,6 +110,27 @@ export function createObservationsRepository(knex: Knex): ObservationsRepository
       if (range.from) q.andWhere('date', '>=', range.from);
       if (range.to) q.andWhere('date', '<=', range.to);
       return ((await q) as Row[]).map(toRecord);
+    },
+
+    async covariateValues(tenantId, seriesIds, name, range = {}) {
+      const out: Array<{ seriesId: number; date: string; value: number }> = [];
+      // Chunks keep every statement under the dialects' bound-parameter limits.
+      for (let i = 0; i < seriesIds.length; i += 500) {
+        const q = knex('observations')
+          .where({ tenant_id: tenantId })
+          .whereIn('series_id', seriesIds.slice(i, i + 500))
+          .whereNotNull('covariates')
+          .select('series_id', 'date', 'covariates');
+        if (range.from) q.andWhere('date', '>=', range.from);
+        if (range.to) q.andWhere('date', '<=', range.to);
+        for (const r of (await q) as Array<Omit<Row, 'value'>>) {
+          const value = parseJsonColumn<Record<string, unknown>>(r.covariates, {})[name];
+          if (typeof value === 'number' && Number.isFinite(value)) {
+            out.push({ seriesId: Number(r.series_id), date: String(r.date), value });
+          }
+        }
+      }
+      return out;
     },
 
     async *streamDatasetHistory(tenantId, datasetId, batchSize = 50_000) {

@@ -11,6 +11,7 @@ import { CalendarResolver } from './calendar/calendar.resolver.js';
 import { DatasetResolver } from './dataset/dataset.resolver.js';
 import { DataSourceResolver } from './source/source.resolver.js';
 import { ForecastResolver } from './forecast/forecast.resolver.js';
+import { HeadlineResolver } from './insight/headline.resolver.js';
 import { InsightResolver } from './insight/insight.resolver.js';
 import { SeriesResolver } from './series/series.resolver.js';
 import { TrainingRunResolver } from './training/training-run.resolver.js';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   TrainingRunResolver,
   ForecastResolver,
   InsightResolver,
+  HeadlineResolver,
   CalendarResolver,
   EmbedTokenResolver,
 ] as const;
