@@ -23,6 +23,7 @@ import * as createDataSources from './20261206191500_create_data_sources.js';
 import * as createRevokedEmbedTokens from './20261206193000_create_revoked_embed_tokens.js';
 import * as addForecastDistribution from './20261206194500_add_forecast_distribution.js';
 import * as createBiViews from './20261206200000_create_bi_views.js';
+import * as addDatasetUnit from './20261207213016_add_dataset_unit.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261206193000_create_revoked_embed_tokens', migration: createRevokedEmbedTokens },
   { name: '20261206194500_add_forecast_distribution', migration: addForecastDistribution },
   { name: '20261206200000_create_bi_views', migration: createBiViews },
+  { name: '20261207213016_add_dataset_unit', migration: addDatasetUnit },
 ];

@@ -115,6 +115,10 @@ export interface DatasetImportUpdate {
   readonly lastDate: string | null;
   /** The holiday calendar's country or region; undefined keeps the stored one. */
   readonly country?: string | null | undefined;
+  /** UNITS or MONEY; undefined keeps the stored one. */
+  readonly unit?: 'UNITS' | 'MONEY' | undefined;
+  /** True: the dataset accepts negative values from now on; undefined keeps the stored flag. */
+  readonly allowNegative?: boolean | undefined;
 }
 
 /** A dataset named by an import: by name (created when missing) or by id (must exist). */
@@ -130,6 +134,8 @@ export interface ImportDataset {
   readonly attributes: readonly string[];
   /** ISO 3166 country or region of the holiday calendar; null: none chosen. */
   readonly country: string | null;
+  readonly unit: 'UNITS' | 'MONEY';
+  readonly allowNegative: boolean;
 }
 
 /** The store's side of one import, inside its transaction; every call acts for one tenant. */

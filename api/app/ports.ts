@@ -13,10 +13,11 @@
  */
 import type { DistributionModel } from '../forecasting/distribution.js';
 import { MODEL_KINDS, type Frequency, type ModelKind, type RawSeries } from '../forecasting/types.js';
+import type { DatasetUnit } from './datasets/dataset-unit.js';
 
 // The engine's vocabulary that records and adapters share.
 export { MODEL_KINDS };
-export type { DistributionModel, Frequency, ModelKind, RawSeries };
+export type { DatasetUnit, DistributionModel, Frequency, ModelKind, RawSeries };
 
 export interface DatasetRecord {
   readonly id: number;
@@ -33,6 +34,10 @@ export interface DatasetRecord {
   readonly dataVersion: number;
   /** ISO 3166 country or region of the holiday calendar; null: none chosen (Western retail calendar). */
   readonly country: string | null;
+  /** What the values measure (migration 20261207213016); UNITS for every dataset made before. */
+  readonly unit: DatasetUnit;
+  /** The dataset accepts negative values (returns, refunds); forecasts stay ≥ 0 unless also MONEY. */
+  readonly allowNegative: boolean;
   readonly createdAt: Date;
 }
 
@@ -65,7 +70,13 @@ export interface DatasetStore {
   /** Creates an empty dataset; the name must be free (BAD_USER_INPUT otherwise). */
   create(
     tenantId: number,
-    input: { name: string; frequency: Frequency | undefined; country?: string | null | undefined },
+    input: {
+      name: string;
+      frequency: Frequency | undefined;
+      country?: string | null | undefined;
+      unit?: DatasetUnit | undefined;
+      allowNegative?: boolean | undefined;
+    },
   ): Promise<DatasetRecord>;
   /** Sets (or, with null, clears) the holiday calendar's country: a normalised code (`normalizeCountry`). */
   setCountry(tenantId: number, id: number, country: string | null): Promise<DatasetRecord>;
@@ -107,8 +118,10 @@ export interface ImportOptions {
   readonly frequency?: Frequency | undefined;
   /** Extra columns read as text attributes even when numeric (`--attributes`). */
   readonly attributes?: readonly string[] | undefined;
-  /** Accept negative values, e.g. returns (`--allow-negative`). */
+  /** Accept negative values, e.g. returns (`--allow-negative`); stored on the dataset when true. */
   readonly allowNegativeValues?: boolean | undefined;
+  /** What the values measure (`--unit`); stored on the dataset. Omitted: the dataset keeps its unit. */
+  readonly unit?: DatasetUnit | undefined;
 }
 
 /** The observation sink of imports: the one import path of `api/ingest/`, writing through `api/db/`. */

@@ -8,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
+import { normalizeDatasetUnit } from '../app/datasets/dataset-unit.js';
 import { UserInputError } from '../errors/index.js';
 import { countryName, normalizeCountry } from '../forecasting/features.js';
 import type { Frequency } from '../forecasting/types.js';
@@ -22,6 +23,7 @@ export interface ImportCommandOptions {
   readonly allowNegative?: boolean;
   readonly attributes?: string;
   readonly country?: string;
+  readonly unit?: string;
 }
 
 export function parseFrequency(value: string | undefined): Frequency | undefined {
@@ -86,6 +88,7 @@ export function formatImportSummary(file: string, r: ImportCsvResult): string {
     `${freq}${r.frequencyDetected ? ' (detected)' : ''}, ${r.firstDate} to ${r.lastDate}`,
     `covariates: ${r.covariates.length ? r.covariates.map((c) => (r.knownInAdvance.includes(c) ? `${c} (known in advance)` : c)).join(', ') : 'none'}`,
     `attributes: ${r.attributes.length ? r.attributes.join(', ') : 'none'}`,
+    `values: ${r.unit === 'MONEY' ? 'money' : 'units'}${r.allowNegative ? ', negatives allowed' : ''}`,
     `calendar: ${r.country ? `${r.country} (${countryName(r.country)})` : 'Western retail (no country)'}`,
     `${r.seconds.toFixed(1)} s (${Math.round(r.rowsImported / Math.max(r.seconds, 0.001)).toLocaleString('en')} rows/s)`,
   ];
@@ -104,12 +107,17 @@ export function register(program: Command): void {
       '--country <code>',
       "the dataset's holiday calendar: ISO 3166 code (CN, US, GB or UK, DE, …) or region (DE-BY)",
     )
-    .option('--allow-negative', 'accept negative values (returns)')
+    .option(
+      '--allow-negative',
+      'accept negative values (returns, refunds); forecasts go below 0 only for a dataset in money (--unit MONEY)',
+    )
+    .option('--unit <UNITS|MONEY>', 'what the values measure: UNITS (default, never forecast below 0) or MONEY')
     .option('--db <url>', 'database: postgres://… or a SQLite file (default: DATABASE_URL or ./forecastql.sqlite)')
     .action(async (file: string, options: ImportCommandOptions) => {
       const frequency = parseFrequency(options.frequency);
       // Checked before the database is opened: an unknown country changes nothing.
       const country = options.country === undefined ? undefined : normalizeCountry(options.country);
+      const unit = options.unit === undefined ? undefined : normalizeDatasetUnit(options.unit, '--unit');
       const columnKinds = Object.fromEntries(
         (options.attributes ?? '')
           .split(',')
@@ -129,6 +137,7 @@ export function register(program: Command): void {
           frequency,
           ...(country === undefined ? {} : { country }),
           allowNegativeValues: options.allowNegative === true,
+          ...(unit === undefined ? {} : { unit }),
           columnKinds,
           onProgress: progress.onProgress,
         });

@@ -650,6 +650,8 @@ export async function updateDatasetAfterImport(
     first_date: next.firstDate,
     last_date: next.lastDate,
     country: next.country === undefined ? (dataset.country ?? null) : next.country,
+    unit: next.unit ?? (dataset.unit === 'MONEY' ? 'MONEY' : 'UNITS'),
+    allow_negative: next.allowNegative ?? Boolean(dataset.allow_negative),
   };
   const same =
     dataset.frequency === patch.frequency &&
@@ -659,7 +661,9 @@ export async function updateDatasetAfterImport(
     Number(dataset.row_count) === patch.row_count &&
     (dataset.first_date ?? null) === patch.first_date &&
     (dataset.last_date ?? null) === patch.last_date &&
-    (dataset.country ?? null) === patch.country;
+    (dataset.country ?? null) === patch.country &&
+    (dataset.unit ?? 'UNITS') === patch.unit &&
+    Boolean(dataset.allow_negative) === patch.allow_negative;
   if (same && !observationsChanged) return;
   await trx('datasets')
     .where({ tenant_id: dataset.tenant_id, id: dataset.id })

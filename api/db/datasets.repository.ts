@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { NotFoundError, UserInputError } from '../errors/index.js';
-import type { Frequency } from '../app/ports.js';
+import type { DatasetUnit, Frequency } from '../app/ports.js';
 import type { DatasetRow, TimestampValue } from './tables.js';
 import { escapeLike, parseJsonColumn, toDate } from './values.js';
 import { readAll } from './sql-read.js';
@@ -31,6 +31,10 @@ export interface DatasetRecord {
   readonly dataVersion: number;
   /** ISO 3166 country or region of the holiday calendar (`CN`, `GB`, `DE-BY`); null: none chosen. */
   readonly country: string | null;
+  /** What the values measure: UNITS (never forecast below 0) or MONEY. */
+  readonly unit: DatasetUnit;
+  /** Accepts negative values (returns, refunds); only a MONEY dataset gets negative forecasts. */
+  readonly allowNegative: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -59,7 +63,13 @@ export interface DatasetsRepository {
   /** Creates an empty dataset; the name must be free in the tenant (BAD_USER_INPUT otherwise). */
   create(
     tenantId: number,
-    input: { name: string; frequency: Frequency | undefined; country?: string | null | undefined },
+    input: {
+      name: string;
+      frequency: Frequency | undefined;
+      country?: string | null | undefined;
+      unit?: DatasetUnit | undefined;
+      allowNegative?: boolean | undefined;
+    },
   ): Promise<DatasetRecord>;
   /** Sets (or, with null, clears) the holiday calendar's country: a normalised code (`normalizeCountry`). */
   setCountry(tenantId: number, id: number, country: string | null): Promise<DatasetRecord>;
@@ -82,6 +92,8 @@ export function toDatasetRecord(row: DatasetRow): DatasetRecord {
     lastDate: row.last_date ?? null,
     dataVersion: Number(row.data_version ?? 0),
     country: row.country ?? null,
+    unit: row.unit === 'MONEY' ? 'MONEY' : 'UNITS',
+    allowNegative: Boolean(row.allow_negative),
     createdAt: toDate(row.created_at as TimestampValue),
     updatedAt: toDate(row.updated_at as TimestampValue),
   };
@@ -105,10 +117,20 @@ async function insertDataset(
   name: string,
   frequency: Frequency,
   country: string | null = null,
+  kind: { unit?: DatasetUnit | undefined; allowNegative?: boolean | undefined } = {},
 ): Promise<number> {
   const now = new Date();
   const [row] = (await knex('datasets')
-    .insert({ tenant_id: tenantId, name, frequency, country, created_at: now, updated_at: now })
+    .insert({
+      tenant_id: tenantId,
+      name,
+      frequency,
+      country,
+      unit: kind.unit ?? 'UNITS',
+      allow_negative: kind.allowNegative === true,
+      created_at: now,
+      updated_at: now,
+    })
     .returning('id')) as Array<{ id: number } | number>;
   return typeof row === 'object' ? Number(row.id) : Number(row);
 }
@@ -192,7 +214,10 @@ export function createDatasetsRepository(knex: Knex): DatasetsRepository {
       if (await repo.getByName(tenantId, name)) {
         throw new UserInputError(`A dataset named "${name}" exists already; pick another name or import into it.`);
       }
-      const id = await insertDataset(knex, tenantId, name, input.frequency ?? 'D', input.country ?? null);
+      const id = await insertDataset(knex, tenantId, name, input.frequency ?? 'D', input.country ?? null, {
+        unit: input.unit,
+        allowNegative: input.allowNegative,
+      });
       return repo.require(tenantId, id);
     },
     async setCountry(tenantId, id, country) {

@@ -41,6 +41,8 @@ export function createObservationSink(knex: Knex): ObservationSink {
               covariates: datasetCovariates(dataset),
               attributes: parseJsonColumn<string[]>(dataset.attributes, []),
               country: dataset.country ?? null,
+              unit: dataset.unit === 'MONEY' ? 'MONEY' : 'UNITS',
+              allowNegative: Boolean(dataset.allow_negative),
             };
             return { dataset: found, created };
           },

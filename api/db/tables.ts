@@ -52,6 +52,10 @@ export interface DatasetRow {
   data_version: number | string;
   /** ISO 3166 country or region of the calendar, or NULL (migration 20261206190000). */
   country?: string | null;
+  /** UNITS or MONEY (migration 20261207213016). */
+  unit?: 'UNITS' | 'MONEY';
+  /** Accepts negative values (migration 20261207213016); 0/1 on SQLite. */
+  allow_negative?: boolean | number;
   created_at: TimestampValue;
   updated_at: TimestampValue;
 }

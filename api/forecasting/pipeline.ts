@@ -350,7 +350,8 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   const calibration = requested === 'auto' && chosen ? candidateCalibration(chosen) : undefined;
   const model = calibration ? new CalibratedForecaster(make(), calibration) : make();
   // 7–8. The distribution of the forecasts, fitted on the same validation windows.
-  const allowNegative = options.allowNegative === true;
+  // A dataset in money that allows negatives (the panel says so; a run's option wins).
+  const allowNegative = (options.allowNegative ?? panel.allowNegative) === true;
   const distribution = chosen
     ? candidateDistribution(chosen, calibration, { seed: options.seed, allowNegative })
     : undefined;

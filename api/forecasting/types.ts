@@ -44,6 +44,12 @@ export interface Panel {
    */
   readonly country?: string;
   /**
+   * True for a dataset in money that allows negative values (refunds): its forecasts may go below
+   * 0. Omitted or false: every quantile and mean is floored at 0 (units, returns or not). A run's
+   * `PipelineOptions.allowNegative`, when given, wins.
+   */
+  readonly allowNegative?: boolean;
+  /**
    * Series without any sales value (a launch whose rows all carry planned covariates only):
    * `target` is empty, `start` is the grid date of the first row and the covariates run from it.
    * Models never see them; the pipeline forecasts them from their peers (cold-start.ts).

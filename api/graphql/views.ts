@@ -19,6 +19,8 @@ export function toDatasetView(d: DatasetRecord): Dataset {
     covariates: d.covariates.map((c) => ({ name: c.name, knownInAdvance: c.knownInAdvance })),
     attributes: [...d.attributes],
     country: d.country,
+    unit: d.unit,
+    allowNegative: d.allowNegative,
     createdAt: d.createdAt,
   };
 }

@@ -11,6 +11,7 @@ import type {
   ObservationWriter,
   RepeatConflict,
 } from '../app/observations.js';
+import { normalizeDatasetUnit, type DatasetUnit } from '../app/datasets/dataset-unit.js';
 import { UserInputError } from '../errors/index.js';
 import { normalizeCountry } from '../forecasting/features.js';
 import type { Frequency } from '../forecasting/types.js';
@@ -42,7 +43,13 @@ export interface ImportCsvOptions {
    * series all name the same known country; otherwise the dataset keeps what it has.
    */
   readonly country?: string | undefined;
+  /**
+   * Accept negative values (returns, refunds). When true, the dataset is marked as allowing
+   * negatives from now on (`datasets.allow_negative`); forecasts still stay ≥ 0 unless it is MONEY.
+   */
   readonly allowNegativeValues?: boolean;
+  /** What the values measure, set on the dataset (`UNITS` or `MONEY`); omitted: the dataset keeps its unit. */
+  readonly unit?: DatasetUnit | string | undefined;
   readonly columnKinds?: Readonly<Record<string, ColumnKind>>;
   readonly onProgress?: (progress: LongCsvProgress) => void;
   readonly signal?: AbortSignal;
@@ -71,6 +78,9 @@ export interface ImportCsvResult {
   readonly attributes: readonly string[];
   /** The dataset's holiday calendar after the import (ISO 3166 code or region), or null. */
   readonly country: string | null;
+  /** The dataset's unit after the import, and whether it allows negative values. */
+  readonly unit: DatasetUnit;
+  readonly allowNegative: boolean;
   readonly firstDate: string;
   readonly lastDate: string;
   readonly seconds: number;
@@ -92,6 +102,8 @@ export async function importCsv(sink: ObservationSink, options: ImportCsvOptions
   const started = performance.now();
   // An unknown country is refused before anything is read or stored.
   const country = options.country === undefined ? undefined : normalizeCountry(options.country);
+  const unit = options.unit === undefined ? undefined : normalizeDatasetUnit(options.unit);
+  const allowNegative = options.allowNegativeValues === true ? true : undefined;
   // Rows added to a dataset that has data are read at its frequency unless one is given.
   const target = await sink.frequencyOf(options.tenantId, options.dataset);
   const source =
@@ -230,6 +242,8 @@ export async function importCsv(sink: ObservationSink, options: ImportCsvOptions
           firstDate: firstDates.length > 0 ? firstDates.reduce((a, b) => (a < b ? a : b)) : null,
           lastDate: endDates.length > 0 ? endDates.reduce((a, b) => (a > b ? a : b)) : null,
           country: nextCountry,
+          ...(unit === undefined ? {} : { unit }),
+          ...(allowNegative === undefined ? {} : { allowNegative }),
         },
         writer.changed,
       );
@@ -247,6 +261,8 @@ export async function importCsv(sink: ObservationSink, options: ImportCsvOptions
         knownInAdvance: summary.knownInAdvance,
         attributes: schema.attributes,
         country: nextCountry ?? dataset.country ?? null,
+        unit: unit ?? dataset.unit,
+        allowNegative: allowNegative ?? dataset.allowNegative,
         firstDate: summary.firstDate,
         lastDate: summary.lastDate,
         seconds: (performance.now() - started) / 1000,

@@ -173,6 +173,8 @@ export interface ImportRowsOptions {
   readonly country?: string | undefined;
   readonly frequency?: Frequency | undefined;
   readonly allowNegativeValues?: boolean | undefined;
+  /** What the values measure (see `ImportCsvOptions.unit`). */
+  readonly unit?: string | undefined;
 }
 
 /** Imports rows into an existing dataset through `importCsv`: one transaction, idempotent. */
@@ -187,6 +189,7 @@ export async function importRows(sink: ObservationSink, options: ImportRowsOptio
       ...(options.country === undefined ? {} : { country: options.country }),
       ...(options.frequency === undefined ? {} : { frequency: options.frequency }),
       ...(options.allowNegativeValues === undefined ? {} : { allowNegativeValues: options.allowNegativeValues }),
+      ...(options.unit === undefined ? {} : { unit: options.unit }),
     });
   } catch (e) {
     throw toRowsError(e, shape);

@@ -659,7 +659,7 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
           line,
           'value',
           `${quoteCell(valueCell)} is negative`,
-          'Values are units sold and cannot be negative; net out returns, or leave the cell empty when unknown',
+          'Values cannot be negative unless the import allows them; net out returns, leave the cell empty when unknown, or import with --allow-negative (GraphQL allowNegative: true) for returns or refunds',
         );
       }
       const covariates: (number | null)[] = [];

@@ -45,6 +45,7 @@ export function createDataPorts(knex: Knex): DataPorts {
         ...(options.country === undefined ? {} : { country: options.country }),
         ...(options.frequency === undefined ? {} : { frequency: options.frequency }),
         ...(options.allowNegativeValues === undefined ? {} : { allowNegativeValues: options.allowNegativeValues }),
+        ...(options.unit === undefined ? {} : { unit: options.unit }),
         ...(options.attributes === undefined
           ? {}
           : { columnKinds: Object.fromEntries(options.attributes.map((c) => [c, 'attribute' as const])) }),
@@ -59,6 +60,7 @@ export function createDataPorts(knex: Knex): DataPorts {
         ...(options.country === undefined ? {} : { country: options.country }),
         ...(options.frequency === undefined ? {} : { frequency: options.frequency }),
         ...(options.allowNegativeValues === undefined ? {} : { allowNegativeValues: options.allowNegativeValues }),
+        ...(options.unit === undefined ? {} : { unit: options.unit }),
       });
       return { rowsImported: r.rowsImported, seriesCount: r.seriesCount };
     },

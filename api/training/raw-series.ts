@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { createObservationsRepository } from '../db/observations.repository.js';
+import { forecastsMayBeNegative } from '../app/datasets/dataset-unit.js';
 import { buildPanel, PanelBuilder } from '../forecasting/frames.js';
 import type { Frequency, Panel, RawSeries } from '../forecasting/types.js';
 
@@ -14,7 +15,8 @@ export function loadRawSeries(knex: Knex, tenantId: number, datasetId: number): 
 }
 
 /**
- * The dataset's panel on the grid of `frequency`, with the dataset's calendar `country`: the same
+ * The dataset's panel on the grid of `frequency`, with the dataset's calendar `country` and, for a
+ * dataset in money that allows negatives, `allowNegative`: the same
  * panel as `buildPanel(loadRawSeries(…))`
  * (series in key order), built one batch of series at a time. Without a frequency (it must then be
  * detected from every date) it loads all rows first, as `buildPanel` needs them. `batchSize`: rows
@@ -28,9 +30,16 @@ export async function loadPanel(
   options: { readonly batchSize?: number } = {},
 ): Promise<Panel> {
   const repo = createObservationsRepository(knex);
-  const row = (await knex('datasets').where({ tenant_id: tenantId, id: datasetId }).first('country')) as
-    { country?: string | null } | undefined;
-  const calendar = row?.country ? { country: row.country } : {};
+  const row = (await knex('datasets')
+    .where({ tenant_id: tenantId, id: datasetId })
+    .first('country', 'unit', 'allow_negative')) as
+    { country?: string | null; unit?: string | null; allow_negative?: boolean | number | null } | undefined;
+  // A dataset in money that allows negatives keeps negative forecasts; units never go below 0.
+  const negative = forecastsMayBeNegative({
+    unit: row?.unit === 'MONEY' ? 'MONEY' : 'UNITS',
+    allowNegative: Boolean(row?.allow_negative),
+  });
+  const calendar = { ...(row?.country ? { country: row.country } : {}), ...(negative ? { allowNegative: true } : {}) };
   if (!frequency) return { ...buildPanel(await repo.loadRawSeries(tenantId, datasetId)), ...calendar };
   const builder = new PanelBuilder(frequency, await repo.covariateNames(tenantId, datasetId));
   for await (const batch of repo.streamRawSeries(tenantId, datasetId, options.batchSize)) {

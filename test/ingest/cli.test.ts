@@ -73,4 +73,39 @@ describe('forecastql migrate / import (SQLite)', () => {
       await knex.destroy();
     }
   });
+
+  test('--unit MONEY with --allow-negative is stored on the dataset; an unknown unit is refused and stores nothing', async () => {
+    const file = join(dir, 'till.csv');
+    writeFileSync(file, 'series_id,date,value\nA,2024-06-17,120.5\nA,2024-06-18,-30\n');
+    const [money, returns, unknown] = cli([
+      ['import', file, '--dataset', 'till', '--unit', 'money', '--allow-negative', '--db', db],
+      ['import', file, '--dataset', 'returns', '--allow-negative', '--db', db],
+      ['import', file, '--dataset', 'euros', '--unit', 'EUR', '--allow-negative', '--db', db],
+    ]) as [Run, Run, Run];
+    assert.equal(money.status, 0, money.stderr);
+    assert.match(money.stdout, /values: money, negatives allowed;/);
+    assert.equal(returns.status, 0, returns.stderr);
+    assert.match(returns.stdout, /values: units, negatives allowed;/);
+    assert.equal(unknown.status, 1);
+    assert.match(
+      unknown.stderr,
+      /^forecastql: BAD_USER_INPUT: --unit "EUR" is not a dataset unit: use UNITS .* or MONEY/,
+    );
+    const knex = createKnex({ client: 'sqlite', filename: db });
+    try {
+      const rows = (await knex('datasets')
+        .whereIn('name', ['till', 'returns', 'euros'])
+        .orderBy('name')
+        .select('name', 'unit', 'allow_negative')) as Array<{ name: string; unit: string; allow_negative: number }>;
+      assert.deepEqual(
+        rows.map((r) => ({ ...r, allow_negative: Boolean(r.allow_negative) })),
+        [
+          { name: 'returns', unit: 'UNITS', allow_negative: true },
+          { name: 'till', unit: 'MONEY', allow_negative: true },
+        ],
+      );
+    } finally {
+      await knex.destroy();
+    }
+  });
 });

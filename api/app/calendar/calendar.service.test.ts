@@ -17,6 +17,8 @@ const dataset: DatasetRecord = {
   lastDate: '2013-02-23',
   dataVersion: 0,
   country: null,
+  unit: 'UNITS',
+  allowNegative: false,
   createdAt: new Date(0),
 };
 

@@ -1,6 +1,7 @@
 /** Datasets: list, read, create, import into, delete. Business rules only; storage via ports. */
 import { NotFoundError, UserInputError } from '../../errors/index.js';
 import { normalizeCountry } from '../../forecasting/features.js';
+import { normalizeDatasetUnit } from './dataset-unit.js';
 import type { Frequency } from '../../forecasting/types.js';
 import { toPageRequest, type Page } from '../common/cursor.js';
 import { parseRowId } from '../common/ids.js';
@@ -22,6 +23,8 @@ export interface ObservationsInput {
   readonly frequency?: Frequency | null | undefined;
   readonly attributes?: readonly string[] | null | undefined;
   readonly allowNegative?: boolean | null | undefined;
+  /** Sets what the values measure (`--unit`: UNITS or MONEY); omitted keeps it. */
+  readonly unit?: string | null | undefined;
 }
 
 export class DatasetService {
@@ -63,7 +66,13 @@ export class DatasetService {
 
   async create(
     tenantId: number,
-    input: { name: string; frequency?: Frequency | null | undefined; country?: string | null | undefined },
+    input: {
+      name: string;
+      frequency?: Frequency | null | undefined;
+      country?: string | null | undefined;
+      unit?: string | null | undefined;
+      allowNegative?: boolean | null | undefined;
+    },
   ): Promise<DatasetRecord> {
     const name = input.name.trim();
     if (name.length === 0 || name.length > MAX_DATASET_NAME) {
@@ -72,7 +81,14 @@ export class DatasetService {
       });
     }
     const country = input.country === null || input.country === undefined ? null : normalizeCountry(input.country);
-    return this.datasets.create(tenantId, { name, frequency: input.frequency ?? undefined, country });
+    const unit = input.unit === null || input.unit === undefined ? undefined : normalizeDatasetUnit(input.unit);
+    return this.datasets.create(tenantId, {
+      name,
+      frequency: input.frequency ?? undefined,
+      country,
+      unit,
+      allowNegative: input.allowNegative === true,
+    });
   }
 
   /**
@@ -113,6 +129,7 @@ export class DatasetService {
       ...(input.frequency ? { frequency: input.frequency } : {}),
       ...(input.attributes ? { attributes: input.attributes.map((a) => a.trim()).filter((a) => a !== '') } : {}),
       ...(input.allowNegative ? { allowNegativeValues: true } : {}),
+      ...(input.unit === null || input.unit === undefined ? {} : { unit: normalizeDatasetUnit(input.unit) }),
     };
     if (hasCsv) return this.importCsv(tenantId, datasetId, input.csv!, options);
     const rows = input.rows!;

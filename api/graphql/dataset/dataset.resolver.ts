@@ -22,6 +22,7 @@ import {
   CreateDatasetInput,
   Dataset,
   DatasetConnection,
+  DatasetUnitValue,
   FrequencyValue,
   ImportResult,
   ObservationInput,
@@ -106,9 +107,15 @@ export class DatasetResolver {
     attributes: string[] | null | undefined,
     @Arg('allowNegative', () => Boolean, {
       nullable: true,
-      description: 'Accept negative values, e.g. returns or sales in money (`--allow-negative`).',
+      description:
+        'Accept negative values, e.g. returns or refunds (`--allow-negative`); when true the dataset allows negatives from now on. Forecasts go below 0 only for a MONEY dataset.',
     })
     allowNegative: boolean | null | undefined,
+    @Arg('unit', () => DatasetUnitValue, {
+      nullable: true,
+      description: 'Sets what the values measure (`--unit`): UNITS or MONEY. Omitted: the dataset keeps its unit.',
+    })
+    unit: DatasetUnitValue | null | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ImportResult> {
     const r = await ctx.services.datasets.importObservations(ctx.tenantId, datasetId, {
@@ -118,6 +125,7 @@ export class DatasetResolver {
       frequency,
       attributes,
       allowNegative,
+      unit,
     });
     return { rowsImported: r.rowsImported, seriesCount: r.seriesCount, dataset: toDatasetView(r.dataset) };
   }

@@ -10,6 +10,15 @@ registerEnumType(FrequencyValue, {
   description: 'How often a dataset has a value: daily, weekly or monthly.',
 });
 
+/** What a dataset's values measure (app/datasets/dataset-unit.ts). */
+export const DatasetUnitValue = { UNITS: 'UNITS', MONEY: 'MONEY' } as const;
+export type DatasetUnitValue = (typeof DatasetUnitValue)[keyof typeof DatasetUnitValue];
+registerEnumType(DatasetUnitValue, {
+  name: 'DatasetUnit',
+  description:
+    'What the values measure. UNITS: quantities sold; every forecast quantile and mean is ≥ 0, even where returns were imported. MONEY: revenue; forecasts go below 0 only when the dataset allows negative values (refunds).',
+});
+
 @ObjectType({ simpleResolvers: true, description: 'A dynamic covariate column of a dataset (price, promotion, …).' })
 export class Covariate {
   @Field(() => String)
@@ -55,6 +64,15 @@ export class Dataset {
   })
   country!: string | null;
 
+  @Field(() => DatasetUnitValue, { description: 'What the values measure: UNITS (never forecast below 0) or MONEY.' })
+  unit!: DatasetUnitValue;
+
+  @Field(() => Boolean, {
+    description:
+      'The dataset accepts negative values (returns, refunds). Forecasts go below 0 only when it is also in MONEY.',
+  })
+  allowNegative!: boolean;
+
   @Field(() => Date)
   createdAt!: Date;
 }
@@ -78,6 +96,16 @@ export class CreateDatasetInput {
       'Country or region of the holiday calendar: an ISO 3166 code (CN, US, GB or UK, DE, …; a region as DE-BY) or an English country name. Omitted: taken from a `country` attribute of the first import that has one, else the Western retail calendar.',
   })
   country?: string | null;
+
+  @Field(() => DatasetUnitValue, { nullable: true, description: 'What the values measure; UNITS when omitted.' })
+  unit?: DatasetUnitValue | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Accept negative values (returns, refunds); false when omitted. Forecasts go below 0 only for a MONEY dataset.',
+  })
+  allowNegative?: boolean | null;
 }
 
 @InputType({ description: 'A numeric value of one observation: a covariate (price, promotion, …).' })
