@@ -651,7 +651,9 @@ export class LocalForecaster implements GlobalForecaster {
   predict(panel: Panel): Promise<QuantileForecast[]> {
     const st = this.fittedState;
     if (!st) return Promise.reject(new NotFittedError(this.alias));
-    return Promise.resolve(panel.series.map((s) => this.predictOne(st, panel.freq, s.id, s.start, s.target)));
+    // Units are never below 0; a dataset in money that allows negatives keeps them (refunds).
+    const floor = panel.allowNegative === true ? Number.NEGATIVE_INFINITY : 0;
+    return Promise.resolve(panel.series.map((s) => this.predictOne(st, panel.freq, s.id, s.start, s.target, floor)));
   }
 
   private predictOne(
@@ -660,6 +662,7 @@ export class LocalForecaster implements GlobalForecaster {
     id: string,
     start: string,
     target: Float64Array,
+    floor: number,
   ): QuantileForecast {
     const h = st.horizon;
     const n = target.length;
@@ -668,7 +671,7 @@ export class LocalForecaster implements GlobalForecaster {
     const values = st.quantiles.map((_, q) => {
       const row = st.table[q]!;
       const out = new Float64Array(h);
-      for (let t = 0; t < h; t++) out[t] = Math.max(0, point[t]! + scale * row[t]!);
+      for (let t = 0; t < h; t++) out[t] = Math.max(floor, point[t]! + scale * row[t]!);
       return out;
     });
     // Non-crossing: the table is sorted per step, but keep it so after any rounding.
