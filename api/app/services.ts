@@ -14,6 +14,8 @@ import { TrainingRunService } from './runs/training-run.service.js';
 import { scopeStores, type AccessScope, type CoreStores } from './scope.js';
 import { SeriesService } from './series/series.service.js';
 import type { DataSourceService } from './sources/source.service.js';
+import type { StockStore } from './stock/ports.js';
+import { StockPlanService } from './stock/stock-plan.service.js';
 
 export interface ServiceDeps {
   /** Unscoped stores: only `scopeStores` reads them. */
@@ -23,6 +25,8 @@ export interface ServiceDeps {
   readonly maxHorizon: number;
   /** Data sources (shop databases): their own use-cases, bound to their adapters by the composition root. */
   readonly sources: DataSourceService;
+  /** Stock policies and levels (stock planning); read for the scope's tenant only. */
+  readonly stock: StockStore;
 }
 
 export interface Services {
@@ -38,6 +42,8 @@ export interface Services {
   readonly calendar: CalendarService;
   /** Data sources (shop databases); admin only (the resolvers require ADMIN). */
   readonly sources: DataSourceService;
+  /** Stock planning: what to order and when (issue 18). */
+  readonly stock: StockPlanService;
   /** The scoped stores the per-request loaders batch over. */
   readonly stores: {
     readonly datasets: DatasetStore;
@@ -61,6 +67,7 @@ export function createServices(deps: ServiceDeps, scope: AccessScope): Services 
     headlines: new HeadlineService(s.forecasts, forecasts, s.observations),
     calendar: new CalendarService(s.series, s.observations),
     sources: deps.sources,
+    stock: new StockPlanService(scope, s.forecasts, forecasts, deps.stock),
     stores: { datasets: s.datasets, runs: s.runs, metrics: s.metrics, forecasts: s.forecasts },
   };
 }

@@ -120,6 +120,83 @@ function wholeUp(x: number): number {
 }
 
 /**
+ * What a plan needs from the demand, whatever the stock: E[D_{L+R}], S = Q_α(D_{L+R}),
+ * s = Q_α(D_L), and D_L's sorted samples (for P(D_L > IP)). Cacheable per run, series and policy.
+ */
+export interface DemandProfile {
+  readonly expectedDemand: number;
+  readonly orderUpTo: number;
+  readonly reorderPoint: number;
+  /** Sorted samples of D_L (possibly thinned to evenly spaced order statistics). */
+  readonly leadTimeDemand: Float64Array;
+  readonly protectionPeriods: number;
+}
+
+/** The demand profile from paths (`stockPlanFromPaths`); needs at least L + R steps. */
+export function demandProfile(
+  byStep: readonly ArrayLike<number>[],
+  policy: Pick<StockPolicyInput, 'leadTime' | 'reviewPeriod' | 'serviceLevel'>,
+): DemandProfile {
+  const { leadTime: L, reviewPeriod: R, serviceLevel: alpha } = policy;
+  const n = byStep[0]?.length ?? 0;
+  const cumL = new Float64Array(n);
+  const cumLR = new Float64Array(n);
+  for (let t = 0; t < L + R; t++) {
+    const row = byStep[t]!;
+    for (let i = 0; i < n; i++) {
+      if (t < L) cumL[i] += row[i]!;
+      cumLR[i] += row[i]!;
+    }
+  }
+  let expected = 0;
+  for (let i = 0; i < n; i++) expected += cumLR[i]!;
+  cumL.sort();
+  cumLR.sort();
+  return {
+    expectedDemand: n > 0 ? expected / n : 0,
+    orderUpTo: wholeUp(lowerQuantile(cumLR, alpha)),
+    reorderPoint: wholeUp(lowerQuantile(cumL, alpha)),
+    leadTimeDemand: cumL,
+    protectionPeriods: L + R,
+  };
+}
+
+/** P(X > x) from sorted samples of X. */
+export function exceedanceProbability(sorted: ArrayLike<number>, x: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  // First index whose sample exceeds x (binary search).
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! > x + 1e-9) hi = mid;
+    else lo = mid + 1;
+  }
+  return (n - lo) / n;
+}
+
+/** The plan of a stock position under a demand profile (module comment for each formula). */
+export function planFromProfile(
+  profile: DemandProfile,
+  stock: Pick<StockPolicyInput, 'onHand' | 'onOrder'>,
+  expectedPerPeriod: readonly number[],
+): StockPlanResult {
+  const position = stock.onHand + stock.onOrder;
+  return {
+    expectedDemand: profile.expectedDemand,
+    safetyStock: profile.orderUpTo - profile.expectedDemand,
+    reorderPoint: profile.reorderPoint,
+    orderUpTo: profile.orderUpTo,
+    suggestedOrder: Math.max(0, wholeUp(profile.orderUpTo - position)),
+    daysOfCover: daysOfCover(stock.onHand, expectedPerPeriod),
+    stockoutProbability: exceedanceProbability(profile.leadTimeDemand, position),
+    inventoryPosition: position,
+    protectionPeriods: profile.protectionPeriods,
+  };
+}
+
+/**
  * The plan from demand paths: `byStep[t][s]` is sample s of the demand in period t (t = 0 is the
  * first forecast period), all samples equally likely. Needs at least L + R steps. Days of cover
  * use `expectedPerPeriod` (exact means) when given, else the paths' means.
@@ -130,43 +207,13 @@ export function stockPlanFromPaths(
   expectedPerPeriod?: readonly number[],
 ): StockPlanResult {
   assertStockPolicy(input, byStep.length);
-  const { leadTime: L, reviewPeriod: R, serviceLevel: alpha } = input;
   const n = byStep[0]?.length ?? 0;
-  const cumL = new Float64Array(n);
-  const cumLR = new Float64Array(n);
   const stepMeans = byStep.map((row) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += row[i]!;
     return n > 0 ? s / n : 0;
   });
-  for (let t = 0; t < L + R; t++) {
-    const row = byStep[t]!;
-    for (let i = 0; i < n; i++) {
-      if (t < L) cumL[i] += row[i]!;
-      cumLR[i] += row[i]!;
-    }
-  }
-  const position = input.onHand + input.onOrder;
-  let expected = 0;
-  for (let i = 0; i < n; i++) expected += cumLR[i]!;
-  expected = n > 0 ? expected / n : 0;
-  let short = 0;
-  for (let i = 0; i < n; i++) if (cumL[i]! > position + 1e-9) short++;
-  cumL.sort();
-  cumLR.sort();
-  const orderUpTo = wholeUp(lowerQuantile(cumLR, alpha));
-  const reorderPoint = wholeUp(lowerQuantile(cumL, alpha));
-  return {
-    expectedDemand: expected,
-    safetyStock: orderUpTo - expected,
-    reorderPoint,
-    orderUpTo,
-    suggestedOrder: Math.max(0, wholeUp(orderUpTo - position)),
-    daysOfCover: daysOfCover(input.onHand, expectedPerPeriod ?? stepMeans),
-    stockoutProbability: n > 0 ? short / n : 0,
-    inventoryPosition: position,
-    protectionPeriods: L + R,
-  };
+  return planFromProfile(demandProfile(byStep, input), input, expectedPerPeriod ?? stepMeans);
 }
 
 /**
@@ -192,8 +239,40 @@ export interface StockSampleOptions {
   readonly seed?: number;
 }
 
-/** Samples per plan: enough that a 95 % quantile rests on 100 samples above it. */
-export const STOCK_SAMPLES = 2 * DEFAULT_SAMPLES;
+/** Samples per plan: a 95 % quantile rests on the 50 samples above it (plans of every series are sorted by urgency). */
+export const STOCK_SAMPLES = DEFAULT_SAMPLES;
+
+/**
+ * The demand profile of a total of members (one member: one series), each given as its forecast
+ * marginals per period from the first forecast period on, joined by the run's dependence.
+ * Deterministic for a seed.
+ */
+export function sampledDemandProfile(
+  members: readonly (readonly (Marginal | undefined)[])[],
+  dependence: DependenceModel,
+  policy: Pick<StockPolicyInput, 'leadTime' | 'reviewPeriod' | 'serviceLevel'>,
+  options: StockSampleOptions = {},
+): DemandProfile {
+  // Paths over the periods the quantiles read (L + R).
+  const protection = policy.leadTime + policy.reviewPeriod;
+  const { byStep } = sampleTotals(
+    members.map((steps) => ({ steps: steps.slice(0, protection) })),
+    protection,
+    dependence,
+    { samples: options.samples ?? STOCK_SAMPLES, seed: options.seed ?? 0x570c },
+  );
+  // E[D_{L+R}] exactly, from the marginals' means (the samples' mean only estimates it).
+  const exact = expectedDemandPerPeriod(members.map((steps) => steps.slice(0, protection)));
+  return { ...demandProfile(byStep, policy), expectedDemand: exact.reduce((a, b) => a + b, 0) };
+}
+
+/** Expected demand per period of a total of members (exact marginal means). */
+export function expectedDemandPerPeriod(members: readonly (readonly (Marginal | undefined)[])[]): number[] {
+  const steps = Math.max(0, ...members.map((m) => m.length));
+  const out = Array.from({ length: steps }, () => 0);
+  for (const m of members) m.forEach((x, t) => (out[t]! += x ? marginalMean(x) : 0));
+  return out;
+}
 
 /**
  * The plan of one series from its forecast marginals (one per period, from the first forecast
@@ -206,11 +285,6 @@ export function stockPlan(
   options: StockSampleOptions = {},
 ): StockPlanResult {
   assertStockPolicy(input, steps.length);
-  // Paths over the periods the quantiles read (L + R); days of cover use the exact means.
-  const protection = input.leadTime + input.reviewPeriod;
-  const { byStep } = sampleTotals([{ steps: steps.slice(0, protection) }], protection, dependence, {
-    samples: options.samples ?? STOCK_SAMPLES,
-    seed: options.seed ?? 0x570c,
-  });
-  return stockPlanFromPaths(byStep, input, steps.map(marginalMean));
+  const profile = sampledDemandProfile([steps], dependence, input, options);
+  return planFromProfile(profile, input, expectedDemandPerPeriod([steps]));
 }

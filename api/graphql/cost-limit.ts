@@ -34,6 +34,7 @@ const ROW_VALUE_COST = 0.5;
 /** Connection fields whose rows are flat: the declared default and the largest `first`. */
 export const FLAT_PAGES: ReadonlyMap<string, { readonly defaultFirst: number; readonly maxFirst: number }> = new Map([
   ['forecastTable', { defaultFirst: 100, maxFirst: 500 }],
+  ['stockPlan', { defaultFirst: 20, maxFirst: 500 }],
 ]);
 
 /** The connection fields that hold the rows. */

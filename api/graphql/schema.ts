@@ -14,6 +14,7 @@ import { ForecastResolver } from './forecast/forecast.resolver.js';
 import { HeadlineResolver } from './insight/headline.resolver.js';
 import { InsightResolver } from './insight/insight.resolver.js';
 import { SeriesResolver } from './series/series.resolver.js';
+import { StockResolver } from './stock/stock.resolver.js';
 import { TrainingRunResolver } from './training/training-run.resolver.js';
 
 export const RESOLVERS = [
@@ -24,6 +25,7 @@ export const RESOLVERS = [
   ForecastResolver,
   InsightResolver,
   HeadlineResolver,
+  StockResolver,
   CalendarResolver,
   EmbedTokenResolver,
 ] as const;

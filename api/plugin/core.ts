@@ -11,6 +11,8 @@ import { createMetricsRepository } from '../db/metrics.repository.js';
 import { createObservationsRepository } from '../db/observations.repository.js';
 import { createRunsRepository, type RunsRepository } from '../db/runs.repository.js';
 import { createSeriesRepository } from '../db/series.repository.js';
+import { createStockRepository } from '../db/stock.repository.js';
+import type { StockStore } from '../app/stock/ports.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
 import { importCsv, importRows } from './import.js';
 import type { CsvImporter } from '../app/ports.js';
@@ -25,6 +27,8 @@ export interface DataPorts extends CoreStores {
   readonly runs: RunsRepository;
   /** The data-source use-cases over this database (api/plugin/sources.ts). */
   readonly sources: DataSourceService;
+  /** Stock policies and levels (stock planning). */
+  readonly stock: StockStore;
   /**
    * The `default` tenant, which the CLI commands act for. GraphQL requests do not use it: they act
    * for the tenant of their credential (api/auth, GraphQLApp.context).
@@ -69,6 +73,7 @@ export function createDataPorts(knex: Knex): DataPorts {
     datasets: createDatasetsRepository(knex),
     series: createSeriesRepository(knex),
     sources: createDataSourceService(knex),
+    stock: createStockRepository(knex),
     runs: createRunsRepository(knex),
     forecasts: createForecastsRepository(knex),
     metrics: createMetricsRepository(knex),
@@ -87,8 +92,8 @@ export function createDataPorts(knex: Knex): DataPorts {
 
 /** The use-cases over a database, given who trains runs and the run event bus. */
 export function createCoreFor(
-  ports: CoreStores & { readonly sources: DataSourceService },
+  ports: CoreStores & { readonly sources: DataSourceService; readonly stock: StockStore },
   options: { readonly queue: RunQueue; readonly bus: RunEventBus; readonly maxHorizon: number },
 ): Core {
-  return createCore({ stores: ports, sources: ports.sources, ...options });
+  return createCore({ stores: ports, sources: ports.sources, stock: ports.stock, ...options });
 }

@@ -28,6 +28,8 @@ import type { RunEventBus, RunQueue } from '../app/ports.js';
 import type { CoreStores } from '../app/scope.js';
 import { createCore, type Core } from '../app/services.js';
 import type { DataSourceService } from '../app/sources/source.service.js';
+import type { StockStore } from '../app/stock/ports.js';
+import { createStockRepository } from '../db/stock.repository.js';
 import { buildGraphQLSchema } from '../graphql/schema.js';
 
 export interface GraphQLAppDeps extends CoreStores {
@@ -38,6 +40,8 @@ export interface GraphQLAppDeps extends CoreStores {
   readonly queue: RunQueue;
   /** Data sources (shop databases) over the same database (api/plugin/sources.ts). */
   readonly sources: DataSourceService;
+  /** Stock policies and levels; default: the repository over `knex`. */
+  readonly stock?: StockStore | undefined;
 }
 
 export interface GraphQLApp {
@@ -93,6 +97,7 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     bus: deps.bus,
     maxHorizon: deps.config.maxHorizon,
     sources: deps.sources,
+    stock: deps.stock ?? createStockRepository(deps.knex),
   });
   const apollo = new ApolloServer<GraphQLContext>({
     // Our schema, executed by graphql-jit (jit-executor.ts); Apollo still parses and validates.
