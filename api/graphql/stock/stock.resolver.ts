@@ -4,13 +4,7 @@ import { Role } from '../../auth/principal.js';
 import { toAttributes } from '../common/attribute.type.js';
 import { toConnection, type Connection } from '../common/connection.type.js';
 import type { GraphQLContext } from '../context.js';
-import {
-  StockLevelInput,
-  StockPlanArgs,
-  StockPlanConnection,
-  StockPolicy,
-  StockPolicyInput,
-} from './stock.type.js';
+import { StockLevelInput, StockPlanArgs, StockPlanConnection, StockPolicy, StockPolicyInput } from './stock.type.js';
 import type { StockPlanRow } from './stock.type.js';
 
 export function toStockPlanRow(item: StockPlanItem): StockPlanRow {
