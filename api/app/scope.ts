@@ -23,6 +23,7 @@ import type {
 } from './ports.js';
 import type { PromotionSource } from './calendar/calendar.service.js';
 import type { CovariateSource } from './insights/headline.service.js';
+import type { ScenarioStore } from './scenarios/ports.js';
 
 export const Role = {
   /** Everything within its tenant (an admin API key; a host's `admin`). */
@@ -55,6 +56,8 @@ export interface CoreStores {
   readonly importance: ImportanceStore;
   readonly observations: PromotionSource & CovariateSource;
   readonly importer: CsvImporter;
+  /** Model artefacts, raw series and saved scenarios (the scenario use-cases). */
+  readonly scenarios: ScenarioStore;
 }
 
 /** A set of dataset ids, kept for callers of the former `auth/scope.ts` wrappers. */
@@ -90,7 +93,7 @@ export function scopeStores(stores: CoreStores, scope: AccessScope): CoreStores 
     }
     return ok;
   };
-  const { datasets, series, runs, forecasts, metrics, importance, observations, importer } = stores;
+  const { datasets, series, runs, forecasts, metrics, importance, observations, importer, scenarios } = stores;
 
   const datasetStore: DatasetStore = {
     get: async (_, id) => (has(id) ? datasets.get(t, id) : undefined),
@@ -203,6 +206,28 @@ export function scopeStores(stores: CoreStores, scope: AccessScope): CoreStores 
           return importer.importRows(t, datasetId, rows, options);
         },
   };
+  const scenarioStore: ScenarioStore = {
+    artefact: async (_, runId) => ((await runInScope(runId)) ? scenarios.artefact(t, runId) : undefined),
+    rawSeries: async (_, datasetId, ids) => (has(datasetId) ? scenarios.rawSeries(t, datasetId, ids) : none()),
+    save: readonly
+      ? readOnly('save scenarios')
+      : async (_, scenario) => {
+          if (!has(scenario.datasetId))
+            throw new ForbiddenError(`Dataset ${scenario.datasetId} is outside this scope.`);
+          return scenarios.save(t, scenario);
+        },
+    list: async (_, datasetId) => (has(datasetId) ? scenarios.list(t, datasetId) : none()),
+    get: async (_, id) => {
+      const found = await scenarios.get(t, id);
+      return found && has(found.datasetId) ? found : undefined;
+    },
+    delete: readonly
+      ? readOnly('delete scenarios')
+      : async (_, id) => {
+          const found = await scenarios.get(t, id);
+          return found !== undefined && has(found.datasetId) && scenarios.delete(t, id);
+        },
+  };
   return {
     datasets: datasetStore,
     series: seriesStore,
@@ -212,5 +237,6 @@ export function scopeStores(stores: CoreStores, scope: AccessScope): CoreStores 
     importance: importanceStore,
     observations: observationSource,
     importer: scopedImporter,
+    scenarios: scenarioStore,
   };
 }

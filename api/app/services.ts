@@ -11,6 +11,7 @@ import { HeadlineService } from './insights/headline.service.js';
 import { InsightService } from './insights/insight.service.js';
 import type { DatasetStore, ForecastStore, MetricsStore, RunEventBus, RunQueue, RunStore } from './ports.js';
 import { TrainingRunService } from './runs/training-run.service.js';
+import { createScenarioCaches, ScenarioService, type ScenarioCaches } from './scenarios/scenario.service.js';
 import { scopeStores, type AccessScope, type CoreStores } from './scope.js';
 import { SeriesService } from './series/series.service.js';
 import type { DataSourceService } from './sources/source.service.js';
@@ -27,6 +28,8 @@ export interface ServiceDeps {
   readonly sources: DataSourceService;
   /** Stock policies and levels (stock planning); read for the scope's tenant only. */
   readonly stock: StockStore;
+  /** Restored models and panels of the scenario use-cases, shared by every scope (createCore makes them). */
+  readonly scenarioCaches?: ScenarioCaches;
 }
 
 export interface Services {
@@ -40,6 +43,8 @@ export interface Services {
   /** Headline numbers (`<fq-kpis>`): the next weeks against last year and the last period. */
   readonly headlines: HeadlineService;
   readonly calendar: CalendarService;
+  /** What-if scenarios answered by a run's stored model, and saved scenarios. */
+  readonly scenarios: ScenarioService;
   /** Data sources (shop databases); admin only (the resolvers require ADMIN). */
   readonly sources: DataSourceService;
   /** Stock planning: what to order and when (issue 18). */
@@ -63,6 +68,7 @@ export function createServices(deps: ServiceDeps, scope: AccessScope): Services 
     series: new SeriesService(s.series),
     runs: new TrainingRunService(s.runs, deps.queue, deps.bus, deps.maxHorizon),
     forecasts,
+    scenarios: new ScenarioService(s.scenarios, s.forecasts, forecasts, deps.scenarioCaches ?? createScenarioCaches()),
     insights: new InsightService(s.importance, s.series),
     headlines: new HeadlineService(s.forecasts, forecasts, s.observations),
     calendar: new CalendarService(s.series, s.observations),
@@ -79,7 +85,8 @@ export interface Core {
 
 const SCOPES_KEPT = 1000;
 
-export function createCore(deps: ServiceDeps): Core {
+export function createCore(options: ServiceDeps): Core {
+  const deps: ServiceDeps = { ...options, scenarioCaches: options.scenarioCaches ?? createScenarioCaches() };
   const cache = new Map<string, Services>();
   return {
     servicesFor(scope) {

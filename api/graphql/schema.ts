@@ -13,6 +13,7 @@ import { DataSourceResolver } from './source/source.resolver.js';
 import { ForecastResolver } from './forecast/forecast.resolver.js';
 import { HeadlineResolver } from './insight/headline.resolver.js';
 import { InsightResolver } from './insight/insight.resolver.js';
+import { ScenarioResolver } from './scenario/scenario.resolver.js';
 import { SeriesResolver } from './series/series.resolver.js';
 import { StockResolver } from './stock/stock.resolver.js';
 import { TrainingRunResolver } from './training/training-run.resolver.js';
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   InsightResolver,
   HeadlineResolver,
   StockResolver,
+  ScenarioResolver,
   CalendarResolver,
   EmbedTokenResolver,
 ] as const;

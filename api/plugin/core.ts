@@ -10,6 +10,7 @@ import { createImportanceRepository } from '../db/importance.repository.js';
 import { createMetricsRepository } from '../db/metrics.repository.js';
 import { createObservationsRepository } from '../db/observations.repository.js';
 import { createRunsRepository, type RunsRepository } from '../db/runs.repository.js';
+import { createScenariosRepository } from '../db/scenarios.repository.js';
 import { createSeriesRepository } from '../db/series.repository.js';
 import { createStockRepository } from '../db/stock.repository.js';
 import type { StockStore } from '../app/stock/ports.js';
@@ -80,6 +81,7 @@ export function createDataPorts(knex: Knex): DataPorts {
     importance: createImportanceRepository(knex),
     observations: createObservationsRepository(knex),
     importer,
+    scenarios: createScenariosRepository(knex),
     tenantOf: () => {
       defaultTenant ??= tenants.defaultTenantId().catch((e: unknown) => {
         defaultTenant = undefined;

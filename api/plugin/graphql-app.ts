@@ -92,6 +92,7 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
       importance: deps.importance,
       observations: deps.observations,
       importer: deps.importer,
+      scenarios: deps.scenarios,
     },
     queue: deps.queue,
     bus: deps.bus,
