@@ -11,10 +11,11 @@
 export const WIDGETS_VERSION = '0.1.0';
 
 export { FqForecastChart } from './forecast-chart/forecast-chart.js';
-export { BaseWidget, WIDGET_THEMES, type WidgetTheme } from './internal/base-widget.js';
+export { BaseWidget, WIDGET_THEMES, type WidgetTheme, type LinkedSelection } from './internal/base-widget.js';
 export { GraphQLClient, GraphQLRequestError, CLIENT_ERROR_CODES } from './internal/graphql-client.js';
 export { WIDGET_LOCALES, type WidgetLocale, type Bucket } from './internal/i18n.js';
 export type * from './internal/events/fq-events.js';
 export { FqFeatureImportance } from './feature-importance/feature-importance.js';
 export { FqTrainingRuns } from './training-runs/training-runs.js';
 export { FqAccuracy } from './accuracy/accuracy.js';
+export { FqKpis } from './kpis/kpis.js';

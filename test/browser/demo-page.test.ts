@@ -39,7 +39,8 @@ describe('demo page', { skip: skip ?? false }, () => {
       await page.locator('fq-accuracy [part="headline"]').waitFor({ timeout: 10_000 });
       await page.locator('fq-feature-importance [part="list"]').waitFor({ timeout: 10_000 });
       await page.locator('fq-training-runs [part="table"]').waitFor({ timeout: 10_000 });
-      for (const tag of ['fq-forecast-chart', 'fq-accuracy', 'fq-feature-importance', 'fq-training-runs']) {
+      await page.locator('fq-kpis [part="card"]').first().waitFor({ timeout: 10_000 });
+      for (const tag of ['fq-forecast-chart', 'fq-accuracy', 'fq-feature-importance', 'fq-training-runs', 'fq-kpis']) {
         assert.equal(await page.locator(tag).getAttribute('theme'), theme, `${tag} got the theme`);
       }
       // The chart's screen-reader table (820 rows) is checked in forecast-chart.test.ts; skipping it here halves the run.

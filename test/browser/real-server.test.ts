@@ -417,6 +417,42 @@ describe('widgets against the real server (SQLite)', { skip: skip ?? false }, ()
     await page.close();
   });
 
+  test('kpis: the real headline of the next 4 weeks, its range and last year, as the API computes them', async () => {
+    const { headline } = await real.graphql<{
+      headline: {
+        units: { p10: number; p50: number; p90: number; lastYear: number | null; changeVsLastYear: number | null };
+        revenue: unknown;
+        lastYear: { daysWithData: number; days: number };
+      };
+    }>(
+      `query($id: ID!) { headline(datasetId: $id) { units { p10 p50 p90 lastYear changeVsLastYear } revenue { p50 } lastYear { days daysWithData } } }`,
+      { id: real.datasetId },
+    );
+    assert.ok(headline.units.p10 < headline.units.p50 && headline.units.p50 < headline.units.p90);
+    assert.equal(headline.lastYear.daysWithData, headline.lastYear.days, 'two years of history cover last year');
+    assert.equal(headline.revenue, null, 'this dataset has no price');
+    const { page, problems } = await mountWidgets(browser, server, `<fq-kpis ${connection(server)}></fq-kpis>`);
+    await page.locator('fq-kpis [part="card"]').first().waitFor({ timeout: 15_000 });
+    const en = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+    assert.equal(
+      await page.locator('fq-kpis [data-measure="units"] [part="value"]').textContent(),
+      en.format(headline.units.p50),
+    );
+    assert.match(
+      (await page.locator('fq-kpis [data-measure="units"] [part="range"]').textContent()) ?? '',
+      new RegExp(`${en.format(headline.units.p10)} – ${en.format(headline.units.p90)}`),
+    );
+    assert.match(
+      (await page.locator('fq-kpis [data-against="lastYear"]').textContent()) ?? '',
+      new RegExp(`was ${en.format(headline.units.lastYear!)}`),
+    );
+    assert.equal(await page.locator('fq-kpis [data-measure="revenue"]').count(), 0);
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await screenshot(page, 'real-kpis');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   // Last: it adds a second run to the dataset.
   test('training runs: lists the real run as SUCCEEDED, then follows a run started from the widget live', async () => {
     const { page, events, problems } = await mountWidgets(

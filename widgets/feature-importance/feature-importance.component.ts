@@ -2,7 +2,7 @@ import { Task, TaskStatus } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { baseStyles } from '../internal/base.styles.js';
-import { BaseWidget } from '../internal/base-widget.js';
+import { BaseWidget, type LinkedSelection } from '../internal/base-widget.js';
 import { localizeLabel } from '../internal/event-labels.js';
 import { resolveRun } from '../internal/latest-run.js';
 import { FEATURE_IMPORTANCE_QUERY, type FeatureImportanceQueryResult } from './feature-importance.queries.js';
@@ -89,6 +89,11 @@ export class FqFeatureImportance extends BaseWidget {
   // A run of this dataset succeeded: its results replace the ones shown.
   protected override onRunSucceeded(): void {
     void this.importanceTask.run();
+  }
+
+  // `linked`: a series picked elsewhere on the page shows its drivers; a group total, the dataset's.
+  protected override onLinkedSelection(selection: LinkedSelection): void {
+    this.series = selection.seriesId ?? '';
   }
 
   override render(): TemplateResult {

@@ -3,7 +3,7 @@ import ApexCharts from 'apexcharts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { baseStyles } from '../internal/base.styles.js';
-import { BaseWidget } from '../internal/base-widget.js';
+import { BaseWidget, type LinkedSelection } from '../internal/base-widget.js';
 import type { Bucket } from '../internal/i18n.js';
 import { buildForecastChartOptions, type ForecastChartPalette } from './build-options.js';
 import { toCsv } from './csv.js';
@@ -70,7 +70,8 @@ function bucketDays(date: string, bucket: Bucket): number {
  *
  * @fires fq-load - Data arrived and the chart was drawn. `detail: { kind: 'forecast', count }`.
  * @fires fq-error - A request failed; the widget shows an error state. `detail: { code, message }`.
- * @fires fq-series-change - The user picked another series or a group total. `detail: { seriesId, groupBy }`.
+ * @fires fq-series-change - The user picked another series or a group total. `detail: { seriesId, groupBy }`;
+ *   widgets of the page with `linked` follow it.
  * @fires fq-bucket-change - The user switched day/week/month. `detail: { bucket }`.
  * @fires fq-range-change - The user zoomed or panned. `detail: { from, to }` (ISO dates).
  * @fires fq-export - The user exported the chart. `detail: { format, fileName }`.
@@ -313,6 +314,12 @@ export class FqForecastChart extends BaseWidget {
   // A run of this dataset succeeded: its forecast replaces what is drawn.
   protected override onRunSucceeded(): void {
     void this.forecastTask.run();
+  }
+
+  // `linked`: another widget of the page picked a series or a group total.
+  protected override onLinkedSelection(selection: LinkedSelection): void {
+    this.series = selection.seriesId ?? '';
+    this.groupBy = selection.seriesId ? '' : (selection.groupBy ?? '');
   }
 
   private applyChart(result: ForecastResult, key: string): void {

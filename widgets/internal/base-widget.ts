@@ -14,6 +14,12 @@ import {
 
 let warnedLegacyDataset = false;
 
+/** A selection announced by `fq-series-change`: one series, or a group total (`store=CA_1`), or neither (all). */
+export interface LinkedSelection {
+  readonly seriesId: string | null;
+  readonly groupBy: string | null;
+}
+
 /** Values of the `theme` attribute. `auto` follows the visitor's `prefers-color-scheme`. */
 export const WIDGET_THEMES = ['light', 'dark', 'auto'] as const;
 export type WidgetTheme = (typeof WIDGET_THEMES)[number];
@@ -58,6 +64,13 @@ export class BaseWidget extends LitElement {
   /** Colour theme: `light`, `dark`, or `auto` (follows the operating system). */
   @property({ reflect: true }) theme: WidgetTheme = 'light';
 
+  /**
+   * Follows the page's selection: when another widget of the page fires `fq-series-change` (the
+   * user picked a series or a group total), this one shows the same series or group. Off by
+   * default, so widgets that show different series side by side stay as set.
+   */
+  @property({ type: Boolean, reflect: true }) linked = false;
+
   /** A fetch implementation to use instead of the global one (tests, Storybook mocks). Property only. */
   @property({ attribute: false }) fetchImpl: typeof fetch | undefined = undefined;
 
@@ -79,6 +92,20 @@ export class BaseWidget extends LitElement {
     this.onRunSucceeded();
   };
 
+  /** `fq-series-change` from another widget of the page, followed when `linked` is set. */
+  private readonly onPageSelection = (event: Event): void => {
+    if (!this.linked || event.composedPath()[0] === this) return;
+    const detail = (event as CustomEvent<Partial<LinkedSelection>>).detail;
+    if (!detail) return;
+    this.onLinkedSelection({ seriesId: detail.seriesId ?? null, groupBy: detail.groupBy ?? null });
+  };
+
+  /**
+   * Called when another widget of the page announced a selection and this one is `linked`:
+   * widgets that show a series or a group total switch to it (a programmatic change: no event).
+   */
+  protected onLinkedSelection(_selection: LinkedSelection): void {}
+
   /**
    * Called when a training run of this widget's dataset succeeded (announced by an
    * `<fq-training-runs>` on the page): widgets that show a run's results load them again.
@@ -88,6 +115,7 @@ export class BaseWidget extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     globalThis.document?.addEventListener('fq-run-update', this.onRunUpdate);
+    globalThis.document?.addEventListener('fq-series-change', this.onPageSelection);
     if (typeof matchMedia === 'function') {
       this.colorSchemeQuery = matchMedia('(prefers-color-scheme: dark)');
       this.systemPrefersDark = this.colorSchemeQuery.matches;
@@ -98,6 +126,7 @@ export class BaseWidget extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     globalThis.document?.removeEventListener('fq-run-update', this.onRunUpdate);
+    globalThis.document?.removeEventListener('fq-series-change', this.onPageSelection);
     this.colorSchemeQuery?.removeEventListener('change', this.onColorSchemeChange);
     this.cachedClient?.client.dispose();
     this.cachedClient = null;

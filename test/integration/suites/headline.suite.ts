@@ -5,6 +5,7 @@
  * year earlier; for the dataset, a group or one series. On SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { withDbs } from '../../helpers/dbs.js';
 import { createTestApi, STAND_IN_PIPELINE, tinyCsv, trainToSuccess, type TestApi } from '../support/api.js';
@@ -182,6 +183,17 @@ withDbs((db) => {
         `mutation { createDataset(input: { name: "headline-untrained" }) { id } }`,
       );
       assert.equal((await api.ok<{ headline: null }>(HEADLINE, { id: createDataset.id })).headline, null);
+    });
+
+    test("the README's headline example runs as written (its dataset id aside)", async () => {
+      const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+      const example = readme.split('\n').find((line) => line.startsWith('{ headline(datasetId: "1"'));
+      assert.ok(example, 'README.md has the headline example');
+      const { headline: h } = await api.ok<{ headline: Headline & { revenue: Measure } }>(
+        example.replace('datasetId: "1"', `datasetId: "${datasetId}"`),
+      );
+      assert.equal(h.units.lastYear, sum('2024-02-26', '2024-03-24').units);
+      assert.ok(h.revenue.p50 > h.units.p50, 'prices above 1: revenue above units');
     });
 
     test('a dataset without a price covariate has units and no revenue', async () => {
