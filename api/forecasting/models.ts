@@ -6,6 +6,7 @@ import { UserInputError } from '../errors/index.js';
 import { BASELINE_KINDS, type BaselineKind, EXTRA_LOCAL_KINDS, LocalForecaster } from './baselines.js';
 import { CALIBRATED_FORMAT, CalibratedForecaster } from './calibrated.js';
 import { EnsembleForecaster } from './ensemble.js';
+import { GBM_FORMAT, GbmForecaster } from './gbm-model.js';
 import { createDeepForecaster, DEEP_KINDS, type DeepKind, deserializeDeepForecaster } from './deep/index.js';
 import type { FitOptions, GlobalForecaster, ModelKind, Panel, QuantileForecast, SerializedModel } from './types.js';
 
@@ -35,6 +36,8 @@ for (const kind of DEEP_KINDS) {
       ...(o.trainingWindows === undefined ? {} : { windows: o.trainingWindows }),
     });
 }
+
+FACTORIES.gbm = (o) => new GbmForecaster(o.seed === undefined ? {} : { seed: o.seed });
 
 export { BASELINE_KINDS, DEEP_KINDS, EXTRA_LOCAL_KINDS };
 export type { BaselineKind, DeepKind };
@@ -72,6 +75,7 @@ export async function deserializeForecaster(model: SerializedModel): Promise<Glo
   if (format === 'forecastql.ensemble.v1') {
     return EnsembleForecaster.deserialize(model, deserializeForecaster);
   }
+  if (format === GBM_FORMAT) return GbmForecaster.deserialize(model);
   if (format === CALIBRATED_FORMAT) return CalibratedForecaster.deserialize(model, deserializeForecaster);
   return deserializeDeepForecaster(model);
 }

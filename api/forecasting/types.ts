@@ -154,6 +154,7 @@ export const MODEL_KINDS = [
   'conv1d',
   'lstm',
   'gru',
+  'gbm',
   'snaive',
   'naive',
   'ses',
