@@ -52,6 +52,8 @@ interface ArtefactJson {
     readonly covariateNames?: readonly string[];
     readonly knownNames?: readonly string[];
     readonly derived?: { readonly price?: { readonly group?: string } };
+    /** The gradient-boosting model's spec (gbm-features.ts) holds the price spec itself. */
+    readonly price?: { readonly group?: string };
   };
   readonly inner?: { readonly json?: string };
   readonly members?: readonly { readonly json?: string }[];
@@ -88,7 +90,7 @@ export function modelInputs(json: string): ModelInputs | undefined {
   const names = o.spec?.covariateNames ?? o.covariateNames;
   const knownNames = o.spec?.knownNames ?? o.knownNames;
   if (!Array.isArray(names) || !Array.isArray(knownNames)) return undefined;
-  const group = o.spec?.derived?.price?.group;
+  const group = o.spec?.derived?.price?.group ?? o.spec?.price?.group;
   return {
     known: names.filter((c) => knownNames.includes(c)),
     historyOnly: names.filter((c) => !knownNames.includes(c)),

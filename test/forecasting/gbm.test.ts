@@ -10,6 +10,7 @@ import { fitGbm, packTrees, predictGbm, unpackTrees } from '../../api/forecastin
 import { GbmForecaster } from '../../api/forecasting/gbm-model.js';
 import { createForecaster, deserializeForecaster } from '../../api/forecasting/models.js';
 import { mulberry32 } from '../../api/forecasting/random.js';
+import { modelInputs } from '../../api/forecasting/scenario.js';
 import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
 import { assertForecasterContract } from '../contract/forecaster.contract.js';
 import { pricePanel } from '../fixtures/forecasting/price-panel.js';
@@ -159,6 +160,12 @@ describe('gbm forecaster (gbm-model.ts)', () => {
       weights: Uint8Array.from(art.weights),
     });
     assert.equal(back.alias, 'gbm');
+    // What the scenario use-case reads from the artefact: the known covariates and the competitor group.
+    assert.deepEqual(modelInputs(art.json), {
+      known: ['price', 'deal', 'display'],
+      historyOnly: [],
+      competitorGroup: 'store',
+    });
     const regular = sumP50(await back.predict(scenario(pp, H, 0)));
     const cut = sumP50(await back.predict(scenario(pp, H, 0.2)));
     assert.ok(cut > regular * 1.2, `a 20 % cut from a stored model: ${cut} vs ${regular}`);
