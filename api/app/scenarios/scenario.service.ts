@@ -113,6 +113,30 @@ export interface ScenarioResult {
   readonly totals: ScenarioTotals;
 }
 
+/** One point of a price-response curve: a uniform price change over the forecast window. */
+export interface PriceResponsePoint {
+  readonly percentChange: number;
+  /** Expected units over the window at that price. */
+  readonly units: number;
+  /** Expected revenue over the window (null when a series has no price). */
+  readonly revenue: number | null;
+  /** Units relative to the unchanged price, in % (null when the baseline is 0). */
+  readonly unitsChangePercent: number | null;
+}
+
+export interface PriceResponse {
+  readonly runId: string;
+  readonly covariate: string;
+  readonly points: readonly PriceResponsePoint[];
+  readonly warnings: readonly string[];
+}
+
+/** Price changes a response curve is evaluated at when none are given (in %). */
+export const DEFAULT_PRICE_STEPS: readonly number[] = [-30, -20, -10, 0, 10, 20, 30];
+
+/** Most points of one response curve. */
+export const MAX_PRICE_STEPS = 25;
+
 /** A restored run model and what it reads. */
 interface LoadedModel {
   readonly model: GlobalForecaster;
@@ -285,6 +309,50 @@ export class ScenarioService {
       warnings,
       ...this.shape(result, idOf, price, single, query.bucket, distribution?.dependence, e),
     };
+  }
+
+  /**
+   * The response of expected units and revenue to a price moved by each of `percentChanges` over
+   * the whole forecast window (a scenario per point: `<fq-price-response>`'s curve).
+   */
+  async priceResponse(
+    tenantId: number,
+    dataset: DatasetRecord,
+    req: Omit<ScenarioRequest, 'changes' | 'bucket'> & {
+      readonly covariate?: string | null | undefined;
+      readonly percentChanges?: readonly number[] | null | undefined;
+    },
+  ): Promise<PriceResponse> {
+    const covariate = req.covariate ?? 'price';
+    const steps = [...new Set(req.percentChanges ?? DEFAULT_PRICE_STEPS)].toSorted((a, b) => a - b);
+    if (steps.length === 0 || steps.length > MAX_PRICE_STEPS) {
+      throw new UserInputError(`A price response takes 1 to ${MAX_PRICE_STEPS} percent changes; got ${steps.length}.`, {
+        argument: 'percentChanges',
+      });
+    }
+    const points: PriceResponsePoint[] = [];
+    const warnings = new Set<string>();
+    let runId = '';
+    for (const p of steps) {
+      const r = await this.evaluate(tenantId, dataset, {
+        seriesId: req.seriesId,
+        groupBy: req.groupBy,
+        where: req.where,
+        changes: [{ covariate, percentChange: p }],
+      });
+      runId = r.runId;
+      for (const w of r.warnings) warnings.add(w);
+      points.push({
+        percentChange: p,
+        units: r.totals.scenarioUnits,
+        revenue: r.totals.scenarioRevenue,
+        unitsChangePercent:
+          r.totals.baselineUnits > 0
+            ? (100 * (r.totals.scenarioUnits - r.totals.baselineUnits)) / r.totals.baselineUnits
+            : null,
+      });
+    }
+    return { runId, covariate, points, warnings: [...warnings] };
   }
 
   /** Saves (or replaces, by name) a scenario of a dataset after answering it once: a saved scenario is valid when saved. */

@@ -4,7 +4,14 @@ import type { ScenarioResult } from '../../app/scenarios/scenario.service.js';
 import { Role } from '../../auth/principal.js';
 import type { GraphQLContext } from '../context.js';
 import { Bucket } from '../forecast/forecast.type.js';
-import { SavedScenario, SaveScenarioArgs, Scenario, ScenarioArgs } from './scenario.type.js';
+import {
+  PriceResponse,
+  PriceResponseArgs,
+  SavedScenario,
+  SaveScenarioArgs,
+  Scenario,
+  ScenarioArgs,
+} from './scenario.type.js';
 
 function toScenarioType(r: ScenarioResult): Scenario {
   return {
@@ -36,7 +43,34 @@ export class ScenarioResolver {
   })
   async scenario(@Args(() => ScenarioArgs) args: ScenarioArgs, @Ctx() ctx: GraphQLContext): Promise<Scenario> {
     const dataset = await ctx.services.datasets.require(ctx.tenantId, args.datasetId);
+    // Priced as a forecast read of its series, twice the quantiles (baseline and scenario), and
+    // the predictions besides: a total over every series costs that many series (issue 17).
+    await ctx.readBudget?.charge(ctx.principal.subject, {
+      series: args.seriesId ? 1 : dataset.seriesCount,
+      dates: 366,
+      quantiles: 6,
+      grouped: false,
+    });
     return toScenarioType(await ctx.services.scenarios.evaluate(ctx.tenantId, dataset, args));
+  }
+
+  @Query(() => PriceResponse, {
+    description:
+      'Expected units and revenue of one series or a total at several price changes over the forecast window (one scenario per point): a price-response curve. Refusals as `scenario`.',
+  })
+  async priceResponse(
+    @Args(() => PriceResponseArgs) args: PriceResponseArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PriceResponse> {
+    const dataset = await ctx.services.datasets.require(ctx.tenantId, args.datasetId);
+    await ctx.readBudget?.charge(ctx.principal.subject, {
+      series: (args.seriesId ? 1 : dataset.seriesCount) * (args.percentChanges?.length ?? 7),
+      dates: 366,
+      quantiles: 6,
+      grouped: false,
+    });
+    const r = await ctx.services.scenarios.priceResponse(ctx.tenantId, dataset, args);
+    return { ...r, points: r.points.map((p) => ({ ...p })), warnings: [...r.warnings] };
   }
 
   @Query(() => [SavedScenario], { description: 'The saved scenarios of a dataset, by name.' })

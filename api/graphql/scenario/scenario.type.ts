@@ -235,3 +235,62 @@ export class SavedScenario {
   @Field(() => Date)
   updatedAt!: Date;
 }
+
+@ArgsType()
+export class PriceResponseArgs {
+  @Field(() => ID)
+  datasetId!: string;
+
+  @Field(() => String, { nullable: true, description: 'One series by its id. Omit for a total (`groupBy`).' })
+  seriesId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A total: "attribute=value" or "all".' })
+  groupBy?: string | null;
+
+  @Field(() => [AttributeFilterInput], { nullable: true, description: 'Only series with all these attribute values.' })
+  where?: AttributeFilterInput[] | null;
+
+  @Field(() => String, { nullable: true, defaultValue: 'price', description: 'The price covariate moved.' })
+  covariate?: string;
+
+  @Field(() => [Float], {
+    nullable: true,
+    description:
+      'Price changes in % over the whole forecast window (1–25 of them); default −30, −20, −10, 0, 10, 20, 30.',
+  })
+  percentChanges?: number[] | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One point of a price-response curve.' })
+export class PriceResponsePoint {
+  @Field(() => Float, { description: 'The price change, in %.' })
+  percentChange!: number;
+
+  @Field(() => Float, { description: 'Expected units over the forecast window at that price.' })
+  units!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Expected revenue over the window (null without a price).' })
+  revenue!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Units against the unchanged price, in %.' })
+  unitsChangePercent!: number | null;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'How expected units and revenue respond to the price (a scenario per point, answered by the latest run’s model).',
+})
+export class PriceResponse {
+  @Field(() => ID)
+  runId!: string;
+
+  @Field(() => String)
+  covariate!: string;
+
+  @Field(() => [PriceResponsePoint])
+  points!: PriceResponsePoint[];
+
+  @Field(() => [String])
+  warnings!: string[];
+}

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pino } from 'pino';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { loadConfig } from '../../../api/config/env.js';
 import { migrateLatest } from '../../../api/db/migrate.js';
@@ -71,6 +72,17 @@ const SCENARIO = `query($d: ID!, $s: String, $g: String, $c: [ScenarioChangeInpu
     totals { baselineUnits scenarioUnits differenceUnits differencePercent baselineRevenue scenarioRevenue differenceRevenue }
   }
 }`;
+
+/** The README's "What-if scenarios" example: its GraphQL block and its variables, as written. */
+function readmeExample(): { query: string; variables: Record<string, unknown> } {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('## What-if scenarios');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 5));
+  const query = /```graphql\n([\s\S]*?)```/.exec(section)?.[1];
+  const variables = /with the variables `(\{[^`]*\})`/.exec(section)?.[1];
+  assert.ok(query && variables, 'the README section has a GraphQL example and its variables');
+  return { query, variables: JSON.parse(variables) as Record<string, unknown> };
+}
 
 withDbs((db) => {
   let app: GraphQLApp;
@@ -186,6 +198,38 @@ withDbs((db) => {
         `${p.date}: stored ${stored.get(p.date)} vs ${p.baseline.p50}`,
       );
     }
+  });
+
+  test('the README example runs as written', async () => {
+    const { query, variables } = readmeExample();
+    assert.equal(variables['datasetId'], datasetId, 'the first dataset of a fresh database');
+    const { scenario } = await ok<{
+      scenario: { runId: string; points: unknown[]; totals: { differenceUnits: number } };
+    }>(query, variables);
+    assert.equal(scenario.runId, runId);
+    assert.equal(scenario.points.length, 4);
+    assert.ok(scenario.totals.differenceUnits > 0);
+  });
+
+  test('priceResponse: expected units fall and the unchanged price is the baseline, point by point', async () => {
+    const { priceResponse } = await ok<{
+      priceResponse: {
+        covariate: string;
+        points: { percentChange: number; units: number; revenue: number; unitsChangePercent: number }[];
+      };
+    }>(
+      `query($d: ID!) { priceResponse(datasetId: $d, seriesId: "S1_B1", percentChanges: [10, -20, 0, -10]) { covariate points { percentChange units revenue unitsChangePercent } } }`,
+      { d: datasetId },
+    );
+    assert.equal(priceResponse.covariate, 'price');
+    assert.deepEqual(
+      priceResponse.points.map((p) => p.percentChange),
+      [-20, -10, 0, 10],
+    );
+    const units = priceResponse.points.map((p) => p.units);
+    assert.ok(units[0]! > units[1]! && units[1]! > units[2]! && units[2]! > units[3]!, `units ${units.join(', ')}`);
+    assert.equal(priceResponse.points[2]!.unitsChangePercent, 0);
+    assert.ok(priceResponse.points.every((p) => p.revenue > 0));
   });
 
   test('a scenario read writes nothing: every table has the same rows before and after', async () => {
