@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { HeaderMap } from '@apollo/server';
 import { execute, GraphQLError, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import type PgBoss from 'pg-boss';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -23,8 +24,8 @@ import type { Config } from './config/env.js';
 import { InvalidConfigurationError } from './errors/index.js';
 import { createTenantsRepository } from './db/tenants.repository.js';
 import { createDataSourcesRepository } from './db/data-sources.repository.js';
+import { createRunRetrainer } from './app/sources/retrainer.js';
 import { SourceScheduler } from './app/sources/scheduler.js';
-import { Role } from './app/scope.js';
 import type { Core } from './app/services.js';
 import type { DataSourceService } from './app/sources/source.service.js';
 import { createDataPorts } from './plugin/core.js';
@@ -39,6 +40,7 @@ import type { RunQueue } from './app/ports.js';
 import { TrainingRunner } from './training/runner.js';
 import type { QueueConfig } from './config/env.js';
 import { startBoss } from './queue/boss.js';
+import { scheduleSourceTicks } from './queue/source-schedule.js';
 import { listenRunUpdates } from './queue/notify.js';
 import { PgRunQueue } from './queue/pg-queue.js';
 import { QueueWorker } from './queue/worker.js';
@@ -126,6 +128,8 @@ async function startPgJobQueue(options: StartServerOptions, bus: RunEventBus) {
     logger,
     supervise: false,
     queue: jobQueue.config,
+    // The data sources' schedule tick runs on pg-boss's cron (queue/source-schedule.ts).
+    schedules: true,
   });
   const queue = new PgRunQueue(boss, knex, jobQueue.config, logger);
   const listener = await listenRunUpdates(db.connectionString, knex, bus, logger);
@@ -172,7 +176,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const bundle = staticBundleAt(root);
   const queue = jobs?.queue ?? (options.cluster?.role === 'http' ? options.cluster.runQueue : undefined) ?? runner;
   const app = await createGraphQLApp({ config, knex, logger, bus, queue, ...ports });
-  const sourceSchedules = startSourceSchedules(knex, logger, app.core, ports.sources);
+  const sourceSchedules = await startSourceSchedules(knex, logger, app.core, ports.sources, jobs?.boss);
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = new HeaderMap();
@@ -463,32 +467,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
 /** How often the serving process looks for data sources whose scheduled sync is due. */
 const SOURCE_SCHEDULE_TICK_MS = 60_000;
-const RETRAIN_HORIZON: Readonly<Record<'D' | 'W' | 'M', number>> = { D: 28, W: 13, M: 12 };
 
 /**
- * Scheduled data-source syncs in the serving process (SQLite and PostgreSQL alike; with several
- * processes, a due sync is claimed by one). A retrain is an ordinary training run.
+ * Scheduled data-source syncs and retrains: with the PostgreSQL job queue, a pg-boss cron job a
+ * minute that one of the serving processes works; otherwise (SQLite, or PostgreSQL without the
+ * queue) a timer in this serving process. Either way a due sync or retrain is claimed by one
+ * process. A retrain is an ordinary training run.
  */
-function startSourceSchedules(
+async function startSourceSchedules(
   knex: Knex,
   logger: Logger,
   core: Core,
   sources: DataSourceService,
-): { stop(): Promise<void> } {
-  const scheduler = new SourceScheduler(createDataSourcesRepository(knex), () => sources, {
-    async retrain(tenantId, datasetId) {
-      // A scheduled retrain acts as the tenant's admin, through the same use-case as startTrainingRun.
-      const services = core.servicesFor({ tenantId, role: Role.ADMIN, datasetIds: null });
-      const dataset = await services.datasets.require(tenantId, String(datasetId));
-      const run = await services.runs.start(tenantId, dataset, {
-        datasetId: String(datasetId),
-        horizon: RETRAIN_HORIZON[dataset.frequency],
-      });
-      return String(run.id);
-    },
-  });
+  boss: PgBoss | undefined,
+): Promise<{ stop(): Promise<void> }> {
+  const scheduler = new SourceScheduler(createDataSourcesRepository(knex), () => sources, createRunRetrainer(core));
   let current: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
+  const tick = (): Promise<unknown> => {
     current = scheduler
       .tick()
       .then((reports) => {
@@ -496,13 +491,30 @@ function startSourceSchedules(
           if (r.error) logger.warn({ err: r.error, source: r.source, tenantId: r.tenantId }, 'scheduled sync failed');
           else
             logger.info(
-              { source: r.source, tenantId: r.tenantId, linesRead: r.result?.linesRead, runId: r.runId },
-              'scheduled sync',
+              {
+                source: r.source,
+                tenantId: r.tenantId,
+                linesRead: r.result?.linesRead,
+                runId: r.runId,
+                retrainReason: r.retrainReason,
+              },
+              r.result ? 'scheduled sync' : 'scheduled retrain',
             );
         }
       })
       .catch((e: unknown) => logger.error({ err: e }, 'source schedule tick failed'));
-  }, SOURCE_SCHEDULE_TICK_MS);
+    return current;
+  };
+  if (boss) {
+    const workId = await scheduleSourceTicks(boss, tick);
+    return {
+      async stop() {
+        await boss.offWork({ id: workId }).catch(() => undefined);
+        await current;
+      },
+    };
+  }
+  const timer = setInterval(() => void tick(), SOURCE_SCHEDULE_TICK_MS);
   timer.unref();
   return {
     async stop() {

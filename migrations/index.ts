@@ -24,6 +24,7 @@ import * as createRevokedEmbedTokens from './20261206193000_create_revoked_embed
 import * as addForecastDistribution from './20261206194500_add_forecast_distribution.js';
 import * as createBiViews from './20261206200000_create_bi_views.js';
 import * as addDatasetUnit from './20261207213016_add_dataset_unit.js';
+import * as addDataSourceScheduleState from './20261207213043_add_data_source_schedule_state.js';
 import * as createScenarios from './20261207213200_create_scenarios.js';
 import * as createStockLevels from './20261207213300_create_stock_levels.js';
 
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261206194500_add_forecast_distribution', migration: addForecastDistribution },
   { name: '20261206200000_create_bi_views', migration: createBiViews },
   { name: '20261207213016_add_dataset_unit', migration: addDatasetUnit },
+  { name: '20261207213043_add_data_source_schedule_state', migration: addDataSourceScheduleState },
   { name: '20261207213200_create_scenarios', migration: createScenarios },
   { name: '20261207213300_create_stock_levels', migration: createStockLevels },
 ];

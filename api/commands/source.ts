@@ -6,6 +6,7 @@
  *   forecastql source test NAME      # dry run: first rows, frequency, series count; writes nothing
  *   forecastql source sync NAME [--full]
  *   forecastql source list
+ *   forecastql source schedule NAME [--sync-every 15m|2h|1d|off] [--retrain-when rows:N,days:N,every:24h|never]
  *
  * The connection is named by reference (`--url-env VAR`: the environment variable holding the
  * URL, or `--url-file PATH`); ForecastQL never stores the URL. Output on stdout, progress on
@@ -14,6 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { DataSourceRecord } from '../app/sources/ports.js';
+import { nextSyncAt, parseRetrainWhenText } from '../app/sources/schedule.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
@@ -42,6 +44,37 @@ interface AddOptions extends CommonOptions {
   readonly statementTimeout?: string;
   readonly syncEvery?: string;
   readonly retrainAfter?: string;
+  readonly retrainWhen?: string;
+}
+
+interface ScheduleOptions extends CommonOptions {
+  readonly syncEvery?: string;
+  readonly retrainWhen?: string;
+}
+
+function minutesText(m: number): string {
+  return m % 1440 === 0 ? `${m / 1440}d` : m % 60 === 0 ? `${m / 60}h` : `${m}m`;
+}
+
+/** A source's schedule in one line: `sync every 1h (next 2026-…), retrain after 500 new rows or every 7d`. */
+export function describeSchedule(s: DataSourceRecord): string {
+  const sc = s.schedule;
+  const next = nextSyncAt(s);
+  const sync =
+    sc.syncEveryMinutes === null
+      ? 'sync on demand'
+      : `sync every ${minutesText(sc.syncEveryMinutes)} (next ${new Date(next!).toISOString().slice(0, 16)}Z)`;
+  const when = [
+    sc.retrainAfterRows === null ? null : `${sc.retrainAfterRows} new rows`,
+    sc.retrainAfterDays === null ? null : `${sc.retrainAfterDays} new days`,
+    sc.retrainEveryMinutes === null ? null : `every ${minutesText(sc.retrainEveryMinutes)}`,
+  ].filter((x) => x !== null);
+  const retrain = when.length === 0 ? 'no scheduled retrain' : `retrain after ${when.join(' or ')}`;
+  const last =
+    s.retrain.runId === null
+      ? ''
+      : ` (last: run ${s.retrain.runId} at ${s.retrain.at}; ${s.retrain.rowsSince} new rows since)`;
+  return `${sync}, ${retrain}${last}`;
 }
 
 function intOption(flag: string, v: string | undefined): number | undefined {
@@ -72,7 +105,7 @@ export function describeSource(s: DataSourceRecord): string {
       ? `last sync ${s.lastSync.startedAt} (${s.lastSync.linesRead.toLocaleString('en')} lines, ${s.lastSync.seconds.toFixed(1)} s)`
       : `last sync FAILED ${s.lastSync.startedAt}: ${s.lastSync.error?.code}`
     : 'never synced';
-  return `${s.name}\t${s.kind}\t${conn}\tdataset ${s.datasetId}\t${s.timezone}\t${last}`;
+  return `${s.name}\t${s.kind}\t${conn}\tdataset ${s.datasetId}\t${s.timezone}\t${last}\t${describeSchedule(s)}`;
 }
 
 export function register(program: Command): void {
@@ -107,8 +140,15 @@ export function register(program: Command): void {
     .option('--reread-days <n>', 'days before the newest synced order that every sync reads again (default 14)')
     .option('--row-limit <n>', 'most rows one sync may read (default 50,000,000)')
     .option('--statement-timeout <seconds>', 'statement timeout on the shop database (default 300)')
-    .option('--sync-every <minutes>', 'sync on a schedule while `forecastql serve` runs')
-    .option('--retrain-after <rows>', 'start a training run after a sync that changed at least this many daily rows')
+    .option(
+      '--sync-every <duration>',
+      'sync on a schedule while `forecastql serve` runs: 15m, 2h, 1d (bare number: minutes)',
+    )
+    .option('--retrain-after <rows>', 'start a training run once syncs brought at least this many new daily rows')
+    .option(
+      '--retrain-when <spec>',
+      'start a training run on rows:N (new daily rows), days:N (new days) or every:DURATION, e.g. rows:500,every:7d',
+    )
     .option('--db <url>', 'database: postgres://… or a SQLite file (default: DATABASE_URL or ./forecastql.sqlite)')
     .action(async (name: string, o: AddOptions) => {
       let query: string | undefined;
@@ -138,8 +178,9 @@ export function register(program: Command): void {
           rereadDays: intOption('--reread-days', o.rereadDays),
           rowLimit: intOption('--row-limit', o.rowLimit),
           statementTimeoutSeconds: intOption('--statement-timeout', o.statementTimeout),
-          syncEveryMinutes: intOption('--sync-every', o.syncEvery),
+          syncEvery: o.syncEvery,
           retrainAfterRows: intOption('--retrain-after', o.retrainAfter),
+          retrainWhen: o.retrainWhen === undefined ? undefined : parseRetrainWhenText(o.retrainWhen),
         }),
       );
       process.stdout.write(
@@ -178,13 +219,32 @@ export function register(program: Command): void {
             const now = Date.now();
             if (now - last < 2000) return;
             last = now;
-            process.stderr.write(`syncing: ${p.linesRead.toLocaleString('en')} lines read\n`);
+            process.stderr.write(`syncing (${p.phase}): ${p.linesRead.toLocaleString('en')} lines read\n`);
           },
         }),
       );
       process.stdout.write(
         `Synced "${r.source}" (${r.full ? 'full' : `window from ${r.windowFrom}`}): ${r.linesRead.toLocaleString('en')} lines read, ${r.rowsInWindow.toLocaleString('en')} daily rows of ${r.seriesCount.toLocaleString('en')} series${r.rowsDeleted ? `, ${r.rowsDeleted} gone rows deleted` : ''}, ${r.changed ? 'dataset updated' : 'no change'}, ${r.seconds.toFixed(2)} s.\n`,
       );
+    });
+  source
+    .command('schedule')
+    .description('set when a source syncs and when its dataset retrains (while `forecastql serve` runs)')
+    .argument('<name>')
+    .option('--sync-every <duration>', 'sync every 15m, 2h, 1d …; off: only on demand')
+    .option(
+      '--retrain-when <spec>',
+      'retrain on rows:N (new daily rows), days:N (new days), every:DURATION (any one suffices), or never',
+    )
+    .option('--db <url>', 'database (default: DATABASE_URL or ./forecastql.sqlite)')
+    .action(async (name: string, o: ScheduleOptions) => {
+      const s = await withService(o, (service, tenantId) =>
+        service.setSchedule(tenantId, name, {
+          ...(o.syncEvery === undefined ? {} : { syncEvery: o.syncEvery }),
+          ...(o.retrainWhen === undefined ? {} : { retrainWhen: parseRetrainWhenText(o.retrainWhen) }),
+        }),
+      );
+      process.stdout.write(`Source "${s.name}": ${describeSchedule(s)}.\n`);
     });
   source
     .command('list')

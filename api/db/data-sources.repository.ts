@@ -11,8 +11,10 @@ import type {
   NewDataSource,
   SourceSchedule,
   SourceSettings,
+  SyncProgress,
 } from '../app/sources/ports.js';
 import { findDatasetForImport } from './datasets.repository.js';
+import { hasRetrainPolicy, NO_SCHEDULE } from '../app/sources/schedule.js';
 import type { TimestampValue } from './tables.js';
 import { parseJsonColumn, toDate } from './values.js';
 
@@ -30,6 +32,11 @@ export interface DataSourceRow {
   watermark: number | string | null;
   last_sync: string | null;
   last_synced_at: TimestampValue | null;
+  sync_progress: string | null;
+  rows_since_retrain: number | string;
+  retrained_at: TimestampValue | null;
+  retrain_run_id: number | string | null;
+  retrained_through: string | null;
   created_at: TimestampValue;
   updated_at: TimestampValue;
 }
@@ -57,12 +64,22 @@ function toRecord(row: DataSourceRow): DataSourceRecord {
     statementTimeoutSeconds: settings.statementTimeoutSeconds ?? 300,
     watermark: row.watermark === null ? null : Number(row.watermark),
     lastSync: parseJsonColumn<LastSync | null>(row.last_sync, null),
-    schedule: parseJsonColumn<SourceSchedule>(row.schedule, { syncEveryMinutes: null, retrainAfterRows: null }),
+    schedule: { ...NO_SCHEDULE, ...parseJsonColumn<Partial<SourceSchedule>>(row.schedule, {}) },
+    retrain: {
+      rowsSince: Number(row.rows_since_retrain ?? 0),
+      at: row.retrained_at === null || row.retrained_at === undefined ? null : toDate(row.retrained_at).toISOString(),
+      runId: row.retrain_run_id === null || row.retrain_run_id === undefined ? null : Number(row.retrain_run_id),
+      through: row.retrained_through ?? null,
+    },
+    progress: parseJsonColumn<SyncProgress | null>(row.sync_progress, null),
     createdAt: toDate(row.created_at),
   };
 }
 
-/** Saves a successful sync's watermark and report (inside the sync's transaction). */
+/**
+ * Saves a successful sync's watermark and report (inside the sync's transaction), counts its new
+ * rows towards the next retrain, and clears its progress.
+ */
 export async function saveSyncState(
   trx: Knex.Transaction,
   tenantId: number,
@@ -73,7 +90,14 @@ export async function saveSyncState(
   const now = new Date();
   await trx('data_sources')
     .where({ tenant_id: tenantId, id })
-    .update({ watermark, last_sync: JSON.stringify(lastSync), last_synced_at: now, updated_at: now });
+    .update({
+      watermark,
+      last_sync: JSON.stringify(lastSync),
+      last_synced_at: now,
+      updated_at: now,
+      sync_progress: null,
+      rows_since_retrain: trx.raw('rows_since_retrain + ?', [Math.max(0, Math.trunc(lastSync.newRows))]),
+    });
 }
 
 export function createDataSourcesRepository(knex: Knex): DataSourceStore {
@@ -130,7 +154,39 @@ export function createDataSourcesRepository(knex: Knex): DataSourceStore {
     async recordFailure(tenantId, id, lastSync) {
       await knex('data_sources')
         .where({ tenant_id: tenantId, id })
-        .update({ last_sync: JSON.stringify(lastSync), updated_at: new Date() });
+        .update({ last_sync: JSON.stringify(lastSync), sync_progress: null, updated_at: new Date() });
+    },
+    async setSchedule(tenantId, id, schedule) {
+      await knex('data_sources')
+        .where({ tenant_id: tenantId, id })
+        .update({ schedule: JSON.stringify(schedule), updated_at: new Date() });
+    },
+    async saveProgress(tenantId, id, progress) {
+      await knex('data_sources')
+        .where({ tenant_id: tenantId, id })
+        .update({ sync_progress: progress === null ? null : JSON.stringify(progress) });
+    },
+    async claimRetrain(tenantId, id, lastAt, through, rowsCounted) {
+      // Compare-and-set on retrained_at: the process that moves it from what it read wins, and
+      // moves what decides the next retrain (through, rows) in the same statement.
+      const q = knex('data_sources').where({ tenant_id: tenantId, id });
+      if (lastAt === null) q.whereNull('retrained_at');
+      else q.andWhere('retrained_at', new Date(lastAt));
+      const n = await q.update({
+        retrained_at: new Date(),
+        retrained_through: through,
+        rows_since_retrain: knex.raw('CASE WHEN rows_since_retrain > ? THEN rows_since_retrain - ? ELSE 0 END', [
+          rowsCounted,
+          rowsCounted,
+        ]),
+        updated_at: new Date(),
+      });
+      return Number(n) === 1;
+    },
+    async recordRetrain(tenantId, id, runId) {
+      await knex('data_sources')
+        .where({ tenant_id: tenantId, id })
+        .update({ retrain_run_id: runId, updated_at: new Date() });
     },
     async claim(tenantId, id, lastStartedAt) {
       // Compare-and-set on last_sync: the process that swaps the JSON it read wins.
@@ -163,7 +219,7 @@ export function createDataSourcesRepository(knex: Knex): DataSourceStore {
     },
     async scheduled() {
       const rows = (await knex('data_sources').whereNot({ schedule: '{}' })) as DataSourceRow[];
-      return rows.map(toRecord).filter((r) => r.schedule.syncEveryMinutes !== null);
+      return rows.map(toRecord).filter((r) => r.schedule.syncEveryMinutes !== null || hasRetrainPolicy(r.schedule));
     },
   };
 }

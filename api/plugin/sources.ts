@@ -1,6 +1,6 @@
 /** The data-source use-cases bound to their adapters on one database (composition for CLI and server). */
 import type { Knex } from 'knex';
-import type { DailySink, DailyWrite } from '../app/sources/ports.js';
+import type { DailySink, DailyWrite, SourceReaderFactory } from '../app/sources/ports.js';
 import { DataSourceService } from '../app/sources/source.service.js';
 import { refreshSeriesStatistics } from '../db/bulk-import.repository.js';
 import {
@@ -16,8 +16,16 @@ import { importCsv } from '../ingest/import-csv.js';
 import { dailyBatchSource } from '../ingest/sources/daily-sink.js';
 import { createSqlReaderFactory } from '../ingest/sources/sql-reader.js';
 
-export function createDataSourceService(knex: Knex): DataSourceService {
-  return new DataSourceService(createDataSourcesRepository(knex), createSqlReaderFactory(), createDailySink(knex));
+export function createDataSourceService(
+  knex: Knex,
+  options: { readonly readers?: SourceReaderFactory; readonly progressEveryMs?: number } = {},
+): DataSourceService {
+  return new DataSourceService(
+    createDataSourcesRepository(knex),
+    options.readers ?? createSqlReaderFactory(),
+    createDailySink(knex),
+    options.progressEveryMs === undefined ? {} : { progressEveryMs: options.progressEveryMs },
+  );
 }
 
 /**

@@ -22,6 +22,11 @@ export interface BossOptions {
   /** Run pg-boss maintenance (expiring jobs of dead workers, archiving); workers do, API instances need not. */
   readonly supervise: boolean;
   readonly queue: QueueConfig;
+  /**
+   * Run pg-boss's cron (its timekeeper): serving processes do, for the data sources' schedule tick
+   * (queue/source-schedule.ts); workers need not. One process at a time evaluates the cron.
+   */
+  readonly schedules?: boolean;
 }
 
 /** Starts pg-boss (creating or migrating its schema) and makes sure the training queue exists. */
@@ -34,7 +39,11 @@ export async function startBoss(options: BossOptions): Promise<PgBoss> {
     // attempt is given up and its socket closed.
     ...({ connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS } as object),
     supervise: options.supervise,
-    schedule: false,
+    schedule: options.schedules === true,
+    // Look at the cron every 10 s (default 30) and move due cron jobs every 2 s (default 5): a
+    // minute's tick arrives within about 15 s of the minute.
+    cronMonitorIntervalSeconds: 10,
+    cronWorkerIntervalSeconds: 2,
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.round(options.queue.staleAfterSeconds))),
   });
   boss.on('error', (e: Error) => options.logger.error({ err: e }, 'job queue error'));

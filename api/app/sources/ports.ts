@@ -73,14 +73,44 @@ export interface DataSourceRecord extends SourceSettings {
   readonly watermark: number | null;
   readonly lastSync: LastSync | null;
   readonly schedule: SourceSchedule;
+  /** The last scheduled retrain and what arrived since. */
+  readonly retrain: RetrainState;
+  /** The sync running now (any process), as last reported; null when none. */
+  readonly progress: SyncProgress | null;
   readonly createdAt: Date;
 }
 
 export interface SourceSchedule {
   /** Sync every N minutes; null: only on demand. */
   readonly syncEveryMinutes: number | null;
-  /** Retrain after a sync that changed at least this many daily rows; null: never on change. */
+  /** Retrain once syncs brought at least this many daily rows on new days since the last retrain. */
   readonly retrainAfterRows: number | null;
+  /** Retrain once the newest synced day is at least this many days after the last retrain's. */
+  readonly retrainAfterDays: number | null;
+  /** Retrain every N minutes whatever arrived. */
+  readonly retrainEveryMinutes: number | null;
+}
+
+export interface RetrainState {
+  /** Daily rows on new days that syncs brought since the last scheduled retrain. */
+  readonly rowsSince: number;
+  /** When the last scheduled retrain started (ISO), null: never. */
+  readonly at: string | null;
+  readonly runId: number | null;
+  /** The newest synced day (ISO date) when it started. */
+  readonly through: string | null;
+}
+
+/** What a running sync does now: `connecting`, `reading` the source, `writing` the dataset. */
+export type SyncPhase = 'connecting' | 'reading' | 'writing';
+
+export interface SyncProgress {
+  readonly phase: SyncPhase;
+  /** Rows the source's query returned so far. */
+  readonly linesRead: number;
+  readonly full: boolean;
+  readonly startedAt: string;
+  readonly updatedAt: string;
 }
 
 /** One row of a source's query, normalised by the reader. */
@@ -179,8 +209,26 @@ export interface DataSourceStore {
   create(tenantId: number, source: NewDataSource): Promise<DataSourceRecord>;
   /** Records a failed sync (only `last_sync`; data and watermark stay). */
   recordFailure(tenantId: number, id: number, lastSync: LastSync): Promise<void>;
-  /** Sources with a sync schedule, across tenants (for the scheduler). */
+  /** Sources with a sync or retrain schedule, across tenants (for the scheduler). */
   scheduled(): Promise<DataSourceRecord[]>;
+  setSchedule(tenantId: number, id: number, schedule: SourceSchedule): Promise<void>;
+  /** Reports a running sync's progress (null: none running). */
+  saveProgress(tenantId: number, id: number, progress: SyncProgress | null): Promise<void>;
+  /**
+   * Claims a due retrain, in one compare-and-set: unless `retrain.at` is no longer `lastAt`
+   * (another process claimed it), stamps it with now, sets `retrain.through` to the newest synced
+   * day the retrain sees, and takes `rowsCounted` off `rowsSince` (rows synced meanwhile stay
+   * counted). True when this caller won.
+   */
+  claimRetrain(
+    tenantId: number,
+    id: number,
+    lastAt: string | null,
+    through: string | null,
+    rowsCounted: number,
+  ): Promise<boolean>;
+  /** Records the training run of the retrain this process claimed. */
+  recordRetrain(tenantId: number, id: number, runId: number): Promise<void>;
   /**
    * Claims a due scheduled sync: marks the source as started now unless its last sync's start is
    * no longer `lastStartedAt` (another process claimed it). True when this caller won.

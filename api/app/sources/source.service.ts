@@ -18,8 +18,17 @@ import {
   type SourceKind,
   type SourceReaderFactory,
   type SourceRow,
-  type SourceSchedule,
+  type SyncPhase,
+  type SyncProgress,
 } from './ports.js';
+import {
+  applyScheduleChange,
+  NO_SCHEDULE,
+  newestSyncedDay,
+  PROGRESS_STALE_MS,
+  type RetrainWhenInput,
+  type ScheduleChange,
+} from './schedule.js';
 
 export const DEFAULT_REREAD_DAYS = 14;
 export const DEFAULT_ROW_LIMIT = 50_000_000;
@@ -47,12 +56,36 @@ export interface CreateDataSourceInput {
   readonly rereadDays?: number | null | undefined;
   readonly rowLimit?: number | null | undefined;
   readonly statementTimeoutSeconds?: number | null | undefined;
+  /** Sync every N minutes (older spelling of `syncEvery`). */
   readonly syncEveryMinutes?: number | null | undefined;
+  /** Retrain after this many new daily rows (older spelling of `retrainWhen.newRows`). */
   readonly retrainAfterRows?: number | null | undefined;
+  /** A duration (`15m`, `2h`, `1d`) or `off`. */
+  readonly syncEvery?: string | null | undefined;
+  readonly retrainWhen?: RetrainWhenInput | null | undefined;
 }
 
-export interface SyncProgress {
-  readonly linesRead: number;
+/** How often a running sync writes its progress where other processes can read it. */
+const PROGRESS_EVERY_MS = 1000;
+
+/**
+ * The completion point of a successful sync (after its transaction committed): which dataset
+ * changed and which days. What follows a sync (alerts, caches) listens here (`onSynced`).
+ */
+export interface SourceSyncedEvent {
+  readonly tenantId: number;
+  readonly sourceId: number;
+  readonly source: string;
+  readonly datasetId: number;
+  /** First day the sync replaced (shop time zone, ISO); null: all of it (a full sync). */
+  readonly windowFrom: string | null;
+  /** Last day with an order line read; null when none. */
+  readonly windowTo: string | null;
+  readonly full: boolean;
+  /** Whether stored rows changed (a repeated sync of unchanged orders: false). */
+  readonly changed: boolean;
+  readonly newRows: number;
+  readonly rowsDeleted: number;
 }
 
 export interface SyncOptions {
@@ -174,10 +207,16 @@ export function validateNewSource(input: CreateDataSourceInput): NewDataSource {
       : kind === 'woocommerce'
         ? [...DEFAULT_WOO_STATUSES]
         : [];
-  const schedule: SourceSchedule = {
-    syncEveryMinutes: positiveInt('syncEveryMinutes', input.syncEveryMinutes, null, 7 * 24 * 60),
-    retrainAfterRows: positiveInt('retrainAfterRows', input.retrainAfterRows, null, 1e9),
-  };
+  const retrainWhen =
+    input.retrainWhen === undefined || input.retrainWhen === null
+      ? input.retrainAfterRows === undefined || input.retrainAfterRows === null
+        ? input.retrainWhen
+        : { newRows: input.retrainAfterRows }
+      : { newRows: input.retrainAfterRows, ...input.retrainWhen };
+  const schedule = applyScheduleChange(NO_SCHEDULE, {
+    syncEvery: input.syncEvery ?? input.syncEveryMinutes ?? undefined,
+    retrainWhen: retrainWhen ?? undefined,
+  });
   return {
     name,
     kind,
@@ -222,19 +261,68 @@ export function detectFrequency(series: readonly DailySeries[]): 'D' | 'W' | 'M'
   return 'D';
 }
 
-/** Daily rows on days after `lastDate` (all rows when null). */
-function newRowsAfter(series: readonly DailySeries[], lastDate: string | null): number {
-  const after = lastDate === null ? Number.NEGATIVE_INFINITY : dayOfIso(lastDate);
+/** Daily rows on days after `lastDay` (all rows when null). */
+function newRowsAfter(series: readonly DailySeries[], lastDay: number | null): number {
+  const after = lastDay ?? Number.NEGATIVE_INFINITY;
   let n = 0;
   for (const s of series) for (const d of s.days) if (d > after) n++;
   return n;
 }
 
+/** A running sync's progress, kept where every process can read it (throttled, never failing the sync). */
+class ProgressReporter {
+  private pending: Promise<void> = Promise.resolve();
+  private lastWrite = 0;
+  private current: SyncProgress;
+
+  constructor(
+    private readonly store: DataSourceStore,
+    private readonly tenantId: number,
+    private readonly sourceId: number,
+    full: boolean,
+    startedAt: string,
+    private readonly listener: ((p: SyncProgress) => void) | undefined,
+    private readonly everyMs: number,
+  ) {
+    this.current = { phase: 'connecting', linesRead: 0, full, startedAt, updatedAt: startedAt };
+    this.write();
+  }
+
+  report(phase: SyncPhase, linesRead: number): void {
+    const phaseChanged = phase !== this.current.phase;
+    this.current = { ...this.current, phase, linesRead, updatedAt: new Date().toISOString() };
+    this.listener?.(this.current);
+    if (phaseChanged || Date.now() - this.lastWrite >= this.everyMs) this.write();
+  }
+
+  /** Waits for the reports under way (before the sync's transaction, which clears the progress). */
+  settled(): Promise<void> {
+    return this.pending;
+  }
+
+  private write(): void {
+    this.lastWrite = Date.now();
+    const p = this.current;
+    this.pending = this.pending.then(() =>
+      this.store.saveProgress(this.tenantId, this.sourceId, p).catch(() => undefined),
+    );
+  }
+}
+
+/** A running sync's progress, or null when none runs (a report older than PROGRESS_STALE_MS is a sync that died). */
+export function liveProgress(p: SyncProgress | null, now = Date.now()): SyncProgress | null {
+  if (p === null) return null;
+  return now - Date.parse(p.updatedAt) > PROGRESS_STALE_MS ? null : p;
+}
+
 export class DataSourceService {
+  private readonly syncedListeners = new Set<(e: SourceSyncedEvent) => void | Promise<void>>();
+
   constructor(
     private readonly store: DataSourceStore,
     private readonly readers: SourceReaderFactory,
     private readonly sink: DailySink,
+    private readonly options: { readonly progressEveryMs?: number } = {},
   ) {}
 
   async create(tenantId: number, input: CreateDataSourceInput): Promise<DataSourceRecord> {
@@ -249,6 +337,24 @@ export class DataSourceService {
 
   list(tenantId: number): Promise<DataSourceRecord[]> {
     return this.store.list(tenantId);
+  }
+
+  /**
+   * Listens for successful syncs (scheduled or not), after their transaction committed: the
+   * completion point for what must follow a sync. A listener's failure does not fail the sync.
+   * Returns the function that stops listening.
+   */
+  onSynced(listener: (e: SourceSyncedEvent) => void | Promise<void>): () => void {
+    this.syncedListeners.add(listener);
+    return () => this.syncedListeners.delete(listener);
+  }
+
+  /** Changes a source's schedule (a field left out stays, null clears it); returns the source. */
+  async setSchedule(tenantId: number, name: string, change: ScheduleChange): Promise<DataSourceRecord> {
+    const source = await this.require(tenantId, name);
+    const schedule = applyScheduleChange(source.schedule, change);
+    await this.store.setSchedule(tenantId, source.id, schedule);
+    return { ...source, schedule };
   }
 
   async require(tenantId: number, name: string): Promise<DataSourceRecord> {
@@ -267,7 +373,11 @@ export class DataSourceService {
   private async readWindow(
     source: DataSourceRecord,
     fromDay: number | null,
-    options: SyncOptions & { sample?: SourceRow[] },
+    options: {
+      readonly signal?: AbortSignal | undefined;
+      readonly sample?: SourceRow[];
+      readonly onProgress?: (phase: SyncPhase, linesRead: number) => void;
+    },
   ): Promise<{
     series: DailySeries[];
     linesRead: number;
@@ -279,6 +389,7 @@ export class DataSourceService {
     const reader = await this.readers.open(source);
     try {
       const probe = await reader.probe();
+      options.onProgress?.('reading', 0);
       const agg = createDailyAggregator({
         timezone: source.timezone,
         attributeNames: probe.attributes,
@@ -308,7 +419,7 @@ export class DataSourceService {
           options.sample.push(...rows.slice(0, SAMPLE_ROWS - options.sample.length));
         }
         agg.add(rows);
-        options.onProgress?.({ linesRead });
+        options.onProgress?.('reading', linesRead);
       }
       return {
         series: agg.result(),
@@ -328,7 +439,24 @@ export class DataSourceService {
     const source = await this.require(tenantId, name);
     const fromDay = this.windowStart(source, options.full ?? false);
     const sample: SourceRow[] = [];
-    const r = await this.readWindow(source, fromDay, { ...options, sample });
+    const now = new Date().toISOString();
+    const testProgress: SyncProgress = {
+      phase: 'connecting',
+      linesRead: 0,
+      full: fromDay === null,
+      startedAt: now,
+      updatedAt: now,
+    };
+    const r = await this.readWindow(source, fromDay, {
+      sample,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress
+        ? {
+            onProgress: (phase: SyncPhase, linesRead: number) =>
+              options.onProgress!({ ...testProgress, phase, linesRead }),
+          }
+        : {}),
+    });
     let first: number | null = null;
     for (const s of r.series) if (s.days.length > 0 && (first === null || s.days[0]! < first)) first = s.days[0]!;
     return {
@@ -353,15 +481,26 @@ export class DataSourceService {
     const t0 = performance.now();
     const fromDay = this.windowStart(source, full);
     let linesRead = 0;
+    const progress = new ProgressReporter(
+      this.store,
+      tenantId,
+      source.id,
+      fromDay === null,
+      started.toISOString(),
+      options.onProgress,
+      this.options.progressEveryMs ?? PROGRESS_EVERY_MS,
+    );
     try {
       const r = await this.readWindow(source, fromDay, {
-        ...options,
-        onProgress: (p) => {
-          linesRead = p.linesRead;
-          options.onProgress?.(p);
+        ...(options.signal ? { signal: options.signal } : {}),
+        onProgress: (phase, n) => {
+          linesRead = n;
+          progress.report(phase, n);
         },
       });
       linesRead = r.linesRead;
+      progress.report('writing', linesRead);
+      await progress.settled();
       const frequency = r.shape === 'lines' ? 'D' : detectFrequency(r.series);
       const watermark =
         source.watermark === null || full
@@ -376,7 +515,8 @@ export class DataSourceService {
         windowTo: r.lastDay === null ? null : isoOfDay(r.lastDay),
         linesRead,
         rowsInWindow: r.series.reduce((n, s) => n + s.days.length, 0),
-        newRows: newRowsAfter(r.series, source.lastSync?.status === 'succeeded' ? source.lastSync.windowTo : null),
+        // New data: rows after the newest day a successful sync saw before (the watermark's day).
+        newRows: newRowsAfter(r.series, newestSyncedDay(source)),
         seriesCount: r.series.length,
         error: null,
       };
@@ -396,7 +536,7 @@ export class DataSourceService {
         watermark,
         lastSync: provisional,
       });
-      return {
+      const result: SyncResult = {
         ...provisional,
         rowsDeleted: written.rowsDeleted,
         seconds: (performance.now() - t0) / 1000,
@@ -404,7 +544,21 @@ export class DataSourceService {
         datasetId: source.datasetId,
         changed: written.changed,
       };
+      await this.emitSynced({
+        tenantId,
+        sourceId: source.id,
+        source: source.name,
+        datasetId: source.datasetId,
+        windowFrom: result.windowFrom,
+        windowTo: result.windowTo,
+        full: result.full,
+        changed: result.changed,
+        newRows: result.newRows,
+        rowsDeleted: result.rowsDeleted,
+      });
+      return result;
     } catch (e) {
+      await progress.settled();
       const failed: LastSync = {
         status: 'failed',
         full: fromDay === null,
@@ -424,6 +578,16 @@ export class DataSourceService {
       };
       await this.store.recordFailure(tenantId, source.id, failed).catch(() => undefined);
       throw e;
+    }
+  }
+
+  private async emitSynced(event: SourceSyncedEvent): Promise<void> {
+    for (const listener of this.syncedListeners) {
+      try {
+        await listener(event);
+      } catch {
+        // The sync committed; what follows it reports its own failures.
+      }
     }
   }
 }

@@ -1,9 +1,18 @@
 /** Data sources over GraphQL: thin resolvers over `DataSourceService` (admin keys only). */
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { DataSourceRecord, LastSync } from '../../app/sources/ports.js';
+import { hasRetrainPolicy, nextSyncAt } from '../../app/sources/schedule.js';
+import { liveProgress } from '../../app/sources/source.service.js';
 import { Role } from '../../auth/principal.js';
 import type { GraphQLContext } from '../context.js';
-import { CreateDataSourceInput, DataSource, SourceSync, SourceTest, type SourceKindValue } from './source.type.js';
+import {
+  CreateDataSourceInput,
+  DataSource,
+  SourceScheduleInput,
+  SourceSync,
+  SourceTest,
+  type SourceKindValue,
+} from './source.type.js';
 
 function toSyncView(s: LastSync): SourceSync {
   return {
@@ -36,6 +45,30 @@ export function toDataSourceView(s: DataSourceRecord): DataSource {
     watermark: s.watermark === null ? null : new Date(s.watermark),
     lastSync: s.lastSync ? toSyncView(s.lastSync) : null,
     syncEveryMinutes: s.schedule.syncEveryMinutes,
+    schedule: {
+      syncEveryMinutes: s.schedule.syncEveryMinutes,
+      nextSyncAt: ((next) => (next === null ? null : new Date(next)))(nextSyncAt(s)),
+      retrainWhen: hasRetrainPolicy(s.schedule)
+        ? {
+            newRows: s.schedule.retrainAfterRows,
+            newDays: s.schedule.retrainAfterDays,
+            everyMinutes: s.schedule.retrainEveryMinutes,
+          }
+        : null,
+      rowsSinceRetrain: s.retrain.rowsSince,
+      lastRetrainAt: s.retrain.at === null ? null : new Date(s.retrain.at),
+      lastRetrainRunId: s.retrain.runId === null ? null : String(s.retrain.runId),
+    },
+    syncProgress: ((p) =>
+      p === null
+        ? null
+        : {
+            phase: p.phase.toUpperCase(),
+            linesRead: p.linesRead,
+            full: p.full,
+            startedAt: new Date(p.startedAt),
+            updatedAt: new Date(p.updatedAt),
+          })(liveProgress(s.progress)),
   };
 }
 
@@ -64,6 +97,19 @@ export class DataSourceResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<DataSource> {
     return toDataSourceView(await ctx.services.sources.create(ctx.tenantId, input));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => DataSource, {
+    description:
+      "Changes a source's schedule: syncEvery (15m, 2h, 1d; null: only on demand) and retrainWhen (new rows, new days or every; null: never). A field left out keeps its value. A retrain is an ordinary training run.",
+  })
+  async setDataSourceSchedule(
+    @Arg('name', () => String) name: string,
+    @Arg('input', () => SourceScheduleInput) input: SourceScheduleInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<DataSource> {
+    return toDataSourceView(await ctx.services.sources.setSchedule(ctx.tenantId, name, input));
   }
 
   @Authorized(Role.ADMIN)

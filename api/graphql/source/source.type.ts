@@ -57,6 +57,88 @@ export class SourceSync {
   errorMessage!: string | null;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'When a source retrains its dataset (any one condition suffices).' })
+export class RetrainWhen {
+  @Field(() => Int, {
+    nullable: true,
+    description: 'After syncs brought at least this many daily rows (series × day) on new days.',
+  })
+  newRows!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'After the newest synced day moved on by at least this many days.' })
+  newDays!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Every N minutes, whatever arrived.' })
+  everyMinutes!: number | null;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    "A source's schedule: syncs every N minutes while a server runs (pg-boss's cron on PostgreSQL, a timer on SQLite) and retrains as ordinary training runs.",
+})
+export class SourceScheduleView {
+  @Field(() => Int, { nullable: true, description: 'Sync every N minutes; null: only on demand.' })
+  syncEveryMinutes!: number | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the next scheduled sync is due.' })
+  nextSyncAt!: Date | null;
+
+  @Field(() => RetrainWhen, { nullable: true, description: 'When a training run follows; null: never on its own.' })
+  retrainWhen!: RetrainWhen | null;
+
+  @Field(() => Int, { description: 'Daily rows on new days synced since the last scheduled retrain.' })
+  rowsSinceRetrain!: number;
+
+  @Field(() => Date, { nullable: true })
+  lastRetrainAt!: Date | null;
+
+  @Field(() => ID, { nullable: true, description: "The last scheduled retrain's training run." })
+  lastRetrainRunId!: string | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A sync running now (in any server process).' })
+export class SourceSyncProgress {
+  @Field(() => String, { description: 'CONNECTING, READING (the source) or WRITING (the dataset).' })
+  phase!: string;
+
+  @Field(() => Int, { description: 'Rows the source query returned so far.' })
+  linesRead!: number;
+
+  @Field(() => Boolean)
+  full!: boolean;
+
+  @Field(() => Date)
+  startedAt!: Date;
+
+  @Field(() => Date, { description: 'When the sync last reported (about every second while it reads).' })
+  updatedAt!: Date;
+}
+
+@InputType({ description: 'When a source retrains its dataset; leave every field out for never.' })
+export class RetrainWhenInput {
+  @Field(() => Int, { nullable: true, description: 'After at least this many new daily rows.' })
+  newRows?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'After at least this many new days.' })
+  newDays?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Every so often: a duration such as 24h or 7d.' })
+  every?: string | null;
+}
+
+@InputType({ description: 'A change of schedule: a field left out keeps its value, null clears it.' })
+export class SourceScheduleInput {
+  @Field(() => String, {
+    nullable: true,
+    description: 'Sync every so often: a duration such as 15m, 2h or 1d; null or "off": only on demand.',
+  })
+  syncEvery?: string | null;
+
+  @Field(() => RetrainWhenInput, { nullable: true, description: 'Replaces the retrain policy; null: never.' })
+  retrainWhen?: RetrainWhenInput | null;
+}
+
 @ObjectType({
   simpleResolvers: true,
   description: 'A shop database a dataset is synced from (read-only; the connection by reference).',
@@ -92,8 +174,17 @@ export class DataSource {
   @Field(() => SourceSync, { nullable: true })
   lastSync!: SourceSync | null;
 
-  @Field(() => Int, { nullable: true, description: 'Sync every N minutes while the server runs.' })
+  @Field(() => Int, { nullable: true, description: 'Sync every N minutes while the server runs (also in schedule).' })
   syncEveryMinutes!: number | null;
+
+  @Field(() => SourceScheduleView)
+  schedule!: SourceScheduleView;
+
+  @Field(() => SourceSyncProgress, {
+    nullable: true,
+    description: 'The sync running now, as it last reported (poll it); null when none runs.',
+  })
+  syncProgress!: SourceSyncProgress | null;
 }
 
 @InputType({ description: 'A new data source; the dataset is created when missing.' })
@@ -158,9 +249,15 @@ export class CreateDataSourceInput {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'Start a training run after a sync that changed at least this many daily rows.',
+    description: 'Start a training run once syncs brought at least this many new daily rows (retrainWhen.newRows).',
   })
   retrainAfterRows?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Sync every so often: a duration such as 15m, 2h or 1d.' })
+  syncEvery?: string | null;
+
+  @Field(() => RetrainWhenInput, { nullable: true, description: 'When a training run follows the syncs.' })
+  retrainWhen?: RetrainWhenInput | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A row the source query returned (dry run).' })

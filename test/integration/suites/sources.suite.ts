@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { createRunRetrainer } from '../../../api/app/sources/retrainer.js';
+import { SourceScheduler } from '../../../api/app/sources/scheduler.js';
+import { createDataSourcesRepository } from '../../../api/db/data-sources.repository.js';
 import { withDbs } from '../../helpers/dbs.js';
 import { createTestApi, type TestApi } from '../support/api.js';
 
@@ -123,6 +126,74 @@ withDbs((db) => {
       );
       assert.equal(bad.code, 'BAD_USER_INPUT');
       assert.match(bad.message, /not an environment variable name/);
+    });
+
+    test('a schedule set over GraphQL shows in dataSources; its retrain is an ordinary training run', async () => {
+      const { setDataSourceSchedule } = await api.ok<{
+        setDataSourceSchedule: {
+          syncEveryMinutes: number;
+          schedule: {
+            syncEveryMinutes: number;
+            nextSyncAt: string;
+            retrainWhen: { newRows: number | null; newDays: number | null; everyMinutes: number | null };
+            rowsSinceRetrain: number;
+            lastRetrainRunId: string | null;
+          };
+          syncProgress: unknown;
+        };
+      }>(
+        `mutation { setDataSourceSchedule(name: "sqlite-shop", input: { syncEvery: "2h", retrainWhen: { newRows: 10, every: "7d" } }) {
+          syncEveryMinutes schedule { syncEveryMinutes nextSyncAt retrainWhen { newRows newDays everyMinutes } rowsSinceRetrain lastRetrainRunId }
+          syncProgress { phase } } }`,
+      );
+      assert.equal(setDataSourceSchedule.syncEveryMinutes, 120);
+      assert.deepEqual(setDataSourceSchedule.schedule.retrainWhen, {
+        newRows: 10,
+        newDays: null,
+        everyMinutes: 10_080,
+      });
+      assert.equal(
+        setDataSourceSchedule.schedule.rowsSinceRetrain,
+        40,
+        'the first sync brought 40 daily rows, the second none new',
+      );
+      assert.equal(setDataSourceSchedule.schedule.lastRetrainRunId, null);
+      assert.equal(setDataSourceSchedule.syncProgress, null, 'no sync is running');
+
+      const bad = await api.fails(
+        `mutation { setDataSourceSchedule(name: "sqlite-shop", input: { syncEvery: "every now and then" }) { id } }`,
+      );
+      assert.equal(bad.code, 'BAD_USER_INPUT');
+      assert.match(bad.message, /syncEvery "every now and then" is not a duration.*15m, 2h or 1d/);
+
+      // A tick, as the serving process runs it once a minute, with the run use-case as retrainer.
+      const scheduler = new SourceScheduler(
+        createDataSourcesRepository(db.knex),
+        () => api.app.core.servicesFor({ tenantId: api.tenantId, role: 'ADMIN', datasetIds: null }).sources,
+        createRunRetrainer(api.app.core),
+      );
+      const reports = (await scheduler.tick()).filter((r) => r.source === 'sqlite-shop');
+      assert.equal(reports.length, 1);
+      assert.equal(reports[0]!.error, undefined);
+      assert.equal(reports[0]!.result, undefined, 'synced an hour ago or less: no sync due');
+      assert.equal(reports[0]!.retrainReason, 'newRows');
+      const { trainingRuns, dataSources } = await api.ok<{
+        trainingRuns: { nodes: Array<{ id: string; datasetId: string; horizon: number }> };
+        dataSources: Array<{
+          name: string;
+          datasetId: string;
+          schedule: { lastRetrainRunId: string; rowsSinceRetrain: number };
+        }>;
+      }>(
+        `{ trainingRuns { nodes { id datasetId horizon } } dataSources { name datasetId schedule { lastRetrainRunId rowsSinceRetrain } } }`,
+      );
+      const shopSource = dataSources.find((s) => s.name === 'sqlite-shop')!;
+      assert.equal(shopSource.schedule.rowsSinceRetrain, 0);
+      const run = trainingRuns.nodes.find((r) => r.id === shopSource.schedule.lastRetrainRunId);
+      assert.ok(run, 'the retrain is listed in trainingRuns');
+      assert.equal(run.datasetId, shopSource.datasetId);
+      assert.equal(run.horizon, 28, 'a daily dataset retrains for four weeks');
+      await api.ok(`mutation($id: ID!) { cancelTrainingRun(id: $id) { id } }`, { id: run.id });
     });
   });
 });
