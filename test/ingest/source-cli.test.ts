@@ -3,7 +3,7 @@
  * (the generic kind), and the contract's refusals (one line, a code, exit 1).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -91,5 +91,44 @@ describe('forecastql source (SQLite shop, SQLite ForecastQL)', () => {
       assert.equal(run!.stderr.trim().split('\n').length, 1);
       assert.match(run!.stderr, words);
     }
+  });
+
+  test("the README's schedule commands work as written", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('**Schedules and retraining.**'));
+    const block = /```\n([\s\S]*?)```/.exec(section)![1]!;
+    const commands = block
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/));
+    assert.deepEqual(
+      commands.map((c) => c.slice(0, 3).join(' ')),
+      ['forecastql source add', 'forecastql source schedule', 'forecastql source list'],
+    );
+    // Adding and scheduling a source connects to nothing: no shop database is needed.
+    const db = join(dir, 'readme.sqlite');
+    const runs = runCli(
+      commands.map((c) => c.slice(1)),
+      { DATABASE_URL: db },
+    );
+    for (const r of runs) assert.equal(r.status, 0, r.stderr);
+    assert.match(runs[0]!.stdout, /^Added source "shop" \(woocommerce\) feeding dataset "shop-daily"/);
+    assert.match(
+      runs[1]!.stdout,
+      /^Source "shop": sync every 15m \(next \d{4}-\d\d-\d\dT\d\d:\d\dZ\), retrain after 1 new days\.\n$/,
+    );
+    assert.match(
+      runs[2]!.stdout,
+      /^shop\twoocommerce\t\$SHOP_DB_URL\t.*never synced\tsync every 15m .*retrain after 1 new days/,
+    );
+
+    const [bad] = runCli([['source', 'schedule', 'shop', '--retrain-when', 'rows:lots']], { DATABASE_URL: db });
+    assert.equal(bad!.status, 1);
+    assert.match(
+      bad!.stderr,
+      /^forecastql: BAD_USER_INPUT: --retrain-when "rows:lots" is not understood at "rows:lots"/,
+    );
+    const [listed] = runCli([['source', 'list']], { DATABASE_URL: db });
+    assert.match(listed!.stdout, /retrain after 1 new days/, 'the refused change changed nothing');
   });
 });
