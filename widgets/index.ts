@@ -19,3 +19,4 @@ export { FqFeatureImportance } from './feature-importance/feature-importance.js'
 export { FqTrainingRuns } from './training-runs/training-runs.js';
 export { FqAccuracy } from './accuracy/accuracy.js';
 export { FqKpis } from './kpis/kpis.js';
+export { FqHeatmap } from './heatmap/heatmap.js';

@@ -13,6 +13,7 @@ import * as importance from './feature-importance/feature-importance.queries.js'
 import * as chart from './forecast-chart/forecast-chart.queries.js';
 import * as runs from './training-runs/training-runs.queries.js';
 import * as kpis from './kpis/kpis.queries.js';
+import * as heatmap from './heatmap/heatmap.queries.js';
 
 const OPERATIONS_DIR = new URL('../schema/operations/', import.meta.url);
 
@@ -33,7 +34,9 @@ for (const file of readdirSync(OPERATIONS_DIR).filter(
   }
 }
 
-const exported: unknown[] = [chart, importance, accuracy, runs, kpis].flatMap((module) => Object.values(module));
+const exported: unknown[] = [chart, importance, accuracy, runs, kpis, heatmap].flatMap((module) =>
+  Object.values(module),
+);
 const documents = exported.filter(
   (value): value is string => typeof value === 'string' && /\b(query|mutation|subscription|fragment)\b/.test(value),
 );

@@ -40,7 +40,17 @@ describe('demo page', { skip: skip ?? false }, () => {
       await page.locator('fq-feature-importance [part="list"]').waitFor({ timeout: 10_000 });
       await page.locator('fq-training-runs [part="table"]').waitFor({ timeout: 10_000 });
       await page.locator('fq-kpis [part="card"]').first().waitFor({ timeout: 10_000 });
-      for (const tag of ['fq-forecast-chart', 'fq-accuracy', 'fq-feature-importance', 'fq-training-runs', 'fq-kpis']) {
+      await page.locator('fq-heatmap[kind="weekday"] td[part="cell"]').first().waitFor({ timeout: 10_000 });
+      await page.locator('fq-heatmap[kind="drivers"] td[part="cell"]').first().waitFor({ timeout: 10_000 });
+      for (const tag of [
+        'fq-forecast-chart',
+        'fq-accuracy',
+        'fq-feature-importance',
+        'fq-training-runs',
+        'fq-kpis',
+        'fq-heatmap[kind="weekday"]',
+        'fq-heatmap[kind="drivers"]',
+      ]) {
         assert.equal(await page.locator(tag).getAttribute('theme'), theme, `${tag} got the theme`);
       }
       // The chart's screen-reader table (820 rows) is checked in forecast-chart.test.ts; skipping it here halves the run.
