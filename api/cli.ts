@@ -12,6 +12,7 @@ import { register as registerKeys } from './commands/keys.js';
 import { register as registerMigrate } from './commands/migrate.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerSource } from './commands/source.js';
+import { register as registerStock } from './commands/stock.js';
 import { register as registerTrain } from './commands/train.js';
 import { register as registerWorker } from './commands/worker.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     registerImport,
     registerTrain,
     registerForecast,
+    registerStock,
     registerBacktest,
     registerWorker,
     registerKeys,

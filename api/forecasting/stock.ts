@@ -129,6 +129,8 @@ export interface DemandProfile {
   readonly reorderPoint: number;
   /** Sorted samples of D_L (possibly thinned to evenly spaced order statistics). */
   readonly leadTimeDemand: Float64Array;
+  /** Sorted samples of D_{L+R}, where kept (not in cached profiles). */
+  readonly protectionDemand?: Float64Array;
   readonly protectionPeriods: number;
 }
 
@@ -157,6 +159,7 @@ export function demandProfile(
     orderUpTo: wholeUp(lowerQuantile(cumLR, alpha)),
     reorderPoint: wholeUp(lowerQuantile(cumL, alpha)),
     leadTimeDemand: cumL,
+    protectionDemand: cumLR,
     protectionPeriods: L + R,
   };
 }

@@ -5,6 +5,7 @@
  * stock never read.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { bearer, createAdminKey } from '../../helpers/auth.js';
 import { withDbs } from '../../helpers/dbs.js';
@@ -239,6 +240,31 @@ withDbs((db) => {
       );
       const [row] = (await plan(', seriesId: "item-1"')).nodes;
       assert.equal(row!.planStart, '2024-04-03');
+    });
+
+    test('the README "Stock planning" operations work as written', async () => {
+      const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+      const start = readme.indexOf('## Stock planning');
+      const section = readme.slice(start, readme.indexOf('\n## ', start + 5));
+      const blocks = [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      assert.equal(blocks.length, 2);
+      const set = await api.ok<{ setStockPolicy: { leadTime: number }; setStock: number }>(blocks[0]!, {
+        datasetId: id,
+      });
+      assert.deepEqual(set, { setStockPolicy: { leadTime: 5, reviewPeriod: 7, serviceLevel: 0.95 }, setStock: 3 });
+      const { stockPlan } = await api.ok<{ stockPlan: { totalCount: number; nodes: PlanRow[] } }>(blocks[1]!, {
+        datasetId: id,
+      });
+      assert.equal(stockPlan.totalCount, 4);
+      const byId = new Map(stockPlan.nodes.map((r) => [r.seriesId, r]));
+      assert.equal(byId.get('item-0')!.onHand, 40);
+      assert.equal(byId.get('item-1')!.onOrder, 60);
+      const known = stockPlan.nodes.map((r) => r.stockoutProbability).filter((p) => p !== null);
+      assert.deepEqual(
+        known,
+        known.toSorted((a, b) => b - a),
+        'most urgent first',
+      );
     });
 
     test('an embed token reads the plan but cannot set stock; another tenant sees neither', async () => {

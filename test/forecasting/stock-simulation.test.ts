@@ -1,0 +1,127 @@
+/**
+ * Stock planning against what really sold (issue 18, "Show"): on held-back days of a real public
+ * set (the M5 sample in ../shared/data: Walmart items, mostly intermittent), every review period
+ * the engine is trained on the history up to that day, the plan orders up to S = Q_α(D_{L+R}),
+ * and the held-back sales are played through the stock (backorders). A replenishment cycle is
+ * short when the net stock is below 0 just before the next order arrives. The realised cycle
+ * service level must be within a few points of the target.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { marginalOf } from '../../api/forecasting/distribution.js';
+import { buildPanel, cutSeries } from '../../api/forecasting/frames.js';
+import { runForecastPipeline } from '../../api/forecasting/pipeline.js';
+import { exceedanceProbability, sampledDemandProfile } from '../../api/forecasting/stock.js';
+import type { Panel } from '../../api/forecasting/types.js';
+import { readRawSeries } from '../../api/ingest/raw-series.js';
+import { mulberry32 } from '../../api/forecasting/random.js';
+
+const FILE = new URL('../../../shared/data/m5-tiny-daily.csv.gz', import.meta.url).pathname;
+const LEAD_TIME = 7;
+const REVIEW_PERIOD = 7;
+const REVIEWS = 6;
+const SERIES = 80;
+const HISTORY_DAYS = 400;
+/**
+ * Targets checked and the tolerance, chosen from measurement (80 series × 6 reviews = 480
+ * cycles, seasonal naive with its fitted distribution; README "Stock planning"): realised 0.923,
+ * 0.950 and 0.973 for targets 0.8, 0.9 and 0.95, against 0.858, 0.928 and 0.965 that the plans
+ * themselves promised (whole units and stock left from the last cycle lift every level above its
+ * target). So: never more than 3 points below the target, and at the levels shops use (90 %, 95 %)
+ * within 5 points above it. At 80 % the plan over-delivers by about 12 points: single-series sums
+ * of this engine are too wide in the body of the distribution, an open item for the engine.
+ */
+const TARGETS = [0.8, 0.9, 0.95];
+const BELOW = 0.03;
+const ABOVE: Readonly<Record<number, number>> = { 0.8: 0.15, 0.9: 0.05, 0.95: 0.05 };
+
+test('ordering by the plan on held-back M5 days gives the target cycle service level: never 3 points below it, within 5 above at 90 and 95 %', async () => {
+  const file = await readRawSeries(FILE, {});
+  const all = buildPanel(file.series, file.frequency);
+  // A fixed random sample of series with sales in the last year (seeded: the same every run).
+  const random = mulberry32(18);
+  const candidates = all.series.filter((s) => {
+    const tail = s.target.subarray(Math.max(0, s.target.length - HISTORY_DAYS));
+    return tail.some((v) => v > 0);
+  });
+  const chosen = candidates
+    .map((s) => ({ s, r: random() }))
+    .toSorted((a, b) => a.r - b.r)
+    .slice(0, SERIES)
+    .map((x) => x.s);
+  const n = Math.min(...chosen.map((s) => s.target.length));
+  const heldBack = (REVIEWS - 1) * REVIEW_PERIOD + LEAD_TIME + REVIEW_PERIOD;
+  const firstReview = n - heldBack;
+  const shortfalls = new Map(TARGETS.map((a) => [a, 0]));
+  const promised = new Map(TARGETS.map((a) => [a, 0]));
+  const atS = new Map(TARGETS.map((a) => [a, { n: 0, short: 0, promised: 0 }]));
+  let cycles = 0;
+  // Inventory position after ordering, per target and series (backorders: may go negative).
+  const position = new Map(TARGETS.map((a) => [a, new Map<string, number>()]));
+  for (let k = 0; k < REVIEWS; k++) {
+    const cut = firstReview + k * REVIEW_PERIOD;
+    const panel: Panel = {
+      ...all,
+      series: chosen.map((s) => {
+        const c = cutSeries(s, s.target.length - (n - cut), LEAD_TIME + REVIEW_PERIOD);
+        return { ...c, target: c.target.subarray(Math.max(0, c.target.length - HISTORY_DAYS)) };
+      }),
+    };
+    const result = await runForecastPipeline(panel, {
+      model: 'snaive',
+      horizon: LEAD_TIME + REVIEW_PERIOD,
+      quantiles: [0.1, 0.5, 0.9],
+      seed: 7,
+      importance: false,
+    });
+    assert.ok(result.distribution, 'the run fitted a distribution');
+    const byId = new Map(result.forecasts.map((f) => [f.seriesId, f]));
+    for (const s of chosen) {
+      const f = byId.get(s.id)!;
+      const steps = f.dates.map((_, t) =>
+        marginalOf({ levels: f.quantiles, values: f.values.map((row) => row[t]!), mean: f.mean?.[t] ?? null }),
+      );
+      const offset = s.target.length - n + cut;
+      let demand = 0;
+      for (let t = 0; t < LEAD_TIME + REVIEW_PERIOD; t++) demand += Math.max(0, s.target[offset + t] ?? 0);
+      let demandBeforeNextReview = 0;
+      for (let t = 0; t < REVIEW_PERIOD; t++) demandBeforeNextReview += Math.max(0, s.target[offset + t] ?? 0);
+      for (const alpha of TARGETS) {
+        const profile = sampledDemandProfile([steps], result.distribution.dependence, {
+          leadTime: LEAD_TIME,
+          reviewPeriod: REVIEW_PERIOD,
+          serviceLevel: alpha,
+        });
+        const positions = position.get(alpha)!;
+        // Order up to S (nothing when the position is already above it).
+        const after = Math.max(positions.get(s.id) ?? profile.orderUpTo, profile.orderUpTo);
+        // Net stock just before the order of the next review arrives: every earlier order is in.
+        if (demand > after) shortfalls.set(alpha, shortfalls.get(alpha)! + 1);
+        promised.set(alpha, promised.get(alpha)! + 1 - exceedanceProbability(profile.protectionDemand!, after));
+        if (after === profile.orderUpTo) {
+          const e = atS.get(alpha)!;
+          e.n++;
+          if (demand > after) e.short++;
+          e.promised += 1 - exceedanceProbability(profile.protectionDemand!, after);
+        }
+        positions.set(s.id, after - demandBeforeNextReview);
+      }
+      cycles++;
+    }
+  }
+  const realised = TARGETS.map((a) => 1 - shortfalls.get(a)! / cycles);
+  process.stdout.write(
+    `stock simulation (M5, ${SERIES} series × ${REVIEWS} reviews, L=${LEAD_TIME}, R=${REVIEW_PERIOD}): ${TARGETS.map((a, i) => `target ${a} → realised ${realised[i]!.toFixed(3)}`).join('; ')}\n`,
+  );
+  for (const a of TARGETS) {
+    const e = atS.get(a)!;
+    process.stdout.write(
+      `target ${a}: all cycles promised ${(promised.get(a)! / cycles).toFixed(3)}; ordered up to S: ${e.n} cycles, realised ${(1 - e.short / e.n).toFixed(3)}, promised ${(e.promised / e.n).toFixed(3)}\n`,
+    );
+  }
+  TARGETS.forEach((a, i) => {
+    const what = `target ${a}: realised cycle service level ${realised[i]!.toFixed(3)} over ${cycles} cycles`;
+    assert.ok(realised[i]! >= a - BELOW, what);
+    assert.ok(realised[i]! <= a + ABOVE[a]!, what);
+  });
+});
