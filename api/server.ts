@@ -155,7 +155,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const root = findRoot();
   const bus = options.cluster?.bus ?? createRunEventBus();
   const role = options.cluster?.role ?? 'all';
-  const ports = createDataPorts(knex);
+  const ports = createDataPorts(knex, {
+    alerting: { onError: (e, what) => logger.warn({ err: e }, what) },
+  });
   const runner = new TrainingRunner({
     knex,
     database: config.database,
@@ -177,6 +179,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const queue = jobs?.queue ?? (options.cluster?.role === 'http' ? options.cluster.runQueue : undefined) ?? runner;
   const app = await createGraphQLApp({ config, knex, logger, bus, queue, ...ports });
   const sourceSchedules = await startSourceSchedules(knex, logger, app.core, ports.sources, jobs?.boss);
+  // Webhook deliveries: sent as alerts are raised, retried on a timer (also those queued by the CLI).
+  ports.alerting.dispatcher.start();
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = new HeaderMap();
@@ -401,6 +405,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       // Nothing may keep the process alive: a supervisor must see it exit and restart it.
       clearInterval(recheck);
       await ws.dispose();
+      await ports.alerting.dispatcher.stop();
       await runner.stop();
       await jobs?.worker?.stop();
       await jobs?.listener.close();
@@ -448,6 +453,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         }
         clearInterval(recheck);
         await sourceSchedules.stop();
+        await ports.alerting.dispatcher.stop();
         await ws.dispose();
         logger.debug('subscriptions closed');
         await runner.stop();

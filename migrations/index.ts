@@ -27,6 +27,7 @@ import * as addDatasetUnit from './20261207213016_add_dataset_unit.js';
 import * as addDataSourceScheduleState from './20261207213043_add_data_source_schedule_state.js';
 import * as createScenarios from './20261207213200_create_scenarios.js';
 import * as createStockLevels from './20261207213300_create_stock_levels.js';
+import * as createAlerts from './20261207213600_create_alerts.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -56,4 +57,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261207213043_add_data_source_schedule_state', migration: addDataSourceScheduleState },
   { name: '20261207213200_create_scenarios', migration: createScenarios },
   { name: '20261207213300_create_stock_levels', migration: createStockLevels },
+  { name: '20261207213600_create_alerts', migration: createAlerts },
 ];

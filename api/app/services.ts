@@ -4,6 +4,9 @@
  * under them wrapped by `scopeStores` (scope.ts). Front doors (GraphQL resolvers, CLI commands,
  * the plugin API) call these and nothing below them.
  */
+import { AlertService } from './alerts/alert.service.js';
+import type { AlertEventBus, AlertStore, ArrivalsHub, WebhookStore, WebhookTransport } from './alerts/ports.js';
+import { WebhookService } from './alerts/webhook.service.js';
 import { CalendarService } from './calendar/calendar.service.js';
 import { DatasetService } from './datasets/dataset.service.js';
 import { ForecastService } from './forecasts/forecast.service.js';
@@ -30,6 +33,16 @@ export interface ServiceDeps {
   readonly stock: StockStore;
   /** Restored models and panels of the scenario use-cases, shared by every scope (createCore makes them). */
   readonly scenarioCaches?: ScenarioCaches;
+  /** Alerts and webhooks: their stores, transport, bus and the arrivals hub imports announce on. */
+  readonly alerting: AlertingDeps;
+}
+
+export interface AlertingDeps {
+  readonly arrivals: ArrivalsHub;
+  readonly alerts: AlertStore;
+  readonly webhooks: WebhookStore;
+  readonly transport: WebhookTransport;
+  readonly bus: AlertEventBus;
 }
 
 export interface Services {
@@ -49,6 +62,10 @@ export interface Services {
   readonly sources: DataSourceService;
   /** Stock planning: what to order and when (issue 18). */
   readonly stock: StockPlanService;
+  /** Alerts of the scope's datasets: list, acknowledge (admin), follow. */
+  readonly alerts: AlertService;
+  /** The tenant's webhooks and their delivery log (admin only). */
+  readonly webhooks: WebhookService;
   /** The scoped stores the per-request loaders batch over. */
   readonly stores: {
     readonly datasets: DatasetStore;
@@ -64,7 +81,7 @@ export function createServices(deps: ServiceDeps, scope: AccessScope): Services 
   const forecasts = new ForecastService(s.forecasts, s.runs);
   return {
     scope,
-    datasets: new DatasetService(s.datasets, s.importer),
+    datasets: new DatasetService(s.datasets, s.importer, deps.alerting.arrivals),
     series: new SeriesService(s.series),
     runs: new TrainingRunService(s.runs, deps.queue, deps.bus, deps.maxHorizon),
     forecasts,
@@ -74,6 +91,8 @@ export function createServices(deps: ServiceDeps, scope: AccessScope): Services 
     calendar: new CalendarService(s.series, s.observations),
     sources: deps.sources,
     stock: new StockPlanService(scope, s.forecasts, forecasts, deps.stock),
+    alerts: new AlertService(scope, deps.alerting.alerts, s.datasets, deps.alerting.bus),
+    webhooks: new WebhookService(scope, deps.alerting.webhooks, deps.alerting.transport),
     stores: { datasets: s.datasets, runs: s.runs, metrics: s.metrics, forecasts: s.forecasts },
   };
 }

@@ -12,6 +12,7 @@ import { normalizeDatasetUnit } from '../app/datasets/dataset-unit.js';
 import { UserInputError } from '../errors/index.js';
 import { countryName, normalizeCountry } from '../forecasting/features.js';
 import type { Frequency } from '../forecasting/types.js';
+import { createDataPorts } from '../plugin/core.js';
 import { importCsv, type ImportCsvResult } from '../plugin/import.js';
 import type { LongCsvProgress } from '../ingest/long-csv.js';
 import { databaseFromOption } from './migrate.js';
@@ -143,6 +144,15 @@ export function register(program: Command): void {
         });
         progress.stop();
         process.stdout.write(formatImportSummary(file, result) + '\n');
+        // New actuals: compare them with the latest run's band (alerts and their webhooks).
+        if (result.rowsImported > 0) {
+          const { alerting } = createDataPorts(knex, {
+            alerting: { onError: (e, what) => process.stderr.write(`warning: ${what}: ${String(e)}\n`) },
+          });
+          await alerting.arrivals.emit({ tenantId, datasetId: result.datasetId, cause: 'import' });
+          // First attempts of the webhooks now; a server's dispatcher retries what failed.
+          await alerting.dispatcher.whenIdle();
+        }
       } finally {
         progress.stop();
         await knex.destroy();

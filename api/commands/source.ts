@@ -20,7 +20,8 @@ import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
 import { UserInputError } from '../errors/index.js';
-import { createDataSourceService } from '../plugin/sources.js';
+import { createDataPorts } from '../plugin/core.js';
+import type { createDataSourceService } from '../plugin/sources.js';
 import { databaseFromOption } from './migrate.js';
 
 interface CommonOptions {
@@ -89,11 +90,16 @@ async function withService<T>(
   run: (service: ReturnType<typeof createDataSourceService>, tenantId: number) => Promise<T>,
 ): Promise<T> {
   const knex = createKnex(databaseFromOption(options.db));
+  // Through the data ports, so a sync that brings new actuals raises alerts (and sends their webhooks).
+  const ports = createDataPorts(knex, {
+    alerting: { onError: (e, what) => process.stderr.write(`warning: ${what}: ${String(e)}\n`) },
+  });
   try {
     await migrateLatest(knex);
     const tenantId = await createTenantsRepository(knex).defaultTenantId();
-    return await run(createDataSourceService(knex), tenantId);
+    return await run(ports.sources, tenantId);
   } finally {
+    await ports.alerting.dispatcher.whenIdle();
     await knex.destroy();
   }
 }

@@ -226,3 +226,37 @@ export function loadQueueConfig(env: Env = process.env): QueueConfig {
     threadHeapMb: integer(env, 'FORECASTQL_WORKER_HEAP_MB', 0, 0, 1_000_000),
   };
 }
+
+/** Alert webhooks (README "Alerts and webhooks"). */
+export interface WebhookConfig {
+  /**
+   * Let webhooks reach private, loopback and link-local addresses (FORECASTQL_WEBHOOK_ALLOW_PRIVATE,
+   * default false: refused, against server-side request forgery; set it for a closed network).
+   */
+  readonly allowPrivate: boolean;
+  /** Wait before the first retry, doubled for each further one (FORECASTQL_WEBHOOK_RETRY_MS, default 30000). */
+  readonly backoffMs: number;
+  /** Attempts before a delivery is FAILED (FORECASTQL_WEBHOOK_MAX_ATTEMPTS, default 8). */
+  readonly maxAttempts: number;
+  /** Time one POST may take (FORECASTQL_WEBHOOK_TIMEOUT_MS, default 10000). */
+  readonly timeoutMs: number;
+}
+
+function flag(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new InvalidConfigurationError(key, raw, 'Use true or false.');
+}
+
+/** Reads the webhook settings (validated like loadConfig). */
+export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
+  return {
+    allowPrivate: flag(env, 'FORECASTQL_WEBHOOK_ALLOW_PRIVATE', false),
+    backoffMs: integer(env, 'FORECASTQL_WEBHOOK_RETRY_MS', 30_000, 1, 86_400_000),
+    maxAttempts: integer(env, 'FORECASTQL_WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
+    timeoutMs: integer(env, 'FORECASTQL_WEBHOOK_TIMEOUT_MS', 10_000, 100, 600_000),
+  };
+}

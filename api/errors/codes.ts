@@ -18,6 +18,8 @@ export const ErrorCode = {
   SOURCE_BAD_ROWS: 'SOURCE_BAD_ROWS',
   /** A data source's query ran past its statement timeout or row limit. */
   SOURCE_LIMIT_EXCEEDED: 'SOURCE_LIMIT_EXCEEDED',
+  /** A webhook URL that is not http(s), or whose address is private, loopback or link-local (SSRF guard). */
+  WEBHOOK_URL_REFUSED: 'WEBHOOK_URL_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

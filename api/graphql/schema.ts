@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
+import { AlertResolver } from './alert/alert.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { EmbedTokenResolver } from './embed-token/embed-token.resolver.js';
 import { CalendarResolver } from './calendar/calendar.resolver.js';
@@ -30,6 +31,7 @@ export const RESOLVERS = [
   ScenarioResolver,
   CalendarResolver,
   EmbedTokenResolver,
+  AlertResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

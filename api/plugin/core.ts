@@ -20,6 +20,7 @@ import type { CsvImporter } from '../app/ports.js';
 import type { CoreStores } from '../app/scope.js';
 import { createCore, type Core } from '../app/services.js';
 import type { DataSourceService } from '../app/sources/source.service.js';
+import { createAlerting, type Alerting, type AlertingOptions } from './alerts.js';
 import { createDataSourceService } from './sources.js';
 import type { RunEventBus, RunQueue } from '../app/ports.js';
 
@@ -30,6 +31,8 @@ export interface DataPorts extends CoreStores {
   readonly sources: DataSourceService;
   /** Stock policies and levels (stock planning). */
   readonly stock: StockStore;
+  /** Alerts and webhooks over this database (api/plugin/alerts.ts). */
+  readonly alerting: Alerting;
   /**
    * The `default` tenant, which the CLI commands act for. GraphQL requests do not use it: they act
    * for the tenant of their credential (api/auth, GraphQLApp.context).
@@ -37,8 +40,21 @@ export interface DataPorts extends CoreStores {
   readonly tenantOf: (headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<number>;
 }
 
-export function createDataPorts(knex: Knex): DataPorts {
+export interface DataPortsOptions {
+  /** Webhook settings and error reporting of alerts (default: the environment, warnings). */
+  readonly alerting?: AlertingOptions;
+}
+
+export function createDataPorts(knex: Knex, portOptions: DataPortsOptions = {}): DataPorts {
   const tenants = createTenantsRepository(knex);
+  const runs = createRunsRepository(knex);
+  const forecasts = createForecastsRepository(knex);
+  const alerting = createAlerting(knex, { runs, forecasts }, portOptions.alerting);
+  const sources = createDataSourceService(knex);
+  // A sync that changed the dataset brings new actuals: the alert use-case checks them.
+  sources.onSynced(async (e) => {
+    if (e.changed) await alerting.arrivals.emit({ tenantId: e.tenantId, datasetId: e.datasetId, cause: 'sync' });
+  });
   let defaultTenant: Promise<number> | undefined;
   const importer: CsvImporter = {
     async importCsv(tenantId, datasetId, csv, options = {}) {
@@ -73,10 +89,11 @@ export function createDataPorts(knex: Knex): DataPorts {
   return {
     datasets: createDatasetsRepository(knex),
     series: createSeriesRepository(knex),
-    sources: createDataSourceService(knex),
+    sources,
+    alerting,
     stock: createStockRepository(knex),
-    runs: createRunsRepository(knex),
-    forecasts: createForecastsRepository(knex),
+    runs,
+    forecasts,
     metrics: createMetricsRepository(knex),
     importance: createImportanceRepository(knex),
     observations: createObservationsRepository(knex),
@@ -94,8 +111,18 @@ export function createDataPorts(knex: Knex): DataPorts {
 
 /** The use-cases over a database, given who trains runs and the run event bus. */
 export function createCoreFor(
-  ports: CoreStores & { readonly sources: DataSourceService; readonly stock: StockStore },
+  ports: CoreStores & {
+    readonly sources: DataSourceService;
+    readonly stock: StockStore;
+    readonly alerting: Alerting;
+  },
   options: { readonly queue: RunQueue; readonly bus: RunEventBus; readonly maxHorizon: number },
 ): Core {
-  return createCore({ stores: ports, sources: ports.sources, stock: ports.stock, ...options });
+  return createCore({
+    stores: ports,
+    sources: ports.sources,
+    stock: ports.stock,
+    alerting: ports.alerting,
+    ...options,
+  });
 }

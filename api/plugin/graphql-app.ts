@@ -31,6 +31,7 @@ import type { DataSourceService } from '../app/sources/source.service.js';
 import type { StockStore } from '../app/stock/ports.js';
 import { createStockRepository } from '../db/stock.repository.js';
 import { buildGraphQLSchema } from '../graphql/schema.js';
+import type { Alerting } from './alerts.js';
 
 export interface GraphQLAppDeps extends CoreStores {
   readonly config: Config;
@@ -42,6 +43,8 @@ export interface GraphQLAppDeps extends CoreStores {
   readonly sources: DataSourceService;
   /** Stock policies and levels; default: the repository over `knex`. */
   readonly stock?: StockStore | undefined;
+  /** Alerts and webhooks over the same database (api/plugin/alerts.ts). */
+  readonly alerting: Alerting;
 }
 
 export interface GraphQLApp {
@@ -99,6 +102,7 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     maxHorizon: deps.config.maxHorizon,
     sources: deps.sources,
     stock: deps.stock ?? createStockRepository(deps.knex),
+    alerting: deps.alerting,
   });
   const apollo = new ApolloServer<GraphQLContext>({
     // Our schema, executed by graphql-jit (jit-executor.ts); Apollo still parses and validates.

@@ -131,7 +131,9 @@ export async function createForecastQL<TRequest = unknown>(
   let runner: TrainingRunner | undefined;
   try {
     if (options.migrate ?? true) await migrateLatest(knex);
-    const stores = createDataPorts(knex);
+    const stores = createDataPorts(knex, {
+      alerting: { onError: (e, what) => logger.warn({ err: e }, what) },
+    });
     const bus = createRunEventBus();
     let queue: RunQueue = TRAINING_OFF;
     if ((options.training ?? 'embedded') === 'embedded') {
@@ -186,6 +188,7 @@ export async function createForecastQL<TRequest = unknown>(
       return [...ids].toSorted((a, b) => a - b);
     };
     if (runner) await runner.start();
+    stores.alerting.dispatcher.start();
     const started = runner;
     return {
       schema,
@@ -209,6 +212,7 @@ export async function createForecastQL<TRequest = unknown>(
         return contextFor(principal);
       },
       async close() {
+        await stores.alerting.dispatcher.stop();
         await started?.stop();
         if (ownKnex) await knex.destroy();
       },

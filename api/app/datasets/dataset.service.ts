@@ -5,6 +5,7 @@ import { normalizeDatasetUnit } from './dataset-unit.js';
 import type { Frequency } from '../../forecasting/types.js';
 import { toPageRequest, type Page } from '../common/cursor.js';
 import { parseRowId } from '../common/ids.js';
+import type { ArrivalsHub } from '../alerts/ports.js';
 import type { CsvImporter, DatasetRecord, DatasetStore, ImportOptions, ObservationRowInput } from '../ports.js';
 
 export const MAX_DATASET_NAME = 200;
@@ -31,7 +32,16 @@ export class DatasetService {
   constructor(
     private readonly datasets: DatasetStore,
     private readonly importer: CsvImporter,
+    /** Told after an import that changed the dataset's rows (the alert use-case listens). */
+    private readonly arrivals?: ArrivalsHub,
   ) {}
+
+  /** Announces new actuals when an import changed the dataset (its dataVersion moved). */
+  private async announce(tenantId: number, before: DatasetRecord, after: DatasetRecord): Promise<void> {
+    if (after.dataVersion !== before.dataVersion) {
+      await this.arrivals?.emit({ tenantId, datasetId: after.id, cause: 'import' });
+    }
+  }
 
   async list(
     tenantId: number,
@@ -142,6 +152,7 @@ export class DatasetService {
     }
     const result = await this.importer.importRows(tenantId, dataset.id, rows, options);
     const after = (await this.datasets.get(tenantId, dataset.id)) ?? dataset;
+    await this.announce(tenantId, dataset, after);
     return { rowsImported: result.rowsImported, seriesCount: after.seriesCount, dataset: after };
   }
 
@@ -160,6 +171,7 @@ export class DatasetService {
     }
     const result = await this.importer.importCsv(tenantId, dataset.id, csv, options);
     const after = (await this.datasets.get(tenantId, dataset.id)) ?? dataset;
+    await this.announce(tenantId, dataset, after);
     return { rowsImported: result.rowsImported, seriesCount: after.seriesCount, dataset: after };
   }
 

@@ -9,6 +9,7 @@ import type { Config, DatabaseConfig } from '../../../api/config/env.js';
 import { loadConfig } from '../../../api/config/env.js';
 import { migrateLatest } from '../../../api/db/migrate.js';
 import { createGraphQLApp, type GraphQLApp } from '../../../api/plugin/graphql-app.js';
+import type { Alerting, AlertingOptions } from '../../../api/plugin/alerts.js';
 import { createDataPorts } from '../../../api/plugin/core.js';
 import { createRunEventBus } from '../../../api/training/events.js';
 import { TrainingRunner } from '../../../api/training/runner.js';
@@ -19,6 +20,8 @@ export const STAND_IN_PIPELINE = new URL('./stand-in-pipeline.ts', import.meta.u
 export interface TestApi {
   readonly app: GraphQLApp;
   readonly runner: TrainingRunner;
+  /** Alerts and webhooks of this database (its dispatcher runs while the API is open). */
+  readonly alerting: Alerting;
   readonly tenantId: number;
   /** The admin key `exec` sends (the default tenant's). */
   readonly adminKey: TestKey;
@@ -49,6 +52,11 @@ export interface TestApi {
 export interface TestApiOptions {
   readonly pipelineModule?: string;
   readonly config?: Partial<Config>;
+  /**
+   * Webhook settings: by default tests may call private addresses (their receivers listen on
+   * 127.0.0.1) and retry after 20 ms; the product refuses private addresses by default.
+   */
+  readonly alerting?: AlertingOptions;
 }
 
 export async function createTestApi(
@@ -60,7 +68,12 @@ export async function createTestApi(
   const config: Config = { ...loadConfig({}), nodeEnv: 'test', database, backend: 'cpu', ...options.config };
   const logger = pino({ level: 'silent' });
   const bus = createRunEventBus();
-  const ports = createDataPorts(knex);
+  const ports = createDataPorts(knex, {
+    alerting: options.alerting ?? {
+      webhooks: { allowPrivate: true, backoffMs: 20, pollMs: 20, timeoutMs: 2000 },
+      onError: (e) => logger.error({ err: e }, 'alerting'),
+    },
+  });
   const runner = new TrainingRunner({
     knex,
     database,
@@ -75,6 +88,7 @@ export async function createTestApi(
   });
   const app = await createGraphQLApp({ config, knex, logger, bus, queue: runner, ...ports });
   await runner.start();
+  ports.alerting.dispatcher.start();
   const adminKey = await createAdminKey(knex);
   const tenantId = adminKey.tenantId;
   const execAs: TestApi['execAs'] = async (headers, query, variables) => {
@@ -91,6 +105,7 @@ export async function createTestApi(
   return {
     app,
     runner,
+    alerting: ports.alerting,
     tenantId,
     adminKey,
     execAs,
@@ -106,6 +121,7 @@ export async function createTestApi(
       return { code: r.errors[0]!.extensions?.['code'], message: r.errors[0]!.message };
     },
     async close() {
+      await ports.alerting.dispatcher.stop();
       await runner.stop();
       await app.stop();
     },
