@@ -12,6 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { parse, subscribe } from 'graphql';
 import type { Knex } from 'knex';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Role } from '../../../api/app/scope.js';
 import { createForecastsRepository } from '../../../api/db/forecasts.repository.js';
 import { createRunsRepository } from '../../../api/db/runs.repository.js';
 import { createWebhookTransport } from '../../../api/http/webhook-transport.js';
@@ -327,6 +332,59 @@ function suite(db: TestDb): void {
       assert.equal(open.alerts.totalCount, 1);
       const missing = await api.fails('mutation { acknowledgeAlert(id: "999999") { id } }');
       assert.equal(missing.code, 'NOT_FOUND');
+    });
+  });
+
+  describe('alerts after a data-source sync', () => {
+    test('a sync that brings sales outside the band raises alerts once; a re-sync of the same days raises none', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fq-alert-shop-'));
+      const file = join(dir, 'shop.sqlite');
+      const env = `FQ_ALERT_SHOP_${db.dialect.toUpperCase()}`;
+      try {
+        const shop = new Database(file);
+        shop.exec('CREATE TABLE daily (sku TEXT, day TEXT, qty REAL)');
+        const insert = shop.prepare('INSERT INTO daily VALUES (?, ?, ?)');
+        for (let d = 0; d < HISTORY_DAYS; d++) insert.run('S', day(d), 10);
+        process.env[env] = `sqlite://${file}`;
+        const services = api.app.core.servicesFor({ tenantId: api.tenantId, role: Role.ADMIN, datasetIds: null });
+        const source = await services.sources.create(api.tenantId, {
+          name: `alert-shop-${db.dialect}`,
+          kind: 'generic',
+          urlEnv: env,
+          query: 'SELECT sku AS series_id, day AS date, qty AS quantity FROM daily',
+          dataset: `alert-shop-${db.dialect}`,
+        });
+        await services.sources.sync(api.tenantId, source.name);
+        await storeRun(db.knex, api.tenantId, source.datasetId);
+        for (let d = HISTORY_DAYS; d < HISTORY_DAYS + 6; d++) insert.run('S', day(d), 20);
+        shop.close();
+        const count = async () =>
+          (
+            await api.ok<{ alerts: { totalCount: number; nodes: AlertView[] } }>(ALERTS, {
+              d: String(source.datasetId),
+            })
+          ).alerts;
+        assert.equal((await count()).totalCount, 0);
+        await services.sources.sync(api.tenantId, source.name);
+        const raised = await count();
+        // Six days at 20 against 8–12: six outliers (4 half-bands out, CRITICAL) and one run.
+        assert.deepEqual(raised.nodes.map((a) => a.kind).toSorted(), [
+          'OUTLIER',
+          'OUTLIER',
+          'OUTLIER',
+          'OUTLIER',
+          'OUTLIER',
+          'OUTLIER',
+          'RUN',
+        ]);
+        assert.ok(raised.nodes.every((a) => a.seriesId === 'S'));
+        await services.sources.sync(api.tenantId, source.name, { full: true });
+        await services.sources.sync(api.tenantId, source.name);
+        assert.equal((await count()).totalCount, 7, 're-syncs of the same days raise nothing');
+      } finally {
+        delete process.env[env];
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
