@@ -11,6 +11,7 @@ import { CalendarService } from './calendar/calendar.service.js';
 import { DatasetService } from './datasets/dataset.service.js';
 import { ForecastService } from './forecasts/forecast.service.js';
 import { HeadlineService } from './insights/headline.service.js';
+import { PriceHistoryService } from './insights/price-history.service.js';
 import { InsightService } from './insights/insight.service.js';
 import type { DatasetStore, ForecastStore, MetricsStore, RunEventBus, RunQueue, RunStore } from './ports.js';
 import { TrainingRunService } from './runs/training-run.service.js';
@@ -55,6 +56,8 @@ export interface Services {
   readonly insights: InsightService;
   /** Headline numbers (`<fq-kpis>`): the next weeks against last year and the last period. */
   readonly headlines: HeadlineService;
+  /** A series' price against its units (`<fq-price-response>`). */
+  readonly priceHistory: PriceHistoryService;
   readonly calendar: CalendarService;
   /** What-if scenarios answered by a run's stored model, and saved scenarios. */
   readonly scenarios: ScenarioService;
@@ -88,6 +91,7 @@ export function createServices(deps: ServiceDeps, scope: AccessScope): Services 
     scenarios: new ScenarioService(s.scenarios, s.forecasts, forecasts, deps.scenarioCaches ?? createScenarioCaches()),
     insights: new InsightService(s.importance, s.series),
     headlines: new HeadlineService(s.forecasts, forecasts, s.observations),
+    priceHistory: new PriceHistoryService(s.forecasts, forecasts, s.observations),
     calendar: new CalendarService(s.series, s.observations),
     sources: deps.sources,
     stock: new StockPlanService(scope, s.forecasts, forecasts, deps.stock),

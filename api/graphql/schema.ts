@@ -13,6 +13,7 @@ import { DatasetResolver } from './dataset/dataset.resolver.js';
 import { DataSourceResolver } from './source/source.resolver.js';
 import { ForecastResolver } from './forecast/forecast.resolver.js';
 import { HeadlineResolver } from './insight/headline.resolver.js';
+import { PriceHistoryResolver } from './insight/price-history.resolver.js';
 import { InsightResolver } from './insight/insight.resolver.js';
 import { ScenarioResolver } from './scenario/scenario.resolver.js';
 import { SeriesResolver } from './series/series.resolver.js';
@@ -27,6 +28,7 @@ export const RESOLVERS = [
   ForecastResolver,
   InsightResolver,
   HeadlineResolver,
+  PriceHistoryResolver,
   StockResolver,
   ScenarioResolver,
   CalendarResolver,
