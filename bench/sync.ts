@@ -106,6 +106,8 @@ function measure(label: string, mode: string, shop: string, db: unknown, name: s
   const r = spawnSync(
     process.execPath,
     [
+      // BENCH_SYNC_PROFILE=DIR: a V8 CPU profile of each measurement's child in DIR.
+      ...(process.env['BENCH_SYNC_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_SYNC_PROFILE']] : []),
       '--import',
       'tsx',
       new URL(import.meta.url).pathname,

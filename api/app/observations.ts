@@ -160,8 +160,16 @@ export interface ObservationSinkSession {
     datasetId: number,
     changes: ReadonlyArray<{ seriesId: number; attributes: Readonly<Record<string, string>> }>,
   ): Promise<void>;
-  /** Recomputes (or, when given, writes) the statistics of every series of a dataset. */
-  refreshSeriesStatistics(datasetId: number, known?: readonly SeriesStatistics[]): Promise<SeriesStatistics[]>;
+  /**
+   * Recomputes (or, when given, writes) the statistics of every series of a dataset; with `only`,
+   * recomputes those series' and keeps the stored statistics of the others. Returns the
+   * statistics of every series that has rows.
+   */
+  refreshSeriesStatistics(
+    datasetId: number,
+    known?: readonly SeriesStatistics[],
+    only?: readonly number[],
+  ): Promise<SeriesStatistics[]>;
   /** Writes a dataset's metadata after an import, only when something changed. */
   updateDataset(dataset: ImportDataset, next: DatasetImportUpdate, observationsChanged: boolean): Promise<void>;
 }

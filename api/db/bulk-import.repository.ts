@@ -541,21 +541,70 @@ export async function refreshSeriesStatistics(
   datasetId: number,
   /** The statistics when the caller knows them (an import into an empty dataset); skips the scan. */
   known?: readonly SeriesStatistics[],
+  /** Only these series' rows changed: scan them, keep the others' stored statistics. */
+  only?: readonly number[],
 ): Promise<SeriesStatistics[]> {
+  if (!known && only) return refreshTouchedSeriesStatistics(trx, tenantId, datasetId, only);
   const stats = known ? [...known] : await computeSeriesStatistics(trx, tenantId, datasetId);
   await writeSeriesStatistics(trx, tenantId, datasetId, stats);
   return stats;
+}
+
+/** Series ids per statement of a scan restricted to some series. */
+const SCAN_IDS_PER_STATEMENT = 1000;
+
+/**
+ * A window sync's statistics: the changed series' are computed from their rows (a series left
+ * without rows gets zero counts), every other series keeps its stored ones. What an import of
+ * one day into a long history costs is then the changed series' rows, not the dataset's.
+ */
+async function refreshTouchedSeriesStatistics(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+  only: readonly number[],
+): Promise<SeriesStatistics[]> {
+  const touched = new Set(only);
+  const fresh: SeriesStatistics[] = [];
+  const ids = [...touched];
+  for (let i = 0; i < ids.length; i += SCAN_IDS_PER_STATEMENT) {
+    fresh.push(...(await computeSeriesStatistics(trx, tenantId, datasetId, ids.slice(i, i + SCAN_IDS_PER_STATEMENT))));
+  }
+  const withRows = new Set(fresh.map((s) => s.seriesId));
+  const emptied = ids
+    .filter((id) => !withRows.has(id))
+    .map((seriesId) => ({ seriesId, firstDate: null, lastDate: null, endDate: null, valueCount: 0, rowCount: 0 }));
+  const stored = (await trx('series')
+    .where({ tenant_id: tenantId, dataset_id: datasetId })
+    .andWhere('row_count', '>', 0)
+    .select('id', 'first_date', 'last_date', 'end_date', 'value_count', 'row_count')) as Array<Record<string, unknown>>;
+  const kept = stored
+    .filter((r) => !touched.has(Number(r['id'])))
+    .map((r): SeriesStatistics => ({
+      seriesId: Number(r['id']),
+      firstDate: (r['first_date'] as string | null) ?? null,
+      lastDate: (r['last_date'] as string | null) ?? null,
+      endDate: (r['end_date'] as string | null) ?? null,
+      valueCount: Number(r['value_count']),
+      rowCount: Number(r['row_count']),
+    }));
+  await writeSeriesStatistics(trx, tenantId, datasetId, [...fresh, ...emptied]);
+  return [...kept, ...fresh];
 }
 
 async function computeSeriesStatistics(
   trx: Knex.Transaction,
   tenantId: number,
   datasetId: number,
+  /** Only these series (all of the dataset's when omitted). */
+  seriesIds?: readonly number[],
 ): Promise<SeriesStatistics[]> {
-  const rows = (await trx('observations as o')
+  const q = trx('observations as o')
     .join('series as s', 's.id', 'o.series_id')
     .where('s.tenant_id', tenantId)
-    .andWhere('s.dataset_id', datasetId)
+    .andWhere('s.dataset_id', datasetId);
+  if (seriesIds) q.whereIn('o.series_id', seriesIds as number[]);
+  const rows = (await q
     .groupBy('o.series_id')
     .select(
       'o.series_id',

@@ -54,7 +54,8 @@ export function createObservationSink(knex: Knex): ObservationSink {
             return createPgObservationWriter(trx, tenantId, datasetId);
           },
           writeSeriesAttributes: (datasetId, changes) => writeSeriesAttributes(trx, tenantId, datasetId, changes),
-          refreshSeriesStatistics: (datasetId, known) => refreshSeriesStatistics(trx, tenantId, datasetId, known),
+          refreshSeriesStatistics: (datasetId, known, only) =>
+            refreshSeriesStatistics(trx, tenantId, datasetId, known, only),
           async updateDataset(dataset, next, changed) {
             const row = rows.get(dataset.id);
             if (!row) throw new Error(`Dataset ${dataset.id} was not found in this import.`);

@@ -35,6 +35,12 @@ export interface ImportCsvOptions {
    * writers, statistics and dataset bookkeeping, without a CSV in between.
    */
   readonly batches?: BatchSource;
+  /**
+   * Only the import's own series, and these (series whose rows the caller changed in the same
+   * transaction, e.g. deleted), changed: their statistics are recomputed, every other series'
+   * stored statistics are kept (a data source's window sync). Omitted: the whole dataset's are.
+   */
+  readonly onlySeriesChanged?: { readonly alsoChanged: readonly number[] };
   /** D, W or M; detected when omitted. */
   readonly frequency?: Frequency | undefined;
   /**
@@ -226,7 +232,10 @@ export async function importCsv(sink: ObservationSink, options: ImportCsvOptions
             }))
           : undefined;
       const nextCountry = country ?? (dataset.country ? undefined : countryOfAttribute(summary.series));
-      const stats = await store.refreshSeriesStatistics(datasetId, fromFile);
+      const touched = options.onlySeriesChanged
+        ? [...new Set([...summary.series.map((s) => known.get(s.id)!.id), ...options.onlySeriesChanged.alsoChanged])]
+        : undefined;
+      const stats = await store.refreshSeriesStatistics(datasetId, fromFile, touched);
       const covariates = mergeCovariates(dataset.covariates, schema.covariates, summary.knownInAdvance);
       const attributes = [...new Set([...dataset.attributes, ...schema.attributes])];
       const firstDates = stats.map((s) => s.firstDate ?? s.endDate).filter((d): d is string => d !== null);

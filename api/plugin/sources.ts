@@ -45,6 +45,9 @@ export function createDailySink(knex: Knex): DailySink {
         const stored = await loadWindowRows(trx, w.tenantId, w.datasetId, fromDate);
         const stale = stored.filter((r) => !fresh.has(`${r.key}\u0000${r.date}`));
         const rowsDeleted = await deleteObservations(trx, w.tenantId, stale);
+        // Only the window's series and those that lost rows changed: their statistics alone are
+        // recomputed (the others' stay as stored), not a scan of the whole dataset.
+        const alsoChanged = [...new Set(stale.map((r) => r.seriesId))];
         let changed = rowsDeleted > 0;
         if (w.series.length > 0) {
           const before = (await trx('datasets')
@@ -56,6 +59,7 @@ export function createDailySink(knex: Knex): DailySink {
             input: Buffer.alloc(0),
             batches: dailyBatchSource(w.series, w.frequency),
             frequency: w.frequency,
+            onlySeriesChanged: { alsoChanged },
           });
           const after = (await trx('datasets')
             .where({ tenant_id: w.tenantId, id: w.datasetId })
@@ -63,7 +67,7 @@ export function createDailySink(knex: Knex): DailySink {
           changed ||= Number(after?.data_version) !== Number(before?.data_version);
           if (rowsDeleted > 0 && !changed) await touchDatasetAfterDelete(trx, w.tenantId, w.datasetId);
         } else if (rowsDeleted > 0) {
-          await refreshSeriesStatistics(trx, w.tenantId, w.datasetId);
+          await refreshSeriesStatistics(trx, w.tenantId, w.datasetId, undefined, alsoChanged);
           await touchDatasetAfterDelete(trx, w.tenantId, w.datasetId);
         }
         await saveSyncState(trx, w.tenantId, w.sourceId, w.watermark, { ...w.lastSync, rowsDeleted });
