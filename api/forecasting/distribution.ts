@@ -34,8 +34,12 @@
  * ρ̂ = (mean z̄² − 1/n)/(1 − 1/n). A common bias of the validation window counts into ρ on
  * purpose: it is exactly what moves a total off its median. φ_common is the lag-1
  * autocovariance of z̄ over ρ̂, φ_own the lag-1 autocorrelation of z − z̄ pooled over series.
- * What three quantiles, a mean and this copula still get wrong about the spread of a sum, one
- * factor κ measured on the validation totals corrects (`fitSpread`).
+ * What three quantiles, a mean and this copula still get wrong about the spread of a sum, a
+ * factor κ measured on the validation totals corrects (`fitSpread`), one per size class of the
+ * total (2–9, 10–49, 50–249, 250+ series) and per kind of bucket (one step, or several: a week):
+ * a large total's spread is set by the common factor, a small one's by its members' own shapes,
+ * and a week's by the autocorrelation too; one κ for all of them left large totals too wide and
+ * small ones too narrow, or days right and weeks wrong.
  * Totals are then sums of sample paths, sample by sample (never sums of medians), and any level
  * is read off the sorted sums.
  */
@@ -288,6 +292,35 @@ export interface DependenceModel {
    * fix a shape), measured where it matters: on sums.
    */
   readonly spread?: number;
+  /**
+   * κ per size class and bucket kind of the total (`fitSpread`), ascending in `minSeries`: a
+   * total of n series over one step (several steps) uses the one-step (several-step) class with
+   * the largest `minSeries` ≤ n (the first class below it); without a class of its bucket kind,
+   * the other kind's. Absent (runs trained before): `spread` for every total.
+   */
+  readonly spreadBySize?: readonly SizeSpread[];
+}
+
+/** κ for totals of at least `minSeries` series (up to the next class), over one step or several. */
+export interface SizeSpread {
+  readonly minSeries: number;
+  /** True: totals over several steps (a week of days); false: one step. */
+  readonly multiStep: boolean;
+  readonly spread: number;
+}
+
+/** Lower bounds of κ's size classes, in series: 2–9, 10–49, 50–249, 250+. */
+export const SPREAD_SIZE_CLASSES: readonly number[] = [2, 10, 50, 250];
+
+/** κ of a total of `members` series over `steps` steps under `dependence` (1 when none was fitted). */
+export function spreadFor(dependence: DependenceModel, members: number, steps: number): number {
+  const all = dependence.spreadBySize;
+  if (!all || all.length === 0) return dependence.spread ?? 1;
+  const own = all.filter((c) => c.multiStep === steps > 1);
+  const classes = own.length > 0 ? own : all.filter((c) => c.multiStep !== steps > 1);
+  let k = classes[0]!;
+  for (const c of classes) if (c.minSeries <= members) k = c;
+  return k.spread;
 }
 
 export const INDEPENDENT: DependenceModel = { rho: 0, phiCommon: 0, phiOwn: 0 };
@@ -344,7 +377,10 @@ export function sampleTotals(
       }
     }
   }
-  const kappa = dependence.spread ?? 1;
+  const present = members.reduce((count, m) => (m.steps.some((x) => x !== undefined) ? count + 1 : count), 0);
+  let used = 0;
+  for (let t = 0; t < steps; t++) if (members.some((m) => m.steps[t] !== undefined)) used++;
+  const kappa = spreadFor(dependence, present, used);
   if (kappa !== 1) {
     // Deviations from the exact mean scaled by κ, step by step (so the total's are too).
     let floored = true;
@@ -622,8 +658,13 @@ export function fitDistribution(
   // divided by ρ̂, not by the mean z̄², whose 1/n of noise would bias φ towards 0.
   const phiCommon = lagDen > 0 && rho > 0 ? Math.min(0.99, Math.max(0, lagNum / lagDen / rho)) : 0;
   const dependence = { rho, phiCommon, phiOwn };
-  const spread = fitSpread(windows, { ...model0, dependence }, options);
-  return { version: 1, meanLift, dependence: { ...dependence, spread }, points };
+  const { spread, bySize } = fitSpread(windows, { ...model0, dependence }, options);
+  return {
+    version: 1,
+    meanLift,
+    dependence: { ...dependence, spread, ...(bySize.length > 0 ? { spreadBySize: bySize } : {}) },
+    points,
+  };
 }
 
 /** Bounds on the spread factor κ of sums. */
@@ -633,25 +674,61 @@ export const MAX_SPREAD = 4;
 const FIT_SAMPLES = 300;
 /** An attribute with more values than this is not used for group totals when fitting κ. */
 const MAX_GROUPS_PER_ATTRIBUTE = 200;
+/** Scores a size class needs for a κ of its own (below: the pooled κ). */
+const MIN_CLASS_SCORES = 10;
+/**
+ * Prior weight, in scores, of the pooled κ in a class's κ: κ_c = (n·κ_own + N0·κ_pooled)/(n + N0).
+ * An all-series total gives one score per validation step (56 on a daily run), whose 80 % point
+ * alone moves with one odd window; the shrinkage keeps it near the pooled value unless the class
+ * has the scores to say otherwise.
+ */
+const CLASS_PRIOR_SCORES = 30;
+
+/** The weighted 80 % point of scores, each kind of total weighing the same; undefined when none. */
+function weightedSpread(scores: readonly { r: number; kind: string }[]): number | undefined {
+  if (scores.length === 0) return undefined;
+  const perKind = new Map<string, number>();
+  for (const x of scores) perKind.set(x.kind, (perKind.get(x.kind) ?? 0) + 1);
+  const weighted = scores.map((x) => ({ r: x.r, w: 1 / perKind.get(x.kind)! })).toSorted((a, b) => a.r - b.r);
+  const total = weighted.reduce((a, x) => a + x.w, 0);
+  let c = 0;
+  for (const x of weighted) {
+    c += x.w;
+    if (c >= 0.8 * total) return Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, x.r));
+  }
+  return MAX_SPREAD;
+}
+
+/** The size class (index into SPREAD_SIZE_CLASSES) of a total of n series. */
+function sizeClassOf(n: number): number {
+  let k = 0;
+  for (let i = 0; i < SPREAD_SIZE_CLASSES.length; i++) if (SPREAD_SIZE_CLASSES[i]! <= n) k = i;
+  return k;
+}
 
 /**
  * κ (`DependenceModel.spread`): the validation totals — of all series, of each group of each
  * static attribute (store, category, …), per step and, for daily data, per 7-step block — are
  * scored much as calibration.ts scores a series (|y − μ| over the distance from the sampled
  * total's mean μ to its p10 or p90 on y's side), and κ is their weighted 80 % quantile, each kind
- * of total (attribute × day or week) weighing the same. Within [MIN_SPREAD, MAX_SPREAD]; 1 without validation totals.
+ * of total (attribute × day or week) weighing the same. Within [MIN_SPREAD, MAX_SPREAD]; 1 without
+ * validation totals. `bySize`: the same per size class of the totals (SPREAD_SIZE_CLASSES) and
+ * bucket kind (one step; a 7-step week), shrunk towards the pooled κ by CLASS_PRIOR_SCORES; only classes that had at least
+ * MIN_CLASS_SCORES scores, the others use the nearest class below (or the first) at serving time —
+ * so a class with none gets the pooled κ, stored for it.
  */
 export function fitSpread(
   windows: readonly ValidationWindow[],
   model: DistributionModel,
   options: { seed?: number; allowNegative?: boolean } = {},
-): number {
+): { spread: number; bySize: SizeSpread[] } {
   const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
-  const scores: { r: number; kind: string }[] = [];
+  const scores: { r: number; kind: string; size: number; multiStep: boolean }[] = [];
+  let size = 0;
   let seed = options.seed ?? 29;
   // Scored around the mean, as `sampleTotals` scales around it: y lies inside the scaled
   // interval [μ + κ(p10 − μ), μ + κ(p90 − μ)] exactly when its score is at most κ.
-  const score = (samples: Float64Array, y: number, kind: string): void => {
+  const score = (samples: Float64Array, y: number, kind: string, multiStep = false): void => {
     const sorted = samples.toSorted((a, b) => a - b);
     const mu = sorted.reduce((a, b) => a + b, 0) / sorted.length;
     const side = y < mu ? mu - empiricalQuantile(sorted, 0.1) : empiricalQuantile(sorted, 0.9) - mu;
@@ -659,6 +736,8 @@ export function fitSpread(
     scores.push({
       r: excess === 0 ? 0 : side > 0 ? excess / side : Number.POSITIVE_INFINITY,
       kind,
+      size,
+      multiStep,
     });
   };
   for (const w of windows) {
@@ -690,6 +769,7 @@ export function fitSpread(
       for (const members of byValue.values()) if (members.length >= 2) groups.push({ kind: name, members });
     }
     for (const g of groups) {
+      size = g.members.length;
       const sampled = sampleTotals(
         g.members.map((m) => m.path),
         H,
@@ -715,22 +795,25 @@ export function fitSpread(
             for (let s = 0; s < FIT_SAMPLES; s++) sums[s] += row[s]!;
             y += actual[t]!;
           }
-          score(sums, y, `${g.kind}|week`);
+          score(sums, y, `${g.kind}|week`, true);
         }
       }
     }
   }
-  if (scores.length < 10) return 1;
-  const perKind = new Map<string, number>();
-  for (const x of scores) perKind.set(x.kind, (perKind.get(x.kind) ?? 0) + 1);
-  const weighted = scores.map((x) => ({ r: x.r, w: 1 / perKind.get(x.kind)! })).toSorted((a, b) => a.r - b.r);
-  const total = weighted.reduce((a, x) => a + x.w, 0);
-  let c = 0;
-  for (const x of weighted) {
-    c += x.w;
-    if (c >= 0.8 * total) return Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, x.r));
+  if (scores.length < 10) return { spread: 1, bySize: [] };
+  const pooled = weightedSpread(scores)!;
+  const bySize: SizeSpread[] = [];
+  for (const multiStep of [false, true]) {
+    SPREAD_SIZE_CLASSES.forEach((minSeries, k) => {
+      const own = scores.filter((x) => x.multiStep === multiStep && sizeClassOf(x.size) === k);
+      if (own.length < MIN_CLASS_SCORES) return;
+      const kappa = weightedSpread(own)!;
+      const spread = (own.length * kappa + CLASS_PRIOR_SCORES * pooled) / (own.length + CLASS_PRIOR_SCORES);
+      bySize.push({ minSeries, multiStep, spread: Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, spread)) });
+    });
   }
-  return MAX_SPREAD;
+  // One class alone says nothing the pooled κ does not: keep the model as it was.
+  return { spread: pooled, bySize: bySize.length > 1 ? bySize : [] };
 }
 
 /**

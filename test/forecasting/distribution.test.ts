@@ -264,6 +264,8 @@ function mixedQuantiles(lambda: number, sigma: number, seed: number): number[] {
 }
 
 const share = (x: boolean[]): number => x.filter(Boolean).length / x.length;
+/** The size class (SPREAD_SIZE_CLASSES) of a total of `members` series, as the tests name it. */
+const classOf = (members: number): string => (members >= 50 ? '50+' : members >= 10 ? '10-49' : '2-9');
 
 describe('distribution: correlated members, dependence fitted on validation', () => {
   test('a common shock is estimated and the daily and weekly totals cover 75–85 %', () => {
@@ -357,5 +359,125 @@ describe('distribution: correlated members, dependence fitted on validation', ()
     assert.ok(share(dayHits) >= 0.75 && share(dayHits) <= 0.85, note);
     assert.ok(share(weekHits) >= 0.7 && share(weekHits) <= 0.9, note);
     assert.ok(share(independentHits) < 0.6, `independent coverage ${share(independentHits)}`);
+  });
+});
+
+describe('distribution: group totals of every size, by day and by week', () => {
+  test('members whose intervals are too wide: κ per size class keeps small and large totals at 75–85 %', () => {
+    // Groups of 4, 12 and 72 series (size classes 2–9, 10–49, 50–249) under one common shock.
+    const sizes = [4, 4, 4, 4, 12, 12, 12, 72];
+    const n = sizes.reduce((a, b) => a + b, 0);
+    const groupOf = sizes.flatMap((size, g) => Array.from({ length: size }, () => `g${g}`));
+    const H = 28;
+    const sigma = 0.2;
+    const phi = 0.3;
+    const history = 56;
+    const validationWindows = 6;
+    const windowsCount = validationWindows + 12;
+    const { lambdas, values } = correlatedPanel(n, history + windowsCount * H, sigma, phi, 7);
+    // Each member's 10–90 % interval 40 % wider than the truth, around the true median (what a
+    // conservatively calibrated model gives): small totals come out too wide.
+    const quantiles = lambdas.map((l, i) => {
+      const [q10, q50, q90] = mixedQuantiles(l, sigma, 300 + i) as [number, number, number];
+      return [Math.max(0, q50 - 1.4 * (q50 - q10)), q50, q50 + 1.4 * (q90 - q50)];
+    });
+    const start = '2024-01-01';
+    const forecastOf = (i: number, from: number): QuantileForecast => ({
+      seriesId: `s${i}`,
+      dates: gridDates(start, from, H, 'D'),
+      quantiles: LEVELS,
+      values: LEVELS.map((_, k) => new Float64Array(H).fill(quantiles[i]![k]!)),
+    });
+    const panelAt = (cut: number): Panel => ({
+      freq: 'D',
+      series: values.map((v, i) => ({
+        id: `s${i}`,
+        start,
+        target: v.slice(0, cut),
+        covariates: {},
+        statics: { store: groupOf[i]! },
+      })),
+      covariateNames: [],
+      knownInAdvance: [],
+      staticNames: ['store'],
+    });
+    const model = fitDistribution(
+      Array.from({ length: validationWindows }, (_window, w): ValidationWindow => {
+        const cut = history + w * H;
+        return {
+          panel: panelAt(cut),
+          actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
+          forecasts: values.map((_, i) => forecastOf(i, cut)),
+        };
+      }),
+      { seed: 3 },
+    );
+    const bySize = model.dependence.spreadBySize ?? [];
+    assert.deepEqual(
+      bySize.map((c) => `${c.minSeries}${c.multiStep ? '+' : ''}`),
+      ['2', '10', '50', '2+', '10+', '50+'],
+      JSON.stringify(model.dependence),
+    );
+    const { spreadBySize: _classes, ...oneSpread } = model.dependence;
+    // Test windows: every group and the total of all series, by day and by 7-day week.
+    const groups = [...sizes.map((_, g) => `g${g}`), 'all'];
+    const hits = { size: new Map<string, boolean[]>(), one: new Map<string, boolean[]>() };
+    const record = (which: 'size' | 'one', key: string, hit: boolean): void => {
+      const list = hits[which].get(key) ?? [];
+      list.push(hit);
+      hits[which].set(key, list);
+    };
+    for (let w = validationWindows; w < windowsCount; w++) {
+      const cut = history + w * H;
+      const fc = withMeans(
+        values.map((_, i) => forecastOf(i, cut)),
+        panelAt(cut),
+        model,
+      );
+      for (const g of groups) {
+        const idx = values.map((_, i) => i).filter((i) => g === 'all' || groupOf[i] === g);
+        const paths: MemberPath[] = idx.map((i) => ({
+          steps: fc[i]!.dates.map((_, t) =>
+            marginalOf({ levels: LEVELS, values: fc[i]!.values.map((r) => r[t]!), mean: fc[i]!.mean![t]! }),
+          ),
+        }));
+        const actual = Array.from({ length: H }, (_, t) => idx.reduce((a, i) => a + values[i]![cut + t]!, 0));
+        for (const [which, dep] of [
+          ['size', model.dependence],
+          ['one', oneSpread],
+        ] as const) {
+          // As the API sums them: a day's total from that day's members, a week's from its 7 days.
+          const seed = 7919 * w + g.length + idx.length;
+          for (let t = 0; t < H; t++) {
+            const day = paths.map((p) => ({ steps: [p.steps[t]] }));
+            const s = sampleTotals(day, 1, dep, { samples: 400, seed: seed + t }).total.toSorted((a, b) => a - b);
+            record(which, `${classOf(idx.length)}|day`, actual[t]! >= s[40]! && actual[t]! <= s[360]!);
+          }
+          for (let k = 0; k + 7 <= H; k += 7) {
+            const week = paths.map((p) => ({ steps: p.steps.slice(k, k + 7) }));
+            const sums = sampleTotals(week, 7, dep, { samples: 400, seed: seed + 100 + k }).total.toSorted(
+              (a, b) => a - b,
+            );
+            let y = 0;
+            for (let t = k; t < k + 7; t++) y += actual[t]!;
+            record(which, `${classOf(idx.length)}|week`, y >= sums[40]! && y <= sums[360]!);
+          }
+        }
+      }
+    }
+    const report = (which: 'size' | 'one'): string =>
+      [...hits[which]].map(([k, v]) => `${k} ${share(v).toFixed(3)} (${v.length})`).join(', ');
+    const note = `by size: ${report('size')}; one κ: ${report('one')}; ${JSON.stringify(model.dependence)}`;
+    for (const size of ['2-9', '10-49', '50+']) {
+      // 28 × 12 days per group (1,344 small-group days, 672 large): 75–85 %; weeks are 7 times
+      // fewer (96–192), hence 70–90 % as for the all-series weeks above.
+      const day = share(hits.size.get(`${size}|day`)!);
+      const week = share(hits.size.get(`${size}|week`)!);
+      assert.ok(day >= 0.75 && day <= 0.85, `${size} days: ${note}`);
+      assert.ok(week >= 0.7 && week <= 0.9, `${size} weeks: ${note}`);
+    }
+    // One κ for every total: the small groups' days come out too wide (their members' own
+    // intervals set their spread), which the size classes correct.
+    assert.ok(share(hits.one.get('2-9|day')!) > 0.85, `one κ: ${note}`);
   });
 });
