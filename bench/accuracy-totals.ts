@@ -29,6 +29,7 @@ import { initBackend } from '../api/forecasting/backend.js';
 import { buildPanel, cutSeries } from '../api/forecasting/frames.js';
 import { pinballSum } from '../api/forecasting/metrics.js';
 import { candidateDistribution, DEFAULT_VALIDATION_ORIGINS, finishForecasts } from '../api/forecasting/pipeline.js';
+import { INDEPENDENT } from '../api/forecasting/distribution.js';
 import { mulberry32 } from '../api/forecasting/random.js';
 import type { Panel, QuantileForecast } from '../api/forecasting/types.js';
 import { aggregateQuantiles, Dependence, type DatedMember } from '../api/app/forecasts/quantile-aggregation.js';
@@ -100,6 +101,8 @@ interface Row {
   bucket: string;
   before: Tally;
   after: Tally;
+  /** After, with one κ for every total (the run's `spread`, `spreadBySize` left out): the same forecasts. */
+  oneSpread: Tally;
 }
 
 const isoMonday = (date: string): string => {
@@ -121,7 +124,7 @@ function scoreOrigin(
   const row = (level: string, bucket: string): Row => {
     const k = `${level}|${bucket}`;
     let r = rows.get(k);
-    if (!r) rows.set(k, (r = { dataset, level, bucket, before: tally(), after: tally() }));
+    if (!r) rows.set(k, (r = { dataset, level, bucket, before: tally(), after: tally(), oneSpread: tally() }));
     return r;
   };
   const statics = new Map(panel.series.map((s) => [s.id, s.statics]));
@@ -198,9 +201,12 @@ function scoreOrigin(
       if (membersBefore.length === 0) continue;
       const qb = legacyAggregate(membersBefore);
       const qa = aggregateQuantiles(membersAfter, LEVELS, fitted);
+      const { spreadBySize: _bySize, ...single } = fitted?.fitted ?? INDEPENDENT;
+      const q1 = aggregateQuantiles(membersAfter, LEVELS, { ...fitted, fitted: fitted?.fitted ? single : undefined });
       const r = row(g.level, b.bucket);
       add(r.before, qb, y, qb[1]!);
       add(r.after, qa, y, mean);
+      add(r.oneSpread, q1, y, mean);
     }
   }
 }
@@ -271,11 +277,12 @@ function fmt(t: Tally): string {
 }
 
 const HEADER = [
-  '| dataset | level | bucket | points | cov80 before | wQL before | p50 bias before | cov80 after | wQL after | mean bias after |',
-  '|---|---|---|---|---|---|---|---|---|---|',
+  '| dataset | level | bucket | points | cov80 before | wQL before | p50 bias before | cov80 one κ | wQL one κ | cov80 after | wQL after | mean bias after |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ].join('\n');
+const oneSpread = (t: Tally): string => (t.n === 0 ? '– | –' : fmt(t).split(' | ').slice(0, 2).join(' | '));
 const line = (r: Row): string =>
-  `| ${r.dataset} | ${r.level} | ${r.bucket} | ${r.before.n} | ${fmt(r.before)} | ${fmt(r.after)} |`;
+  `| ${r.dataset} | ${r.level} | ${r.bucket} | ${r.before.n} | ${fmt(r.before)} | ${oneSpread(r.oneSpread)} | ${fmt(r.after)} |`;
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
