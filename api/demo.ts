@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { createDatasetsRepository } from './db/datasets.repository.js';
 import { migrateLatest } from './db/migrate.js';
+import { createStockRepository, recentDailyMeans } from './db/stock.repository.js';
 import { createTenantsRepository } from './db/tenants.repository.js';
 import { importCsv } from './plugin/import.js';
 import type { Logger } from './log.js';
@@ -50,5 +51,38 @@ export async function ensureDemoData(knex: Knex, logger: Logger): Promise<DemoDa
     { dataset: DEMO_DATASET_NAME, rows: r.rowsImported, series: r.seriesCount, seconds: Number(r.seconds.toFixed(1)) },
     'demo data imported',
   );
+  await seedDemoStock(knex, tenantId, r.datasetId);
   return { tenantId, datasetId: r.datasetId, imported: true };
+}
+
+/** Days of cover the demo's stock levels are drawn from (by series key): some urgent, most not. */
+export const DEMO_COVER_DAYS = [1, 3, 6, 10, 14, 21, 30, 45] as const;
+
+/**
+ * The demo data has sales but no stock: each product gets a stock on hand of its mean daily sales
+ * over the last 28 days times a cover picked from DEMO_COVER_DAYS by its key (the same every time),
+ * and the dataset a policy of 5 days' lead time, a weekly order and a 95 % service level, so the
+ * demo page's `<fq-stock-plan>` has something to rank.
+ */
+export async function seedDemoStock(knex: Knex, tenantId: number, datasetId: number): Promise<void> {
+  const stock = createStockRepository(knex);
+  await stock.setPolicy(tenantId, datasetId, { leadTime: 5, reviewPeriod: 7, serviceLevel: 0.95 });
+  const means = await recentDailyMeans(knex, tenantId, datasetId, 28);
+  await stock.setLevels(
+    tenantId,
+    datasetId,
+    means.map((m) => {
+      let h = 0;
+      for (const c of m.key) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+      return {
+        seriesId: m.seriesId,
+        onHand: Math.round(m.mean * DEMO_COVER_DAYS[h % DEMO_COVER_DAYS.length]!),
+        onOrder: 0,
+        asOf: null,
+        leadTime: null,
+        reviewPeriod: null,
+        serviceLevel: null,
+      };
+    }),
+  );
 }

@@ -20,3 +20,4 @@ export { FqTrainingRuns } from './training-runs/training-runs.js';
 export { FqAccuracy } from './accuracy/accuracy.js';
 export { FqKpis } from './kpis/kpis.js';
 export { FqHeatmap } from './heatmap/heatmap.js';
+export { FqStockPlan } from './stock-plan/stock-plan.js';

@@ -14,6 +14,7 @@ import * as chart from './forecast-chart/forecast-chart.queries.js';
 import * as runs from './training-runs/training-runs.queries.js';
 import * as kpis from './kpis/kpis.queries.js';
 import * as heatmap from './heatmap/heatmap.queries.js';
+import * as stockPlan from './stock-plan/stock-plan.queries.js';
 
 const OPERATIONS_DIR = new URL('../schema/operations/', import.meta.url);
 
@@ -34,7 +35,7 @@ for (const file of readdirSync(OPERATIONS_DIR).filter(
   }
 }
 
-const exported: unknown[] = [chart, importance, accuracy, runs, kpis, heatmap].flatMap((module) =>
+const exported: unknown[] = [chart, importance, accuracy, runs, kpis, heatmap, stockPlan].flatMap((module) =>
   Object.values(module),
 );
 const documents = exported.filter(

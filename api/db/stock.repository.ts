@@ -106,3 +106,32 @@ export function createStockRepository(knex: Knex): StockStore {
     },
   };
 }
+
+/**
+ * Each series' mean daily sales over its last `days` observed days (up to its last date), by
+ * series id: what the demo seeds its stock levels from.
+ */
+export async function recentDailyMeans(
+  knex: Knex,
+  tenantId: number,
+  datasetId: number,
+  days: number,
+): Promise<Array<{ seriesId: number; key: string; mean: number }>> {
+  const rows = (await knex('series as s')
+    .join('observations as o', 'o.series_id', 's.id')
+    .where('s.tenant_id', tenantId)
+    .andWhere('s.dataset_id', datasetId)
+    .whereNotNull('o.value')
+    .andWhereRaw(
+      isSqlite(knex) ? `o.date > date(s.last_date, '-' || ? || ' days')` : `o.date > s.last_date - (?::int)`,
+      [days],
+    )
+    .groupBy('s.id', 's.key')
+    .select('s.id', 's.key', knex.raw('sum(o.value) as total'))) as Array<{ id: number; key: string; total: number }>;
+  return rows.map((r) => ({ seriesId: Number(r.id), key: String(r.key), mean: Number(r.total) / days }));
+}
+
+function isSqlite(knex: Knex): boolean {
+  const client = (knex.client as { config?: { client?: unknown } }).config?.client;
+  return client === 'better-sqlite3' || client === 'sqlite3';
+}
