@@ -493,8 +493,9 @@ function normalise(gains: ReadonlyMap<string, number>): FeatureImportanceEntry[]
  * Permutation importance of a model (made by `make`, fit on the window's history) on one
  * validation window: per feature group, the increase in wQL when that group is shuffled,
  * floored at 0 and normalised to sum to 1, for the dataset and for each series. Groups: the
- * model's own (`featureGroups`, through `predictPermuted`) plus, for models that list any,
- * the panel's covariates and statics; `history` always.
+ * model's own (`featureGroups`, through `predictPermuted`), `history`, and the panel's
+ * covariates and statics (through `predictPermuted` where the model has it, else permuted in the
+ * panel: covariates in time, an attribute across series), for every model.
  */
 export async function permutationImportance(
   make: () => GlobalForecaster,
@@ -508,11 +509,15 @@ export async function permutationImportance(
     const base = windowLoss(await model.predict(window.panel), window.actuals);
     const own = model.featureGroups?.(window.panel) ?? [];
     const groups = new Set<string>(['history', ...own]);
-    if (own.length > 0) {
-      for (const c of window.panel.covariateNames) groups.add(`covariate:${c}`);
-      if (window.panel.staticNames.length > 0) groups.add(model.predictPermuted ? 'static' : '');
+    // The panel's covariates and attributes for every model: a model that derives no groups of
+    // its own (gbm) may still read a price (only checking models with own groups said "Price 0 %"
+    // of gbm on a panel whose sales move with price). A model that reads none scores 0 for them.
+    for (const c of window.panel.covariateNames) groups.add(`covariate:${c}`);
+    if (model.predictPermuted) {
+      if (window.panel.staticNames.length > 0) groups.add('static');
+    } else {
+      for (const name of window.panel.staticNames) groups.add(`static:${name}`);
     }
-    groups.delete('');
     const gains = new Map<string, number>();
     const seriesGains = new Map<string, Map<string, number>>();
     for (const g of groups) {

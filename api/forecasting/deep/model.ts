@@ -341,12 +341,15 @@ export class DeepForecaster implements GlobalForecaster {
     }
     const prepared = preparePanel(panel, f.spec, f.scales);
     const w = buildWindows(prepared, predictionPicks(prepared));
-    if (group !== undefined) permuteGroup(f.spec, w, group, new Prng(seed));
+    // With `history` permuted, a series' forecast is unscaled with the scale of the series whose
+    // lookback it was given: the level is part of the history (leaving it would read the history
+    // through the scale and call it unimportant).
+    const from = group === undefined ? undefined : permuteGroup(f.spec, w, group, new Prng(seed));
     const q = predictQuantiles(f.params, f.arch, w);
     const H = f.arch.horizon;
     const Q = f.arch.quantiles.length;
     return panel.series.map((s, i) => {
-      const scale = prepared.scales[i]!;
+      const scale = prepared.scales[from?.[i] ?? i]!;
       // Sales are never negative, unless the series itself has negative values (returns).
       let clip = true;
       for (let t = 0; t < s.target.length; t++) if (s.target[t]! < 0) clip = false;
@@ -583,8 +586,11 @@ function evaluate(
   return { loss: count > 0 ? sum / count : Number.NaN, perWindow, perWindowCount };
 }
 
-/** Permutes one feature group's inputs in place (see `permutationLoss`). */
-function permuteGroup(spec: WindowSpec, w: Windows, group: string, prng: Prng): void {
+/**
+ * Permutes one feature group's inputs in place (see `permutationLoss`); for `history`, returns
+ * the window each window's lookback came from.
+ */
+function permuteGroup(spec: WindowSpec, w: Windows, group: string, prng: Prng): Int32Array | undefined {
   const d = windowDims(spec);
   const L = spec.lookback;
   const H = spec.horizon;
@@ -612,7 +618,7 @@ function permuteGroup(spec: WindowSpec, w: Windows, group: string, prng: Prng): 
       for (let h = 0; h < H; h++)
         for (let c = lagCol; c < lagCol + 4; c++) w.fut[(k * H + h) * d.f + c] = fut[(src * H + h) * d.f + c]!;
     }
-    return;
+    return perm;
   }
   if (group === 'static') {
     permuteCols(
@@ -621,7 +627,7 @@ function permuteGroup(spec: WindowSpec, w: Windows, group: string, prng: Prng): 
       d.s,
       Array.from({ length: d.s }, (_, i) => i),
     );
-    return;
+    return undefined;
   }
   if (group.startsWith('static:')) {
     // One attribute's one-hot block.
@@ -630,7 +636,7 @@ function permuteGroup(spec: WindowSpec, w: Windows, group: string, prng: Prng): 
     const from = spec.staticVocab.slice(0, j).reduce((a, v) => a + v.length, 0);
     const cols = Array.from({ length: spec.staticVocab[j]!.length }, (_, i) => from + i);
     permuteCols(w.stat, n, d.s, cols);
-    return;
+    return undefined;
   }
   if (group.startsWith('covariate:')) {
     const name = group.slice('covariate:'.length);
@@ -647,9 +653,10 @@ function permuteGroup(spec: WindowSpec, w: Windows, group: string, prng: Prng): 
       ...slots.fut.flatMap((k, i) => (fromIt(k) ? [kc + nKnown + i] : [])),
     ];
     if (futCols.length > 0) permuteCols(w.fut, n * H, d.f, futCols);
-    return;
+    return undefined;
   }
   const cols = spec.calendarGroups.flatMap((g, c) => (g === group ? [c] : []));
   if (cols.length === 0) throw new UserInputError(`Unknown feature group "${group}".`, { group });
   permuteCols(w.fut, n * H, d.f, cols);
+  return undefined;
 }
