@@ -5,7 +5,15 @@
  * the plugin API) call these and nothing below them.
  */
 import { AlertService } from './alerts/alert.service.js';
-import type { AlertEventBus, AlertStore, ArrivalsHub, WebhookStore, WebhookTransport } from './alerts/ports.js';
+import type {
+  AlertEventBus,
+  AlertStore,
+  ArrivalsHub,
+  StockOutSource,
+  WebhookStore,
+  WebhookTransport,
+} from './alerts/ports.js';
+import { stockOutsFromPlans } from './alerts/stock-outs.js';
 import { WebhookService } from './alerts/webhook.service.js';
 import { CalendarService } from './calendar/calendar.service.js';
 import { DatasetService } from './datasets/dataset.service.js';
@@ -44,6 +52,8 @@ export interface AlertingDeps {
   readonly webhooks: WebhookStore;
   readonly transport: WebhookTransport;
   readonly bus: AlertEventBus;
+  /** Where the core plugs the stock plan's predicted stock-outs into the alert check. */
+  readonly useStockOuts?: (source: StockOutSource) => void;
 }
 
 export interface Services {
@@ -111,7 +121,7 @@ const SCOPES_KEPT = 1000;
 export function createCore(options: ServiceDeps): Core {
   const deps: ServiceDeps = { ...options, scenarioCaches: options.scenarioCaches ?? createScenarioCaches() };
   const cache = new Map<string, Services>();
-  return {
+  const core: Core = {
     servicesFor(scope) {
       const key = `${scope.tenantId}|${scope.role}|${scope.datasetIds?.join(',') ?? '*'}`;
       let found = cache.get(key);
@@ -123,4 +133,14 @@ export function createCore(options: ServiceDeps): Core {
       return found;
     },
   };
+  // Predicted stock-outs become alerts: the alert check reads the stock plan through this core.
+  deps.alerting.useStockOuts?.(
+    stockOutsFromPlans({
+      stockFor: (scope) => core.servicesFor(scope).stock,
+      datasets: deps.stores.datasets,
+      runs: deps.stores.runs,
+      forecasts: deps.stores.forecasts,
+    }),
+  );
+  return core;
 }

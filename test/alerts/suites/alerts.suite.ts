@@ -388,6 +388,35 @@ function suite(db: TestDb): void {
     });
   });
 
+  describe('predicted stock-outs', () => {
+    test('a series whose stock will run out before the next delivery raises one STOCK_OUT alert', async () => {
+      const d = await datasetWithRun('stock-outs', ['LOW', 'PLENTY']);
+      const set = await api.exec(
+        `mutation($d: ID!) { setStock(datasetId: $d, levels: [
+          { seriesId: "LOW", onHand: 1, leadTime: 3, reviewPeriod: 1 },
+          { seriesId: "PLENTY", onHand: 500, leadTime: 3, reviewPeriod: 1 }]) }`,
+        { d },
+      );
+      assert.equal(set.errors, undefined, JSON.stringify(set.errors));
+      // Actuals inside the band: the only alert is the predicted stock-out.
+      await api.ok(IMPORT, { d, csv: actualsCsv('PLENTY', [10]) });
+      const { alerts } = await api.ok<{ alerts: { nodes: (AlertView & { probability: number })[] } }>(
+        ALERTS.replace('message }', 'message probability }'),
+        { d },
+      );
+      assert.deepEqual(
+        alerts.nodes.map((a) => [a.kind, a.seriesId]),
+        [['STOCK_OUT', 'LOW']],
+      );
+      assert.ok(alerts.nodes[0]!.probability > 0.9, String(alerts.nodes[0]!.probability));
+      assert.equal(alerts.nodes[0]!.actual, 1, 'units on hand');
+      assert.match(alerts.nodes[0]!.message, /chance of a stock-out before the next delivery/);
+      await api.ok(IMPORT, { d, csv: actualsCsv('PLENTY', [11]) });
+      const again = await api.ok<{ alerts: { totalCount: number } }>(ALERTS, { d });
+      assert.equal(again.alerts.totalCount, 1, 'raised once');
+    });
+  });
+
   describe('tenants', () => {
     test("an alert of tenant A is never sent to tenant B's webhook, nor listed for B", async () => {
       const receiverA = await startReceiver();
