@@ -70,7 +70,7 @@ export async function createTestApi(
   const bus = createRunEventBus();
   const ports = createDataPorts(knex, {
     alerting: options.alerting ?? {
-      webhooks: { allowPrivate: true, backoffMs: 20, pollMs: 20, timeoutMs: 2000 },
+      webhooks: { allowPrivate: true, backoffMs: 20, pollMs: 20, timeoutMs: 15_000 },
       onError: (e) => logger.error({ err: e }, 'alerting'),
     },
   });
