@@ -20,6 +20,10 @@ import { createTenantsRepository } from '../api/db/tenants.repository.js';
 import { importCsv } from '../api/ingest/import-csv.js';
 import { createEmptyDatabase } from '../test/helpers/dbs.js';
 
+function median(xs: number[]): number {
+  return xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
@@ -68,7 +72,6 @@ try {
     whole.push(await time(undefined));
     some.push(await time(touched));
   }
-  const median = (xs: number[]): number => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
     `${target}: ${r.rowsImported.toLocaleString('en')} rows, ${r.seriesCount} series, ${touched.length} changed (a row since 2011-11-26); ${rounds} rounds; load ${loadavg()[0]!.toFixed(1)}`,
   );

@@ -21,8 +21,10 @@ test('pg-boss source schedule', { skip: TEST_PG_URL ? false : 'TEST_PG_URL is no
     const connectionString = (db.config as { connectionString: string }).connectionString;
     const got: Array<{ process: number; jobId: string }> = [];
     let sent = '';
-    let delivered: () => void = () => {};
-    const first = new Promise<void>((resolve) => (delivered = resolve));
+    let delivered!: () => void;
+    const first = new Promise<void>((resolve) => {
+      delivered = resolve;
+    });
     for (const p of [0, 1]) {
       const boss = await startBoss({
         connectionString,

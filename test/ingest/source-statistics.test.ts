@@ -16,6 +16,17 @@ import { createTenantsRepository } from '../../api/db/tenants.repository.js';
 import { createDataSourceService } from '../../api/plugin/sources.js';
 import { withDbs } from '../helpers/dbs.js';
 
+function norm(rows: Array<Record<string, unknown>>) {
+  return rows.map((r) => [
+    r['key'],
+    r['first_date'],
+    r['last_date'],
+    r['end_date'],
+    Number(r['value_count']),
+    Number(r['row_count']),
+  ]);
+}
+
 /** Stored statistics of the dataset's series with rows, next to the same recomputed from the rows. */
 async function statistics(knex: Knex, datasetId: number) {
   const stored = (await knex('series')
@@ -38,15 +49,6 @@ async function statistics(knex: Knex, datasetId: number) {
       knex.raw('count(o.value) AS value_count'),
       knex.raw('count(*) AS row_count'),
     )) as Array<Record<string, unknown>>;
-  const norm = (rows: Array<Record<string, unknown>>) =>
-    rows.map((r) => [
-      r['key'],
-      r['first_date'],
-      r['last_date'],
-      r['end_date'],
-      Number(r['value_count']),
-      Number(r['row_count']),
-    ]);
   const dataset = (await knex('datasets')
     .where({ id: datasetId })
     .first('row_count', 'first_date', 'last_date')) as Record<string, unknown>;
