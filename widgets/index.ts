@@ -21,3 +21,4 @@ export { FqAccuracy } from './accuracy/accuracy.js';
 export { FqKpis } from './kpis/kpis.js';
 export { FqHeatmap } from './heatmap/heatmap.js';
 export { FqStockPlan } from './stock-plan/stock-plan.js';
+export { FqPriceResponse } from './price-response/price-response.js';

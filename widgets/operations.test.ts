@@ -15,6 +15,7 @@ import * as runs from './training-runs/training-runs.queries.js';
 import * as kpis from './kpis/kpis.queries.js';
 import * as heatmap from './heatmap/heatmap.queries.js';
 import * as stockPlan from './stock-plan/stock-plan.queries.js';
+import * as priceResponse from './price-response/price-response.queries.js';
 
 const OPERATIONS_DIR = new URL('../schema/operations/', import.meta.url);
 
@@ -35,8 +36,8 @@ for (const file of readdirSync(OPERATIONS_DIR).filter(
   }
 }
 
-const exported: unknown[] = [chart, importance, accuracy, runs, kpis, heatmap, stockPlan].flatMap((module) =>
-  Object.values(module),
+const exported: unknown[] = [chart, importance, accuracy, runs, kpis, heatmap, stockPlan, priceResponse].flatMap(
+  (module) => Object.values(module),
 );
 const documents = exported.filter(
   (value): value is string => typeof value === 'string' && /\b(query|mutation|subscription|fragment)\b/.test(value),

@@ -4,6 +4,7 @@
  * a planted price effect. On SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { withDbs } from '../../helpers/dbs.js';
 import { createTestApi, STAND_IN_PIPELINE, trainToSuccess, type TestApi } from '../support/api.js';
@@ -96,6 +97,17 @@ withDbs((db) => {
       assert.equal(narrow.from, '2024-04-01');
       assert.equal(narrow.points[0]!.date, '2024-04-01');
       assert.equal(narrow.points.length, 29);
+    });
+
+    test("the README's priceHistory example runs as written (its dataset and series aside)", async () => {
+      const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+      const example = readme.split('\n').find((line) => line.startsWith('{ priceHistory(datasetId: "1"'));
+      assert.ok(example, 'README.md has the priceHistory example');
+      const { priceHistory } = await api.ok<{ priceHistory: PriceHistory }>(
+        example.replace('datasetId: "1"', `datasetId: "${datasetId}"`).replace('"85123A"', '"sku-1"'),
+      );
+      assert.equal(priceHistory.points.length, 120);
+      assert.equal(priceHistory.historyCurve.length, 4);
     });
 
     test('an unknown covariate or series is a coded error naming the fix', async () => {
