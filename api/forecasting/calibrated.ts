@@ -43,6 +43,13 @@ export class CalibratedForecaster implements GlobalForecaster {
     return calibrateForecasts(raw, this.calibration, panel);
   }
 
+  async predictOccluded(panel: Panel, group: string): Promise<QuantileForecast[]> {
+    const raw = this.inner.predictOccluded
+      ? await this.inner.predictOccluded(panel, group)
+      : await this.inner.predict(panel);
+    return calibrateForecasts(raw, this.calibration, panel);
+  }
+
   async serialize(): Promise<SerializedModel> {
     const m = await this.inner.serialize();
     return {

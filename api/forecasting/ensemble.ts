@@ -76,6 +76,15 @@ export class EnsembleForecaster implements GlobalForecaster {
     return averageForecasts(all);
   }
 
+  async predictOccluded(panel: Panel, group: string): Promise<QuantileForecast[]> {
+    const all: QuantileForecast[][] = [];
+    for (const m of this.members) {
+      const has = m.featureGroups?.(panel).includes(group) && m.predictOccluded;
+      all.push(has ? await m.predictOccluded!(panel, group) : await m.predict(panel));
+    }
+    return averageForecasts(all);
+  }
+
   async serialize(): Promise<SerializedModel> {
     if (!this.fittedMembers) throw new NotFittedError(this.alias);
     const parts: SerializedModel[] = [];

@@ -130,6 +130,12 @@ export interface GlobalForecaster {
    * increase over the unpermuted forecast into importance.
    */
   predictPermuted?(panel: Panel, group: string, seed: number): Promise<QuantileForecast[]>;
+  /**
+   * Optional, with `featureGroups`: `predict(panel)` with the inputs of one of its own groups set
+   * to a neutral value on the forecast dates (an event's columns to "no event", a seasonal
+   * pattern's to its average): occlusion for per-point explanations (explain.ts).
+   */
+  predictOccluded?(panel: Panel, group: string): Promise<QuantileForecast[]>;
   /** Optional: things the user should know from the last fit (fallbacks for short series, …). */
   readonly warnings?: readonly string[];
 }

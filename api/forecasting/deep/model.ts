@@ -331,7 +331,12 @@ export class DeepForecaster implements GlobalForecaster {
     return this.predictWith(panel, group, seed);
   }
 
-  private predictWith(panel: Panel, group: string | undefined, seed: number): QuantileForecast[] {
+  /** `predict` with one of its calendar groups neutral on the forecast dates (see `occludeGroup`). */
+  async predictOccluded(panel: Panel, group: string): Promise<QuantileForecast[]> {
+    return this.predictWith(panel, undefined, 0, group);
+  }
+
+  private predictWith(panel: Panel, group: string | undefined, seed: number, occlude?: string): QuantileForecast[] {
     const f = this.fitted;
     if (!f) throw new NotFittedError(this.alias);
     if (panel.freq !== f.spec.freq) {
@@ -345,6 +350,7 @@ export class DeepForecaster implements GlobalForecaster {
     // lookback it was given: the level is part of the history (leaving it would read the history
     // through the scale and call it unimportant).
     const from = group === undefined ? undefined : permuteGroup(f.spec, w, group, new Prng(seed));
+    if (occlude !== undefined) occludeGroup(f.spec, w, occlude);
     const q = predictQuantiles(f.params, f.arch, w);
     const H = f.arch.horizon;
     const Q = f.arch.quantiles.length;
@@ -584,6 +590,27 @@ function evaluate(
     count += c;
   }
   return { loss: count > 0 ? sum / count : Number.NaN, perWindow, perWindowCount };
+}
+
+/**
+ * Sets one calendar group's future columns to a neutral value in place: an event's (`holiday:…`,
+ * `event:…`) to 0, "no event"; a seasonal pattern's (`weekday`, `monthly`, `yearly`) to the
+ * column's mean over the rows predicted.
+ */
+function occludeGroup(spec: WindowSpec, w: Windows, group: string): void {
+  const d = windowDims(spec);
+  const rows = w.n * spec.horizon;
+  const cols = spec.calendarGroups.flatMap((g, c) => (g === group ? [c] : []));
+  if (cols.length === 0) throw new UserInputError(`Unknown feature group "${group}".`, { group });
+  const event = group.startsWith('holiday:') || group.startsWith('event:');
+  for (const c of cols) {
+    let mean = 0;
+    if (!event) {
+      for (let r = 0; r < rows; r++) mean += w.fut[r * d.f + c]!;
+      mean /= Math.max(1, rows);
+    }
+    for (let r = 0; r < rows; r++) w.fut[r * d.f + c] = mean;
+  }
 }
 
 /**
