@@ -17,7 +17,7 @@ import { PriceHistoryResolver } from './insight/price-history.resolver.js';
 import { InsightResolver } from './insight/insight.resolver.js';
 import { ScenarioResolver } from './scenario/scenario.resolver.js';
 import { SeriesResolver } from './series/series.resolver.js';
-import { StockResolver } from './stock/stock.resolver.js';
+import { ForecastTableStockResolver, StockResolver } from './stock/stock.resolver.js';
 import { TrainingRunResolver } from './training/training-run.resolver.js';
 
 export const RESOLVERS = [
@@ -30,6 +30,7 @@ export const RESOLVERS = [
   HeadlineResolver,
   PriceHistoryResolver,
   StockResolver,
+  ForecastTableStockResolver,
   ScenarioResolver,
   CalendarResolver,
   EmbedTokenResolver,

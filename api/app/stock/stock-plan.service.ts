@@ -51,6 +51,8 @@ export interface StockPlanRequest {
   /** Overrides every series' and the dataset's target service level. */
   readonly serviceLevel?: number | null | undefined;
   readonly orderBy?: StockPlanOrder | null | undefined;
+  /** Only these series (by key), e.g. those of a forecastTable page; unknown keys are skipped. */
+  readonly seriesKeys?: readonly string[] | undefined;
 }
 
 /** One row of a plan: a series (or a group's pooled stock) and what to do about it. */
@@ -233,18 +235,22 @@ export class StockPlanService {
       }
     }
     const tenantId = this.scope.tenantId;
-    const series = await this.forecasts.selectSeries(tenantId, {
+    let series = await this.forecasts.selectSeries(tenantId, {
       datasetId: dataset.id,
       ...(query.seriesKey !== undefined ? { seriesKey: query.seriesKey } : {}),
       attributes: query.filters,
     });
     if (query.seriesKey !== undefined && series.length === 0) throw new NotFoundError('Series', query.seriesKey);
+    if (req.seriesKeys) {
+      const keep = new Set(req.seriesKeys);
+      series = series.filter((s) => keep.has(s.key));
+    }
     const run = await this.forecastService.requireRun(tenantId, dataset, null);
     const ids = series.map((s) => s.id);
     const [rows, distribution, levels, policy] = await Promise.all([
       this.forecasts.forSucceededRun(tenantId, run.id, ids),
       this.forecasts.distributionOf(tenantId, run.id),
-      this.stock.levelsOf(tenantId, dataset.id, query.seriesKey !== undefined ? ids : undefined),
+      this.stock.levelsOf(tenantId, dataset.id, query.seriesKey !== undefined || req.seriesKeys ? ids : undefined),
       this.policy(dataset),
     ]);
     const dependence: DependenceModel = distribution?.dependence ?? { rho: 0, phiCommon: 0, phiOwn: 0 };

@@ -86,6 +86,7 @@ export class ForecastResolver {
         const member = { levels: r.levels, values: r.values, mean: r.mean };
         const at = (l: number): number | null => (r.levels.includes(l) ? r.values[r.levels.indexOf(l)]! : null);
         return {
+          datasetId: String(dataset.id),
           seriesId: r.seriesKey,
           attributes: toAttributes(r.attributes),
           date: r.date,

@@ -216,6 +216,9 @@ export class ForecastArgs {
 
 @ObjectType({ simpleResolvers: true, description: 'A flat row for BI tools: one series on one forecast date.' })
 export class ForecastTableRow {
+  /** The dataset the row belongs to (not a field: what `stock` reads its plan from). */
+  datasetId?: string;
+
   @Field(() => String)
   seriesId!: string;
 

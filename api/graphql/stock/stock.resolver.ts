@@ -1,11 +1,19 @@
-import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import DataLoader from 'dataloader';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ForecastTableRow } from '../forecast/forecast.type.js';
 import type { StockPlanItem } from '../../app/stock/stock-plan.service.js';
 import { Role } from '../../auth/principal.js';
 import { toAttributes } from '../common/attribute.type.js';
 import { toConnection, type Connection } from '../common/connection.type.js';
 import type { GraphQLContext } from '../context.js';
-import { StockLevelInput, StockPlanArgs, StockPlanConnection, StockPolicy, StockPolicyInput } from './stock.type.js';
-import type { StockPlanRow } from './stock.type.js';
+import {
+  StockLevelInput,
+  StockPlanArgs,
+  StockPlanConnection,
+  StockPlanRow,
+  StockPolicy,
+  StockPolicyInput,
+} from './stock.type.js';
 
 export function toStockPlanRow(item: StockPlanItem): StockPlanRow {
   return { ...item, attributes: toAttributes(item.attributes) };
@@ -62,5 +70,46 @@ export class StockResolver {
   ): Promise<number> {
     const dataset = await ctx.services.datasets.require(ctx.tenantId, datasetId);
     return ctx.services.stock.setStock(dataset, levels);
+  }
+}
+
+/** Per request: the plans of the series a forecastTable page shows, one batch per dataset. */
+const tableLoaders = new WeakMap<GraphQLContext, DataLoader<string, StockPlanRow | null>>();
+
+function tableLoader(ctx: GraphQLContext): DataLoader<string, StockPlanRow | null> {
+  let loader = tableLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<string, StockPlanRow | null>(async (keys) => {
+      const byDataset = new Map<string, string[]>();
+      for (const key of keys) {
+        const [datasetId, ...rest] = key.split('|');
+        const list = byDataset.get(datasetId!) ?? [];
+        list.push(rest.join('|'));
+        byDataset.set(datasetId!, list);
+      }
+      const found = new Map<string, StockPlanRow>();
+      for (const [datasetId, seriesKeys] of byDataset) {
+        const dataset = await ctx.services.datasets.require(ctx.tenantId, datasetId);
+        for (const item of await ctx.services.stock.planAll(dataset, { seriesKeys })) {
+          found.set(`${datasetId}|${item.seriesId}`, toStockPlanRow(item));
+        }
+      }
+      return keys.map((k) => found.get(k) ?? null);
+    });
+    tableLoaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+@Resolver(() => ForecastTableRow)
+export class ForecastTableStockResolver {
+  @FieldResolver(() => StockPlanRow, {
+    nullable: true,
+    description:
+      "The series' stock plan (as stockPlan with the dataset's policy), the same on each of its rows; null where the series has no forecast.",
+  })
+  async stock(@Root() row: ForecastTableRow, @Ctx() ctx: GraphQLContext): Promise<StockPlanRow | null> {
+    if (row.datasetId === undefined) return null;
+    return tableLoader(ctx).load(`${row.datasetId}|${row.seriesId}`);
   }
 }

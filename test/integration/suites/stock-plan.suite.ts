@@ -189,6 +189,29 @@ withDbs((db) => {
       assert.equal((await plan(', first: 250')).nodes.length, 4);
     });
 
+    test("forecastTable rows carry their series' stock plan; a 500-row page with it stays within the cost limit", async () => {
+      const { forecastTable } = await api.ok<{
+        forecastTable: {
+          totalCount: number;
+          nodes: Array<{ seriesId: string; date: string; stock: Partial<PlanRow> | null }>;
+        };
+      }>(
+        `{ forecastTable(datasetId: "${id}", first: 500) { totalCount nodes { seriesId date p50 stock { onHand daysOfCover suggestedOrder stockoutProbability orderUpTo } } } }`,
+      );
+      assert.equal(forecastTable.totalCount, 4 * 21);
+      const planned = new Map((await plan(', first: 10')).nodes.map((r) => [r.seriesId, r]));
+      for (const row of forecastTable.nodes) {
+        const want = planned.get(row.seriesId)!;
+        assert.deepEqual(row.stock, {
+          onHand: want.onHand,
+          daysOfCover: want.daysOfCover,
+          suggestedOrder: want.suggestedOrder,
+          stockoutProbability: want.stockoutProbability,
+          orderUpTo: want.orderUpTo,
+        });
+      }
+    });
+
     test('pages follow first/after', async () => {
       const first = await plan(', first: 3');
       assert.equal(first.nodes.length, 3);
