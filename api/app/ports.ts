@@ -224,9 +224,10 @@ export interface ProgressUpdate {
 }
 
 /**
- * Training runs as the use-cases see them: reads, creation, cancel requests and the end of a run.
- * The transports' own operations (claiming, heartbeats, attempts, the results transaction) are on
- * `RunsRepository` in `api/db/runs.repository.ts`, which extends this port.
+ * Training runs as the use-cases see them: reads and creation. A run's status moves only through
+ * the run state machine (`runs/run-state.ts`, applied by `runs/run-lifecycle.ts` over
+ * `RunQueueStore`); `finish` is here for the one move a use-case makes itself, a run that could
+ * not be queued (the machine's `enqueue-failed`). Scope-wrapped by `scopeStores` (scope.ts).
  */
 export interface RunStore {
   create(tenantId: number, run: NewTrainingRun): Promise<TrainingRunRecord>;
@@ -238,11 +239,61 @@ export interface RunStore {
     page: { offset: number; limit: number },
   ): Promise<{ items: TrainingRunRecord[]; totalCount: number }>;
   latestSucceeded(tenantId: number, datasetId: number): Promise<TrainingRunRecord | undefined>;
-  /** Asks a run to stop: a QUEUED run is CANCELLED at once; a RUNNING one is flagged for its worker. */
-  requestCancel(tenantId: number, id: number): Promise<TrainingRunRecord | undefined>;
-  updateProgress(tenantId: number, id: number, progress: ProgressUpdate): Promise<void>;
-  /** Ends a RUNNING (or QUEUED) run; returns false when it had already ended. */
+  /** Ends a QUEUED (or RUNNING) run; returns false when it had already ended. */
   finish(tenantId: number, id: number, status: 'FAILED' | 'CANCELLED', error: string | null): Promise<boolean>;
+}
+
+/**
+ * The run transports' side of the `training_runs` table (ARCHITECTURE §1, §5, §7): the writes that
+ * move a run through the state machine, each one guarded (compare-and-set on status, and on the
+ * attempt where one is named) so that of two processes racing on a run only one moves it, plus the
+ * reads that span tenants (claiming the next run, recovery, stale leases). Used only by
+ * `runs/run-lifecycle.ts` and the transports in `api/training/` (embedded thread, cluster primary)
+ * and `api/queue/` (pg-boss workers); never by a front door, never scope-wrapped. Implemented by
+ * `api/db/runs.repository.ts`.
+ */
+export interface RunQueueStore {
+  get(tenantId: number, id: number): Promise<TrainingRunRecord | undefined>;
+  /** The machine's `cancel`: a QUEUED run is CANCELLED at once; a RUNNING one is flagged for its worker. */
+  requestCancel(tenantId: number, id: number): Promise<TrainingRunRecord | undefined>;
+  /** `heartbeat` with progress: writes it (and the heartbeat) while the run is RUNNING. */
+  updateProgress(tenantId: number, id: number, progress: ProgressUpdate): Promise<void>;
+  /** QUEUED or RUNNING → `status`, whatever the attempt (an unqueued run, or the embedded recovery). */
+  finish(tenantId: number, id: number, status: 'FAILED' | 'CANCELLED', error: string | null): Promise<boolean>;
+  /**
+   * The machine's `claim` for the embedded queue: the oldest QUEUED run of any tenant that no
+   * job-queue job carries, atomically RUNNING for `workerId` (attempts + 1).
+   */
+  queueClaimNext(workerId: string): Promise<TrainingRunRecord | undefined>;
+  queueSetBackend(tenantId: number, id: number, backend: string): Promise<void>;
+  /** `heartbeat` of many RUNNING runs (a worker's live runs). */
+  queueHeartbeat(ids: readonly number[]): Promise<void>;
+  /** RUNNING runs of any tenant (for recovery after a crash). */
+  queueRunning(): Promise<TrainingRunRecord[]>;
+  /** Records the queue job that carries a run. */
+  queueSetJob(id: number, jobId: string): Promise<void>;
+  /**
+   * The machine's `claim` for a run handed over by the job queue: QUEUED (or RUNNING under a worker
+   * that lost it) and not asked to cancel → RUNNING for `workerId`, attempts + 1. Undefined when
+   * the run has ended or is being cancelled.
+   */
+  queueClaim(id: number, workerId: string, jobId: string): Promise<TrainingRunRecord | undefined>;
+  /** RUNNING attempt `attempt` → QUEUED with the reason (a retry); false if the run moved on. */
+  queueRequeue(id: number, attempt: number, reason: string): Promise<boolean>;
+  /** RUNNING attempt `attempt` → FAILED or CANCELLED; false when another attempt owns it now or it ended. */
+  queueFinishAttempt(id: number, attempt: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<boolean>;
+  /** RUNNING runs carried by a queue job whose heartbeat is older than `before`. */
+  queueStale(before: Date): Promise<TrainingRunRecord[]>;
+  /** Who holds each of these runs now, and whether a cancel was asked for (a worker's heartbeat check). */
+  queueOwners(ids: readonly number[]): Promise<RunOwnership[]>;
+}
+
+export interface RunOwnership {
+  readonly id: number;
+  readonly tenantId: number;
+  readonly status: RunStatus;
+  readonly workerId: string | null;
+  readonly cancelRequested: boolean;
 }
 
 /** Who trains runs: the embedded runner (worker thread), the cluster primary, or the pg-boss queue. */

@@ -133,14 +133,6 @@ export function scopeStores(stores: CoreStores, scope: AccessScope): CoreStores 
           if (!has(run.datasetId)) throw new ForbiddenError(`Dataset ${run.datasetId} is outside this scope.`);
           return runs.create(t, run);
         },
-    requestCancel: readonly
-      ? readOnly('cancel training runs')
-      : async (_, id) => ((await runInScope(id)) ? runs.requestCancel(t, id) : undefined),
-    updateProgress: readonly
-      ? readOnly('change training runs')
-      : async (_, id, p) => {
-          if (await runInScope(id)) await runs.updateProgress(t, id, p);
-        },
     finish: readonly
       ? readOnly('change training runs')
       : async (_, id, status, error) => (await runInScope(id)) && runs.finish(t, id, status, error),

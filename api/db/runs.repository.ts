@@ -12,6 +12,7 @@ import {
   type ProgressUpdate,
   type RunListFilter,
   type RunProgress,
+  type RunQueueStore,
   type RunStore,
   type TrainingRunRecord,
 } from '../app/ports.js';
@@ -84,10 +85,13 @@ export { RunStatus, TERMINAL_STATUSES };
 export type { NewTrainingRun, ProgressUpdate, RunListFilter, RunProgress, TrainingRunRecord };
 
 /**
- * The `RunStore` port of the core, plus what the run transports need: the results transaction and
- * the queue operations that span tenants.
+ * Both ports the `training_runs` table implements, the use-cases' `RunStore` and the transports'
+ * `RunQueueStore`, plus the two statements of the results transaction (training/results.ts).
+ * Callers take the narrow view they need: `createRunStore` (composition root → use-cases),
+ * `createRunQueueStore` (api/training, api/queue), `createRunResultsWriter` (the results
+ * transaction); the whole repository is for tests and benches that set a run up by hand.
  */
-export interface RunsRepository extends RunStore {
+export interface RunsRepository extends RunStore, RunQueueStore, RunResultsWriter {
   /** Ends a RUNNING (or QUEUED) run; returns false when it had already ended. */
   finish(
     tenantId: number,
@@ -96,7 +100,14 @@ export interface RunsRepository extends RunStore {
     error: string | null,
     trx?: Knex.Transaction,
   ): Promise<boolean>;
-  /** Marks a RUNNING run SUCCEEDED inside the results transaction, unless it was asked to cancel. */
+}
+
+/** The run's two statements inside the results transaction (training/results.ts). */
+export interface RunResultsWriter {
+  /**
+   * The machine's `succeeded`: marks a RUNNING run SUCCEEDED inside the results transaction,
+   * unless it was asked to cancel (with `attempt`: only while that attempt owns the run).
+   */
   succeedInTransaction(
     trx: Knex.Transaction,
     tenantId: number,
@@ -116,30 +127,23 @@ export interface RunsRepository extends RunStore {
     progress: ProgressUpdate,
     attempt?: number,
   ): Promise<boolean>;
-  /**
-   * Oldest QUEUED run of any tenant that no job-queue job carries, claimed atomically for
-   * `workerId` (status RUNNING): the embedded runner's queue.
-   */
-  queueClaimNext(workerId: string): Promise<TrainingRunRecord | undefined>;
-  queueSetBackend(tenantId: number, id: number, backend: string): Promise<void>;
-  queueHeartbeat(ids: readonly number[]): Promise<void>;
-  /** RUNNING runs of any tenant (for recovery after a crash). */
-  queueRunning(): Promise<TrainingRunRecord[]>;
-  /** Records the queue job that carries a run. */
-  queueSetJob(id: number, jobId: string): Promise<void>;
-  /**
-   * Starts the next attempt of a run handed over by the job queue: QUEUED (or RUNNING under a
-   * worker that lost it) and not asked to cancel → RUNNING for `workerId`, attempts + 1. Returns
-   * undefined when the run has ended or is being cancelled.
-   */
-  queueClaim(id: number, workerId: string, jobId: string): Promise<TrainingRunRecord | undefined>;
-  /** Puts attempt `attempt` of a RUNNING run back in the queue with the reason; false if it moved on. */
-  queueRequeue(id: number, attempt: number, reason: string): Promise<boolean>;
-  /** Ends attempt `attempt` of a RUNNING run; false when another attempt owns it now or it ended. */
-  queueFinishAttempt(id: number, attempt: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<boolean>;
-  /** RUNNING runs carried by a queue job whose heartbeat is older than `before`. */
-  queueStale(before: Date): Promise<TrainingRunRecord[]>;
 }
+
+/** The use-cases' view of the runs table (reads and creation). */
+export function createRunStore(knex: Knex): RunStore {
+  return createRunsRepository(knex);
+}
+
+/** The run transports' view of the runs table (the state machine's guarded writes). */
+export function createRunQueueStore(knex: Knex): RunQueueStore {
+  return createRunsRepository(knex);
+}
+
+/** The results transaction's view of the runs table. */
+export function createRunResultsWriter(knex: Knex): RunResultsWriter {
+  return createRunsRepository(knex);
+}
+
 export function createRunsRepository(knex: Knex): RunsRepository {
   const table = () => knex('training_runs');
   /** The columns a worker sets when it takes a run (one more attempt, progress from zero). */
@@ -355,6 +359,20 @@ export function createRunsRepository(knex: Knex): RunsRepository {
         .where({ id, status: RunStatus.RUNNING, attempts: attempt })
         .update({ status, error, finished_at: now, updated_at: now });
       return n > 0;
+    },
+
+    async queueOwners(ids) {
+      if (ids.length === 0) return [];
+      const rows = (await table()
+        .whereIn('id', [...ids])
+        .select('id', 'tenant_id', 'status', 'worker_id', 'cancel_requested_at')) as Row[];
+      return rows.map((r) => ({
+        id: Number(r['id']),
+        tenantId: Number(r['tenant_id']),
+        status: r['status'] as RunStatus,
+        workerId: (r['worker_id'] as string | null) ?? null,
+        cancelRequested: r['cancel_requested_at'] !== null && r['cancel_requested_at'] !== undefined,
+      }));
     },
 
     async queueStale(before) {

@@ -8,6 +8,8 @@ export const ErrorCode = {
   FORECAST_FAILED: 'FORECAST_FAILED',
   INVALID_CONFIGURATION: 'INVALID_CONFIGURATION',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** A training run was asked to take an event its status does not accept (app/runs/run-state.ts). */
+  RUN_TRANSITION_REFUSED: 'RUN_TRANSITION_REFUSED',
   /** A data source's database cannot be reached (host, port, network). */
   SOURCE_UNREACHABLE: 'SOURCE_UNREACHABLE',
   /** A data source's database refused the credentials of its connection URL. */

@@ -9,7 +9,7 @@ import { createForecastsRepository } from '../db/forecasts.repository.js';
 import { createImportanceRepository } from '../db/importance.repository.js';
 import { createMetricsRepository } from '../db/metrics.repository.js';
 import { createObservationsRepository } from '../db/observations.repository.js';
-import { createRunsRepository, type RunsRepository } from '../db/runs.repository.js';
+import { createRunStore } from '../db/runs.repository.js';
 import { createScenariosRepository } from '../db/scenarios.repository.js';
 import { createSeriesRepository } from '../db/series.repository.js';
 import { createStockRepository } from '../db/stock.repository.js';
@@ -25,8 +25,6 @@ import { createDataSourceService } from './sources.js';
 import type { RunEventBus, RunQueue } from '../app/ports.js';
 
 export interface DataPorts extends CoreStores {
-  /** The runs repository itself (the run transports use its queue operations). */
-  readonly runs: RunsRepository;
   /** The data-source use-cases over this database (api/plugin/sources.ts). */
   readonly sources: DataSourceService;
   /** Stock policies and levels (stock planning). */
@@ -47,7 +45,7 @@ export interface DataPortsOptions {
 
 export function createDataPorts(knex: Knex, portOptions: DataPortsOptions = {}): DataPorts {
   const tenants = createTenantsRepository(knex);
-  const runs = createRunsRepository(knex);
+  const runs = createRunStore(knex);
   const forecasts = createForecastsRepository(knex);
   const alerting = createAlerting(knex, { runs, forecasts }, portOptions.alerting);
   const sources = createDataSourceService(knex);

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { Client, type Notification } from 'pg';
 import type { Logger } from 'pino';
 import { PG_CONNECT_TIMEOUT_MS } from '../db/knex.js';
-import { createRunsRepository } from '../db/runs.repository.js';
+import { createRunStore } from '../db/runs.repository.js';
 import { RUN_UPDATED, type RunEventBus } from '../training/events.js';
 
 export const RUN_CHANNEL = 'forecastql_run_updated';
@@ -28,7 +28,7 @@ export async function listenRunUpdates(
   bus: RunEventBus,
   logger: Logger,
 ): Promise<RunListener> {
-  const runs = createRunsRepository(knex);
+  const runs = createRunStore(knex);
   let closed = false;
   let client: Client | undefined;
   let retry: NodeJS.Timeout | undefined;

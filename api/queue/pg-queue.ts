@@ -8,8 +8,9 @@ import type { Knex } from 'knex';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { QueueConfig } from '../config/env.js';
-import { createRunsRepository, RunStatus, type TrainingRunRecord } from '../db/runs.repository.js';
+import { createRunQueueStore, RunStatus, type TrainingRunRecord } from '../db/runs.repository.js';
 import type { RunQueue } from '../app/ports.js';
+import { RunLifecycle } from '../app/runs/run-lifecycle.js';
 import { jobOptions, TRAINING_QUEUE, type TrainingJobData } from './boss.js';
 import { notifyRunUpdated } from './notify.js';
 
@@ -29,13 +30,12 @@ export class PgRunQueue implements RunQueue {
     const data: TrainingJobData = { runId: run.id, tenantId: run.tenantId };
     const jobId = await this.boss.send(TRAINING_QUEUE, data, jobOptions(this.queue, run.maxAttempts));
     if (!jobId) throw new Error(`the job queue refused run ${run.id}`);
-    await createRunsRepository(this.knex).queueSetJob(run.id, jobId);
+    await createRunQueueStore(this.knex).queueSetJob(run.id, jobId);
     this.logger.info({ runId: run.id, jobId }, 'training run queued');
   }
 
   async cancel(tenantId: number, runId: number): Promise<TrainingRunRecord | undefined> {
-    const runs = createRunsRepository(this.knex);
-    const after = await runs.requestCancel(tenantId, runId);
+    const after = await new RunLifecycle(createRunQueueStore(this.knex), this.logger).requestCancel(tenantId, runId);
     if (after?.status === RunStatus.CANCELLED && after.jobId) {
       await this.boss.cancel(TRAINING_QUEUE, after.jobId).catch((e: unknown) => {
         this.logger.warn({ err: e, runId }, 'could not cancel the queued job (the worker will skip it)');

@@ -5,16 +5,18 @@
  * and on every heartbeat: writes its runs' heartbeats, aborts a run whose cancel was asked for,
  * gives up a run another attempt took over, and hands the jobs of workers that went silent (killed,
  * partitioned) back to the queue for a retry. Failed attempts are retried with backoff until the
- * run's max attempts; an attempt saves results only while it owns the run (results.ts).
+ * run's max attempts; an attempt saves results only while it owns the run (results.ts). Every
+ * status it writes goes through the one run state machine (api/app/runs/run-lifecycle.ts).
  */
 import type { Knex } from 'knex';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { BackendPreference, QueueConfig } from '../config/env.js';
 import { createDatasetsRepository } from '../db/datasets.repository.js';
-import { createRunsRepository, RunStatus, type TrainingRunRecord } from '../db/runs.repository.js';
+import { createRunQueueStore, RunStatus } from '../db/runs.repository.js';
+import type { RunQueueStore } from '../app/ports.js';
 import { createRunEventBus } from '../training/events.js';
-import { OUT_OF_MEMORY, TrainingRunner, type RunOutcome } from '../training/runner.js';
+import { TrainingRunner } from '../training/runner.js';
 import { startBoss, TRAINING_QUEUE, type TrainingJobData } from './boss.js';
 import { notifyRunUpdated } from './notify.js';
 
@@ -32,20 +34,10 @@ export interface QueueWorkerOptions {
   readonly pipelineModule?: string;
 }
 
-/** Failures that another attempt would only repeat (bad data or request), so they are not retried. */
-const FINAL_CODES = new Set([
-  'BAD_USER_INPUT',
-  'INSUFFICIENT_HISTORY',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  OUT_OF_MEMORY,
-]);
-
 export class QueueWorker {
   private boss: PgBoss | undefined;
   private readonly runner: TrainingRunner;
-  private readonly runs;
+  private readonly runs: RunQueueStore;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private readonly handling = new Set<Promise<unknown>>();
@@ -53,7 +45,7 @@ export class QueueWorker {
 
   constructor(private readonly options: QueueWorkerOptions) {
     const { knex } = options;
-    this.runs = createRunsRepository(knex);
+    this.runs = createRunQueueStore(knex);
     const datasets = createDatasetsRepository(knex);
     this.runner = new TrainingRunner({
       knex,
@@ -66,7 +58,6 @@ export class QueueWorker {
       ...(options.queue.threadHeapMb ? { threadHeapMb: options.queue.threadHeapMb } : {}),
       frequencyOf: async (tenantId, datasetId) => (await datasets.get(tenantId, datasetId))?.frequency,
       ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
-      onSettle: (run, outcome) => this.settle(run, outcome),
       publish: (tenantId, runId) => notifyRunUpdated(knex, tenantId, runId),
     });
   }
@@ -115,7 +106,7 @@ export class QueueWorker {
   private async handle(job: PgBoss.Job<TrainingJobData>): Promise<void> {
     const log = this.options.logger;
     if (this.stopping) throw new Error('the worker is shutting down; another worker takes the job');
-    const run = await this.runs.queueClaim(job.data.runId, this.workerId, job.id);
+    const run = await this.runner.lifecycle.claim(job.data.tenantId, job.data.runId, this.workerId, job.id);
     if (!run) {
       log.info({ runId: job.data.runId }, 'training job skipped: its run ended or was cancelled');
       return;
@@ -129,74 +120,28 @@ export class QueueWorker {
     }
   }
 
-  /** Writes the end of an attempt: success is saved by the thread; failures retry while attempts remain. */
-  private async settle(run: TrainingRunRecord, outcome: RunOutcome): Promise<void> {
-    const log = this.options.logger;
-    const attempt = run.attempts;
-    if (outcome.kind === 'succeeded') {
-      log.info({ runId: run.id, attempt }, 'training run SUCCEEDED');
-    } else if (outcome.kind === 'cancelled') {
-      await this.runs.queueFinishAttempt(run.id, attempt, RunStatus.CANCELLED, 'Cancelled by request.');
-      log.info({ runId: run.id }, 'training run CANCELLED');
-    } else if (outcome.kind === 'failed' || outcome.kind === 'crashed') {
-      const final = outcome.kind === 'failed' && FINAL_CODES.has(outcome.code);
-      if (!final && attempt < run.maxAttempts) {
-        const reason = `Attempt ${attempt} of ${run.maxAttempts} failed (${outcome.message}); it will be retried.`;
-        await this.runs.queueRequeue(run.id, attempt, reason);
-        log.warn({ runId: run.id, attempt, error: outcome.message }, 'training attempt failed: retrying');
-      } else {
-        const suffix = final || run.maxAttempts === 1 ? '' : ` (after ${attempt} attempts)`;
-        await this.runs.queueFinishAttempt(run.id, attempt, RunStatus.FAILED, `${outcome.message}${suffix}`);
-        log.warn({ runId: run.id, attempt, error: outcome.message }, 'training run FAILED');
-      }
-    }
-  }
-
   /** Heartbeats, cancels and ownership of this worker's runs; then the runs of silent workers. */
   private async tick(): Promise<void> {
     const { knex, queue, logger } = this.options;
     const ids = this.runner.activeRunIds();
     if (ids.length > 0) {
-      const rows = (await knex('training_runs')
-        .whereIn('id', ids)
-        .select('id', 'tenant_id', 'status', 'worker_id', 'cancel_requested_at')) as Array<{
-        id: number;
-        tenant_id: number;
-        status: string;
-        worker_id: string | null;
-        cancel_requested_at: unknown;
-      }>;
       const mine: number[] = [];
-      for (const r of rows) {
-        if (r.worker_id !== this.workerId || r.status === RunStatus.QUEUED) {
+      for (const r of await this.runs.queueOwners(ids)) {
+        if (r.workerId !== this.workerId || r.status === RunStatus.QUEUED) {
           // Another attempt owns the run now (or a sweeper put it back in the queue).
-          this.runner.abandon(Number(r.id));
+          this.runner.abandon(r.id);
         } else if (r.status === RunStatus.RUNNING) {
-          mine.push(Number(r.id));
-          if (r.cancel_requested_at) await this.runner.cancel(Number(r.tenant_id), Number(r.id));
+          mine.push(r.id);
+          if (r.cancelRequested) await this.runner.cancel(r.tenantId, r.id);
         }
       }
-      await this.runs.queueHeartbeat(mine);
+      await this.runner.lifecycle.heartbeat(mine);
     }
     const before = new Date(Date.now() - queue.staleAfterSeconds * 1000);
     for (const run of await this.runs.queueStale(before)) {
       if (ids.includes(run.id) || !run.jobId) continue;
       const silent = `worker ${run.workerId ?? '?'} stopped sending heartbeats for ${queue.staleAfterSeconds} s`;
-      let moved: boolean;
-      if (run.attempts < run.maxAttempts) {
-        moved = await this.runs.queueRequeue(
-          run.id,
-          run.attempts,
-          `Attempt ${run.attempts} of ${run.maxAttempts} lost its worker (${silent}); it will be retried.`,
-        );
-      } else {
-        moved = await this.runs.queueFinishAttempt(
-          run.id,
-          run.attempts,
-          RunStatus.FAILED,
-          `The run lost its worker on its last attempt (${silent}).`,
-        );
-      }
+      const moved = await this.runner.lifecycle.loseLease(run, silent);
       if (!moved) continue; // another worker handled it first
       logger.warn({ runId: run.id, attempt: run.attempts, workerId: run.workerId }, 'training run lost its worker');
       await this.boss?.fail(TRAINING_QUEUE, run.jobId, { message: silent });

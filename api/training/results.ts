@@ -10,7 +10,7 @@ import { createForecastsRepository, type ForecastRowInput } from '../db/forecast
 import { createImportanceRepository } from '../db/importance.repository.js';
 import { createMetricsRepository } from '../db/metrics.repository.js';
 import { createModelsRepository } from '../db/models.repository.js';
-import { createRunsRepository, type ProgressUpdate } from '../db/runs.repository.js';
+import { createRunResultsWriter, type ProgressUpdate } from '../db/runs.repository.js';
 
 export class RunNoLongerActiveError extends Error {
   override readonly name = 'RunNoLongerActiveError';
@@ -39,7 +39,7 @@ export async function saveRunResults(
     // Write first: on SQLite a transaction that read before its first write cannot take the write
     // lock once another connection has committed (WAL snapshot), while a first write waits
     // (busy_timeout) for the lock. The claim also stops a cancelled run from saving anything.
-    const runs = createRunsRepository(trx);
+    const runs = createRunResultsWriter(trx);
     if (!(await runs.claimForResults(trx, run.tenantId, run.runId, progress, run.attempt))) {
       throw new RunNoLongerActiveError(`run ${run.runId} was cancelled or ended before its results were saved`);
     }

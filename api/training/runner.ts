@@ -13,7 +13,10 @@ import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config/env.js';
 import type { BackendPreference } from '../config/env.js';
 import type { Frequency, ModelKind } from '../forecasting/types.js';
-import { createRunsRepository, RunStatus, type RunsRepository, type TrainingRunRecord } from '../db/runs.repository.js';
+import { createRunQueueStore, RunStatus, type TrainingRunRecord } from '../db/runs.repository.js';
+import type { RunQueueStore } from '../app/ports.js';
+import { RunLifecycle } from '../app/runs/run-lifecycle.js';
+import { OUT_OF_MEMORY, type RunOutcome } from '../app/runs/run-state.js';
 import { RUN_UPDATED, type RunEventBus } from './events.js';
 import type { ProgressMessage, RunJob, RunnerToWorker, WorkerToRunner } from './protocol.js';
 
@@ -39,24 +42,13 @@ export interface TrainingRunnerOptions {
   readonly pipelineModule?: string;
   /** Heap limit of a run's thread (MB; default: V8's). A run above it ends FAILED, OUT_OF_MEMORY. */
   readonly threadHeapMb?: number;
-  /**
-   * Who writes a run's end (the job-queue worker: retries, attempt guards). Default: the embedded
-   * mode's writes (FAILED or CANCELLED with the reason).
-   */
-  readonly onSettle?: (run: TrainingRunRecord, outcome: RunOutcome) => Promise<void>;
   /** Announces a changed run (default: read it and publish it on `bus`). */
   readonly publish?: (tenantId: number, runId: number) => Promise<void>;
 }
 
-/** How a run's thread ended, as the runner saw it. */
-export type RunOutcome =
-  | { readonly kind: 'succeeded' }
-  | { readonly kind: 'failed'; readonly message: string; readonly code: string }
-  | { readonly kind: 'cancelled' }
-  /** The thread stopped without a result (crashed, or the process is shutting down). */
-  | { readonly kind: 'crashed'; readonly message: string }
-  /** This process gave the run up (another attempt owns it now): nothing is written. */
-  | { readonly kind: 'abandoned' };
+/** How a run's thread ended, as the runner saw it (the run state machine's vocabulary). */
+export type { RunOutcome };
+export { OUT_OF_MEMORY };
 
 /** The lifecycle of one run inside this process. */
 type ActiveRunState =
@@ -96,9 +88,6 @@ function spawnWorker(job: RunJob, heapMb: number | undefined): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), options);
 }
 
-/** A run whose thread hit its heap limit: retrying the same data would only hit it again. */
-export const OUT_OF_MEMORY = 'OUT_OF_MEMORY';
-
 /** `host:pid:startMs`: who owns a RUNNING run. */
 function makeWorkerId(): string {
   return `${hostname()}:${process.pid}:${Date.now()}`;
@@ -121,7 +110,9 @@ function ownerIsDead(workerId: string | null, self: string): boolean {
 
 export class TrainingRunner {
   readonly workerId = makeWorkerId();
-  private readonly runs: RunsRepository;
+  private readonly runs: RunQueueStore;
+  /** Every status this runner writes goes through the one run state machine. */
+  readonly lifecycle: RunLifecycle;
   private readonly active = new Map<number, ActiveRun>();
   private pollTimer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -130,7 +121,8 @@ export class TrainingRunner {
   private polling = true;
 
   constructor(private readonly options: TrainingRunnerOptions) {
-    this.runs = createRunsRepository(options.knex);
+    this.runs = createRunQueueStore(options.knex);
+    this.lifecycle = new RunLifecycle(this.runs, options.logger);
   }
 
   /**
@@ -162,7 +154,7 @@ export class TrainingRunner {
       if (this.active.has(run.id) || run.jobId) continue;
       const silent = (run.heartbeatAt?.getTime() ?? 0) < staleBefore;
       if (ownerIsDead(run.workerId, this.workerId) || silent) {
-        if (await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, RECOVERY_REASON)) {
+        if (await this.lifecycle.recoverDead(run, RECOVERY_REASON)) {
           this.options.logger.warn(
             { runId: run.id, workerId: run.workerId },
             'training run left RUNNING by a dead process: FAILED',
@@ -323,7 +315,7 @@ export class TrainingRunner {
     active.pending = undefined;
     active.lastWrite = Date.now();
     try {
-      await this.runs.updateProgress(active.run.tenantId, active.run.id, p);
+      await this.lifecycle.progress(active.run.tenantId, active.run.id, p);
       await this.publish(active.run.tenantId, active.run.id);
     } catch (e) {
       this.options.logger.warn({ err: e, runId: active.run.id }, 'could not save training progress');
@@ -335,16 +327,8 @@ export class TrainingRunner {
     if (active.trailing) clearTimeout(active.trailing);
     if (active.state.phase === 'cancelling') clearTimeout(active.state.timer);
     const outcome = this.outcomeOf(active, message);
-    if (outcome.kind === 'abandoned') {
-      this.options.logger.warn(
-        { runId: run.id, attempt: run.attempts },
-        'training run given up: another attempt owns it',
-      );
-      return outcome;
-    }
-    if (this.options.onSettle) await this.options.onSettle(run, outcome);
-    else await this.settleEmbedded(run, outcome);
-    await this.publish(run.tenantId, run.id);
+    await this.lifecycle.settle(run, outcome);
+    if (outcome.kind !== 'abandoned') await this.publish(run.tenantId, run.id);
     return outcome;
   }
 
@@ -358,24 +342,9 @@ export class TrainingRunner {
       : { kind: 'crashed', message: 'The training worker stopped without a result.' };
   }
 
-  private async settleEmbedded(run: TrainingRunRecord, outcome: RunOutcome): Promise<void> {
-    const log = this.options.logger;
-    if (outcome.kind === 'succeeded') {
-      log.info({ runId: run.id }, 'training run SUCCEEDED');
-    } else if (outcome.kind === 'failed') {
-      await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, outcome.message);
-      log.warn({ runId: run.id, error: outcome.message }, 'training run FAILED');
-    } else if (outcome.kind === 'cancelled') {
-      await this.runs.finish(run.tenantId, run.id, RunStatus.CANCELLED, 'Cancelled by request.');
-      log.info({ runId: run.id }, 'training run CANCELLED');
-    } else if (outcome.kind === 'crashed') {
-      await this.runs.finish(run.tenantId, run.id, RunStatus.FAILED, outcome.message);
-    }
-  }
-
   /** Cancels a run: QUEUED ends at once; RUNNING is aborted mid-epoch (terminated if it does not stop). */
   async cancel(tenantId: number, runId: number): Promise<TrainingRunRecord | undefined> {
-    const after = await this.runs.requestCancel(tenantId, runId);
+    const after = await this.lifecycle.requestCancel(tenantId, runId);
     const active = this.active.get(runId);
     if (active && active.run.tenantId === tenantId && active.state.phase === 'training') {
       // A worker_threads port, not window.postMessage: there is no target origin.

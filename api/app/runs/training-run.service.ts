@@ -3,6 +3,7 @@ import { NotFoundError, UserInputError } from '../../errors/index.js';
 import { DEFAULT_QUANTILES, MODEL_KINDS, type ModelKind } from '../../forecasting/types.js';
 import { toPageRequest, type Page } from '../common/cursor.js';
 import { parseRowId } from '../common/ids.js';
+import { nextRunState, stateOf } from './run-state.js';
 import {
   RUN_UPDATED,
   RunStatus,
@@ -124,7 +125,8 @@ export class TrainingRunService {
       await this.queue.submit(created);
     } catch (e) {
       // A run nobody will ever train must not stay QUEUED.
-      await this.runs.finish(tenantId, created.id, RunStatus.FAILED, 'The run could not be queued; start it again.');
+      const t = nextRunState(stateOf(created), { kind: 'enqueue-failed' });
+      await this.runs.finish(tenantId, created.id, RunStatus.FAILED, t.error);
       throw e;
     }
     return created;
