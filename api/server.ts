@@ -26,6 +26,7 @@ import { createTenantsRepository } from './db/tenants.repository.js';
 import { createDataSourcesRepository } from './db/data-sources.repository.js';
 import { createRunRetrainer } from './app/sources/retrainer.js';
 import { SourceScheduler } from './app/sources/scheduler.js';
+import { Role } from './app/scope.js';
 import type { Core } from './app/services.js';
 import type { DataSourceService } from './app/sources/source.service.js';
 import { createDataPorts } from './plugin/core.js';
@@ -487,7 +488,11 @@ async function startSourceSchedules(
   sources: DataSourceService,
   boss: PgBoss | undefined,
 ): Promise<{ stop(): Promise<void> }> {
-  const scheduler = new SourceScheduler(createDataSourcesRepository(knex), () => sources, createRunRetrainer(core));
+  const scheduler = new SourceScheduler(
+    createDataSourcesRepository(knex),
+    (tenantId) => sources.withScope({ tenantId, role: Role.ADMIN, datasetIds: null }),
+    createRunRetrainer(core),
+  );
   let current: Promise<unknown> | undefined;
   const tick = (): Promise<unknown> => {
     current = scheduler

@@ -6,7 +6,8 @@
  *   sees only those: a dataset outside the scope reads exactly like a missing one (undefined, an
  *   empty page, NOT_FOUND from the service), so it cannot even learn that one exists. Forecasts,
  *   scores and importance are checked by their run's dataset, series and actuals by their dataset;
- * - a read-only scope cannot create, import, train, cancel or delete (FORBIDDEN).
+ * - a read-only scope cannot create, import, train, cancel, sync or delete (FORBIDDEN);
+ * - data sources are read and synced by their dataset, like everything else (`scopeDataSources`).
  * Front doors turn their credential into an `AccessScope` (api/auth for API keys and embed
  * tokens; a host's `principal(request)` in plugin mode) and never touch an unscoped store.
  */
@@ -24,6 +25,7 @@ import type {
 import type { PromotionSource } from './calendar/calendar.service.js';
 import type { CovariateSource } from './insights/headline.service.js';
 import type { ScenarioStore } from './scenarios/ports.js';
+import type { DailySink, DataSourceStore } from './sources/ports.js';
 
 export const Role = {
   /** Everything within its tenant (an admin API key; a host's `admin`). */
@@ -230,5 +232,94 @@ export function scopeStores(stores: CoreStores, scope: AccessScope): CoreStores 
     observations: observationSource,
     importer: scopedImporter,
     scenarios: scenarioStore,
+  };
+}
+
+/**
+ * The data sources' store and sink under a scope, as `scopeStores` does for the core's stores: every
+ * call acts for the scope's tenant; a source whose dataset is outside the scope reads like a
+ * missing one (not listed, NOT_FOUND by name), so it can be neither tested nor synced; a read-only
+ * scope cannot create a source or write a sync (FORBIDDEN); and a scope limited to some datasets
+ * cannot create sources (creating one may create its dataset, which such a scope could not see).
+ */
+export function scopeDataSources(
+  stores: { readonly store: DataSourceStore; readonly sink: DailySink },
+  scope: AccessScope,
+): { store: DataSourceStore; sink: DailySink } {
+  const t = scope.tenantId;
+  const only = scope.datasetIds === null ? null : new Set(scope.datasetIds);
+  const has = (datasetId: number): boolean => only === null || only.has(datasetId);
+  const readonly = scope.role !== Role.ADMIN;
+  const { store, sink } = stores;
+  /** Sources whose dataset was checked (a source never changes dataset): progress writes are frequent. */
+  const checked = new Map<number, boolean>();
+  const sourceInScope = async (id: number): Promise<boolean> => {
+    let ok = checked.get(id);
+    if (ok === undefined) {
+      ok = visible(await store.get(t, id)) !== undefined;
+      if (checked.size >= RUN_CHECK_CACHE) checked.clear();
+      checked.set(id, ok);
+    }
+    return ok;
+  };
+  const visible = <T extends { readonly datasetId: number; readonly tenantId: number }>(s: T | undefined) =>
+    s && s.tenantId === t && has(s.datasetId) ? s : undefined;
+  return {
+    store: {
+      list: async () => (await store.list(t)).filter((s) => has(s.datasetId)),
+      getByName: async (_, name) => visible(await store.getByName(t, name)),
+      get: async (_, id) => visible(await store.get(t, id)),
+      create: readonly
+        ? readOnly('create data sources')
+        : async (_, source) => {
+            if (only !== null) {
+              throw new ForbiddenError(
+                'This credential is limited to some datasets: it cannot create data sources (a source may create its dataset). Use an admin credential for the whole tenant.',
+              );
+            }
+            return store.create(t, source);
+          },
+      recordFailure: readonly
+        ? readOnly('sync data sources')
+        : async (_, id, lastSync) => {
+            if (visible(await store.get(t, id))) await store.recordFailure(t, id, lastSync);
+          },
+      scheduled: async () => (await store.scheduled()).filter((s) => s.tenantId === t && has(s.datasetId)),
+      setSchedule: readonly
+        ? readOnly('change data sources')
+        : async (_, id, schedule) => {
+            if (!visible(await store.get(t, id))) throw new ForbiddenError(`Data source ${id} is outside this scope.`);
+            await store.setSchedule(t, id, schedule);
+          },
+      saveProgress: readonly
+        ? readOnly('sync data sources')
+        : async (_, id, progress) => {
+            if (await sourceInScope(id)) await store.saveProgress(t, id, progress);
+          },
+      claimRetrain: readonly
+        ? readOnly('retrain data sources')
+        : async (_, id, lastAt, through, rowsCounted) =>
+            visible(await store.get(t, id)) ? store.claimRetrain(t, id, lastAt, through, rowsCounted) : false,
+      recordRetrain: readonly
+        ? readOnly('retrain data sources')
+        : async (_, id, runId) => {
+            if (visible(await store.get(t, id))) await store.recordRetrain(t, id, runId);
+          },
+      claim: readonly
+        ? readOnly('sync data sources')
+        : async (_, id, lastStartedAt) => (visible(await store.get(t, id)) ? store.claim(t, id, lastStartedAt) : false),
+    },
+    sink: {
+      replaceWindow: readonly
+        ? readOnly('sync data sources')
+        : async (write) => {
+            if (!has(write.datasetId)) {
+              throw new ForbiddenError(
+                `Dataset ${write.datasetId} is outside this scope: its data source cannot be synced here.`,
+              );
+            }
+            return sink.replaceWindow({ ...write, tenantId: t });
+          },
+    },
   };
 }

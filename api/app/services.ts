@@ -36,7 +36,10 @@ export interface ServiceDeps {
   readonly queue: RunQueue;
   readonly bus: RunEventBus;
   readonly maxHorizon: number;
-  /** Data sources (shop databases): their own use-cases, bound to their adapters by the composition root. */
+  /**
+   * Data sources (shop databases): their own use-cases, bound to their adapters by the composition
+   * root, unscoped (the scheduler's); `createServices` hands each scope `withScope(scope)`.
+   */
   readonly sources: DataSourceService;
   /** Stock policies and levels (stock planning); read for the scope's tenant only. */
   readonly stock: StockStore;
@@ -71,7 +74,7 @@ export interface Services {
   readonly calendar: CalendarService;
   /** What-if scenarios answered by a run's stored model, and saved scenarios. */
   readonly scenarios: ScenarioService;
-  /** Data sources (shop databases); admin only (the resolvers require ADMIN). */
+  /** Data sources (shop databases) under this scope; the resolvers also require ADMIN. */
   readonly sources: DataSourceService;
   /** Stock planning: what to order and when (issue 18). */
   readonly stock: StockPlanService;
@@ -103,7 +106,7 @@ export function createServices(deps: ServiceDeps, scope: AccessScope): Services 
     headlines: new HeadlineService(s.forecasts, forecasts, s.observations),
     priceHistory: new PriceHistoryService(s.forecasts, forecasts, s.observations),
     calendar: new CalendarService(s.series, s.observations),
-    sources: deps.sources,
+    sources: deps.sources.withScope(scope),
     stock: new StockPlanService(scope, s.forecasts, forecasts, deps.stock),
     alerts: new AlertService(scope, deps.alerting.alerts, s.datasets, deps.alerting.bus),
     webhooks: new WebhookService(scope, deps.alerting.webhooks, deps.alerting.transport),

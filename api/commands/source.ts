@@ -22,6 +22,7 @@ import { createTenantsRepository } from '../db/tenants.repository.js';
 import { UserInputError } from '../errors/index.js';
 import { createDataPorts } from '../plugin/core.js';
 import type { createDataSourceService } from '../plugin/sources.js';
+import { Role } from '../app/scope.js';
 import { databaseFromOption } from './migrate.js';
 
 interface CommonOptions {
@@ -97,7 +98,9 @@ async function withService<T>(
   try {
     await migrateLatest(knex);
     const tenantId = await createTenantsRepository(knex).defaultTenantId();
-    return await run(ports.sources, tenantId);
+    // The CLI acts as the default tenant's admin, through the same scope as every other door.
+    const scope = { tenantId, role: Role.ADMIN, datasetIds: null };
+    return await run(ports.sources.withScope(scope), tenantId);
   } finally {
     await ports.alerting.dispatcher.whenIdle();
     await knex.destroy();

@@ -7,6 +7,7 @@
  */
 import { ErrorCode, NotFoundError, SourceError, UserInputError, DomainError } from '../../errors/index.js';
 import { createDailyAggregator, dayOfIso, isoOfDay, isTimeZone, createLocalDay, localDayStart } from './daily.js';
+import { scopeDataSources, type AccessScope } from '../scope.js';
 import {
   SOURCE_KINDS,
   type DailySeries,
@@ -316,7 +317,8 @@ export function liveProgress(p: SyncProgress | null, now = Date.now()): SyncProg
 }
 
 export class DataSourceService {
-  private readonly syncedListeners = new Set<(e: SourceSyncedEvent) => void | Promise<void>>();
+  /** Shared with every scoped copy (`withScope`), so a listener hears the syncs of every door. */
+  private syncedListeners = new Set<(e: SourceSyncedEvent) => void | Promise<void>>();
 
   constructor(
     private readonly store: DataSourceStore,
@@ -324,6 +326,14 @@ export class DataSourceService {
     private readonly sink: DailySink,
     private readonly options: { readonly progressEveryMs?: number } = {},
   ) {}
+
+  /** The same use-cases under an access scope (scope.ts `scopeDataSources`): what every front door gets. */
+  withScope(scope: AccessScope): DataSourceService {
+    const scoped = scopeDataSources({ store: this.store, sink: this.sink }, scope);
+    const service = new DataSourceService(scoped.store, this.readers, scoped.sink, this.options);
+    service.syncedListeners = this.syncedListeners;
+    return service;
+  }
 
   async create(tenantId: number, input: CreateDataSourceInput): Promise<DataSourceRecord> {
     const source = validateNewSource(input);
