@@ -1,7 +1,10 @@
-// README "Use as a plugin" › GraphQL Yoga: the same plugin in a Yoga app (Fetch API requests).
+// README "Use as a plugin" › GraphQL Yoga: the same plugin in a Yoga app (Fetch API requests), with
+// graphql-ws subscriptions on the same port.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
 import { createForecastQL } from '../../../api/plugin/index.js';
 
 export async function startYogaHost(db: string) {
@@ -20,11 +23,25 @@ export async function startYogaHost(db: string) {
   });
   const yoga = createYoga({ schema: fq.schema, context: ({ request }) => fq.context(request) });
   const server = createServer(yoga);
+  // Subscriptions (trainingRunUpdated) over graphql-ws. Browsers cannot set a WebSocket's headers,
+  // so the client sends the same credentials as connectionParams; the host reads them as headers.
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const ws = useServer(
+    {
+      schema: fq.schema,
+      context: (ctx) =>
+        fq.context(
+          new Request('http://localhost/', { headers: (ctx.connectionParams ?? {}) as Record<string, string> }),
+        ),
+    },
+    wss,
+  );
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}${yoga.graphqlEndpoint}`,
     async stop() {
+      await ws.dispose();
       await new Promise((done) => server.close(done));
       await fq.close();
     },

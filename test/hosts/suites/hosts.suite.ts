@@ -3,11 +3,15 @@
  * examples, test/hosts/examples/): (a) an Apollo Server app with its own Product type, (b) a
  * GraphQL Yoga app, (c) @apollo/gateway composing the host's products subgraph with the ForecastQL
  * subgraph. In each, the host's auth decides the caller: tenant B never reads tenant A's
- * forecasts, and a scope of one dataset never reads another.
+ * forecasts, and a scope of one dataset never reads another. The Yoga app also serves graphql-ws:
+ * a subscriber follows a run that the host's ForecastQL trains, and nobody outside the run's scope
+ * can follow it.
  */
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { createClient } from 'graphql-ws';
+import { WebSocket } from 'ws';
 import type { DatabaseConfig } from '../../../api/config/env.js';
 import { createForecastQL, type ForecastQL } from '../../../api/plugin/index.js';
 import { withDbs } from '../../helpers/dbs.js';
@@ -56,6 +60,57 @@ const p50s = (f: P50 | null | undefined): number[] =>
 /** The federated query: a product of the host, with its forecast from ForecastQL. */
 const productQuery = (extra = '') =>
   `{ product(sku: "item-1") { name salesForecast${extra} { seriesId points { date p50 } } } }`;
+
+interface RunUpdate {
+  trainingRunUpdated: { id: string; status: string };
+}
+
+/**
+ * Follows `trainingRunUpdated(id)` over graphql-ws until the stream completes; `onFirst` runs once
+ * the first update arrived. Resolves with every update, or rejects with the first error.
+ */
+function followRun(
+  url: string,
+  params: Headers,
+  runId: string,
+  onFirst: () => Promise<void> = async () => {},
+): Promise<RunUpdate['trainingRunUpdated'][]> {
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: params,
+  });
+  const seen: RunUpdate['trainingRunUpdated'][] = [];
+  return new Promise<RunUpdate['trainingRunUpdated'][]>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no end of run ${runId} in 60 s: ${JSON.stringify(seen)}`)),
+      60_000,
+    );
+    client.subscribe<RunUpdate>(
+      { query: `subscription($id: ID!) { trainingRunUpdated(id: $id) { id status } }`, variables: { id: runId } },
+      {
+        next: (value) => {
+          if (value.errors) {
+            clearTimeout(timer);
+            reject(Object.assign(new Error(value.errors[0]!.message), { errors: value.errors }));
+            return;
+          }
+          seen.push(value.data!.trainingRunUpdated);
+          if (seen.length === 1) onFirst().catch(reject);
+        },
+        error: (e) => {
+          clearTimeout(timer);
+          reject(e instanceof Error ? e : Object.assign(new Error(JSON.stringify(e)), { errors: e }));
+        },
+        complete: () => {
+          clearTimeout(timer);
+          resolve(seen);
+        },
+      },
+    );
+  }).finally(() => client.dispose());
+}
 
 withDbs((db) => {
   /** Dataset ids by shop and name, and the p50 of item-1 that each shop's `sales` forecast holds. */
@@ -199,6 +254,59 @@ withDbs((db) => {
       });
     });
   }
+
+  describe('GraphQL Yoga app serving graphql-ws: trainingRunUpdated through createForecastQL', () => {
+    let h: Awaited<ReturnType<typeof startYogaHost>>;
+    let runId: string;
+    const ADMIN_A = { ...A, 'x-role': 'admin' };
+    before(async () => {
+      h = await startYogaHost(urlOf(db.config));
+      // A run of shop A's `other` dataset, trained by the host's own ForecastQL (embedded thread).
+      const { startTrainingRun } = await ok<{ startTrainingRun: { id: string } }>(
+        h.url,
+        ADMIN_A,
+        `mutation { startTrainingRun(input: { datasetId: "${ids['shop-a/other']}", horizon: 7 }) { id } }`,
+      );
+      runId = startTrainingRun.id;
+    });
+    after(async () => h?.stop());
+
+    test('a subscriber of tenant A follows the run until it ends (cancelled while it trains)', async () => {
+      const updates = await followRun(h.url, A, runId, async () => {
+        const { cancelTrainingRun } = await ok<{ cancelTrainingRun: { status: string } }>(
+          h.url,
+          ADMIN_A,
+          `mutation { cancelTrainingRun(id: "${runId}") { status } }`,
+        );
+        assert.ok(['RUNNING', 'CANCELLED'].includes(cancelTrainingRun.status), cancelTrainingRun.status);
+      });
+      assert.ok(updates.length >= 2, `the run now, then its end: ${JSON.stringify(updates)}`);
+      assert.ok(updates.every((u) => u.id === runId));
+      assert.ok(['QUEUED', 'RUNNING'].includes(updates[0]!.status), JSON.stringify(updates));
+      assert.equal(updates.at(-1)!.status, 'CANCELLED');
+    });
+
+    test("tenant B, and a scope of A's other dataset, cannot follow the run", async () => {
+      await assert.rejects(followRun(h.url, B, runId), (e: { errors?: { extensions?: { code?: string } }[] }) => {
+        assert.equal(e.errors?.[0]?.extensions?.code, 'NOT_FOUND', JSON.stringify(e.errors));
+        return true;
+      });
+      await assert.rejects(
+        followRun(h.url, A_SALES_ONLY, runId),
+        (e: { errors?: { extensions?: { code?: string } }[] }) => {
+          assert.equal(e.errors?.[0]?.extensions?.code, 'NOT_FOUND', JSON.stringify(e.errors));
+          return true;
+        },
+      );
+    });
+
+    test('a connection the host does not authenticate gets no update', async () => {
+      await assert.rejects(followRun(h.url, {}, runId), (e: { errors?: { extensions?: { code?: string } }[] }) => {
+        assert.equal(e.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', JSON.stringify(e.errors));
+        return true;
+      });
+    });
+  });
 
   describe('@apollo/gateway: host products subgraph + ForecastQL subgraph', () => {
     let h: Awaited<ReturnType<typeof startFederatedHost>>;
