@@ -1,7 +1,10 @@
 /**
  * The composition root of the application core: binds the core's ports (api/app/ports.ts) to the
  * knex repositories of `api/db/` and the one import path of `api/ingest/`, plus the tenant lookup.
- * Every host builds its core here: the standalone server, the CLI commands and the plugin API.
+ * Every host builds its core here: the standalone server, the CLI commands and the plugin API;
+ * `composeForecastQL` is the one composition of the GraphQL hosts (createForecastQL, the subgraph
+ * and the standalone server's graphql-app.ts): the same stores, use-cases and context factory,
+ * whatever transport, auth and executor the host puts around them.
  */
 import type { Knex } from 'knex';
 import { createDatasetsRepository } from '../db/datasets.repository.js';
@@ -23,6 +26,11 @@ import type { DataSourceService } from '../app/sources/source.service.js';
 import { createAlerting, type Alerting, type AlertingOptions } from './alerts.js';
 import { createDataSourceService } from './sources.js';
 import type { RunEventBus, RunQueue } from '../app/ports.js';
+import type { EmbedRevocations, EmbedTokens } from '../auth/embed-token.js';
+import type { Principal } from '../auth/principal.js';
+import type { ReadBudget } from '../graphql/limits.js';
+import { createContextFactory, type GraphQLContext } from '../graphql/context.js';
+import type { Logger } from 'pino';
 
 export interface DataPorts extends CoreStores {
   /** The data-source use-cases over this database (api/plugin/sources.ts). */
@@ -123,4 +131,43 @@ export function createCoreFor(
     alerting: ports.alerting,
     ...options,
   });
+}
+
+/** What every GraphQL host of ForecastQL is built on (composeForecastQL). */
+export interface ForecastQLComposition {
+  readonly ports: DataPorts;
+  readonly core: Core;
+  /** A fresh context (new loaders) for a principal the host authenticated. */
+  readonly contextFor: (principal: Principal) => GraphQLContext;
+}
+
+/**
+ * The stores, the use-cases and the per-request context over one database: the plugin API
+ * (`createForecastQL`, which the subgraph builds on) and the standalone server (`createGraphQLApp`)
+ * both start here, each with its run transport (`queue`, `bus`) and its auth around it.
+ */
+export function composeForecastQL(
+  knex: Knex,
+  options: {
+    readonly queue: RunQueue;
+    readonly bus: RunEventBus;
+    readonly maxHorizon: number;
+    readonly logger: Logger;
+    readonly embedTokens: EmbedTokens;
+    readonly readBudget?: ReadBudget | undefined;
+    readonly revocations?: EmbedRevocations | undefined;
+    /** The stores, when the host built them already (to share their caches); default: over `knex`. */
+    readonly ports?: DataPorts | undefined;
+  },
+): ForecastQLComposition {
+  const ports = options.ports ?? createDataPorts(knex);
+  const core = createCoreFor(ports, { queue: options.queue, bus: options.bus, maxHorizon: options.maxHorizon });
+  const contextFor = createContextFactory({
+    core,
+    logger: options.logger,
+    embedTokens: options.embedTokens,
+    readBudget: options.readBudget,
+    revocations: options.revocations,
+  });
+  return { ports, core, contextFor };
 }

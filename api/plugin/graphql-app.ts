@@ -20,31 +20,22 @@ import type { Config } from '../config/env.js';
 import { createApiKeysRepository } from '../db/api-keys.repository.js';
 import { createEmbedRevocationsRepository } from '../db/embed-revocations.repository.js';
 import { DomainError } from '../errors/index.js';
-import { createContextFactory, type GraphQLContext } from '../graphql/context.js';
+import type { GraphQLContext } from '../graphql/context.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { createGraphQLLimits, createReadBudget, type GraphQLLimits } from '../graphql/limits.js';
 import { jitGateway } from '../graphql/jit-executor.js';
 import type { RunEventBus, RunQueue } from '../app/ports.js';
-import type { CoreStores } from '../app/scope.js';
-import { createCore, type Core } from '../app/services.js';
-import type { DataSourceService } from '../app/sources/source.service.js';
-import type { StockStore } from '../app/stock/ports.js';
-import { createStockRepository } from '../db/stock.repository.js';
+import type { Core } from '../app/services.js';
+import { composeForecastQL, type DataPorts } from './core.js';
 import { buildGraphQLSchema } from '../graphql/schema.js';
-import type { Alerting } from './alerts.js';
 
-export interface GraphQLAppDeps extends CoreStores {
+/** The stores over the database (`createDataPorts`), plus the host's config and run transport. */
+export interface GraphQLAppDeps extends DataPorts {
   readonly config: Config;
   readonly knex: Knex;
   readonly logger: Logger;
   readonly bus: RunEventBus;
   readonly queue: RunQueue;
-  /** Data sources (shop databases) over the same database (api/plugin/sources.ts). */
-  readonly sources: DataSourceService;
-  /** Stock policies and levels; default: the repository over `knex`. */
-  readonly stock?: StockStore | undefined;
-  /** Alerts and webhooks over the same database (api/plugin/alerts.ts). */
-  readonly alerting: Alerting;
 }
 
 export interface GraphQLApp {
@@ -85,24 +76,17 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
   const revocations = createEmbedRevocationsRepository(deps.knex);
   const readBudget = createReadBudget(deps.config.limits.readBudget, deps.config.limits.rateWindowSeconds);
   const authenticator = createAuthenticator({ apiKeys: createApiKeysRepository(deps.knex), embedTokens, revocations });
-  const core = createCore({
-    stores: {
-      datasets: deps.datasets,
-      series: deps.series,
-      runs: deps.runs,
-      forecasts: deps.forecasts,
-      metrics: deps.metrics,
-      importance: deps.importance,
-      observations: deps.observations,
-      importer: deps.importer,
-      scenarios: deps.scenarios,
-    },
+  // The same composition as the plugin API's createForecastQL: this app adds API keys and embed
+  // tokens (auth), graphql-jit, limits and the HTTP transport around it.
+  const { core, contextFor } = composeForecastQL(deps.knex, {
     queue: deps.queue,
     bus: deps.bus,
     maxHorizon: deps.config.maxHorizon,
-    sources: deps.sources,
-    stock: deps.stock ?? createStockRepository(deps.knex),
-    alerting: deps.alerting,
+    logger: deps.logger,
+    embedTokens,
+    readBudget,
+    revocations,
+    ports: deps,
   });
   const apollo = new ApolloServer<GraphQLContext>({
     // Our schema, executed by graphql-jit (jit-executor.ts); Apollo still parses and validates.
@@ -127,7 +111,6 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     ],
   });
   await apollo.start();
-  const contextFor = createContextFactory({ core, logger: deps.logger, embedTokens, readBudget, revocations });
   return {
     schema,
     apollo,

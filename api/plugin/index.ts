@@ -29,11 +29,11 @@ import { migrateLatest } from '../db/migrate.js';
 import { createTenantsRepository } from '../db/tenants.repository.js';
 import { DomainError, ErrorCode, InvalidConfigurationError, UnauthenticatedError } from '../errors/index.js';
 import { withCodedErrors } from '../graphql/coded-errors.js';
-import { createContextFactory, type GraphQLContext } from '../graphql/context.js';
+import type { GraphQLContext } from '../graphql/context.js';
 import { buildGraphQLSchema } from '../graphql/schema.js';
 import { createRunEventBus } from '../training/events.js';
 import { TrainingRunner } from '../training/runner.js';
-import { createCoreFor, createDataPorts } from './core.js';
+import { composeForecastQL, createDataPorts } from './core.js';
 
 /** Who a request acts for, as the host's own auth decided. */
 export interface ForecastQLPrincipal {
@@ -134,6 +134,7 @@ export async function createForecastQL<TRequest = unknown>(
     const stores = createDataPorts(knex, {
       alerting: { onError: (e, what) => logger.warn({ err: e }, what) },
     });
+    const embedTokens = createEmbedTokens(signingKey(options.secret).key);
     const bus = createRunEventBus();
     let queue: RunQueue = TRAINING_OFF;
     if ((options.training ?? 'embedded') === 'embedded') {
@@ -156,11 +157,17 @@ export async function createForecastQL<TRequest = unknown>(
       });
       queue = runner;
     }
-    const core = createCoreFor(stores, { queue, bus, maxHorizon: options.maxHorizon ?? 365 });
+    // The one composition of every GraphQL host (the standalone server's too): stores, use-cases, context.
+    const { contextFor } = composeForecastQL(knex, {
+      queue,
+      bus,
+      maxHorizon: options.maxHorizon ?? 365,
+      logger,
+      embedTokens,
+      ports: stores,
+    });
     // Coded errors whatever the host's error formatting (graphql/coded-errors.ts).
     const schema = withCodedErrors(await buildGraphQLSchema());
-    const embedTokens = createEmbedTokens(signingKey(options.secret).key);
-    const contextFor = createContextFactory({ core, logger, embedTokens });
     const tenants = createTenantsRepository(knex);
     const tenantIds = new Map<string, Promise<number>>();
     const tenantOf = (key: string | number): Promise<number> => {
