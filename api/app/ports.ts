@@ -7,6 +7,9 @@
  * - `ObservationImporter` (the observation sink of imports): `api/ingest/` over `api/db/`;
  * - `RunQueue`: the run transports in `api/training/` (embedded worker thread, cluster primary) and
  *   `api/queue/` (pg-boss);
+ * - `RunQueueStore`: the guarded status writes of the one run state machine (`runs/run-state.ts`,
+ *   applied by `runs/run-lifecycle.ts`), implemented by `api/db/runs.repository.ts` and used only
+ *   by the run lifecycle and the transports; use-cases see runs through `RunStore`;
  * - `RunEventBus`: `api/training/events.ts` (in-process), fed across processes by `api/queue/notify.ts`.
  * The wiring that binds them lives in the composition root, `api/plugin/core.ts`; service tests
  * bind them to in-memory fakes. Records are plain data: ids are numbers, dates ISO strings.
