@@ -26,13 +26,18 @@ export async function startYogaHost(db: string) {
   // Subscriptions (trainingRunUpdated) over graphql-ws. Browsers cannot set a WebSocket's headers,
   // so the client sends the same credentials as connectionParams; the host reads them as headers.
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const requestOf = (ctx: { connectionParams?: Readonly<Record<string, unknown>> | undefined }) =>
+    new Request('http://localhost/', { headers: (ctx.connectionParams ?? {}) as Record<string, string> });
   const ws = useServer(
     {
       schema: fq.schema,
-      context: (ctx) =>
-        fq.context(
-          new Request('http://localhost/', { headers: (ctx.connectionParams ?? {}) as Record<string, string> }),
+      // A connection the host does not authenticate is closed at once (4403 Forbidden).
+      onConnect: (ctx) =>
+        fq.context(requestOf(ctx)).then(
+          () => true,
+          () => false,
         ),
+      context: (ctx) => fq.context(requestOf(ctx)),
     },
     wss,
   );

@@ -300,9 +300,9 @@ withDbs((db) => {
       );
     });
 
-    test('a connection the host does not authenticate gets no update', async () => {
-      await assert.rejects(followRun(h.url, {}, runId), (e: { errors?: { extensions?: { code?: string } }[] }) => {
-        assert.equal(e.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', JSON.stringify(e.errors));
+    test('a connection the host does not authenticate is closed (4403) before any update', async () => {
+      await assert.rejects(followRun(h.url, {}, runId), (e: { errors?: { code?: number; reason?: string } }) => {
+        assert.equal(e.errors?.code, 4403, String(e.errors?.reason));
         return true;
       });
     });
