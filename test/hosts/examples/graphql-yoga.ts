@@ -7,6 +7,10 @@ import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { createForecastQL } from '../../../api/plugin/index.js';
 
+/** A graphql-ws connection as a Request: browsers send their credentials as connectionParams. */
+const requestOf = (ctx: { connectionParams?: Readonly<Record<string, unknown>> | undefined }) =>
+  new Request('http://localhost/', { headers: (ctx.connectionParams ?? {}) as Record<string, string> });
+
 export async function startYogaHost(db: string) {
   const fq = await createForecastQL<Request>({
     db,
@@ -26,8 +30,6 @@ export async function startYogaHost(db: string) {
   // Subscriptions (trainingRunUpdated) over graphql-ws. Browsers cannot set a WebSocket's headers,
   // so the client sends the same credentials as connectionParams; the host reads them as headers.
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
-  const requestOf = (ctx: { connectionParams?: Readonly<Record<string, unknown>> | undefined }) =>
-    new Request('http://localhost/', { headers: (ctx.connectionParams ?? {}) as Record<string, string> });
   const ws = useServer(
     {
       schema: fq.schema,
