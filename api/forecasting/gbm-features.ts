@@ -30,6 +30,8 @@ export interface GbmFeatureSpec {
   readonly stdWindow: number;
   readonly calendar: CalendarOptions;
   readonly calendarNames: readonly string[];
+  /** Feature group of each calendar column (`weekday`, `yearly`, `holiday:christmas`, …). */
+  readonly calendarGroups: readonly string[];
   readonly covariateNames: readonly string[];
   readonly knownNames: readonly string[];
   readonly price?: PriceFeatureSpec;
@@ -118,6 +120,7 @@ export function makeGbmSpec(panel: Panel): GbmFeatureSpec {
     stdWindow: GBM_ROLLS[panel.freq][1]!,
     calendar,
     calendarNames: cal.names,
+    calendarGroups: cal.groups,
     covariateNames: [...panel.covariateNames],
     knownNames: panel.covariateNames.filter((c) => panel.knownInAdvance.includes(c)),
     ...(price ? { price } : {}),

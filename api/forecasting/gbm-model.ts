@@ -38,6 +38,7 @@ import {
   makeGbmSpec,
   writeRow,
 } from './gbm-features.js';
+import { permutation } from './random.js';
 import type { FitOptions, GlobalForecaster, Panel, QuantileForecast, SerializedModel } from './types.js';
 
 export const GBM_FORMAT = 'forecastql.gbm.v1';
@@ -115,28 +116,46 @@ export class GbmForecaster implements GlobalForecaster {
   async predict(panel: Panel): Promise<QuantileForecast[]> {
     const f = this.fitted;
     if (!f) throw new NotFittedError('Call fit() before predict() on the gbm model.');
-    const H = f.horizon;
-    const state = gbmState(panel, f.spec, H);
-    const ends = state.series.map((s) => s.n);
-    recurse(f.spec, state, f.trees, ends, H, f.nonNegative);
-    return panel.series.map((frame, i): QuantileForecast => {
-      const s = state.series[i]!;
-      const d = noise(s.z, s.n);
-      const values = f.intervals.levels.map((_, k) => {
-        const row = new Float64Array(H);
-        for (let h = 0; h < H; h++) {
-          const v = s.scale * s.mult[s.n + h]! * (s.z[s.n + h]! + d * (f.intervals.step[h] ?? 1) * f.intervals.q[k]!);
-          row[h] = f.nonNegative ? Math.max(0, v) : v;
-        }
-        return row;
-      });
-      return {
-        seriesId: frame.id,
-        dates: gridDates(frame.start, s.n, H, panel.freq),
-        quantiles: [...f.intervals.levels],
-        values,
-      };
-    });
+    return forecastState(f, panel, gbmState(panel, f.spec, f.horizon));
+  }
+
+  /**
+   * Groups for permutation importance: the calendar's (weekday, yearly season, each holiday) and
+   * the static attributes; the pipeline adds the panel's covariates and the history.
+   */
+  featureGroups(): readonly string[] {
+    const f = this.fitted;
+    if (!f) return [];
+    const groups = [...new Set(f.spec.calendarGroups)];
+    return f.spec.staticNames.length > 0 ? [...groups, 'static'] : groups;
+  }
+
+  /**
+   * `predict` with one group shuffled: a calendar group's columns across dates, the static
+   * attributes' codes across series, anything else (history, a covariate) in the panel.
+   */
+  async predictPermuted(panel: Panel, group: string, seed: number): Promise<QuantileForecast[]> {
+    const f = this.fitted;
+    if (!f) throw new NotFittedError('Call fit() before predictPermuted() on the gbm model.');
+    const cols = f.spec.calendarGroups.flatMap((g, j) => (g === group ? [j] : []));
+    if (cols.length === 0 && group !== 'static') {
+      // The pipeline's own shuffle of the history or a covariate (loaded here: pipeline.ts imports the models).
+      const { permutePanel } = await import('./pipeline.js');
+      return this.predict(permutePanel(panel, group, seed));
+    }
+    const state = gbmState(panel, f.spec, f.horizon);
+    if (group === 'static') {
+      const p = permutation(state.series.length, seed);
+      const codes = state.series.map((s) => s.codes);
+      const series = state.series.map((s, i) => ({ ...s, codes: codes[p[i]!]! }));
+      return forecastState(f, panel, { ...state, series });
+    }
+    const w = state.calWidth;
+    const rows = state.calendar.length / Math.max(1, w);
+    const p = permutation(rows, seed);
+    const calendar = Float32Array.from(state.calendar);
+    for (let r = 0; r < rows; r++) for (const j of cols) calendar[r * w + j] = state.calendar[p[r]! * w + j]!;
+    return forecastState(f, panel, { ...state, calendar });
   }
 
   async serialize(): Promise<SerializedModel> {
@@ -184,6 +203,31 @@ export class GbmForecaster implements GlobalForecaster {
   }
 
   dispose(): void {}
+}
+
+/** The forecasts of a panel from its state (a permuted one for importance). */
+function forecastState(f: Fitted, panel: Panel, state: GbmPanelState): QuantileForecast[] {
+  const H = f.horizon;
+  const ends = state.series.map((s) => s.n);
+  recurse(f.spec, state, f.trees, ends, H, f.nonNegative);
+  return panel.series.map((frame, i): QuantileForecast => {
+    const s = state.series[i]!;
+    const d = noise(s.z, s.n);
+    const values = f.intervals.levels.map((_, k) => {
+      const row = new Float64Array(H);
+      for (let h = 0; h < H; h++) {
+        const v = s.scale * s.mult[s.n + h]! * (s.z[s.n + h]! + d * (f.intervals.step[h] ?? 1) * f.intervals.q[k]!);
+        row[h] = f.nonNegative ? Math.max(0, v) : v;
+      }
+      return row;
+    });
+    return {
+      seriesId: frame.id,
+      dates: gridDates(frame.start, s.n, H, panel.freq),
+      quantiles: [...f.intervals.levels],
+      values,
+    };
+  });
 }
 
 /** The state with each series' target after `cut[i]` hidden (NaN): the held-out part. */

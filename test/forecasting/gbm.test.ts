@@ -11,6 +11,8 @@ import { GbmForecaster } from '../../api/forecasting/gbm-model.js';
 import { createForecaster, deserializeForecaster } from '../../api/forecasting/models.js';
 import { mulberry32 } from '../../api/forecasting/random.js';
 import { modelInputs } from '../../api/forecasting/scenario.js';
+import { permutationImportance } from '../../api/forecasting/pipeline.js';
+import { rollingOriginSplit } from '../../api/forecasting/frames.js';
 import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
 import { assertForecasterContract } from '../contract/forecaster.contract.js';
 import { pricePanel } from '../fixtures/forecasting/price-panel.js';
@@ -169,6 +171,14 @@ describe('gbm forecaster (gbm-model.ts)', () => {
     const regular = sumP50(await back.predict(scenario(pp, H, 0)));
     const cut = sumP50(await back.predict(scenario(pp, H, 0.2)));
     assert.ok(cut > regular * 1.2, `a 20 % cut from a stored model: ${cut} vs ${regular}`);
+    // Permutation importance (pipeline.ts) on the last 6 weeks: price matters most here.
+    const imp = await permutationImportance(
+      () => createForecaster('gbm', { seed: 7 }),
+      rollingOriginSplit(pp.panel, H, 1).windows[0]!,
+      fit,
+      3,
+    );
+    assert.equal(imp.dataset[0]?.feature, 'covariate:price', JSON.stringify(imp.dataset.slice(0, 4)));
     const other = createForecaster('gbm', { seed: 8 });
     await other.fit(pp.panel, { ...fit, seed: 8 });
     assert.notDeepEqual(await other.predict(pp.panel), await a.predict(pp.panel));
