@@ -174,7 +174,7 @@ export async function runBacktest(
     // runForecastPipeline would choose with the history cut before window k, in K + V fits per
     // candidate instead of K·(V + 1).
     const V = o.validationOrigins ?? BACKTEST_VALIDATION_ORIGINS;
-    const kinds = [...new Set(['snaive', ...(o.candidates ?? defaultCandidates())])].filter((k) => k !== 'auto');
+    const kinds = [...new Set(['snaive', ...(o.candidates ?? defaultCandidates(panel))])].filter((k) => k !== 'auto');
     const runs: CandidateWindows[] = [];
     const weights = kinds.map((k) => (isBaseline(k) ? 1 : 40));
     const totalWeight = weights.reduce((a, b) => a + b, 0);

@@ -5,7 +5,8 @@
  * ## The `auto` rule
  * 1. Candidates: every baseline (seasonal naive, naive, SES, Theta, Croston, TSB), two damped
  *    Holt-Winters (auto only: `hw` multiplicative, on the log scale, and `hwadd` additive) and
- *    the deep models in `AUTO_DEEP_CANDIDATES` that this build has. Seasonal naive is always
+ *    the deep models in `AUTO_DEEP_CANDIDATES` that this build has, and on a panel with a price
+ *    covariate the gradient-boosted trees (`AUTO_PRICE_CANDIDATES`). Seasonal naive is always
  *    among them.
  * 2. Each candidate is backtested on the last `origins` windows of `horizon` of every series
  *    (default 2), each window fit only on what precedes it. A panel of more than
@@ -72,6 +73,7 @@ import { rollingOriginSplit, type BacktestWindow } from './frames.js';
 import { validationSample } from './sampling.js';
 import { pinballSum, type MetricSummary } from './metrics.js';
 import { BASELINE_KINDS, createForecaster, availableModels, EXTRA_LOCAL_KINDS, isBaseline } from './models.js';
+import { detectPriceFeatures } from './price-features.js';
 import { permutation } from './random.js';
 import type {
   FeatureImportanceEntry,
@@ -246,10 +248,23 @@ function weightOf(kind: string): number {
   return isBaseline(kind) ? 1 : 40;
 }
 
-/** The models `auto` tries by default: every baseline and the available AUTO_DEEP_CANDIDATES. */
-export function defaultCandidates(): string[] {
+/**
+ * Models `auto` also tries on a panel with a product's price among its covariates
+ * (price-features.ts `detectPriceFeatures`): the gradient-boosted trees (gbm-model.ts), whose
+ * log-linear price effect under the trees is what they add. On price panels it was measured to
+ * earn its place (bench/RESULTS.md, "Gradient boosting"); on panels without a price it was behind
+ * `auto` on every public set and would only cost time.
+ */
+export const AUTO_PRICE_CANDIDATES: readonly ModelKind[] = ['gbm'];
+
+/**
+ * The models `auto` tries by default: every baseline, the available AUTO_DEEP_CANDIDATES, and
+ * AUTO_PRICE_CANDIDATES when `panel` has a price covariate.
+ */
+export function defaultCandidates(panel?: Panel): string[] {
   const have = new Set<string>(availableModels());
-  return [...BASELINE_KINDS, ...EXTRA_LOCAL_KINDS, ...AUTO_DEEP_CANDIDATES.filter((k) => have.has(k))];
+  const price = panel && detectPriceFeatures(panel) ? AUTO_PRICE_CANDIDATES.filter((k) => have.has(k)) : [];
+  return [...BASELINE_KINDS, ...EXTRA_LOCAL_KINDS, ...price, ...AUTO_DEEP_CANDIDATES.filter((k) => have.has(k))];
 }
 
 /**
@@ -264,7 +279,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   const requested = options.model;
   const kinds =
     requested === 'auto'
-      ? [...new Set(['snaive', ...(options.candidates ?? defaultCandidates()).filter((k) => k !== 'auto')])]
+      ? [...new Set(['snaive', ...(options.candidates ?? defaultCandidates(panel)).filter((k) => k !== 'auto')])]
       : [...new Set([requested, ...BASELINE_KINDS])];
   for (const k of kinds) createForecaster(k).dispose(); // unknown kinds fail here, before any work
 

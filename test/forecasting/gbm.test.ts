@@ -11,7 +11,7 @@ import { GbmForecaster } from '../../api/forecasting/gbm-model.js';
 import { createForecaster, deserializeForecaster } from '../../api/forecasting/models.js';
 import { mulberry32 } from '../../api/forecasting/random.js';
 import { modelInputs } from '../../api/forecasting/scenario.js';
-import { permutationImportance } from '../../api/forecasting/pipeline.js';
+import { defaultCandidates, permutationImportance } from '../../api/forecasting/pipeline.js';
 import { rollingOriginSplit } from '../../api/forecasting/frames.js';
 import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
 import { assertForecasterContract } from '../contract/forecaster.contract.js';
@@ -129,6 +129,22 @@ describe('histogram gradient boosting (gbm.ts)', () => {
 });
 
 describe('gbm forecaster (gbm-model.ts)', () => {
+  test("joins auto's default candidates on a panel with a price covariate, not on one without", () => {
+    const pp = pricePanelFor(4, 4);
+    assert.ok(defaultCandidates(pp.panel).includes('gbm'), defaultCandidates(pp.panel).join(', '));
+    const noPrice: Panel = {
+      ...pp.panel,
+      covariateNames: ['deal', 'display'],
+      knownInAdvance: ['deal', 'display'],
+      series: pp.panel.series.map((s) => ({
+        ...s,
+        covariates: { deal: s.covariates.deal!, display: s.covariates.display! },
+      })),
+    };
+    assert.ok(!defaultCandidates(noPrice).includes('gbm'));
+    assert.ok(!defaultCandidates().includes('gbm'));
+  });
+
   test('a 10 % price cut raises the forecast by what the elasticity says (β = −2: +23.5 %)', async () => {
     const H = 4;
     const beta = -2;
