@@ -13,9 +13,10 @@ import { after, before, describe, test } from 'node:test';
 import { parse, subscribe } from 'graphql';
 import type { Knex } from 'knex';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Role } from '../../../api/app/scope.js';
 import { createForecastsRepository } from '../../../api/db/forecasts.repository.js';
 import { createRunsRepository } from '../../../api/db/runs.repository.js';
@@ -317,6 +318,36 @@ function suite(db: TestDb): void {
       // The retried body is byte-for-byte the first one.
       const bodies = receiver.received.map((r) => r.body);
       assert.equal(new Set(bodies).size, 2);
+    });
+
+    test("the README's example query and signature check work as written", async () => {
+      const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+      const start = readme.indexOf('## Alerts and webhooks');
+      const section = readme.slice(start, readme.indexOf('\n## ', start + 5));
+      const query = /```graphql\n([\s\S]*?)```/.exec(section)?.[1];
+      const variables = /with the variables `(\{[^`]*\})`/.exec(section)?.[1];
+      const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+      assert.ok(query && variables && code, 'the section has a query, its variables and the verification code');
+      const r = await api.ok<{ alerts: { totalCount: number; nodes: AlertView[] } }>(query, {
+        ...(JSON.parse(variables) as Record<string, unknown>),
+        datasetId: d,
+      });
+      assert.equal(r.alerts.totalCount, 2);
+      const dir = mkdtempSync(join(tmpdir(), 'fq-readme-'));
+      try {
+        writeFileSync(join(dir, 'verify.mjs'), code);
+        const { verifyForecastQL } = (await import(pathToFileURL(join(dir, 'verify.mjs')).href)) as {
+          verifyForecastQL: (secret: string, headers: IncomingHttpHeaders, body: string) => boolean;
+        };
+        for (const got of receiver.received) assert.equal(verifyForecastQL(secret, got.headers, got.body), true);
+        const got = receiver.received[0]!;
+        assert.equal(verifyForecastQL(secret, got.headers, got.body.replace('"A"', '"B"')), false);
+        assert.equal(verifyForecastQL('not-the-secret-of-this-hook', got.headers, got.body), false);
+        const old = { ...got.headers, 'x-forecastql-timestamp': String(Math.floor(Date.now() / 1000) - 3600) };
+        assert.equal(verifyForecastQL(secret, old, got.body), false, 'an old timestamp is refused');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('acknowledgeAlert marks it, and the OPEN filter leaves it out', async () => {
