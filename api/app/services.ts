@@ -19,6 +19,7 @@ import { CalendarService } from './calendar/calendar.service.js';
 import { DatasetService } from './datasets/dataset.service.js';
 import { ForecastService } from './forecasts/forecast.service.js';
 import { HeadlineService } from './insights/headline.service.js';
+import { ExplanationService } from './insights/explanation.service.js';
 import { PriceHistoryService } from './insights/price-history.service.js';
 import { InsightService } from './insights/insight.service.js';
 import type { DatasetStore, ForecastStore, MetricsStore, RunEventBus, RunQueue, RunStore } from './ports.js';
@@ -74,6 +75,8 @@ export interface Services {
   readonly calendar: CalendarService;
   /** What-if scenarios answered by a run's stored model, and saved scenarios. */
   readonly scenarios: ScenarioService;
+  /** Per-forecast explanations from a run's stored model (issue 19). */
+  readonly explanations: ExplanationService;
   /** Data sources (shop databases) under this scope; the resolvers also require ADMIN. */
   readonly sources: DataSourceService;
   /** Stock planning: what to order and when (issue 18). */
@@ -95,13 +98,20 @@ export interface Services {
 export function createServices(deps: ServiceDeps, scope: AccessScope): Services {
   const s = scopeStores(deps.stores, scope);
   const forecasts = new ForecastService(s.forecasts, s.runs);
+  const scenarios = new ScenarioService(
+    s.scenarios,
+    s.forecasts,
+    forecasts,
+    deps.scenarioCaches ?? createScenarioCaches(),
+  );
   return {
     scope,
     datasets: new DatasetService(s.datasets, s.importer, deps.alerting.arrivals),
     series: new SeriesService(s.series),
     runs: new TrainingRunService(s.runs, deps.queue, deps.bus, deps.maxHorizon),
     forecasts,
-    scenarios: new ScenarioService(s.scenarios, s.forecasts, forecasts, deps.scenarioCaches ?? createScenarioCaches()),
+    scenarios,
+    explanations: new ExplanationService(s.runs, s.datasets, scenarios),
     insights: new InsightService(s.importance, s.series),
     headlines: new HeadlineService(s.forecasts, forecasts, s.observations),
     priceHistory: new PriceHistoryService(s.forecasts, forecasts, s.observations),

@@ -13,6 +13,7 @@ import { DatasetResolver } from './dataset/dataset.resolver.js';
 import { DataSourceResolver } from './source/source.resolver.js';
 import { ForecastResolver } from './forecast/forecast.resolver.js';
 import { HeadlineResolver } from './insight/headline.resolver.js';
+import { ExplanationResolver } from './insight/explanation.resolver.js';
 import { PriceHistoryResolver } from './insight/price-history.resolver.js';
 import { InsightResolver } from './insight/insight.resolver.js';
 import { ScenarioResolver } from './scenario/scenario.resolver.js';
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   InsightResolver,
   HeadlineResolver,
   PriceHistoryResolver,
+  ExplanationResolver,
   StockResolver,
   ForecastTableStockResolver,
   ScenarioResolver,

@@ -405,6 +405,53 @@ export class ScenarioService {
     return this.store.delete(tenantId, parseRowId('Scenario', id));
   }
 
+  /**
+   * What predicting one series from a run's stored model needs (per-point explanations reuse it):
+   * the model restored once per run (the same cache as scenarios), what it reads, the series and
+   * its competitor peers as a panel cut at the run's forecast origin, and the run's distribution.
+   * NOT_FOUND for an unknown series; INSUFFICIENT_HISTORY where the run has no forecast for it.
+   */
+  async seriesContext(
+    tenantId: number,
+    dataset: DatasetRecord,
+    run: TrainingRunRecord,
+    seriesKey: string,
+  ): Promise<{
+    model: GlobalForecaster;
+    inputs: ModelInputs | undefined;
+    panel: Panel;
+    distribution: Awaited<ReturnType<ForecastStore['distributionOf']>>;
+  }> {
+    const selected = await this.forecasts.selectSeries(tenantId, { datasetId: dataset.id, seriesKey, attributes: [] });
+    if (selected.length === 0) throw new NotFoundError('Series', seriesKey);
+    const e = await loadEngine();
+    const loaded = await this.model(tenantId, run, e);
+    const peers = await this.peers(tenantId, dataset, selected, loaded.inputs?.competitorGroup);
+    const ids = [...new Set([...selected.map((s) => s.id), ...peers.map((s) => s.id)])].toSorted((a, b) => a - b);
+    const keyOf = new Map([...selected, ...peers].map((s) => [s.id, s.key]));
+    const rows = await this.forecasts.forSucceededRun(tenantId, run.id, ids);
+    const origins = new Map<string, string>();
+    for (const r of rows) {
+      const key = keyOf.get(r.seriesId)!;
+      const d = origins.get(key);
+      if (d === undefined || r.date < d) origins.set(key, r.date);
+    }
+    if (!origins.has(seriesKey)) {
+      throw new DomainError(
+        ErrorCode.INSUFFICIENT_HISTORY,
+        `Training run ${run.id} has no forecast for series "${seriesKey}" (no sales history when it trained); train again to include it.`,
+        { runId: String(run.id) },
+      );
+    }
+    const panel = e.asOfOrigin(await this.panel(tenantId, dataset, ids, e), origins, run.horizon);
+    return {
+      model: loaded.model,
+      inputs: loaded.inputs,
+      panel,
+      distribution: await this.forecasts.distributionOf(tenantId, run.id),
+    };
+  }
+
   private async model(tenantId: number, run: TrainingRunRecord, e: Engine): Promise<LoadedModel> {
     const key = `${tenantId}|${run.id}`;
     const found = this.caches.models.get(key);
