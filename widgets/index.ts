@@ -22,3 +22,4 @@ export { FqKpis } from './kpis/kpis.js';
 export { FqHeatmap } from './heatmap/heatmap.js';
 export { FqStockPlan } from './stock-plan/stock-plan.js';
 export { FqPriceResponse } from './price-response/price-response.js';
+export { FqScenario } from './scenario/scenario.js';

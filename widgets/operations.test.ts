@@ -16,6 +16,7 @@ import * as kpis from './kpis/kpis.queries.js';
 import * as heatmap from './heatmap/heatmap.queries.js';
 import * as stockPlan from './stock-plan/stock-plan.queries.js';
 import * as priceResponse from './price-response/price-response.queries.js';
+import * as scenario from './scenario/scenario.queries.js';
 
 const OPERATIONS_DIR = new URL('../schema/operations/', import.meta.url);
 
@@ -36,9 +37,17 @@ for (const file of readdirSync(OPERATIONS_DIR).filter(
   }
 }
 
-const exported: unknown[] = [chart, importance, accuracy, runs, kpis, heatmap, stockPlan, priceResponse].flatMap(
-  (module) => Object.values(module),
-);
+const exported: unknown[] = [
+  chart,
+  importance,
+  accuracy,
+  runs,
+  kpis,
+  heatmap,
+  stockPlan,
+  priceResponse,
+  scenario,
+].flatMap((module) => Object.values(module));
 const documents = exported.filter(
   (value): value is string => typeof value === 'string' && /\b(query|mutation|subscription|fragment)\b/.test(value),
 );

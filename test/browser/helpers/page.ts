@@ -68,6 +68,7 @@ export async function mountWidgets(
         'fq-run-start',
         'fq-run-cancel',
         'fq-run-update',
+        'fq-scenario-change',
       ]) {
         doc.addEventListener(type, (event) => log.push({ type: event.type, detail: event.detail }));
       }

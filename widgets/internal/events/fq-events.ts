@@ -6,6 +6,7 @@ export type { FqRangeChangeEvent } from './fq-range-change.js';
 export type { FqRunCancelEvent } from './fq-run-cancel.js';
 export type { FqRunStartEvent } from './fq-run-start.js';
 export type { FqRunUpdateEvent } from './fq-run-update.js';
+export type { FqScenarioChangeEvent } from './fq-scenario-change.js';
 export type { FqSeriesChangeEvent } from './fq-series-change.js';
 
 /** Every `fq-*` event name a widget can emit. */
