@@ -23,3 +23,4 @@ export { FqHeatmap } from './heatmap/heatmap.js';
 export { FqStockPlan } from './stock-plan/stock-plan.js';
 export { FqPriceResponse } from './price-response/price-response.js';
 export { FqScenario } from './scenario/scenario.js';
+export { FqAlerts } from './alerts/alerts.js';

@@ -17,6 +17,7 @@ import * as heatmap from './heatmap/heatmap.queries.js';
 import * as stockPlan from './stock-plan/stock-plan.queries.js';
 import * as priceResponse from './price-response/price-response.queries.js';
 import * as scenario from './scenario/scenario.queries.js';
+import * as alerts from './alerts/alerts.queries.js';
 
 const OPERATIONS_DIR = new URL('../schema/operations/', import.meta.url);
 
@@ -47,6 +48,7 @@ const exported: unknown[] = [
   stockPlan,
   priceResponse,
   scenario,
+  alerts,
 ].flatMap((module) => Object.values(module));
 const documents = exported.filter(
   (value): value is string => typeof value === 'string' && /\b(query|mutation|subscription|fragment)\b/.test(value),

@@ -69,6 +69,8 @@ export async function mountWidgets(
         'fq-run-cancel',
         'fq-run-update',
         'fq-scenario-change',
+        'fq-alert-raised',
+        'fq-alert-acknowledge',
       ]) {
         doc.addEventListener(type, (event) => log.push({ type: event.type, detail: event.detail }));
       }

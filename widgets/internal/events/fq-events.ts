@@ -1,3 +1,5 @@
+export type { FqAlertAcknowledgeEvent } from './fq-alert-acknowledge.js';
+export type { FqAlertRaisedEvent } from './fq-alert-raised.js';
 export type { FqBucketChangeEvent } from './fq-bucket-change.js';
 export type { FqErrorEvent } from './fq-error.js';
 export type { FqExportEvent } from './fq-export.js';
