@@ -42,6 +42,7 @@ describe('demo page', { skip: skip ?? false }, () => {
       await page.locator('fq-kpis [part="card"]').first().waitFor({ timeout: 10_000 });
       await page.locator('fq-heatmap[kind="weekday"] td[part="cell"]').first().waitFor({ timeout: 10_000 });
       await page.locator('fq-heatmap[kind="drivers"] td[part="cell"]').first().waitFor({ timeout: 10_000 });
+      await page.locator('fq-alerts [part="alert"]').first().waitFor({ timeout: 10_000 });
       for (const tag of [
         'fq-forecast-chart',
         'fq-accuracy',
@@ -50,6 +51,7 @@ describe('demo page', { skip: skip ?? false }, () => {
         'fq-kpis',
         'fq-heatmap[kind="weekday"]',
         'fq-heatmap[kind="drivers"]',
+        'fq-alerts',
       ]) {
         assert.equal(await page.locator(tag).getAttribute('theme'), theme, `${tag} got the theme`);
       }
