@@ -365,7 +365,11 @@ describe('widgets against the real server (SQLite)', { skip: skip ?? false }, ()
     );
     await page.locator('fq-feature-importance [part="list"] li').first().waitFor({ timeout: 10_000 });
     const labels = await page.locator('fq-feature-importance [part="list"] li .label').allTextContents();
-    const ranked = featureImportance.toSorted((a, b) => b.importance - a.importance).map((entry) => entry.label);
+    // The widget's rule (rank-drivers.ts): a negative permutation score (noise) counts as 0, ties by label.
+    const ranked = featureImportance
+      .map((entry) => ({ label: entry.label, score: entry.importance > 0 ? entry.importance : 0 }))
+      .toSorted((a, b) => b.score - a.score || a.label.localeCompare(b.label))
+      .map((entry) => entry.label);
     assert.deepEqual(
       labels.map((label) => label.trim()),
       ranked,
