@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { costLimitRule as armorCostRule } from '@escape.tech/graphql-armor-cost-limit';
 import { buildSchema, parse, validate, type GraphQLError } from 'graphql';
 import { DEFAULT_LIMITS } from '../../api/config/env.js';
-import { costLimitRule } from '../../api/graphql/cost-limit.js';
+import { costLimitRule, FLAT_PAGES } from '../../api/graphql/cost-limit.js';
 import { createGraphQLLimits } from '../../api/graphql/limits.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -118,7 +118,29 @@ test('every other README query and widget operation costs what graphql-armor est
   const operations = readdirSync(`${ROOT}schema/operations`)
     .filter((f) => f.endsWith('.graphql'))
     .map((f) => readFileSync(`${ROOT}schema/operations/${f}`, 'utf8'));
-  const others = [...readmeQueries.filter((q) => !q.includes('forecastTable')), ...operations];
+  const flat = (q: string): boolean => [...FLAT_PAGES.keys()].some((name) => q.includes(`${name}(`));
+  const others = [...readmeQueries, ...operations].filter((q) => !flat(q));
   assert.ok(others.length >= 10, `${others.length} documents`);
   for (const source of others) assert.deepEqual(costsOf(source), armorCostsOf(source), source);
+});
+
+test('every README query and widget operation with a flat page (forecastTable, stockPlan) passes the default limits', () => {
+  const operations = readdirSync(`${ROOT}schema/operations`)
+    .filter((f) => f.endsWith('.graphql'))
+    .map((f) => readFileSync(`${ROOT}schema/operations/${f}`, 'utf8'));
+  const pages = [...readmeQueries, ...operations].filter(
+    (q) => q.includes('forecastTable(') || q.includes('stockPlan('),
+  );
+  assert.ok(
+    pages.some((q) => q.includes('stockPlan(')),
+    'the stock-plan widget operation is among them',
+  );
+  for (const source of pages) {
+    for (const cost of costsOf(source)) assert.ok(cost <= DEFAULT_LIMITS.maxCost, `cost ${cost}: ${source}`);
+    assert.deepEqual(
+      errorsOf(source).map((e) => e.message),
+      [],
+      source,
+    );
+  }
 });
