@@ -315,7 +315,9 @@ export const SPREAD_SIZE_CLASSES: readonly number[] = [2, 10, 50, 250];
 /** κ of a total of `members` series over `steps` steps under `dependence` (1 when none was fitted). */
 export function spreadFor(dependence: DependenceModel, members: number, steps: number): number {
   const all = dependence.spreadBySize;
-  if (!all || all.length === 0) return dependence.spread ?? 1;
+  // The size classes start at totals of two series; one series' own sum over its steps (a stock
+  // plan's lead time) keeps the pooled κ, not the 2–9 class's.
+  if (!all || all.length === 0 || members < 2) return dependence.spread ?? 1;
   const own = all.filter((c) => c.multiStep === steps > 1);
   const classes = own.length > 0 ? own : all.filter((c) => c.multiStep !== steps > 1);
   let k = classes[0]!;
