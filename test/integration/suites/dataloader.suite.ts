@@ -46,6 +46,7 @@ withDbs((db) => {
 
   test('100 series with their forecasts run a bounded number of SQL statements', async () => {
     await api.runner.stop(); // no background queue polls in the count
+    await api.alerting.dispatcher.stop(); // nor the webhook dispatcher's retry polls
     let result:
       | { series: { totalCount: number; nodes: Array<{ forecast: { points: Array<{ p50: number | null }> } }> } }
       | undefined;
