@@ -28,6 +28,7 @@ import * as addDataSourceScheduleState from './20261207213043_add_data_source_sc
 import * as createScenarios from './20261207213200_create_scenarios.js';
 import * as createStockLevels from './20261207213300_create_stock_levels.js';
 import * as createAlerts from './20261207213600_create_alerts.js';
+import * as createSeriesBacktestMetrics from './20261208010000_create_series_backtest_metrics.js';
 
 export interface MigrationEntry {
   readonly name: string;
@@ -58,4 +59,5 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: '20261207213200_create_scenarios', migration: createScenarios },
   { name: '20261207213300_create_stock_levels', migration: createStockLevels },
   { name: '20261207213600_create_alerts', migration: createAlerts },
+  { name: '20261208010000_create_series_backtest_metrics', migration: createSeriesBacktestMetrics },
 ];

@@ -475,10 +475,24 @@ export interface NewBacktestScore {
   readonly horizon: number;
 }
 
+/** One model's backtest score on one series' own validation windows. */
+export interface NewSeriesBacktestScore extends NewBacktestScore {
+  /** The series' row id (`series.id`). */
+  readonly seriesId: number;
+}
+
 export interface MetricsStore {
   insertMany(tenantId: number, runId: number, scores: readonly NewBacktestScore[]): Promise<void>;
   /** Scores of many runs in one statement, the chosen model first, then by model name. */
   forRuns(tenantId: number, runIds: readonly number[]): Promise<BacktestScoreRecord[]>;
+  /** Stores a run's per-series scores (`series_backtest_metrics`), in chunks. */
+  insertSeriesScores(tenantId: number, runId: number, scores: readonly NewSeriesBacktestScore[]): Promise<void>;
+  /**
+   * One series' scores in a run, the chosen model first, then by model name; empty when the run
+   * did not score that series (outside the validation sample, too short, or a run saved before
+   * per-series scores existed).
+   */
+  forSeries(tenantId: number, runId: number, seriesId: number): Promise<BacktestScoreRecord[]>;
 }
 
 export interface ImportanceRecord {

@@ -176,6 +176,9 @@ export function scopeStores(stores: CoreStores, scope: AccessScope): CoreStores 
       for (const id of ids) if (await runInScope(id)) allowed.push(id);
       return allowed.length === 0 ? [] : metrics.forRuns(t, allowed);
     },
+    insertSeriesScores: readOnly('write scores'),
+    // The series id comes from the scoped series read; the run is checked here.
+    forSeries: async (_, runId, seriesId) => ((await runInScope(runId)) ? metrics.forSeries(t, runId, seriesId) : []),
   };
   const importanceStore: ImportanceStore = {
     insertRanked: readOnly('write importance'),

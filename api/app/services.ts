@@ -112,7 +112,7 @@ export function createServices(deps: ServiceDeps, scope: AccessScope): Services 
     forecasts,
     scenarios,
     explanations: new ExplanationService(s.runs, s.datasets, scenarios),
-    insights: new InsightService(s.importance, s.series),
+    insights: new InsightService(s.importance, s.series, s.metrics),
     headlines: new HeadlineService(s.forecasts, forecasts, s.observations),
     priceHistory: new PriceHistoryService(s.forecasts, forecasts, s.observations),
     calendar: new CalendarService(s.series, s.observations),

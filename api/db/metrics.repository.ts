@@ -1,8 +1,17 @@
-/** Rolling-origin backtest scores of a run (`backtest_metrics`): the chosen model and every baseline. */
+/**
+ * Rolling-origin backtest scores of a run (`backtest_metrics`): the chosen model and every baseline;
+ * and per series (`series_backtest_metrics`): the chosen model and seasonal naive on each series' windows.
+ */
 import type { Knex } from 'knex';
-import type { BacktestScoreRecord, MetricsStore, MetricValues, NewBacktestScore } from '../app/ports.js';
+import type {
+  BacktestScoreRecord,
+  MetricsStore,
+  MetricValues,
+  NewBacktestScore,
+  NewSeriesBacktestScore,
+} from '../app/ports.js';
 
-export type { BacktestScoreRecord, MetricValues, NewBacktestScore };
+export type { BacktestScoreRecord, MetricValues, NewBacktestScore, NewSeriesBacktestScore };
 /** The knex adapter of the core's `MetricsStore` port. */
 export type MetricsRepository = MetricsStore;
 
@@ -28,26 +37,46 @@ function toRecord(row: Row): BacktestScoreRecord {
   };
 }
 
+/** Rows per insert statement: 13 columns × 500 stays far below SQLite's 32,766 bound variables. */
+const CHUNK = 500;
+
+function toRow(tenantId: number, runId: number, s: NewBacktestScore): Row {
+  return {
+    tenant_id: tenantId,
+    run_id: runId,
+    model: s.model,
+    is_chosen: s.isChosen,
+    mase: finite(s.metrics.mase),
+    smape: finite(s.metrics.smape),
+    rmsse: finite(s.metrics.rmsse),
+    wape: finite(s.metrics.wape),
+    wql: finite(s.metrics.wql),
+    coverage80: finite(s.metrics.coverage80),
+    origins: s.origins,
+    horizon: s.horizon,
+  };
+}
+
 export function createMetricsRepository(knex: Knex): MetricsRepository {
   return {
     async insertMany(tenantId, runId, scores) {
       if (scores.length === 0) return;
-      await knex('backtest_metrics').insert(
-        scores.map((s) => ({
-          tenant_id: tenantId,
-          run_id: runId,
-          model: s.model,
-          is_chosen: s.isChosen,
-          mase: finite(s.metrics.mase),
-          smape: finite(s.metrics.smape),
-          rmsse: finite(s.metrics.rmsse),
-          wape: finite(s.metrics.wape),
-          wql: finite(s.metrics.wql),
-          coverage80: finite(s.metrics.coverage80),
-          origins: s.origins,
-          horizon: s.horizon,
-        })),
-      );
+      await knex('backtest_metrics').insert(scores.map((s) => toRow(tenantId, runId, s)));
+    },
+
+    async insertSeriesScores(tenantId, runId, scores) {
+      for (let i = 0; i < scores.length; i += CHUNK) {
+        await knex('series_backtest_metrics').insert(
+          scores.slice(i, i + CHUNK).map((s) => ({ ...toRow(tenantId, runId, s), series_id: s.seriesId })),
+        );
+      }
+    },
+
+    async forSeries(tenantId, runId, seriesId) {
+      const rows = (await knex('series_backtest_metrics')
+        .where({ tenant_id: tenantId, run_id: runId, series_id: seriesId })
+        .orderBy([{ column: 'is_chosen', order: 'desc' }, { column: 'model' }])) as Row[];
+      return rows.map(toRecord);
     },
 
     async forRuns(tenantId, runIds) {

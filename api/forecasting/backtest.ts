@@ -180,3 +180,23 @@ export function scoreBacktest(result: Pick<BacktestResult, 'windows'>, panel: Pa
   const levels = result.windows[0]?.forecasts[0]?.quantiles ?? DEFAULT_QUANTILES;
   return scoreWindows(scoredWindows(result), SEASON_LENGTH[panel.freq], levels);
 }
+
+/**
+ * Scores a backtest series by series, with the same definitions as `scoreBacktest` on each
+ * series' own windows (what "accuracy per series" shows). Series without a scored window are
+ * absent. Pure.
+ */
+export function scoreBacktestPerSeries(
+  result: Pick<BacktestResult, 'windows'>,
+  panel: Pick<Panel, 'freq'>,
+): Map<string, MetricSummary> {
+  const levels = result.windows[0]?.forecasts[0]?.quantiles ?? DEFAULT_QUANTILES;
+  const bySeries = new Map<string, ScoredWindow[]>();
+  for (const w of scoredWindows(result)) {
+    const list = bySeries.get(w.seriesId);
+    if (list) list.push(w);
+    else bySeries.set(w.seriesId, [w]);
+  }
+  const m = SEASON_LENGTH[panel.freq];
+  return new Map([...bySeries].map(([id, ws]) => [id, scoreWindows(ws, m, levels)]));
+}

@@ -44,7 +44,13 @@
  * normalised to sum to 1; per series with each series' own wQL.
  */
 import { UserInputError } from '../errors/index.js';
-import { backtest, scoreBacktest, type BacktestResult, type BacktestWindowResult } from './backtest.js';
+import {
+  backtest,
+  scoreBacktest,
+  scoreBacktestPerSeries,
+  type BacktestResult,
+  type BacktestWindowResult,
+} from './backtest.js';
 import { CalibratedForecaster } from './calibrated.js';
 import { coldStartForecasts } from './cold-start.js';
 import {
@@ -87,6 +93,7 @@ import type {
   PipelineResult,
   QuantileForecast,
   SeriesFrame,
+  SeriesModelScore,
 } from './types.js';
 
 /** Deep kinds `auto` tries when this build has them (the fastest ones that earn their time). */
@@ -410,10 +417,21 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   for (const c of choice.candidates) {
     if (isBaseline(c.kind) && c.kind !== chosen?.kind) scores.push({ model: c.kind, metrics: toMetricSet(c.summary) });
   }
+  // Accuracy per series: the chosen model and seasonal naive (the widgets' comparison) on each
+  // series' own validation windows.
+  const perSeries = new Map<string, SeriesModelScore[]>();
+  for (const c of [chosen, snaive?.kind === chosen?.kind ? undefined : snaive]) {
+    if (!c) continue;
+    for (const [id, s] of scoreBacktestPerSeries(c, validation)) {
+      const list = perSeries.get(id) ?? [];
+      list.push({ model: c.kind, metrics: toMetricSet(s), origins: s.nWindows });
+      perSeries.set(id, list);
+    }
+  }
   return {
     chosenModel: chosen?.kind ?? chosenKinds.join(','),
     forecasts,
-    backtest: { origins: split.windows.length, horizon: H, scores },
+    backtest: { origins: split.windows.length, horizon: H, scores, perSeries },
     importance,
     seriesImportance,
     artefact,

@@ -187,6 +187,12 @@ export interface ModelScore {
   readonly metrics: MetricSet;
 }
 
+/** One model's backtest score on one series' own validation windows. */
+export interface SeriesModelScore extends ModelScore {
+  /** Validation windows of this series that were scored (a series may take part in fewer than the run's). */
+  readonly origins: number;
+}
+
 export interface FeatureImportanceEntry {
   /** Stable key of the feature group, e.g. `weekday`, `holiday:christmas`, `covariate:price`. */
   readonly feature: string;
@@ -217,7 +223,17 @@ export interface PipelineResult {
   /** Forecast of the `horizon` points after each series' history. */
   readonly forecasts: QuantileForecast[];
   /** Rolling-origin backtest scores of the chosen model and of every baseline, seasonal naive included. */
-  readonly backtest: { readonly origins: number; readonly horizon: number; readonly scores: readonly ModelScore[] };
+  readonly backtest: {
+    readonly origins: number;
+    readonly horizon: number;
+    readonly scores: readonly ModelScore[];
+    /**
+     * By series key: the chosen model's and seasonal naive's scores on that series' own windows
+     * (the chosen model first). Series outside the validation sample, or too short to be
+     * validated, are absent.
+     */
+    readonly perSeries?: ReadonlyMap<string, readonly SeriesModelScore[]>;
+  };
   /** Dataset-level importance, ranked. */
   readonly importance: readonly FeatureImportanceEntry[];
   /** Per-series importance, where the model supports it. */

@@ -25,7 +25,13 @@ export interface RunIdentity {
 }
 
 /** Tables a run's results go to, each keyed by run_id. */
-const RESULT_TABLES = ['forecasts', 'backtest_metrics', 'feature_importance', 'model_artefacts'] as const;
+const RESULT_TABLES = [
+  'forecasts',
+  'backtest_metrics',
+  'series_backtest_metrics',
+  'feature_importance',
+  'model_artefacts',
+] as const;
 
 /** Saves everything; throws RunNoLongerActiveError (and rolls back) when the run was cancelled meanwhile. */
 export async function saveRunResults(
@@ -66,7 +72,8 @@ export async function saveRunResults(
     if (result.distribution) await forecasts.saveDistribution(run.tenantId, run.runId, result.distribution);
 
     const chosen = result.chosenModel;
-    await createMetricsRepository(trx).insertMany(
+    const metrics = createMetricsRepository(trx);
+    await metrics.insertMany(
       run.tenantId,
       run.runId,
       result.backtest.scores.map((s) => ({
@@ -76,6 +83,20 @@ export async function saveRunResults(
         origins: result.backtest.origins,
         horizon: result.backtest.horizon,
       })),
+    );
+    await metrics.insertSeriesScores(
+      run.tenantId,
+      run.runId,
+      [...(result.backtest.perSeries ?? [])].flatMap(([key, scores]) =>
+        scores.map((s) => ({
+          seriesId: seriesId(key),
+          model: s.model,
+          isChosen: s.model === chosen,
+          metrics: s.metrics,
+          origins: s.origins,
+          horizon: result.backtest.horizon,
+        })),
+      ),
     );
 
     const importance = createImportanceRepository(trx);

@@ -5,6 +5,7 @@ import {
   type BacktestScoreRecord,
   type ImportanceRecord,
   type ImportanceStore,
+  type MetricsStore,
   type SeriesStore,
   type TrainingRunRecord,
 } from '../ports.js';
@@ -27,6 +28,8 @@ export interface ModelScoreView {
 
 export interface BacktestView {
   readonly runId: string;
+  /** The series these scores are of (its key), or null for the whole dataset. */
+  readonly seriesId: string | null;
   readonly horizon: number;
   readonly origins: number;
   readonly chosenModel: string | null;
@@ -65,6 +68,7 @@ export function toBacktestView(run: TrainingRunRecord, scores: readonly Backtest
     chosen?.mase !== null && chosen?.mase !== undefined && snaive?.mase ? 1 - chosen.mase / snaive.mase : null;
   return {
     runId: String(run.id),
+    seriesId: null,
     horizon: scores[0]?.horizon ?? run.horizon,
     origins: scores[0]?.origins ?? 0,
     chosenModel: run.chosenModel,
@@ -86,11 +90,31 @@ export class InsightService {
   constructor(
     private readonly importance: ImportanceStore,
     private readonly series: SeriesStore,
+    private readonly metrics: MetricsStore,
   ) {}
 
   backtest(run: TrainingRunRecord, scores: readonly BacktestScoreRecord[]): BacktestView {
     requireSucceeded(run);
     return toBacktestView(run, scores);
+  }
+
+  /**
+   * One series' backtest in a run: the chosen model and seasonal naive on that series' own
+   * validation windows (`origins` is how many of them it had). `models` is empty when the run did
+   * not score the series (outside the validation sample, too short, or saved before per-series
+   * scores existed): the dataset's backtest is then the figure to show.
+   */
+  async seriesBacktest(tenantId: number, run: TrainingRunRecord, seriesKey: string): Promise<BacktestView> {
+    requireSucceeded(run);
+    const series = await this.series.getByKey(tenantId, run.datasetId, seriesKey);
+    if (!series) throw new NotFoundError('Series', seriesKey);
+    const scores = await this.metrics.forSeries(tenantId, run.id, series.id);
+    const chosen = scores.find((s) => s.isChosen);
+    return {
+      ...toBacktestView(run, scores),
+      seriesId: seriesKey,
+      origins: chosen?.origins ?? scores[0]?.origins ?? 0,
+    };
   }
 
   /** Ranked importance of a run, for the dataset or one series (falls back to the dataset's list when the model has none per series). */

@@ -45,16 +45,26 @@ export class BacktestMetrics {
   @Field(() => ID)
   runId!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The series these scores are of (its key), scored on its own validation windows; null for the whole dataset.',
+  })
+  seriesId!: string | null;
+
   @Field(() => Int)
   horizon!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Validation windows scored (for one series: the windows it took part in).' })
   origins!: number;
 
   @Field(() => String, { nullable: true })
   chosenModel!: string | null;
 
-  @Field(() => [ModelScore], { description: 'The chosen model first, then the others by name.' })
+  @Field(() => [ModelScore], {
+    description:
+      "The chosen model first, then the others by name. For one series: the chosen model and seasonal naive, or none when the run did not score that series (outside the validation sample or too short; the dataset's backtest then applies).",
+  })
   models!: ModelScore[];
 
   @Field(() => ModelScore, { nullable: true })
