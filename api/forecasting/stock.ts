@@ -225,13 +225,14 @@ export function stockPlanFromPaths(
  * is expected at all (the stock lasts for ever as far as the forecast knows).
  */
 export function daysOfCover(stock: number, expectedPerPeriod: readonly number[]): number | null {
+  // Nothing on hand covers no day, even when the first periods expect no sales.
+  if (stock <= 0) return 0;
   let cum = 0;
   for (let t = 0; t < expectedPerPeriod.length; t++) {
     const d = Math.max(0, expectedPerPeriod[t]!);
     if (cum + d >= stock && d > 0) return t + (stock - cum) / d;
     cum += d;
   }
-  if (stock <= 0) return 0;
   const rate = expectedPerPeriod.length > 0 ? cum / expectedPerPeriod.length : 0;
   if (!(rate > 0)) return null;
   return expectedPerPeriod.length + (stock - cum) / rate;

@@ -76,6 +76,15 @@ describe('stock maths on a small discrete distribution (hand-computed)', () => {
     assert.equal(daysOfCover(0, [1, 1]), 0);
   });
 
+  test('nothing on hand is 0 days of cover, also when the first periods expect no sales', () => {
+    // The old walk skipped the zero-demand periods and answered 1 (the first period with demand).
+    assert.equal(daysOfCover(0, [0, 2, 2]), 0);
+    assert.equal(daysOfCover(0, [0, 0, 3]), 0);
+    assert.equal(daysOfCover(-2, [0, 1]), 0);
+    // A positive stock still waits out the quiet periods: 1 unit lasts through period 0 and half of period 1.
+    assert.equal(daysOfCover(1, [0, 2, 2]), 1.5);
+  });
+
   test('lowerQuantile is the inverse empirical CDF', () => {
     const sorted = [1, 3, 6, 12];
     assert.deepEqual(
