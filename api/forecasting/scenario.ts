@@ -98,6 +98,19 @@ export function modelInputs(json: string): ModelInputs | undefined {
   };
 }
 
+/**
+ * The artefact's `format` (every model this engine writes names one), or `undefined` when it
+ * names none or is not JSON: a model the engine cannot restore, so it cannot answer what-ifs.
+ */
+export function artefactFormat(json: string): string | undefined {
+  try {
+    const f = (JSON.parse(json) as { format?: unknown } | null)?.format;
+    return typeof f === 'string' && f.length > 0 ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether a covariate's name says it is a product's price (the engine's price features read it so). */
 export function isPriceCovariate(name: string): boolean {
   return PRICE_NAME.test(name) && !NOT_PRODUCT_PRICE.test(name);

@@ -208,6 +208,20 @@ function sum(xs: readonly number[]): number {
   return s;
 }
 
+/**
+ * A run whose model learns no covariates (a per-series baseline such as seasonal naive, or an
+ * artefact the engine cannot restore) cannot answer a what-if: BAD_USER_INPUT with
+ * `reason: MODEL_READS_NO_COVARIATES`, saying which models can and what data they need.
+ */
+export function noWhatIfs(run: Pick<TrainingRunRecord, 'id' | 'model' | 'chosenModel'>): DomainError {
+  const model = run.chosenModel ?? run.model;
+  return new DomainError(
+    ErrorCode.BAD_USER_INPUT,
+    `Training run ${run.id} forecast with model "${model}", which learns no covariates, so it cannot answer what-ifs (scenario, priceResponse): a changed price cannot move its forecast. Train a model that learns covariates (model auto, mlp or gbm) on data with the planned price on future rows (import them with the price and an empty quantity), then ask again.`,
+    { reason: 'MODEL_READS_NO_COVARIATES', runId: String(run.id), model },
+  );
+}
+
 export class ScenarioService {
   constructor(
     private readonly store: ScenarioStore,
@@ -257,7 +271,11 @@ export class ScenarioService {
     }
     const run = await this.forecastService.requireRun(tenantId, dataset, null);
     const e = await loadEngine();
-    const loaded = await this.model(tenantId, run, e);
+    const loaded = await this.model(tenantId, run, e, true);
+    // A model that reads no covariate at all (a baseline); one that reads them from the history only
+    // gets the engine's own refusal, which says to import the planned values (applyChanges).
+    const reads = loaded.inputs;
+    if (reads !== undefined && reads.known.length === 0 && reads.historyOnly.length === 0) throw noWhatIfs(run);
     // The model's price features compare a series with its competitors (same store): predict those too.
     const peers = await this.peers(tenantId, dataset, selected, loaded.inputs?.competitorGroup);
     const ids = [...new Set([...selected.map((s) => s.id), ...peers.map((s) => s.id)])].toSorted((a, b) => a - b);
@@ -452,7 +470,8 @@ export class ScenarioService {
     };
   }
 
-  private async model(tenantId: number, run: TrainingRunRecord, e: Engine): Promise<LoadedModel> {
+  /** The run's model, restored once; `whatIf`: an artefact the engine cannot restore is refused as `noWhatIfs`. */
+  private async model(tenantId: number, run: TrainingRunRecord, e: Engine, whatIf = false): Promise<LoadedModel> {
     const key = `${tenantId}|${run.id}`;
     const found = this.caches.models.get(key);
     if (found) return found;
@@ -464,6 +483,7 @@ export class ScenarioService {
         { runId: String(run.id) },
       );
     }
+    if (whatIf && e.artefactFormat(artefact.json) === undefined) throw noWhatIfs(run);
     const loaded: LoadedModel = {
       model: await e.deserializeForecaster(artefact),
       inputs: e.modelInputs(artefact.json),

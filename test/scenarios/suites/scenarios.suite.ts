@@ -18,7 +18,7 @@ import { createRunEventBus } from '../../../api/training/events.js';
 import type { RunQueue } from '../../../api/app/ports.js';
 import { createAdminKey, type TestKey } from '../../helpers/auth.js';
 import { withDbs } from '../../helpers/dbs.js';
-import { ELASTICITY, seedTrainedDataset } from '../support/trained.js';
+import { ELASTICITY, seedBaselineRun, seedTrainedDataset } from '../support/trained.js';
 
 /** Runs are seeded here, never trained: a queue that takes nothing. */
 const NO_RUNS: RunQueue = { submit: async () => {}, cancel: async () => undefined };
@@ -247,6 +247,32 @@ withDbs((db) => {
     const message = r.errors![0]!.message;
     assert.match(message, /never saw covariate "weather"/);
     assert.match(message, /price, deal, display/);
+  });
+
+  test('a baseline run (no covariates learnt, or an artefact naming no format) cannot answer what-ifs: a coded error saying which models can', async () => {
+    for (const artefact of ['snaive', 'no-format'] as const) {
+      const seeded = await seedBaselineRun(db.knex, key.tenantId, `baseline-${artefact}`, artefact);
+      const before = await fingerprint(db.knex);
+      const scenario = await exec(SCENARIO, {
+        d: String(seeded.datasetId),
+        s: 'S1_B1',
+        c: [{ covariate: 'price', percentChange: -10 }],
+      });
+      const response = await exec(`query($d: ID!) { priceResponse(datasetId: $d, seriesId: "S1_B1") { covariate } }`, {
+        d: String(seeded.datasetId),
+      });
+      for (const r of [scenario, response]) {
+        const e = r.errors?.[0];
+        assert.equal(e?.extensions?.['code'], 'BAD_USER_INPUT', `${artefact}: ${JSON.stringify(r.errors)}`);
+        assert.equal(e?.extensions?.['reason'], 'MODEL_READS_NO_COVARIATES', artefact);
+        assert.equal(e?.extensions?.['runId'], String(seeded.runId));
+        assert.match(e!.message, new RegExp(`Training run ${seeded.runId} forecast with model "snaive"`));
+        assert.match(e!.message, /cannot answer what-ifs/);
+        assert.match(e!.message, /auto, mlp or gbm/);
+        assert.doesNotMatch(e!.message, /forecastql-deep/);
+      }
+      assert.deepEqual(await fingerprint(db.knex), before, 'a refused what-if writes nothing');
+    }
   });
 
   test('a meaningless change is a coded error; one outside the training range is a warning', async () => {

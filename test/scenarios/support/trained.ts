@@ -11,6 +11,7 @@ import type { Knex } from 'knex';
 import { createDatasetsRepository } from '../../../api/db/datasets.repository.js';
 import { createRunsRepository } from '../../../api/db/runs.repository.js';
 import { initBackend } from '../../../api/forecasting/backend.js';
+import { LocalForecaster } from '../../../api/forecasting/baselines.js';
 import { createDeepForecaster } from '../../../api/forecasting/deep/index.js';
 import { gridDates } from '../../../api/forecasting/frames.js';
 import type { Panel, PipelineResult, SerializedModel } from '../../../api/forecasting/types.js';
@@ -115,4 +116,57 @@ export async function seedTrainedDataset(
   if (claimed?.id !== run.id) throw new Error(`claimed run ${claimed?.id}, expected ${run.id}`);
   await saveRunResults(knex, { runId: run.id, tenantId, datasetId: r.datasetId }, result);
   return { datasetId: r.datasetId, runId: run.id, panel: p };
+}
+
+/**
+ * The same panel as dataset `name`, with a SUCCEEDED run of the seasonal-naive baseline (a
+ * per-series model that learns no covariates), saved as a worker saves it; `artefact: 'no-format'`
+ * stores a model JSON naming no format instead (what stand-in and foreign models leave).
+ */
+export async function seedBaselineRun(
+  knex: Knex,
+  tenantId: number,
+  name: string,
+  artefact: 'snaive' | 'no-format' = 'snaive',
+): Promise<{ datasetId: number; runId: number }> {
+  const r = await importCsv(knex, {
+    tenantId,
+    dataset: { name },
+    input: Buffer.from(elasticityCsv(elasticityPanel()), 'utf8'),
+    frequency: 'W',
+  });
+  const dataset = await createDatasetsRepository(knex).get(tenantId, r.datasetId);
+  const panel = await loadPanel(knex, tenantId, r.datasetId, dataset!.frequency);
+  const m = new LocalForecaster('snaive');
+  await m.fit(panel, { horizon: HORIZON, quantiles: [0.1, 0.5, 0.9], seed: 1 });
+  const forecasts = await m.predict(panel);
+  const serialized: SerializedModel =
+    artefact === 'snaive'
+      ? await m.serialize()
+      : { alias: 'snaive', json: JSON.stringify({ season: 52 }), weights: new Uint8Array([1, 2, 3]) };
+  const runs = createRunsRepository(knex);
+  const run = await runs.create(tenantId, {
+    datasetId: r.datasetId,
+    model: 'snaive',
+    horizon: HORIZON,
+    quantiles: [0.1, 0.5, 0.9],
+    epochs: 1,
+    seed: 1,
+  });
+  const claimed = await runs.queueClaimNext('scenario-test');
+  if (claimed?.id !== run.id) throw new Error(`claimed run ${claimed?.id}, expected ${run.id}`);
+  await saveRunResults(
+    knex,
+    { runId: run.id, tenantId, datasetId: r.datasetId },
+    {
+      chosenModel: 'snaive',
+      forecasts,
+      backtest: { origins: 0, horizon: HORIZON, scores: [] },
+      importance: [],
+      seriesImportance: new Map(),
+      artefact: serialized,
+      warnings: [],
+    },
+  );
+  return { datasetId: r.datasetId, runId: run.id };
 }
