@@ -252,7 +252,7 @@ withDbs((db) => {
   test('a baseline run (no covariates learnt, or an artefact naming no format) cannot answer what-ifs: a coded error saying which models can', async () => {
     for (const artefact of ['snaive', 'no-format'] as const) {
       const seeded = await seedBaselineRun(db.knex, key.tenantId, `baseline-${artefact}`, artefact);
-      const before = await fingerprint(db.knex);
+      const initial = await fingerprint(db.knex);
       const scenario = await exec(SCENARIO, {
         d: String(seeded.datasetId),
         s: 'S1_B1',
@@ -271,7 +271,7 @@ withDbs((db) => {
         assert.match(e!.message, /auto, mlp or gbm/);
         assert.doesNotMatch(e!.message, /forecastql-deep/);
       }
-      assert.deepEqual(await fingerprint(db.knex), before, 'a refused what-if writes nothing');
+      assert.deepEqual(await fingerprint(db.knex), initial, 'a refused what-if writes nothing');
     }
   });
 
