@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
+import { isSqliteKnex } from './db/bulk-import.repository.js';
 import { createDatasetsRepository } from './db/datasets.repository.js';
 import { migrateLatest } from './db/migrate.js';
 import { createStockRepository, recentDailyMeans } from './db/stock.repository.js';
@@ -36,7 +37,13 @@ export async function ensureDemoData(knex: Knex, logger: Logger): Promise<DemoDa
   await migrateLatest(knex);
   const tenantId = await createTenantsRepository(knex).defaultTenantId();
   const existing = await createDatasetsRepository(knex).getByName(tenantId, DEMO_DATASET_NAME);
-  if (existing && existing.rowCount > 0) return { tenantId, datasetId: existing.id, imported: false };
+  if (existing && existing.rowCount > 0) {
+    // A demo imported before the planned prices existed gets them now (its next run can answer what-ifs).
+    if (!existing.covariates.some((c) => c.name === 'price' && c.knownInAdvance)) {
+      await importDemoPlannedPrices(knex, tenantId, existing.id);
+    }
+    return { tenantId, datasetId: existing.id, imported: false };
+  }
   const file = demoFilePath();
   logger.info({ file, dataset: DEMO_DATASET_NAME }, 'importing the demo data (first start)');
   // A UK online shop: its calendar is the United Kingdom's (bank holidays, Black Friday; no Thanksgiving).
@@ -52,7 +59,90 @@ export async function ensureDemoData(knex: Knex, logger: Logger): Promise<DemoDa
     'demo data imported',
   );
   await seedDemoStock(knex, tenantId, r.datasetId);
+  await importDemoPlannedPrices(knex, tenantId, r.datasetId);
   return { tenantId, datasetId: r.datasetId, imported: true };
+}
+
+/** A CSV field, quoted when it holds a comma, quote or line break. */
+const quote = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+/** Days of planned prices after each product's last sale: the demo run's horizon (serve.ts DEMO_HORIZON). */
+export const DEMO_PLANNED_DAYS = 28;
+
+/** Days of history a product's regular price is read from. */
+export const DEMO_REGULAR_PRICE_DAYS = 28;
+
+/**
+ * The demo file has prices in the history only, so a model trained on it reads the price as
+ * history and cannot answer "what if the price were 10 % lower?". A shop knows its planned
+ * prices: each product gets DEMO_PLANNED_DAYS future rows (empty quantity) after its last sale
+ * with its regular price, the most frequent daily price of its last DEMO_REGULAR_PRICE_DAYS days
+ * with sales (ties: the higher, as discounts are the exception). Imported through the ordinary
+ * import path, which marks `price` known in advance; sales rows are left as they are.
+ */
+export async function importDemoPlannedPrices(knex: Knex, tenantId: number, datasetId: number): Promise<number> {
+  const rows = (await knex('series as s')
+    .join('observations as o', 'o.series_id', 's.id')
+    .where('s.tenant_id', tenantId)
+    .andWhere('s.dataset_id', datasetId)
+    .whereNotNull('o.value')
+    .andWhereRaw(
+      isSqliteKnex(knex) ? `o.date > date(s.last_date, '-' || ? || ' days')` : `o.date > s.last_date - (?::int)`,
+      [DEMO_REGULAR_PRICE_DAYS],
+    )
+    .orderBy([
+      { column: 's.key', order: 'asc' },
+      { column: 'o.date', order: 'asc' },
+    ])
+    .select('s.key', 's.last_date', 's.attributes', 'o.covariates')) as Array<{
+    key: string;
+    last_date: string | Date;
+    attributes: string | Record<string, string> | null;
+    covariates: string | Record<string, number> | null;
+  }>;
+  const bySeries = new Map<string, { last: string; description: string; counts: Map<number, number> }>();
+  for (const r of rows) {
+    const covariates =
+      typeof r.covariates === 'string' ? (JSON.parse(r.covariates) as Record<string, number>) : r.covariates;
+    const price = covariates?.['price'];
+    let entry = bySeries.get(r.key);
+    if (!entry) {
+      const attributes =
+        typeof r.attributes === 'string' ? (JSON.parse(r.attributes) as Record<string, string>) : (r.attributes ?? {});
+      const last =
+        r.last_date instanceof Date ? r.last_date.toISOString().slice(0, 10) : String(r.last_date).slice(0, 10);
+      entry = { last, description: attributes['description'] ?? '', counts: new Map() };
+      bySeries.set(r.key, entry);
+    }
+    if (typeof price === 'number' && Number.isFinite(price) && price > 0) {
+      entry.counts.set(price, (entry.counts.get(price) ?? 0) + 1);
+    }
+  }
+  const lines = ['series_id,date,value,price,description'];
+  for (const [key, e] of bySeries) {
+    let regular: number | undefined;
+    let most = 0;
+    for (const [price, n] of e.counts) {
+      if (n > most || (n === most && price > regular!)) {
+        regular = price;
+        most = n;
+      }
+    }
+    if (regular === undefined) continue;
+    const start = Date.parse(`${e.last}T00:00:00Z`);
+    for (let d = 1; d <= DEMO_PLANNED_DAYS; d++) {
+      const date = new Date(start + d * 86_400_000).toISOString().slice(0, 10);
+      lines.push(`${quote(key)},${date},,${regular},${quote(e.description)}`);
+    }
+  }
+  if (lines.length === 1) return 0;
+  const r = await importCsv(knex, {
+    tenantId,
+    dataset: { id: datasetId },
+    input: Buffer.from(`${lines.join('\n')}\n`, 'utf8'),
+    frequency: 'D',
+  });
+  return r.rowsImported;
 }
 
 /** Days of cover the demo's stock levels are drawn from (by series key): some urgent, most not. */
