@@ -27,6 +27,7 @@ import { createDataSourcesRepository } from './db/data-sources.repository.js';
 import { createRunRetrainer } from './app/sources/retrainer.js';
 import { SourceScheduler } from './app/sources/scheduler.js';
 import { Role } from './app/scope.js';
+import { withRunSuccessChecks } from './app/alerts/run-success.js';
 import type { Core } from './app/services.js';
 import type { DataSourceService } from './app/sources/source.service.js';
 import { createDataPorts } from './plugin/core.js';
@@ -154,11 +155,12 @@ const refuse = (code: string, message: string) => [new GraphQLError(message, { e
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, knex, logger } = options;
   const root = findRoot();
-  const bus = options.cluster?.bus ?? createRunEventBus();
   const role = options.cluster?.role ?? 'all';
   const ports = createDataPorts(knex, {
     alerting: { onError: (e, what) => logger.warn({ err: e }, what) },
   });
+  // A run that succeeds (here, or in a worker through the PostgreSQL bridge) is checked for alerts.
+  const bus = withRunSuccessChecks(options.cluster?.bus ?? createRunEventBus(), ports.alerting.arrivals);
   const runner = new TrainingRunner({
     knex,
     database: config.database,

@@ -117,7 +117,7 @@ export function createServices(deps: ServiceDeps, scope: AccessScope): Services 
     priceHistory: new PriceHistoryService(s.forecasts, forecasts, s.observations),
     calendar: new CalendarService(s.series, s.observations),
     sources: deps.sources.withScope(scope),
-    stock: new StockPlanService(scope, s.forecasts, forecasts, deps.stock),
+    stock: new StockPlanService(scope, s.forecasts, forecasts, deps.stock, deps.alerting.arrivals),
     alerts: new AlertService(scope, deps.alerting.alerts, s.datasets, deps.alerting.bus),
     webhooks: new WebhookService(scope, deps.alerting.webhooks, deps.alerting.transport),
     stores: { datasets: s.datasets, runs: s.runs, metrics: s.metrics, forecasts: s.forecasts },

@@ -32,6 +32,7 @@ import { withCodedErrors } from '../graphql/coded-errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildGraphQLSchema } from '../graphql/schema.js';
 import { createRunEventBus } from '../training/events.js';
+import { withRunSuccessChecks } from '../app/alerts/run-success.js';
 import { TrainingRunner } from '../training/runner.js';
 import { composeForecastQL, createDataPorts } from './core.js';
 
@@ -135,7 +136,8 @@ export async function createForecastQL<TRequest = unknown>(
       alerting: { onError: (e, what) => logger.warn({ err: e }, what) },
     });
     const embedTokens = createEmbedTokens(signingKey(options.secret).key);
-    const bus = createRunEventBus();
+    // A run that succeeds is checked for alerts, as imports are.
+    const bus = withRunSuccessChecks(createRunEventBus(), stores.alerting.arrivals);
     let queue: RunQueue = TRAINING_OFF;
     if ((options.training ?? 'embedded') === 'embedded') {
       const runnerDb = database ?? databaseConfigOf(knex);

@@ -76,7 +76,8 @@ export class AlertDetector {
 
   /** The arrivals listener: checks the dataset that changed. */
   readonly onArrival = async (event: ActualsArrived): Promise<void> => {
-    await this.check(event.tenantId, event.datasetId);
+    if (event.cause === 'stock') await this.checkStockOuts(event.tenantId, event.datasetId);
+    else await this.check(event.tenantId, event.datasetId);
   };
 
   /**

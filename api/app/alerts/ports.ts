@@ -187,10 +187,15 @@ export interface AlertEventBus {
 
 // Arrivals: new actuals, after an import or a sync
 
+/**
+ * Something an alert depends on changed: new actuals (`import`, `sync`: every check), a new
+ * SUCCEEDED run (`run`: every check against its band and plan), or stock levels or policy
+ * (`stock`: predicted stock-outs only).
+ */
 export interface ActualsArrived {
   readonly tenantId: number;
   readonly datasetId: number;
-  readonly cause: 'import' | 'sync';
+  readonly cause: 'import' | 'sync' | 'run' | 'stock';
 }
 
 export type ArrivalsListener = (event: ActualsArrived) => Promise<void>;

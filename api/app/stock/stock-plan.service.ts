@@ -24,6 +24,7 @@ import { toPageRequest, type Page } from '../common/cursor.js';
 import type { DatasetRecord, ForecastRecord, ForecastStore, Frequency, SelectedSeries } from '../ports.js';
 import { Role, type AccessScope } from '../scope.js';
 import { normalizeForecastQuery, type ForecastService } from '../forecasts/forecast.service.js';
+import type { ArrivalsHub } from '../alerts/ports.js';
 import type { SeriesStockRecord, StockPolicyRecord, StockStore } from './ports.js';
 
 /** Defaults when a dataset has no policy: a week's lead time and a weekly order for daily data. */
@@ -139,6 +140,8 @@ export class StockPlanService {
     private readonly forecasts: ForecastStore,
     private readonly forecastService: ForecastService,
     private readonly stock: StockStore,
+    /** Where a stock change is announced, so predicted stock-outs are checked at once (alerts). */
+    private readonly changes?: ArrivalsHub,
   ) {}
 
   /** The dataset's policy: its own, or the defaults of its frequency. */
@@ -156,6 +159,7 @@ export class StockPlanService {
       asUserInput(e);
     }
     await this.stock.setPolicy(this.scope.tenantId, dataset.id, policy);
+    await this.changes?.emit({ tenantId: this.scope.tenantId, datasetId: dataset.id, cause: 'stock' });
     return policy;
   }
 
@@ -218,6 +222,8 @@ export class StockPlanService {
       return record;
     });
     await this.stock.setLevels(this.scope.tenantId, dataset.id, records);
+    // A listener's failure is reported by the hub and never undoes the stock that was set.
+    await this.changes?.emit({ tenantId: this.scope.tenantId, datasetId: dataset.id, cause: 'stock' });
     return records.length;
   }
 

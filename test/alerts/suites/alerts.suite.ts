@@ -24,6 +24,7 @@ import { createWebhookTransport } from '../../../api/http/webhook-transport.js';
 import { createAdminKey, type TestKey } from '../../helpers/auth.js';
 import { withDbs, type TestDb } from '../../helpers/dbs.js';
 import { createTestApi, waitFor, type TestApi } from '../../integration/support/api.js';
+import { RUN_UPDATED, RunStatus } from '../../../api/app/ports.js';
 
 const day = (i: number): string => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
 const HISTORY_DAYS = 60;
@@ -445,6 +446,71 @@ function suite(db: TestDb): void {
       await api.ok(IMPORT, { d, csv: actualsCsv('PLENTY', [11]) });
       const again = await api.ok<{ alerts: { totalCount: number } }>(ALERTS, { d });
       assert.equal(again.alerts.totalCount, 1, 'raised once');
+    });
+  });
+
+  describe('stock-outs checked when the stock or the run changes', () => {
+    const STOCK_OUTS = `query($d: ID) { alerts(datasetId: $d, first: 50) { totalCount nodes { kind seriesId actual } } }`;
+    type StockOuts = { alerts: { totalCount: number; nodes: { kind: string; seriesId: string; actual: number }[] } };
+
+    test('setStock alone raises the STOCK_OUT alert it makes likely, at once and once', async () => {
+      const d = await datasetWithRun('stock-set', ['SHORT', 'FULL']);
+      const none = await api.ok<StockOuts>(STOCK_OUTS, { d });
+      assert.equal(none.alerts.totalCount, 0, 'no stock levels yet: no alert');
+      const SET = `mutation($d: ID!, $n: Float!) { setStock(datasetId: $d, levels: [
+        { seriesId: "SHORT", onHand: $n, leadTime: 3, reviewPeriod: 1 },
+        { seriesId: "FULL", onHand: 500, leadTime: 3, reviewPeriod: 1 }]) }`;
+      await api.ok(SET, { d, n: 2 });
+      // No import and no sync in between: the stock change itself was checked.
+      const raised = await api.ok<StockOuts>(STOCK_OUTS, { d });
+      assert.deepEqual(
+        raised.alerts.nodes.map((a) => [a.kind, a.seriesId, a.actual]),
+        [['STOCK_OUT', 'SHORT', 2]],
+      );
+      await api.ok(SET, { d, n: 2 });
+      assert.equal(
+        (await api.ok<StockOuts>(STOCK_OUTS, { d })).alerts.totalCount,
+        1,
+        'the same stock again: raised once',
+      );
+    });
+
+    test('a training run that succeeds raises the stock-out its plan predicts', async () => {
+      const created = await api.ok<{ createDataset: { id: string } }>(
+        `mutation { createDataset(input: { name: "stock-run" }) { id } }`,
+      );
+      const d = created.createDataset.id;
+      await api.ok(IMPORT, { d, csv: historyCsv(['THIN', 'THICK']) });
+      await api.ok(
+        `mutation($d: ID!) { setStock(datasetId: $d, levels: [
+          { seriesId: "THIN", onHand: 1, leadTime: 3, reviewPeriod: 1 },
+          { seriesId: "THICK", onHand: 500, leadTime: 3, reviewPeriod: 1 }]) }`,
+        { d },
+      );
+      assert.equal((await api.ok<StockOuts>(STOCK_OUTS, { d })).alerts.totalCount, 0, 'no run yet: no plan, no alert');
+      // The run's results are saved, then the runner announces its SUCCEEDED state on the run bus
+      // (in a worker process, through the PostgreSQL bridge): that announcement triggers the check.
+      const runId = await storeRun(db.knex, api.tenantId, Number(d));
+      assert.equal((await api.ok<StockOuts>(STOCK_OUTS, { d })).alerts.totalCount, 0, 'saved, not yet announced');
+      const run = await createRunsRepository(db.knex).get(api.tenantId, runId);
+      assert.equal(run?.status, 'SUCCEEDED');
+      api.bus.publish(RUN_UPDATED, runId, { ...run!, status: RunStatus.RUNNING });
+      api.bus.publish(RUN_UPDATED, runId, run!);
+      api.bus.publish(RUN_UPDATED, runId, run!);
+      const raised = await waitFor(
+        async () => {
+          const r = await api.ok<StockOuts>(STOCK_OUTS, { d });
+          return r.alerts.totalCount > 0 ? r : undefined;
+        },
+        15_000,
+        'the stock-out alert after the run',
+      );
+      assert.deepEqual(
+        raised.alerts.nodes.map((a) => [a.kind, a.seriesId]),
+        [['STOCK_OUT', 'THIN']],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal((await api.ok<StockOuts>(STOCK_OUTS, { d })).alerts.totalCount, 1, 'raised once');
     });
   });
 

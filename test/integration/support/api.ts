@@ -11,7 +11,8 @@ import { migrateLatest } from '../../../api/db/migrate.js';
 import { createGraphQLApp, type GraphQLApp } from '../../../api/plugin/graphql-app.js';
 import type { Alerting, AlertingOptions } from '../../../api/plugin/alerts.js';
 import { createDataPorts } from '../../../api/plugin/core.js';
-import { createRunEventBus } from '../../../api/training/events.js';
+import { createRunEventBus, type RunEventBus } from '../../../api/training/events.js';
+import { withRunSuccessChecks } from '../../../api/app/alerts/run-success.js';
 import { TrainingRunner } from '../../../api/training/runner.js';
 import { createAdminKey, type TestKey } from '../../helpers/auth.js';
 
@@ -20,6 +21,8 @@ export const STAND_IN_PIPELINE = new URL('./stand-in-pipeline.ts', import.meta.u
 export interface TestApi {
   readonly app: GraphQLApp;
   readonly runner: TrainingRunner;
+  /** The run event bus the runner publishes on (wrapped as the server wraps it: successes are checked for alerts). */
+  readonly bus: RunEventBus;
   /** Alerts and webhooks of this database (its dispatcher runs while the API is open). */
   readonly alerting: Alerting;
   readonly tenantId: number;
@@ -67,13 +70,14 @@ export async function createTestApi(
   await migrateLatest(knex);
   const config: Config = { ...loadConfig({}), nodeEnv: 'test', database, backend: 'cpu', ...options.config };
   const logger = pino({ level: 'silent' });
-  const bus = createRunEventBus();
   const ports = createDataPorts(knex, {
     alerting: options.alerting ?? {
       webhooks: { allowPrivate: true, backoffMs: 20, pollMs: 20, timeoutMs: 15_000 },
       onError: (e) => logger.error({ err: e }, 'alerting'),
     },
   });
+  // As the server composes it: a SUCCEEDED run is checked for alerts.
+  const bus = withRunSuccessChecks(createRunEventBus(), ports.alerting.arrivals);
   const runner = new TrainingRunner({
     knex,
     database,
@@ -105,6 +109,7 @@ export async function createTestApi(
   return {
     app,
     runner,
+    bus,
     alerting: ports.alerting,
     tenantId,
     adminKey,
