@@ -372,8 +372,10 @@ export interface DateRange {
 }
 
 /**
- * Stored forecasts and the actuals beside them: what the forecast read model (`forecasts/`) reads.
- * Rows of a SUCCEEDED run never change, so adapters may cache them.
+ * The forecast read model (forecasts/read-model.ts): stored forecasts, the actuals beside them and
+ * the series a view covers, as every use-case reads them. Built over the plain ports of
+ * forecasts/ports.ts; it alone caches (rows of a SUCCEEDED run never change; see its invalidation
+ * rule), and `scopeStores` wraps it for each access scope.
  */
 export interface ForecastStore {
   /** Writes a run's forecast rows (use inside the results transaction). */

@@ -1,35 +1,27 @@
 /**
  * Stored forecasts (`forecasts`): one row per run, series and date, p10/p50/p90 as columns and any
- * other quantile level in `quantiles` (JSON text). Also reads the actuals that forecast views put
- * beside the quantiles. Every call takes the tenant. Forecast reads are SQL reads of stored rows,
- * never model calls (ARCHITECTURE §7).
+ * other quantile level in `quantiles` (JSON text). The knex adapter of the forecast read model's
+ * ports (api/app/forecasts/ports.ts): the stored points, the actuals beside them and the series a
+ * selection covers. A plain store: no state, no cache (the read model, api/app/forecasts/
+ * read-model.ts, owns those). Every call takes the tenant. Forecast reads are SQL reads of stored
+ * rows, never model calls (ARCHITECTURE §7).
  */
 import type { Knex } from 'knex';
-import { LRUCache } from 'lru-cache';
+import type { ForecastReadPorts } from '../app/forecasts/ports.js';
 import type {
   ActualRecord,
   DateRange,
-  DerivedCache,
   DistributionModel,
   ForecastRecord,
   ForecastRowInput,
-  ForecastStore,
   SelectedSeries,
   SeriesSelection,
 } from '../app/ports.js';
 import { placeholders, readAll } from './sql-read.js';
 
-export type {
-  ActualRecord,
-  DateRange,
-  DerivedCache,
-  ForecastRecord,
-  ForecastRowInput,
-  SelectedSeries,
-  SeriesSelection,
-};
-/** The knex adapter of the core's `ForecastStore` port. */
-export type ForecastsRepository = ForecastStore;
+export type { ActualRecord, DateRange, ForecastRecord, ForecastRowInput, SelectedSeries, SeriesSelection };
+/** The knex adapter of the read model's ports (stored points, actuals, series). */
+export type ForecastsRepository = ForecastReadPorts;
 
 type Row = Record<string, unknown>;
 
@@ -123,46 +115,6 @@ const CHUNK_SQLITE = 400;
 /** PostgreSQL and SQLite both cap bound parameters; big id lists go in chunks. */
 const ID_CHUNK = 500;
 
-/** Forecast rows kept per database (about 150 bytes each). */
-export const FORECAST_CACHE_ROWS = 200_000;
-/** Series ids by key kept per database. */
-const SERIES_ID_CACHE = 100_000;
-
-/** Derived values kept per database (aggregated quantiles of a total's buckets). */
-const DERIVED_CACHE_ENTRIES = 50_000;
-/** Actual rows kept per database (about 100 bytes each), and the most series one entry covers. */
-const ACTUALS_CACHE_ROWS = 500_000;
-const ACTUALS_CACHE_MAX_SERIES = 100;
-
-interface ReadCaches {
-  readonly runRows: LRUCache<string, ForecastRecord[]>;
-  readonly distributions: LRUCache<string, { value: DistributionModel | undefined }>;
-  readonly seriesIds: LRUCache<string, number>;
-  readonly derived: LRUCache<string, readonly number[]>;
-  readonly actuals: LRUCache<string, readonly ActualRecord[]>;
-}
-const readCaches = new WeakMap<Knex, ReadCaches>();
-
-function cachesOf(knex: Knex): ReadCaches {
-  let caches = readCaches.get(knex);
-  if (!caches) {
-    caches = {
-      runRows: new LRUCache({ maxSize: FORECAST_CACHE_ROWS, sizeCalculation: (rows) => Math.max(1, rows.length) }),
-      distributions: new LRUCache({ max: 1000 }),
-      seriesIds: new LRUCache({ max: SERIES_ID_CACHE }),
-      derived: new LRUCache({ max: DERIVED_CACHE_ENTRIES }),
-      actuals: new LRUCache({ maxSize: ACTUALS_CACHE_ROWS, sizeCalculation: (rows) => Math.max(1, rows.length) }),
-    };
-    readCaches.set(knex, caches);
-  }
-  return caches;
-}
-
-/** Empties the read caches of a database (tests that count statements of the cold path). */
-export function clearForecastReadCache(knex: Knex): void {
-  readCaches.delete(knex);
-}
-
 function toActualRecord(r: Row): ActualRecord {
   return {
     seriesId: Number(r['series_id']),
@@ -180,11 +132,6 @@ async function inChunks<T>(ids: readonly number[], run: (chunk: number[]) => Pro
 
 export function createForecastsRepository(knex: Knex): ForecastsRepository {
   const repo: ForecastsRepository = {
-    derived: {
-      get: (key) => cachesOf(knex).derived.get(key),
-      set: (key, value) => void cachesOf(knex).derived.set(key, value),
-    },
-
     async insertMany(tenantId, runId, rows) {
       const chunk =
         (knex.client as { config?: { client?: unknown } }).config?.client === 'pg' ? CHUNK_PG : CHUNK_SQLITE;
@@ -197,23 +144,16 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
       await knex('training_runs')
         .where({ tenant_id: tenantId, id: runId })
         .update({ forecast_distribution: JSON.stringify(distribution) });
-      cachesOf(knex).distributions.delete(`${tenantId}|${runId}`);
     },
 
     async distributionOf(tenantId, runId) {
-      const { distributions } = cachesOf(knex);
-      const key = `${tenantId}|${runId}`;
-      const cached = distributions.get(key);
-      if (cached) return cached.value;
       const [row] = await readAll(
         knex,
         'select forecast_distribution from training_runs where tenant_id = ? and id = ?',
         [tenantId, runId],
       );
       const text = row?.['forecast_distribution'];
-      const value = typeof text === 'string' && text !== '' ? (JSON.parse(text) as DistributionModel) : undefined;
-      distributions.set(key, { value });
-      return value;
+      return typeof text === 'string' && text !== '' ? (JSON.parse(text) as DistributionModel) : undefined;
     },
 
     async seriesIdsByKey(tenantId, datasetId) {
@@ -243,39 +183,13 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
       });
     },
 
-    async forSucceededRun(tenantId, runId, seriesIds) {
-      const { runRows } = cachesOf(knex);
-      const ids = [...new Set(seriesIds)].toSorted((a, b) => a - b);
-      const found = new Map<number, ForecastRecord[]>();
-      const missing: number[] = [];
-      for (const id of ids) {
-        const rows = runRows.get(`${tenantId}|${runId}|${id}`);
-        if (rows) found.set(id, rows);
-        else missing.push(id);
-      }
-      if (missing.length > 0) {
-        const fetched = await repo.forSeries(tenantId, runId, missing, {});
-        for (const id of missing) found.set(id, []);
-        for (const r of fetched) found.get(r.seriesId)!.push(r);
-        for (const id of missing) runRows.set(`${tenantId}|${runId}|${id}`, found.get(id)!);
-      }
-      return ids.length === 1 ? found.get(ids[0]!)! : ids.flatMap((id) => found.get(id)!);
-    },
-
     async seriesIdByKey(tenantId, datasetId, key) {
-      const { seriesIds } = cachesOf(knex);
-      const cacheKey = `${tenantId}|${datasetId}|${key}`;
-      const cached = seriesIds.get(cacheKey);
-      if (cached !== undefined) return cached;
       const [row] = await readAll(knex, 'select id from series where tenant_id = ? and dataset_id = ? and key = ?', [
         tenantId,
         datasetId,
         key,
       ]);
-      if (!row) return undefined; // not cached: an import may add it
-      const id = Number(row['id']);
-      seriesIds.set(cacheKey, id);
-      return id;
+      return row ? Number(row['id']) : undefined;
     },
 
     async forSelection(tenantId, runId, selection, range) {
@@ -306,17 +220,6 @@ export function createForecastsRepository(knex: Knex): ForecastsRepository {
         const rows = await readAll(knex, `${sql} order by series_id, date`, bindings);
         return rows.map(toActualRecord);
       });
-    },
-
-    async actualsAtVersion(tenantId, dataset, seriesIds, range) {
-      if (seriesIds.length > ACTUALS_CACHE_MAX_SERIES) return repo.actualsForSeries(tenantId, seriesIds, range);
-      const { actuals } = cachesOf(knex);
-      const key = `${tenantId}|${dataset.id}|${dataset.dataVersion}|${range.from ?? ''}|${range.to ?? ''}|${seriesIds.join(',')}`;
-      const cached = actuals.get(key);
-      if (cached) return cached;
-      const rows = await repo.actualsForSeries(tenantId, seriesIds, range);
-      actuals.set(key, rows);
-      return rows;
     },
 
     async actualsForSelection(tenantId, selection, range) {

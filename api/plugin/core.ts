@@ -9,6 +9,7 @@
 import type { Knex } from 'knex';
 import { createDatasetsRepository } from '../db/datasets.repository.js';
 import { createForecastsRepository } from '../db/forecasts.repository.js';
+import { createForecastReadModel, forecastReadCaches } from '../app/forecasts/read-model.js';
 import { createImportanceRepository } from '../db/importance.repository.js';
 import { createMetricsRepository } from '../db/metrics.repository.js';
 import { createObservationsRepository } from '../db/observations.repository.js';
@@ -54,7 +55,8 @@ export interface DataPortsOptions {
 export function createDataPorts(knex: Knex, portOptions: DataPortsOptions = {}): DataPorts {
   const tenants = createTenantsRepository(knex);
   const runs = createRunStore(knex);
-  const forecasts = createForecastsRepository(knex);
+  // Every forecast reader goes through this one read model; its caches are this database's.
+  const forecasts = createForecastReadModel(createForecastsRepository(knex), forecastReadCaches(knex));
   const alerting = createAlerting(knex, { runs, forecasts }, portOptions.alerting);
   const sources = createDataSourceService(knex);
   // A sync that changed the dataset brings new actuals: the alert use-case checks them.
@@ -113,6 +115,11 @@ export function createDataPorts(knex: Knex, portOptions: DataPortsOptions = {}):
       return defaultTenant;
     },
   };
+}
+
+/** Empties the forecast read model's caches of a database (tests that count cold-path statements). */
+export function clearForecastReadCache(knex: Knex): void {
+  forecastReadCaches(knex).clear();
 }
 
 /** The use-cases over a database, given who trains runs and the run event bus. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Knex } from 'knex';
-import { clearForecastReadCache } from '../../../api/db/forecasts.repository.js';
+import { clearForecastReadCache } from '../../../api/plugin/core.js';
 import { withDbs } from '../../helpers/dbs.js';
 import { createTestApi, STAND_IN_PIPELINE, tinyCsv, trainToSuccess, type TestApi } from '../support/api.js';
 import { seedCsv } from '../support/seed.js';
