@@ -2,6 +2,16 @@ import { css } from 'lit';
 
 /** Styles of `<fq-accuracy>`. */
 export const accuracyStyles = css`
+  .subject {
+    font-weight: 400;
+    color: var(--muted-color);
+  }
+
+  .note {
+    margin: 0 0 8px;
+    color: var(--muted-color);
+  }
+
   .headline {
     font-size: 1.5em;
     font-weight: 700;
