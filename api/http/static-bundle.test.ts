@@ -1,12 +1,13 @@
 /**
  * The widget bundle route (static-bundle.ts) over real HTTP, on a temp bundle: CORS for any origin,
  * brotli/gzip by Accept-Encoding, the pinned immutable URL and the revalidating alias (ETag,
- * Last-Modified, 304), HEAD, the manifest's SRI value, a rebuild under a running server, and the
- * build's precompressed files used only while they are fresh.
+ * Last-Modified, 304), HEAD, the manifest's SRI values, a rebuild under a running server, the
+ * build's precompressed files used only while they are fresh, and the lazily loaded chunks (immutable
+ * under both prefixes the entry's relative imports lead to; an unknown chunk is a 404 saying to reload).
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,8 @@ import { createStaticBundle, negotiateEncoding } from './static-bundle.js';
 const hashOf = (code: string): string => createHash('sha256').update(code).digest('hex').slice(0, 16);
 
 const CODE = `export const answer = 42;\n${'console.log("a widget bundle line");\n'.repeat(2000)}`;
+const CHUNK = 'kpis-AbC_12-x.js';
+const CHUNK_CODE = `export const kpis = 1;\n${'console.log("a widget chunk line");\n'.repeat(500)}`;
 
 describe('widget bundle route', () => {
   let dir: string;
@@ -29,6 +32,8 @@ describe('widget bundle route', () => {
     dir = mkdtempSync(join(tmpdir(), 'fq-bundle-'));
     file = join(dir, 'forecastql.js');
     writeFileSync(file, CODE);
+    mkdirSync(join(dir, 'chunks'));
+    writeFileSync(join(dir, 'chunks', CHUNK), CHUNK_CODE);
     const handle = createStaticBundle({ file, version: '9.9.9' });
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -135,7 +140,7 @@ describe('widget bundle route', () => {
     assert.match(old.bytes.toString(), new RegExp(`/widgets/${hashOf(CODE)}/forecastql.js`));
   });
 
-  test('the manifest gives the pinned URL and a Subresource Integrity value', async () => {
+  test('the manifest gives the pinned URL and Subresource Integrity values, of the entry and of each chunk', async () => {
     const res = await get('/widgets/manifest.json');
     const manifest = JSON.parse(res.bytes.toString()) as Record<string, unknown>;
     assert.deepEqual(manifest, {
@@ -144,7 +149,56 @@ describe('widget bundle route', () => {
       url: `/widgets/${hashOf(CODE)}/forecastql.js`,
       integrity: `sha384-${createHash('sha384').update(CODE).digest('base64')}`,
       bytes: Buffer.byteLength(CODE),
+      chunks: [
+        {
+          url: `/widgets/${hashOf(CODE)}/chunks/${CHUNK}`,
+          integrity: `sha384-${createHash('sha384').update(CHUNK_CODE).digest('base64')}`,
+          bytes: Buffer.byteLength(CHUNK_CODE),
+        },
+      ],
     });
+  });
+
+  test('a chunk is immutable, CORS-open and compressed, beside the alias and beside the pinned entry', async () => {
+    for (const path of [`/widgets/chunks/${CHUNK}`, `/widgets/${hashOf(CODE)}/chunks/${CHUNK}`]) {
+      const res = await get(path, { origin: 'https://admin.other.example', 'accept-encoding': 'br, gzip' });
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      assert.equal(res.headers.get('cross-origin-resource-policy'), 'cross-origin');
+      assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      assert.equal(res.headers.get('vary'), 'Accept-Encoding');
+      assert.equal(res.headers.get('content-encoding'), 'br');
+      assert.equal(res.headers.get('etag'), `"${hashOf(CHUNK_CODE)}-br"`);
+      assert.equal(res.headers.get('link'), null, 'a chunk has no other canonical URL');
+      assert.equal(brotliDecompressSync(res.bytes).toString(), CHUNK_CODE);
+    }
+    const gz = await get(`/widgets/chunks/${CHUNK}`, { 'accept-encoding': 'gzip' });
+    assert.equal(gunzipSync(gz.bytes).toString(), CHUNK_CODE);
+    const plainBody = await get(`/widgets/chunks/${CHUNK}`);
+    assert.equal(plainBody.bytes.toString(), CHUNK_CODE);
+    const again = await get(`/widgets/chunks/${CHUNK}`, { 'if-none-match': `"${hashOf(CHUNK_CODE)}-gzip"` });
+    assert.equal(again.status, 304);
+    assert.equal(again.bytes.length, 0);
+    assert.equal(again.headers.get('access-control-allow-origin'), '*');
+    const head = await get(`/widgets/chunks/${CHUNK}`, {}, 'HEAD');
+    assert.equal(head.status, 200);
+    assert.equal(head.bytes.length, 0);
+    assert.equal(Number(head.headers.get('content-length')), Buffer.byteLength(CHUNK_CODE));
+    assert.equal((await get(`/widgets/chunks/${CHUNK}`, {}, 'POST')).status, 405);
+  });
+
+  test('an unknown chunk is a 404 that names it and says to reload; other names are not chunks', async () => {
+    for (const path of ['/widgets/chunks/kpis-Gone1234.js', '/widgets/0123456789abcdef/chunks/kpis-Gone1234.js']) {
+      const res = await get(path, { 'accept-encoding': 'br' });
+      assert.equal(res.status, 404, path);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+      assert.match(res.bytes.toString(), /No widget chunk kpis-Gone1234\.js .*reload the page/);
+    }
+    assert.equal((await get('/widgets/chunks/..js')).status, 404, 'a dot name is no file of the build');
+    assert.equal((await get('/widgets/chunks/sub/x.js')).bytes.toString(), 'not mine');
+    assert.equal((await get('/widgets/chunks/x.css')).bytes.toString(), 'not mine');
   });
 
   test('a rebuild under a running server changes the hash; a stale .gz is ignored, a fresh one used', async () => {

@@ -7,23 +7,28 @@
  * - `/widgets/forecastql.js`: the unversioned alias, `Cache-Control: public, no-cache` with a strong
  *   `ETag` and `Last-Modified`, so a browser revalidates and gets `304 Not Modified` until a new build.
  *   `Link: <…/<hash>/forecastql.js>; rel="canonical"` names the pinned URL.
- * - `/widgets/manifest.json`: `{ version, hash, url, integrity, bytes }` (`integrity` is the SHA-384
- *   Subresource Integrity value of the pinned URL).
+ * - `/widgets/chunks/<name>-<hash>.js` (and the same under `/widgets/<hash>/chunks/`, where a pinned
+ *   entry's relative imports lead): the lazily loaded chunks the entry imports (one per widget, Lit
+ *   and shared code, ApexCharts). Their names carry a content hash, so they are always `immutable`,
+ *   with a strong `ETag` of their own; a name not in the current build answers 404 saying to reload.
+ * - `/widgets/manifest.json`: `{ version, hash, url, integrity, bytes, chunks }` (`integrity` is the
+ *   SHA-384 Subresource Integrity value of the pinned URL; `chunks` gives each chunk's `url` beside
+ *   the pinned entry, `integrity` and `bytes`, for an import map's `integrity` entries).
  *
  * Every answer carries `Access-Control-Allow-Origin: *` and `Cross-Origin-Resource-Policy: cross-origin`:
  * module scripts are fetched in CORS mode, so without them a page on another origin gets nothing.
  * `*` is safe here because the bundle is public, static code with no secret in it and no credential
  * is involved (`*` forbids cookies); anyone can `curl` it. The API (`/graphql`) keeps its allow-list.
  * Brotli or gzip by `Accept-Encoding` (`Vary: Accept-Encoding`): the build writes `.br`/`.gz` next to
- * the bundle (vite.widgets.config.ts); when they are missing or older than the bundle, the server
+ * each file (vite.widgets.config.ts); when they are missing or older than the file, the server
  * compresses once, on the first request, and keeps the result in memory. `HEAD` is answered like
  * `GET` without a body; other methods get 405.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 
@@ -33,12 +38,14 @@ const gzipAsync = promisify(gzip);
 /** Path prefix of everything this module answers. */
 export const BUNDLE_PREFIX = '/widgets/';
 const BUNDLE_NAME = 'forecastql.js';
+const CHUNKS_DIR = 'chunks';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'public, no-cache';
 
 type Encoding = 'br' | 'gzip' | 'identity';
 
 interface LoadedBundle {
+  readonly file: string;
   readonly mtimeMs: number;
   readonly size: number;
   readonly hash: string;
@@ -49,7 +56,7 @@ interface LoadedBundle {
 }
 
 export interface StaticBundleOptions {
-  /** Absolute path of `dist/widgets/forecastql.js`. */
+  /** Absolute path of `dist/widgets/forecastql.js`; its chunks are read from `chunks/` beside it. */
   readonly file: string;
   /** Package version, reported in the manifest. */
   readonly version: string;
@@ -126,39 +133,59 @@ function plain(res: ServerResponse, status: number, text: string, extra: Record<
   res.end(text);
 }
 
-export function createStaticBundle(options: StaticBundleOptions): StaticBundleHandler {
-  let loaded: Promise<LoadedBundle> | null = null;
-  let loadedStat: { mtimeMs: number; size: number } | null = null;
+/** A file of the build read into memory with its hashes. */
+async function load(file: string, mtimeMs: number, size: number): Promise<LoadedBundle> {
+  const identity = await readFile(file);
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 16);
+  return {
+    file,
+    mtimeMs,
+    size,
+    hash,
+    // HTTP dates have whole seconds.
+    lastModified: new Date(Math.floor(mtimeMs / 1000) * 1000).toUTCString(),
+    integrity: `sha384-${createHash('sha384').update(identity).digest('base64')}`,
+    bodies: new Map(),
+    identity,
+  };
+}
 
-  /** The bundle, re-read when the file changed on disk (a rebuild under a running server). */
-  async function current(): Promise<LoadedBundle | null> {
+export function createStaticBundle(options: StaticBundleOptions): StaticBundleHandler {
+  const chunksDir = join(dirname(options.file), CHUNKS_DIR);
+  const files = new Map<string, { mtimeMs: number; size: number; loaded: Promise<LoadedBundle> }>();
+
+  /** A file of the build, re-read when it changed on disk (a rebuild under a running server); null when absent. */
+  async function current(file: string): Promise<LoadedBundle | null> {
     let info;
     try {
-      info = await stat(options.file);
+      info = await stat(file);
     } catch {
+      files.delete(file);
       return null;
     }
-    if (!loaded || !loadedStat || loadedStat.mtimeMs !== info.mtimeMs || loadedStat.size !== info.size) {
-      loadedStat = { mtimeMs: info.mtimeMs, size: info.size };
-      loaded = load(info.mtimeMs, info.size);
-      loaded.catch(() => (loaded = null));
+    if (!info.isFile()) return null;
+    let known = files.get(file);
+    if (!known || known.mtimeMs !== info.mtimeMs || known.size !== info.size) {
+      const loaded = load(file, info.mtimeMs, info.size);
+      known = { mtimeMs: info.mtimeMs, size: info.size, loaded };
+      files.set(file, known);
+      loaded.catch(() => files.delete(file));
     }
-    return loaded;
+    return known.loaded;
   }
 
-  async function load(mtimeMs: number, size: number): Promise<LoadedBundle> {
-    const identity = await readFile(options.file);
-    const hash = createHash('sha256').update(identity).digest('hex').slice(0, 16);
-    return {
-      mtimeMs,
-      size,
-      hash,
-      // HTTP dates have whole seconds.
-      lastModified: new Date(Math.floor(mtimeMs / 1000) * 1000).toUTCString(),
-      integrity: `sha384-${createHash('sha384').update(identity).digest('base64')}`,
-      bodies: new Map(),
-      identity,
-    };
+  /** The chunks of the current build, by name, for the manifest: their URLs beside the pinned entry. */
+  async function chunkList(folder: string): Promise<{ url: string; integrity: string; bytes: number }[]> {
+    let names: string[];
+    try {
+      names = (await readdir(chunksDir)).filter((name) => name.endsWith('.js')).toSorted();
+    } catch {
+      return [];
+    }
+    const chunks = await Promise.all(names.map((name) => current(join(chunksDir, name))));
+    return chunks.flatMap((chunk, index) =>
+      chunk ? [{ url: `${folder}${CHUNKS_DIR}/${names[index]}`, integrity: chunk.integrity, bytes: chunk.size }] : [],
+    );
   }
 
   /** The body in `encoding`: the build's precompressed file when fresh, else compressed once here. */
@@ -185,19 +212,41 @@ export function createStaticBundle(options: StaticBundleOptions): StaticBundleHa
   }
 
   async function precompressed(bundle: LoadedBundle, encoding: 'br' | 'gzip'): Promise<Buffer | null> {
-    const file = `${options.file}.${encoding === 'br' ? 'br' : 'gz'}`;
+    const file = `${bundle.file}.${encoding === 'br' ? 'br' : 'gz'}`;
     if (!existsSync(file)) return null;
     const info = await stat(file);
     if (info.mtimeMs < bundle.mtimeMs) return null;
     return readFile(file);
   }
 
+  /** 200 (or 304) with the file in the negotiated encoding; the caller set the cache headers. */
+  async function send(req: IncomingMessage, res: ServerResponse, file: LoadedBundle, method: string): Promise<void> {
+    const encoding = negotiateEncoding(req.headers['accept-encoding']);
+    commonHeaders(res);
+    res.setHeader('vary', 'Accept-Encoding');
+    res.setHeader('etag', etagOf(file.hash, encoding));
+    res.setHeader('last-modified', file.lastModified);
+    if (notModified(req, file.hash, file.lastModified)) {
+      res.writeHead(304);
+      res.end();
+      return;
+    }
+    const data = await body(file, encoding);
+    res.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'content-length': data.length,
+      ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+    });
+    res.end(method === 'HEAD' ? undefined : data);
+  }
+
   return async (req, res, path) => {
     if (!path.startsWith(BUNDLE_PREFIX)) return false;
     const rest = path.slice(BUNDLE_PREFIX.length);
     const match = /^(?:([0-9a-f]{16})\/)?forecastql\.js$/.exec(rest);
+    const chunk = /^(?:[0-9a-f]{16}\/)?chunks\/([A-Za-z0-9_.-]+\.js)$/.exec(rest);
     const isManifest = rest === 'manifest.json';
-    if (!match && !isManifest) return false;
+    if (!match && !chunk && !isManifest) return false;
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') {
       commonHeaders(res);
@@ -213,7 +262,22 @@ export function createStaticBundle(options: StaticBundleOptions): StaticBundleHa
       plain(res, 405, `${method} is not allowed on ${path}: use GET or HEAD.\n`, { allow: 'GET, HEAD, OPTIONS' });
       return true;
     }
-    const bundle = await current();
+    if (chunk) {
+      // A chunk's name holds a hash of its content: whatever the prefix, this URL always means these bytes.
+      const file = chunk[1]!.startsWith('.') ? null : await current(join(chunksDir, chunk[1]!));
+      if (!file) {
+        plain(
+          res,
+          404,
+          `No widget chunk ${chunk[1]} on this server (a newer build replaced it, or the name is wrong): reload the page, so that /widgets/forecastql.js loads the current chunks.\n`,
+        );
+        return true;
+      }
+      res.setHeader('cache-control', IMMUTABLE);
+      await send(req, res, file, method);
+      return true;
+    }
+    const bundle = await current(options.file);
     if (!bundle) {
       plain(res, 404, 'The widget bundle is not built: run `npm run build`.\n');
       return true;
@@ -226,6 +290,7 @@ export function createStaticBundle(options: StaticBundleOptions): StaticBundleHa
         url: pinnedUrl,
         integrity: bundle.integrity,
         bytes: bundle.size,
+        chunks: await chunkList(`${BUNDLE_PREFIX}${bundle.hash}/`),
       });
       commonHeaders(res);
       res.writeHead(200, {
@@ -246,25 +311,9 @@ export function createStaticBundle(options: StaticBundleOptions): StaticBundleHa
       );
       return true;
     }
-    const encoding = negotiateEncoding(req.headers['accept-encoding']);
-    commonHeaders(res);
-    res.setHeader('vary', 'Accept-Encoding');
-    res.setHeader('etag', etagOf(bundle.hash, encoding));
-    res.setHeader('last-modified', bundle.lastModified);
     res.setHeader('cache-control', pinned ? IMMUTABLE : REVALIDATE);
     if (!pinned) res.setHeader('link', `<${pinnedUrl}>; rel="canonical"`);
-    if (notModified(req, bundle.hash, bundle.lastModified)) {
-      res.writeHead(304);
-      res.end();
-      return true;
-    }
-    const data = await body(bundle, encoding);
-    res.writeHead(200, {
-      'content-type': 'text/javascript; charset=utf-8',
-      'content-length': data.length,
-      ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
-    });
-    res.end(method === 'HEAD' ? undefined : data);
+    await send(req, res, bundle, method);
     return true;
   };
 }
