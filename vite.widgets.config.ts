@@ -1,12 +1,17 @@
-// Vite library build of the embeddable widgets: one ES module, `dist/widgets/forecastql.js`, with
-// Lit, ApexCharts 4.7.0 and graphql-ws inside (`npm run build:widgets`). The API serves it at
-// `/widgets/forecastql.js` (and `/widgets/<hash>/forecastql.js`), with the `.br`/`.gz` written here;
-// the package exports it as `forecastql/widgets`.
+// Vite library build of the embeddable widgets (`npm run build:widgets`), into dist/widgets/:
+// - `forecastql.js`, the script-tag entry (widgets/loader.ts): a few KB that import each widget's
+//   chunk when its tag appears on the page. The API serves it at `/widgets/forecastql.js` (and
+//   `/widgets/<hash>/forecastql.js`), and the chunks at `/widgets/chunks/<name>-<hash>.js`.
+// - `index.js` (widgets/index.ts): every widget at once, for bundlers (`forecastql/widgets`).
+// - `chunks/`: one per widget, Lit and the shared widget code, and ApexCharts 4.7.0 alone in
+//   `chunks/apexcharts-<hash>.js`, so pages without a chart never load it.
+// Every .js gets its `.br`/`.gz` here.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { transform } from 'esbuild';
+import type { OutputBundle, OutputChunk } from 'rollup';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -33,8 +38,31 @@ function precompress(): Plugin {
 }
 
 /**
+ * Each `import('./chunks/x.js')` of the entry becomes `Promise.all([import(x), import(its static
+ * imports, transitively)…]).then((m) => m[0])`: the browser requests a widget's chunk and the chunks
+ * it needs at once, rather than discovering them one round trip at a time (Vite's own preload
+ * helper is not used in library builds). Importing a dependency early is safe: a module is
+ * evaluated once, after its own imports, whatever the order of the requests.
+ */
+function parallelChunkImports(bundle: OutputBundle, entry: OutputChunk): string {
+  const closure = (name: string, seen = new Set<string>()): Set<string> => {
+    const chunk = bundle[name];
+    if (!chunk || chunk.type !== 'chunk' || seen.has(name)) return seen;
+    seen.add(name);
+    for (const dependency of chunk.imports) closure(dependency, seen);
+    return seen;
+  };
+  return entry.code.replace(/\bimport\((["'`])\.\/([^"'`]+)\1\)/g, (whole, _quote: string, file: string) => {
+    const needed = [...closure(file)].filter((name) => name !== file && !entry.imports.includes(name));
+    if (needed.length === 0) return whole;
+    const imports = [file, ...needed].map((name) => `import(${JSON.stringify(`./${name}`)})`);
+    return `Promise.all([${imports.join(',')}]).then((m) => m[0])`;
+  });
+}
+
+/**
  * Vite keeps whitespace in ES library builds (to preserve pure annotations for downstream
- * bundlers); this bundle is shipped as is to browsers, so minify the final chunk fully.
+ * bundlers); these files are shipped as they are to browsers, so minify every chunk fully.
  */
 function minifyEsBundle(): Plugin {
   return {
@@ -44,6 +72,7 @@ function minifyEsBundle(): Plugin {
     async generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
+        if (chunk.isEntry && chunk.dynamicImports.length > 0) chunk.code = parallelChunkImports(bundle, chunk);
         const result = await transform(chunk.code, {
           minify: true,
           format: 'esm',
@@ -69,12 +98,26 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     lib: {
-      entry: 'widgets/index.ts',
+      entry: { forecastql: 'widgets/loader.ts', index: 'widgets/index.ts' },
       formats: ['es'],
-      fileName: () => 'forecastql.js',
+      fileName: (_format, name) => `${name}.js`,
     },
     rollupOptions: {
-      output: { inlineDynamicImports: true },
+      output: {
+        // A widget's chunk is named after it; `core`, `apexcharts`, and `shared` for what several widgets import.
+        chunkFileNames: (chunk) =>
+          `chunks/${chunk.isDynamicEntry || chunk.name === 'core' || chunk.name === 'apexcharts' ? chunk.name : 'shared'}-[hash].js`,
+        // Tiny shared modules (queries, helpers) join a chunk that needs them instead of costing a request each.
+        experimentalMinChunkSize: 8 * 1024,
+        // ApexCharts (about 140 KB gzipped) only for the widgets that draw with it; Lit and the code
+        // every widget shares (widgets/internal/) in one `core` chunk.
+        manualChunks: (id) => {
+          if (/[\\/]node_modules[\\/]apexcharts[\\/]/.test(id)) return 'apexcharts';
+          if (/[\\/]node_modules[\\/](?:lit|lit-html|lit-element|@lit|@lit-labs)[\\/]/.test(id)) return 'core';
+          if (/[\\/]widgets[\\/]internal[\\/]/.test(id)) return 'core';
+          return undefined;
+        },
+      },
     },
   },
   plugins: [minifyEsBundle(), precompress()],

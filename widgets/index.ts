@@ -1,6 +1,8 @@
 /**
- * ForecastQL widgets: importing this module defines every `fq-*` element. It is also the entry of the
- * embeddable bundle `dist/widgets/forecastql.js`.
+ * ForecastQL widgets for bundler users (`import 'forecastql/widgets'`, built as
+ * `dist/widgets/index.js`): importing this module defines every `fq-*` element at once. The
+ * script-tag entry `dist/widgets/forecastql.js` (`widgets/loader.ts`) defines them lazily instead,
+ * from the same chunks.
  *
  * @example
  * ```html

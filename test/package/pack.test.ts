@@ -52,12 +52,21 @@ test(
         'dist/api/plugin/subgraph.d.ts',
         'dist/api/app/ports.d.ts',
         'dist/widgets/forecastql.js',
+        'dist/widgets/forecastql.js.br',
+        'dist/widgets/index.js',
         'dist/widgets-types/widgets/index.d.ts',
         'dist/migrations/index.js',
         'custom-elements.json',
         'package.json',
       ]) {
         assert.ok(files.includes(needed), `the tarball lacks ${needed}`);
+      }
+      // The lazily loaded chunks the entry imports: one per widget, the shared core, ApexCharts.
+      for (const chunk of ['kpis', 'forecast-chart', 'core', 'apexcharts']) {
+        assert.ok(
+          files.some((f) => new RegExp(`^dist/widgets/chunks/${chunk}-[\\w-]+\\.js$`).test(f)),
+          `the tarball lacks the ${chunk} chunk`,
+        );
       }
       const unwanted = files.filter(
         (f) =>

@@ -1,5 +1,6 @@
 /**
- * The HTTP side of the browser tests: serves the widget bundle at `/widgets/forecastql.js`, a blank
+ * The HTTP side of the browser tests: serves the widget bundle at `/widgets/forecastql.js` (and its
+ * chunks at `/widgets/chunks/…`), a blank
  * page at `/`, the demo page at `/demo`, and GraphQL at `/graphql`.
  *
  * GraphQL comes from the fixture mock (`test/browser/fixtures/mock-graphql.ts`), or, given a
@@ -60,12 +61,20 @@ export async function startWidgetServer(initial: MockGraphQLOptions = {}, real?:
   const operations: string[] = [];
   let handle = createMockGraphQL({ validToken: token, ...initial, log: operations });
   const bundle = await readFile(BUNDLE_PATH);
+  const chunks = new Map<string, Buffer>();
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    const chunk = /^\/widgets\/chunks\/([\w-][\w.-]*\.js)$/.exec(url.pathname)?.[1];
     if (url.pathname === '/widgets/forecastql.js') {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
       response.end(bundle);
+    } else if (chunk) {
+      // The entry's lazily loaded chunks (read once; they are named by their content).
+      const code = chunks.get(chunk) ?? (await readFile(join(REPO_ROOT, 'dist/widgets/chunks', chunk)));
+      chunks.set(chunk, code);
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      response.end(code);
     } else if (url.pathname === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(BLANK_PAGE);
