@@ -10,6 +10,7 @@ import { register as registerForecast } from './commands/forecast.js';
 import { register as registerImport } from './commands/import.js';
 import { register as registerKeys } from './commands/keys.js';
 import { register as registerMigrate } from './commands/migrate.js';
+import { register as registerScenario } from './commands/scenario.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerSource } from './commands/source.js';
 import { register as registerStock } from './commands/stock.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     registerTrain,
     registerForecast,
     registerStock,
+    registerScenario,
     registerBacktest,
     registerWorker,
     registerKeys,

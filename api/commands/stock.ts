@@ -135,8 +135,8 @@ async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
-/** Runs `body` with the default tenant's admin services over the configured database. */
-async function withServices(
+/** Runs `body` with the default tenant's admin services over the configured database (also `scenario`). */
+export async function withServices(
   db: string | undefined,
   dataset: string,
   body: (services: Services, dataset: DatasetRecord) => Promise<void>,
