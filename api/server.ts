@@ -28,6 +28,7 @@ import { createRunRetrainer } from './app/sources/retrainer.js';
 import { SourceScheduler } from './app/sources/scheduler.js';
 import { Role } from './app/scope.js';
 import { withRunSuccessChecks } from './app/alerts/run-success.js';
+import { startAlertBridge } from './queue/alert-notify.js';
 import type { Core } from './app/services.js';
 import type { DataSourceService } from './app/sources/source.service.js';
 import { createDataPorts } from './plugin/core.js';
@@ -172,6 +173,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...options.runner,
   });
   const jobs = await startPgJobQueue(options, bus);
+  // PostgreSQL: alertRaised hears alerts that other processes raise (LISTEN/NOTIFY).
+  const alertBridge = await startAlertBridge(config.database, knex, ports.alerting, logger);
   const rateLimit = createRateLimit({
     limit: config.limits.rateLimit,
     windowSeconds: config.limits.rateWindowSeconds,
@@ -412,6 +415,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await runner.stop();
       await jobs?.worker?.stop();
       await jobs?.listener.close();
+      await alertBridge?.close();
       await jobs?.boss.stop({ graceful: false, wait: true, timeout: 2000 });
       await app.stop();
       const code = (e as NodeJS.ErrnoException).code;
@@ -462,6 +466,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await runner.stop();
         await jobs?.worker?.stop();
         await jobs?.listener.close();
+        await alertBridge?.close();
         await jobs?.boss.stop({ graceful: false, wait: true, timeout: 2000 });
         logger.debug('training runner stopped');
         await app.stop();

@@ -8,8 +8,8 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import type { Knex } from 'knex';
 import { AlertDetector } from '../app/alerts/alert.service.js';
 import {
+  ALERT_RAISED,
   createArrivalsHub,
-  type ALERT_RAISED,
   type AlertEventBus,
   type AlertRecord,
   type AlertStore,
@@ -36,6 +36,10 @@ export interface Alerting {
   readonly dispatcher: WebhookDispatcher;
   /** Wires the stock plan's predicted stock-outs in (issue 18 item 1). */
   useStockOuts(source: StockOutSource): void;
+  /** Also announces every alert raised here to other processes (PostgreSQL NOTIFY: queue/alert-notify.ts). */
+  announceTo(announce: (alert: AlertRecord) => void): void;
+  /** Publishes an alert another process raised on this process's bus only (no webhook, no announcement). */
+  receive(alert: AlertRecord): void;
 }
 
 export interface AlertingOptions {
@@ -66,15 +70,14 @@ export function createAlerting(
   const webhooks = createWebhooksRepository(knex);
   const alerts = createAlertsRepository(knex);
   const localBus = createAlertBus();
-  const bus: AlertEventBus = options.onRaised
-    ? {
-        publish(topic, tenantId, alert) {
-          localBus.publish(topic, tenantId, alert);
-          options.onRaised!(alert);
-        },
-        subscribe: (topic, tenantId) => localBus.subscribe(topic, tenantId),
-      }
-    : localBus;
+  const announcers: Array<(alert: AlertRecord) => void> = options.onRaised ? [options.onRaised] : [];
+  const bus: AlertEventBus = {
+    publish(topic, tenantId, alert) {
+      localBus.publish(topic, tenantId, alert);
+      for (const announce of announcers) announce(alert);
+    },
+    subscribe: (topic, tenantId) => localBus.subscribe(topic, tenantId),
+  };
   const dispatcherOptions: Partial<DispatcherOptions> = {
     backoffMs: config.backoffMs,
     maxAttempts: config.maxAttempts,
@@ -111,6 +114,12 @@ export function createAlerting(
     dispatcher,
     useStockOuts(source) {
       stockOuts = source;
+    },
+    announceTo(announce) {
+      announcers.push(announce);
+    },
+    receive(alert) {
+      localBus.publish(ALERT_RAISED, alert.tenantId, alert);
     },
   };
 }
