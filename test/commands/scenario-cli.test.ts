@@ -57,10 +57,10 @@ describe('forecastql scenario (SQLite)', () => {
     const out = join(dir, 'scenario.csv');
     const args = [...commands[0]!.map((a) => (a === 'scenario.csv' ? out : a)), '--db', db];
     const knex = createKnex({ client: 'sqlite', filename: db });
-    const before = await snapshot(knex);
+    const initial = await snapshot(knex);
     const [run] = runCli([args]);
     assert.equal(run!.status, 0, run!.stderr);
-    assert.deepEqual(await snapshot(knex), before, 'a scenario writes nothing');
+    assert.deepEqual(await snapshot(knex), initial, 'a scenario writes nothing');
     await knex.destroy();
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     assert.equal(
