@@ -15,6 +15,9 @@
  * `customElements.whenDefined('fq-…')` also loads the widget, so a host that waits for the
  * definition before rendering (React 19, to set properties) still gets it.
  *
+ * When a chunk cannot be loaded, each element of that tag fires `fq-error` with the code
+ * `WIDGET_LOAD_FAILED` and a message naming the tag and the fix; its next appearance tries again.
+ *
  * Bundler users `import 'forecastql/widgets'` (`widgets/index.ts`), which defines every element at once.
  */
 import { WIDGET_MODULES, WIDGET_TAGS, isWidgetTag, type WidgetTag } from './registry.js';
@@ -22,6 +25,16 @@ import { WIDGET_MODULES, WIDGET_TAGS, isWidgetTag, type WidgetTag } from './regi
 export { WIDGET_TAGS, type WidgetTag } from './registry.js';
 
 const SELECTOR = WIDGET_TAGS.join(',');
+
+/** `fq-error`'s code when a widget's chunk cannot be loaded (the element stays empty). */
+export const WIDGET_LOAD_FAILED = 'WIDGET_LOAD_FAILED';
+
+/** The roots observed so far (the document, shadow roots), held weakly. */
+const roots: WeakRef<Document | ShadowRoot>[] = [];
+
+function widgetsIn(tag: WidgetTag): Element[] {
+  return roots.flatMap((ref) => [...(ref.deref()?.querySelectorAll(tag) ?? [])]);
+}
 const loading = new Map<WidgetTag, Promise<CustomElementConstructor>>();
 const whenDefined = customElements.whenDefined.bind(customElements);
 
@@ -33,9 +46,17 @@ export function loadWidget(tag: WidgetTag): Promise<CustomElementConstructor> {
     pending.catch((error: unknown) => {
       // Let a later appearance of the tag try again (a network error is often transient).
       loading.delete(tag);
-      console.error(
-        `ForecastQL: <${tag}> could not be loaded (${String(error)}). The widget chunks are served next to forecastql.js (…/widgets/chunks/); reload the page, or check that the server serves them.`,
-      );
+      const message = `<${tag}> could not be loaded (${String(error)}). Its chunk is served beside forecastql.js (…/widgets/chunks/): reload the page, or check that the server or CDN serves that folder.`;
+      console.error(`ForecastQL: ${message}`);
+      for (const element of widgetsIn(tag)) {
+        element.dispatchEvent(
+          new CustomEvent('fq-error', {
+            detail: { code: WIDGET_LOAD_FAILED, message },
+            bubbles: true,
+            composed: true,
+          }),
+        );
+      }
     });
     loading.set(tag, pending);
   }
@@ -58,6 +79,8 @@ const allLoading = (): boolean => WIDGET_TAGS.every((tag) => loading.has(tag) ||
 
 /** Loads the widgets in `root` now and whenever they are added to it later (a document or a shadow root). */
 export function observeWidgets(root: Document | ShadowRoot): void {
+  if (roots.length >= 64) roots.splice(0, roots.length, ...roots.filter((ref) => ref.deref()));
+  roots.push(new WeakRef(root));
   for (const element of root.querySelectorAll(SELECTOR)) want(element.localName);
   if (allLoading()) return;
   const observer = new MutationObserver((records, self) => {

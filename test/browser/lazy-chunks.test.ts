@@ -3,7 +3,8 @@
  * real Chromium against the fixture API: a page with only <fq-kpis> never requests the ApexCharts
  * chunk (nor any other widget's); a chart added later brings it, with the chunks it needs requested
  * together; widgets added inside a host component's shadow root after load, and a
- * `customElements.whenDefined` wait (React 19 hosts), load too.
+ * `customElements.whenDefined` wait (React 19 hosts), load too; a chunk that fails to load makes
+ * the element fire `fq-error` (WIDGET_LOAD_FAILED, naming the tag), and the tag's next appearance loads it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -118,6 +119,52 @@ describe('lazily loaded widget chunks', { skip: skip ?? false }, () => {
     assert.ok(log.names().includes('alerts'));
     assert.equal(log.names().includes('apexcharts'), false);
     assert.deepEqual(log.problems, []);
+    await page.close();
+  });
+
+  test('a chunk that cannot be loaded: fq-error names the tag and the fix, and the next appearance loads it', async () => {
+    const page = await browser.newPage();
+    const log = chunkLog(page);
+    await page.route(/\/widgets\/chunks\/stock-plan-/, (route) => route.abort('connectionrefused'));
+    await page.goto(`${server.baseUrl}/`);
+    const error = await page.evaluate(
+      async (markup) => {
+        const doc = (globalThis as unknown as { document: Document }).document;
+        const failed = new Promise<{ code: string; message: string; tag: string }>((resolve) =>
+          doc.addEventListener(
+            'fq-error',
+            (event) => {
+              const { detail, target } = event as CustomEvent<{ code: string; message: string }>;
+              resolve({ ...detail, tag: (target as Element).localName });
+            },
+            { once: true },
+          ),
+        );
+        doc.querySelector('#root')!.innerHTML = markup;
+        return failed;
+      },
+      `<fq-stock-plan ${connection(server)}></fq-stock-plan>`,
+    );
+    assert.equal(error.code, 'WIDGET_LOAD_FAILED');
+    assert.equal(error.tag, 'fq-stock-plan');
+    assert.match(error.message, /<fq-stock-plan> could not be loaded .*widgets\/chunks\/.*reload the page/);
+    assert.equal(await defined(page, 'fq-stock-plan'), false);
+    assert.ok(log.problems.some((text) => text.includes('ForecastQL: <fq-stock-plan> could not be loaded')));
+
+    // The network is back: the tag's next appearance loads the widget.
+    await page.unroute(/\/widgets\/chunks\/stock-plan-/);
+    await page.evaluate(
+      (markup) => {
+        const doc = (globalThis as unknown as { document: Document }).document;
+        doc.querySelector('#root')!.insertAdjacentHTML('beforeend', markup);
+      },
+      `<fq-stock-plan ${connection(server)}></fq-stock-plan>`,
+    );
+    await page.waitForFunction(() =>
+      Boolean(
+        (globalThis as unknown as { customElements: { get(n: string): unknown } }).customElements.get('fq-stock-plan'),
+      ),
+    );
     await page.close();
   });
 });
