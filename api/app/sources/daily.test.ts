@@ -86,3 +86,40 @@ test('rows before the window are skipped; a bad timestamp is refused', () => {
   assert.equal(agg.lastDay, dayOfIso('2011-07-02'));
   assert.throws(() => agg.add([row('A', 'yesterday', 1)]), /bad row/);
 });
+
+test("the local day agrees with the time zone database around every change of a zone's offset", () => {
+  const HOUR = 3_600_000;
+  for (const tz of ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns']) {
+    const reference = new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    // The offset in minutes: the wall clock (en-CA: "2011-03-27, 02:00") read as UTC, minus the instant.
+    const offset = (ms: number): number => {
+      const [y, mo, d, h, mi] = reference.format(ms).match(/\d+/g)!.map(Number);
+      return (Date.UTC(y!, mo! - 1, d!, h!, mi!) - ms) / 60_000;
+    };
+    const localDay = createLocalDay(tz);
+    const check = (ms: number): void =>
+      assert.equal(isoOfDay(localDay(ms)), reference.format(ms).slice(0, 10), `${tz} at ${new Date(ms).toISOString()}`);
+    // Every 5 hours over 2011-2012; around each change of offset (Lord Howe's is 30 minutes), every minute of two days.
+    let changes = 0;
+    let previous = offset(Date.UTC(2011, 0, 1) - HOUR);
+    for (let ms = Date.UTC(2011, 0, 1); ms < Date.UTC(2013, 0, 1); ms += HOUR) {
+      if (ms % (5 * HOUR) === 0) check(ms + 7_000);
+      const current = offset(ms);
+      if (current !== previous) {
+        previous = current;
+        changes++;
+        for (let t = ms - 24 * HOUR; t < ms + 24 * HOUR; t += 60_000) check(t + 59_999);
+      }
+    }
+    // Two changes a year (Kathmandu: none).
+    assert.equal(changes, tz === 'Asia/Kathmandu' ? 0 : 4, tz);
+  }
+});

@@ -25,7 +25,12 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-/** The local day of UTC instants in `timeZone`, memoised per quarter hour. */
+/**
+ * The local day of UTC instants in `timeZone`. The offset is looked up once per UTC day (at its
+ * first and last millisecond); a day whose two offsets differ (a daylight-saving change) is
+ * resolved per quarter hour, exactly, since every time zone's offset is a multiple of 15 minutes.
+ * tzdb has no day with two changes that cancel out, so equal ends mean one offset all day.
+ */
 export function createLocalDay(timeZone: string): (utcMs: number) => number {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return (ms) => Math.floor(ms / MS_PER_DAY);
   const format = new Intl.DateTimeFormat('en-CA', {
@@ -33,17 +38,46 @@ export function createLocalDay(timeZone: string): (utcMs: number) => number {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   });
-  const cache = new Map<number, number>();
+  /** The local wall-clock time at `ms` (whole minutes) read as if it were UTC. */
+  const wall = (ms: number): number => {
+    let y = 0;
+    let mo = 0;
+    let d = 0;
+    let h = 0;
+    let mi = 0;
+    for (const p of format.formatToParts(ms)) {
+      if (p.type === 'year') y = Number(p.value);
+      else if (p.type === 'month') mo = Number(p.value);
+      else if (p.type === 'day') d = Number(p.value);
+      else if (p.type === 'hour') h = Number(p.value);
+      else if (p.type === 'minute') mi = Number(p.value);
+    }
+    return Date.UTC(y, mo - 1, d, h, mi);
+  };
+  const offsetAt = (ms: number): number => wall(ms) - Math.floor(ms / 60_000) * 60_000;
+  // Per UTC day: its offset (ms), or NaN when it changes during that day.
+  const dayOffsets = new Map<number, number>();
+  const quarters = new Map<number, number>();
   return (ms) => {
+    const utcDay = Math.floor(ms / MS_PER_DAY);
+    let off = dayOffsets.get(utcDay);
+    if (off === undefined) {
+      const start = offsetAt(utcDay * MS_PER_DAY);
+      off = start === offsetAt(utcDay * MS_PER_DAY + MS_PER_DAY - 1) ? start : Number.NaN;
+      if (dayOffsets.size > 200_000) dayOffsets.clear();
+      dayOffsets.set(utcDay, off);
+    }
+    if (off === off) return Math.floor((ms + off) / MS_PER_DAY);
     const q = Math.floor(ms / QUARTER_HOUR_MS);
-    let day = cache.get(q);
+    let day = quarters.get(q);
     if (day === undefined) {
-      const parts = format.formatToParts(q * QUARTER_HOUR_MS);
-      const get = (t: string): number => Number(parts.find((p) => p.type === t)!.value);
-      day = civilDay(get('year'), get('month'), get('day'));
-      if (cache.size > 200_000) cache.clear();
-      cache.set(q, day);
+      day = Math.floor(wall(q * QUARTER_HOUR_MS) / MS_PER_DAY);
+      if (quarters.size > 200_000) quarters.clear();
+      quarters.set(q, day);
     }
     return day;
   };
@@ -63,26 +97,35 @@ function digits(s: string, i: number, n: number): number {
 export type ParsedWhen =
   { readonly day: number; readonly utcMs: null } | { readonly day: null; readonly utcMs: number };
 
-/**
- * A row's `at`: epoch ms, `YYYY-MM-DD` (a calendar day), or `YYYY-MM-DD[ T]HH:MM[:SS[.fff]]`
- * optionally followed by `Z` or `+00`/`+00:00` (UTC; other offsets are applied). Null when unreadable.
- */
-export function parseWhen(at: string | number): ParsedWhen | null {
-  if (typeof at === 'number') return Number.isFinite(at) ? { day: null, utcMs: at } : null;
+/** What `readWhen` read last: an instant (UTC ms) or, when `parsedIsDay`, a day number. */
+let parsedValue = 0;
+let parsedIsDay = false;
+
+/** `parseWhen` without an object per row: the result is left in `parsedValue`/`parsedIsDay`. */
+function readWhen(at: string | number): boolean {
+  if (typeof at === 'number') {
+    parsedValue = at;
+    parsedIsDay = false;
+    return Number.isFinite(at);
+  }
   const y = digits(at, 0, 4);
   const mo = digits(at, 5, 2);
   const d = digits(at, 8, 2);
-  if (!(y === y && mo === mo && d === d) || at.charCodeAt(4) !== 45 || at.charCodeAt(7) !== 45) return null;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
-  if (at.length === 10) return { day: civilDay(y, mo, d), utcMs: null };
+  if (!(y === y && mo === mo && d === d) || at.charCodeAt(4) !== 45 || at.charCodeAt(7) !== 45) return false;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return false;
+  if (at.length === 10) {
+    parsedValue = civilDay(y, mo, d);
+    parsedIsDay = true;
+    return true;
+  }
   const h = digits(at, 11, 2);
   const mi = digits(at, 14, 2);
-  if (!(h === h && mi === mi)) return null;
+  if (!(h === h && mi === mi)) return false;
   let i = 16;
   let sec = 0;
   if (at.charCodeAt(i) === 58) {
     sec = digits(at, 17, 2);
-    if (sec !== sec) return null;
+    if (sec !== sec) return false;
     i = 19;
     if (at.charCodeAt(i) === 46) {
       i++;
@@ -92,27 +135,34 @@ export function parseWhen(at: string | number): ParsedWhen | null {
   let ms = Date.UTC(y, mo - 1, d, h, mi, sec);
   if (i < at.length) {
     const sign = at[i];
-    if (sign === 'Z') return { day: null, utcMs: ms };
-    if (sign !== '+' && sign !== '-') return null;
-    const oh = digits(at, i + 1, 2);
-    const rest = at.slice(i + 3).replace(':', '');
-    const om = rest === '' ? 0 : digits(rest, 0, 2);
-    if (!(oh === oh && om === om)) return null;
-    ms -= (sign === '+' ? 1 : -1) * (oh * 60 + om) * 60_000;
+    if (sign !== 'Z') {
+      if (sign !== '+' && sign !== '-') return false;
+      const oh = digits(at, i + 1, 2);
+      const rest = at.slice(i + 3).replace(':', '');
+      const om = rest === '' ? 0 : digits(rest, 0, 2);
+      if (!(oh === oh && om === om)) return false;
+      ms -= (sign === '+' ? 1 : -1) * (oh * 60 + om) * 60_000;
+    }
   }
-  return { day: null, utcMs: ms };
+  parsedValue = ms;
+  parsedIsDay = false;
+  return true;
 }
 
-interface DayAcc {
-  units: number;
-  revenue: number;
-  soldUnits: number;
+/**
+ * A row's `at`: epoch ms, `YYYY-MM-DD` (a calendar day), or `YYYY-MM-DD[ T]HH:MM[:SS[.fff]]`
+ * optionally followed by `Z` or `+00`/`+00:00` (UTC; other offsets are applied). Null when unreadable.
+ */
+export function parseWhen(at: string | number): ParsedWhen | null {
+  if (!readWhen(at)) return null;
+  return parsedIsDay ? { day: parsedValue, utcMs: null } : { day: null, utcMs: parsedValue };
 }
 
 interface SeriesAcc {
   readonly key: string;
   readonly attributes: Record<string, string>;
-  readonly days: Map<number, DayAcc>;
+  /** Day number → slot in the aggregator's accumulators. */
+  readonly days: Map<number, number>;
 }
 
 export interface DailyAggregator {
@@ -148,20 +198,39 @@ export function createDailyAggregator(options: DailyAggregatorOptions): DailyAgg
   const localDay = createLocalDay(options.timezone);
   const series = new Map<string, SeriesAcc>();
   const fromDay = options.fromDay;
+  // One slot per series and day: units, revenue and sold units in flat arrays (no object per day).
+  let capacity = 1 << 14;
+  let units = new Float64Array(capacity);
+  let revenue = new Float64Array(capacity);
+  let sold = new Float64Array(capacity);
+  let slots = 0;
+  const grow = (): void => {
+    capacity *= 2;
+    const u = new Float64Array(capacity);
+    const r = new Float64Array(capacity);
+    const s = new Float64Array(capacity);
+    u.set(units);
+    r.set(revenue);
+    s.set(sold);
+    units = u;
+    revenue = r;
+    sold = s;
+  };
   let lines = 0;
   let newest: number | null = null;
   let lastDay: number | null = null;
   return {
     add(rows) {
-      for (const r of rows) {
-        const when = parseWhen(r.at);
-        if (when === null) options.badRow(r, `the time ${JSON.stringify(r.at)} is not a date or timestamp`);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
+        if (!readWhen(r.at)) options.badRow(r, `the time ${JSON.stringify(r.at)} is not a date or timestamp`);
         let day: number;
-        if (when.utcMs !== null) {
-          day = localDay(when.utcMs);
-          if (newest === null || when.utcMs > newest) newest = when.utcMs;
+        if (!parsedIsDay) {
+          const ms = parsedValue;
+          day = localDay(ms);
+          if (newest === null || ms > newest) newest = ms;
         } else {
-          day = when.day;
+          day = parsedValue;
           const end = (day + 1) * MS_PER_DAY - 1;
           if (newest === null || end > newest) newest = end;
         }
@@ -172,8 +241,8 @@ export function createDailyAggregator(options: DailyAggregatorOptions): DailyAgg
         let s = series.get(k);
         if (!s) {
           const attributes: Record<string, string> = {};
-          options.attributeNames.forEach((name, i) => {
-            const v = r.attributes[i];
+          options.attributeNames.forEach((name, j) => {
+            const v = r.attributes[j];
             if (v !== undefined && v !== '') attributes[name] = v;
           });
           s = { key: k, attributes, days: new Map() };
@@ -182,15 +251,17 @@ export function createDailyAggregator(options: DailyAggregatorOptions): DailyAgg
         if (r.category !== null && r.category !== '' && s.attributes['category'] === undefined) {
           s.attributes['category'] = r.category;
         }
-        let acc = s.days.get(day);
-        if (!acc) {
-          acc = { units: 0, revenue: 0, soldUnits: 0 };
-          s.days.set(day, acc);
+        let slot = s.days.get(day);
+        if (slot === undefined) {
+          if (slots === capacity) grow();
+          slot = slots++;
+          s.days.set(day, slot);
         }
-        acc.units += r.quantity;
-        if (r.quantity > 0 && r.unitPrice !== null) {
-          acc.revenue += r.unitPrice * r.quantity;
-          acc.soldUnits += r.quantity;
+        const q = r.quantity;
+        units[slot]! += q;
+        if (q > 0 && r.unitPrice !== null) {
+          revenue[slot]! += r.unitPrice * q;
+          sold[slot]! += q;
         }
       }
     },
@@ -208,16 +279,14 @@ export function createDailyAggregator(options: DailyAggregatorOptions): DailyAgg
       return keys.map((key) => {
         const s = series.get(key)!;
         const days = [...s.days.keys()].toSorted((a, b) => a - b);
-        return {
-          key,
-          attributes: s.attributes,
-          days,
-          units: days.map((d) => roundTo(s.days.get(d)!.units, 6)),
-          price: days.map((d) => {
-            const a = s.days.get(d)!;
-            return a.soldUnits > 0 ? roundTo(a.revenue / a.soldUnits, 4) : null;
-          }),
-        };
+        const u: number[] = Array.from({ length: days.length });
+        const price: Array<number | null> = Array.from({ length: days.length });
+        for (let i = 0; i < days.length; i++) {
+          const slot = s.days.get(days[i]!)!;
+          u[i] = roundTo(units[slot]!, 6);
+          price[i] = sold[slot]! > 0 ? roundTo(revenue[slot]! / sold[slot]!, 4) : null;
+        }
+        return { key, attributes: s.attributes, days, units: u, price };
       });
     },
   };
