@@ -40,9 +40,12 @@ export function createDailySink(knex: Knex): DailySink {
     async replaceWindow(w: DailyWrite) {
       return knex.transaction(async (trx) => {
         const fromDate = w.fromDay === null ? null : isoFromDay(w.fromDay);
-        const fresh = new Set<string>();
-        for (const s of w.series) for (const d of s.days) fresh.add(`${s.key}\u0000${isoFromDay(d)}`);
         const stored = await loadWindowRows(trx, w.tenantId, w.datasetId, fromDate);
+        // The window's keys only when there are stored rows to compare (a first sync has none).
+        const fresh = new Set<string>();
+        if (stored.length > 0) {
+          for (const s of w.series) for (const d of s.days) fresh.add(`${s.key}\u0000${isoFromDay(d)}`);
+        }
         const stale = stored.filter((r) => !fresh.has(`${r.key}\u0000${r.date}`));
         const rowsDeleted = await deleteObservations(trx, w.tenantId, stale);
         // Only the window's series and those that lost rows changed: their statistics alone are

@@ -97,14 +97,17 @@ function digits(s: string, i: number, n: number): number {
 export type ParsedWhen =
   { readonly day: number; readonly utcMs: null } | { readonly day: null; readonly utcMs: number };
 
-/** What `readWhen` read last: an instant (UTC ms) or, when `parsedIsDay`, a day number. */
-let parsedValue = 0;
+/**
+ * What `readWhen` read last: `parsed[0]` an instant (UTC ms) or, when `parsedIsDay`, a day
+ * number. A typed array, since a `let` holding a double boxes a new number on every write.
+ */
+const parsed = new Float64Array(1);
 let parsedIsDay = false;
 
-/** `parseWhen` without an object per row: the result is left in `parsedValue`/`parsedIsDay`. */
+/** `parseWhen` without an object per row: the result is left in `parsed`/`parsedIsDay`. */
 function readWhen(at: string | number): boolean {
   if (typeof at === 'number') {
-    parsedValue = at;
+    parsed[0] = at;
     parsedIsDay = false;
     return Number.isFinite(at);
   }
@@ -114,7 +117,7 @@ function readWhen(at: string | number): boolean {
   if (!(y === y && mo === mo && d === d) || at.charCodeAt(4) !== 45 || at.charCodeAt(7) !== 45) return false;
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return false;
   if (at.length === 10) {
-    parsedValue = civilDay(y, mo, d);
+    parsed[0] = civilDay(y, mo, d);
     parsedIsDay = true;
     return true;
   }
@@ -144,7 +147,7 @@ function readWhen(at: string | number): boolean {
       ms -= (sign === '+' ? 1 : -1) * (oh * 60 + om) * 60_000;
     }
   }
-  parsedValue = ms;
+  parsed[0] = ms;
   parsedIsDay = false;
   return true;
 }
@@ -155,14 +158,7 @@ function readWhen(at: string | number): boolean {
  */
 export function parseWhen(at: string | number): ParsedWhen | null {
   if (!readWhen(at)) return null;
-  return parsedIsDay ? { day: parsedValue, utcMs: null } : { day: null, utcMs: parsedValue };
-}
-
-interface SeriesAcc {
-  readonly key: string;
-  readonly attributes: Record<string, string>;
-  /** Day number → slot in the aggregator's accumulators. */
-  readonly days: Map<number, number>;
+  return parsedIsDay ? { day: parsed[0]!, utcMs: null } : { day: null, utcMs: parsed[0]! };
 }
 
 export interface DailyAggregator {
@@ -196,29 +192,70 @@ export function seriesKey(key: string, attributes: readonly string[]): string {
 
 export function createDailyAggregator(options: DailyAggregatorOptions): DailyAggregator {
   const localDay = createLocalDay(options.timezone);
-  const series = new Map<string, SeriesAcc>();
+  const seriesIndex = new Map<string, number>();
+  const seriesInfo: Array<{ readonly key: string; readonly attributes: Record<string, string> }> = [];
   const fromDay = options.fromDay;
-  // One slot per series and day: units, revenue and sold units in flat arrays (no object per day).
-  let capacity = 1 << 14;
+  // One slot per (series, day): its series, day and sums in flat typed arrays, found through an
+  // open-addressing hash table of slot numbers (no object or Map entry per daily row).
+  let capacity = 1 << 16;
+  let slotSeries = new Int32Array(capacity);
+  let slotDay = new Int32Array(capacity);
   let units = new Float64Array(capacity);
   let revenue = new Float64Array(capacity);
   let sold = new Float64Array(capacity);
   let slots = 0;
+  let tableBits = 17;
+  let table = new Int32Array(1 << tableBits).fill(-1);
+  const hash = (series: number, day: number): number => {
+    let h = Math.imul(series, 0x9e3779b1) + day;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    return (h ^ (h >>> 13)) >>> (32 - tableBits);
+  };
+  const place = (slot: number): void => {
+    const mask = table.length - 1;
+    let h = hash(slotSeries[slot]!, slotDay[slot]!);
+    while (table[h] !== -1) h = (h + 1) & mask;
+    table[h] = slot;
+  };
   const grow = (): void => {
     capacity *= 2;
-    const u = new Float64Array(capacity);
-    const r = new Float64Array(capacity);
-    const s = new Float64Array(capacity);
-    u.set(units);
-    r.set(revenue);
-    s.set(sold);
-    units = u;
-    revenue = r;
-    sold = s;
+    const widen = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a);
+      return b;
+    };
+    slotSeries = widen(slotSeries, (n) => new Int32Array(n));
+    slotDay = widen(slotDay, (n) => new Int32Array(n));
+    units = widen(units, (n) => new Float64Array(n));
+    revenue = widen(revenue, (n) => new Float64Array(n));
+    sold = widen(sold, (n) => new Float64Array(n));
+    // The table stays at most half full.
+    tableBits = Math.log2(capacity) + 1;
+    table = new Int32Array(1 << tableBits).fill(-1);
+    for (let s = 0; s < slots; s++) place(s);
+  };
+  const slotOf = (series: number, day: number): number => {
+    const mask = table.length - 1;
+    let h = hash(series, day);
+    for (;;) {
+      const s = table[h]!;
+      if (s === -1) break;
+      if (slotSeries[s] === series && slotDay[s] === day) return s;
+      h = (h + 1) & mask;
+    }
+    if (slots === capacity) {
+      grow();
+      return slotOf(series, day);
+    }
+    const s = slots++;
+    slotSeries[s] = series;
+    slotDay[s] = day;
+    table[h] = s;
+    return s;
   };
   let lines = 0;
-  let newest: number | null = null;
-  let lastDay: number | null = null;
+  // [newest instant, last day], NaN while none: unboxed, unlike a `let` holding a double.
+  const extremes = new Float64Array([Number.NaN, Number.NaN]);
   return {
     add(rows) {
       for (let i = 0; i < rows.length; i++) {
@@ -226,37 +263,34 @@ export function createDailyAggregator(options: DailyAggregatorOptions): DailyAgg
         if (!readWhen(r.at)) options.badRow(r, `the time ${JSON.stringify(r.at)} is not a date or timestamp`);
         let day: number;
         if (!parsedIsDay) {
-          const ms = parsedValue;
+          const ms = parsed[0]!;
           day = localDay(ms);
-          if (newest === null || ms > newest) newest = ms;
+          if (!(ms <= extremes[0]!)) extremes[0] = ms;
         } else {
-          day = parsedValue;
+          day = parsed[0]!;
           const end = (day + 1) * MS_PER_DAY - 1;
-          if (newest === null || end > newest) newest = end;
+          if (!(end <= extremes[0]!)) extremes[0] = end;
         }
         if (fromDay !== null && day < fromDay) continue;
         lines++;
-        if (lastDay === null || day > lastDay) lastDay = day;
+        if (!(day <= extremes[1]!)) extremes[1] = day;
         const k = r.attributes.length === 0 ? r.key : seriesKey(r.key, r.attributes);
-        let s = series.get(k);
-        if (!s) {
+        let si = seriesIndex.get(k);
+        if (si === undefined) {
           const attributes: Record<string, string> = {};
           options.attributeNames.forEach((name, j) => {
             const v = r.attributes[j];
             if (v !== undefined && v !== '') attributes[name] = v;
           });
-          s = { key: k, attributes, days: new Map() };
-          series.set(k, s);
+          si = seriesInfo.length;
+          seriesInfo.push({ key: k, attributes });
+          seriesIndex.set(k, si);
         }
-        if (r.category !== null && r.category !== '' && s.attributes['category'] === undefined) {
-          s.attributes['category'] = r.category;
+        if (r.category !== null && r.category !== '') {
+          const attributes = seriesInfo[si]!.attributes;
+          if (attributes['category'] === undefined) attributes['category'] = r.category;
         }
-        let slot = s.days.get(day);
-        if (slot === undefined) {
-          if (slots === capacity) grow();
-          slot = slots++;
-          s.days.set(day, slot);
-        }
+        const slot = slotOf(si, day);
         const q = r.quantity;
         units[slot]! += q;
         if (q > 0 && r.unitPrice !== null) {
@@ -269,24 +303,40 @@ export function createDailyAggregator(options: DailyAggregatorOptions): DailyAgg
       return lines;
     },
     get newest() {
-      return newest;
+      const v = extremes[0]!;
+      return v === v ? v : null;
     },
     get lastDay() {
-      return lastDay;
+      const v = extremes[1]!;
+      return v === v ? v : null;
     },
     result() {
-      const keys = [...series.keys()].toSorted((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      return keys.map((key) => {
-        const s = series.get(key)!;
-        const days = [...s.days.keys()].toSorted((a, b) => a - b);
-        const u: number[] = Array.from({ length: days.length });
-        const price: Array<number | null> = Array.from({ length: days.length });
-        for (let i = 0; i < days.length; i++) {
-          const slot = s.days.get(days[i]!)!;
-          u[i] = roundTo(units[slot]!, 6);
-          price[i] = sold[slot]! > 0 ? roundTo(revenue[slot]! / sold[slot]!, 4) : null;
+      // Slots grouped by series (a counting sort), each group then by day.
+      const n = seriesInfo.length;
+      const start = new Int32Array(n + 1);
+      for (let s = 0; s < slots; s++) start[slotSeries[s]! + 1]!++;
+      for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+      const fill = start.slice(0, n);
+      const order = new Int32Array(slots);
+      for (let s = 0; s < slots; s++) order[fill[slotSeries[s]!]!++] = s;
+      const byKey = Array.from({ length: n }, (_, i) => i).toSorted((a, b) => {
+        const ka = seriesInfo[a]!.key;
+        const kb = seriesInfo[b]!.key;
+        return ka < kb ? -1 : ka > kb ? 1 : 0;
+      });
+      return byKey.map((si) => {
+        const group = order.subarray(start[si]!, start[si + 1]!).toSorted((a, b) => slotDay[a]! - slotDay[b]!);
+        const days: number[] = [];
+        const u: number[] = [];
+        const price: Array<number | null> = [];
+        for (let i = 0; i < group.length; i++) {
+          const slot = group[i]!;
+          days.push(slotDay[slot]!);
+          u.push(roundTo(units[slot]!, 6));
+          price.push(sold[slot]! > 0 ? roundTo(revenue[slot]! / sold[slot]!, 4) : null);
         }
-        return { key, attributes: s.attributes, days, units: u, price };
+        const info = seriesInfo[si]!;
+        return { key: info.key, attributes: info.attributes, days, units: u, price };
       });
     },
   };
