@@ -624,7 +624,8 @@ async function computeSeriesStatistics(
   }));
 }
 
-async function writeSeriesStatistics(
+/** Writes series statistics, only those that differ from the stored ones. */
+export async function writeSeriesStatistics(
   trx: Knex.Transaction,
   tenantId: number,
   datasetId: number,

@@ -13,6 +13,8 @@ import type {
   SourceSettings,
   SyncProgress,
 } from '../app/sources/ports.js';
+import type { SeriesStatistics } from '../app/observations.js';
+import { writeSeriesStatistics } from './bulk-import.repository.js';
 import { findDatasetForImport } from './datasets.repository.js';
 import { hasRetrainPolicy, NO_SCHEDULE } from '../app/sources/schedule.js';
 import type { TimestampValue } from './tables.js';
@@ -230,16 +232,135 @@ export async function loadWindowRows(
   tenantId: number,
   datasetId: number,
   fromDate: string | null,
-): Promise<Array<{ seriesId: number; key: string; date: string }>> {
+): Promise<Array<{ seriesId: number; key: string; date: string; hasValue: boolean }>> {
   const q = trx('observations as o')
     .join('series as s', 's.id', 'o.series_id')
     .where('s.tenant_id', tenantId)
     .andWhere('s.dataset_id', datasetId)
     .andWhere('o.tenant_id', tenantId)
-    .select('o.series_id', 's.key', 'o.date');
+    .select('o.series_id', 's.key', 'o.date', trx.raw('CASE WHEN o.value IS NULL THEN 0 ELSE 1 END AS has_value'));
   if (fromDate !== null) q.andWhere('o.date', '>=', fromDate);
-  const rows = (await q) as Array<{ series_id: number; key: string; date: string }>;
-  return rows.map((r) => ({ seriesId: Number(r.series_id), key: r.key, date: r.date }));
+  const rows = (await q) as Array<{ series_id: number; key: string; date: string; has_value: number | string }>;
+  return rows.map((r) => ({
+    seriesId: Number(r.series_id),
+    key: r.key,
+    date: r.date,
+    hasValue: Number(r.has_value) === 1,
+  }));
+}
+
+/** Rows and non-null values per series in a window (what `windowSeriesStatistics` subtracts). */
+export type WindowCounts = Map<number, { rows: number; values: number }>;
+
+export function countWindowRows(rows: ReadonlyArray<{ seriesId: number; hasValue: boolean }>): WindowCounts {
+  const counts: WindowCounts = new Map();
+  for (const r of rows) {
+    let c = counts.get(r.seriesId);
+    if (!c) {
+      c = { rows: 0, values: 0 };
+      counts.set(r.seriesId, c);
+    }
+    c.rows++;
+    if (r.hasValue) c.values++;
+  }
+  return counts;
+}
+
+/**
+ * A window sync's series statistics from the window alone. After the sync a series' rows are its
+ * rows before `fromDate` (untouched) plus the window's new ones, so its counts are the stored
+ * counts minus the window's rows before the sync (`before`) plus the window's rows now, and its
+ * dates come from the stored ones or the window; only a series whose window lost every row it had
+ * needs its latest earlier date, one index seek. No scan of a series' history (that was the
+ * recomputation's cost: every row of every changed series). Writes the changed statistics;
+ * returns every series' with rows, as `refreshSeriesStatistics` does.
+ */
+export async function windowSeriesStatistics(
+  trx: Knex.Transaction,
+  tenantId: number,
+  datasetId: number,
+  fromDate: string,
+  only: readonly number[],
+  before: WindowCounts,
+): Promise<SeriesStatistics[]> {
+  const touched = [...new Set(only)];
+  const now = new Map<
+    number,
+    { rows: number; values: number; firstValue: string | null; lastValue: string | null; end: string | null }
+  >();
+  for (let i = 0; i < touched.length; i += 1000) {
+    const rows = (await trx('observations as o')
+      .where('o.tenant_id', tenantId)
+      .whereIn('o.series_id', touched.slice(i, i + 1000))
+      .andWhere('o.date', '>=', fromDate)
+      .groupBy('o.series_id')
+      .select(
+        'o.series_id',
+        trx.raw('count(*) AS row_count'),
+        trx.raw('count(o.value) AS value_count'),
+        trx.raw('min(CASE WHEN o.value IS NOT NULL THEN o.date END) AS first_date'),
+        trx.raw('max(CASE WHEN o.value IS NOT NULL THEN o.date END) AS last_date'),
+        trx.raw('max(o.date) AS end_date'),
+      )) as Array<Record<string, unknown>>;
+    for (const r of rows) {
+      now.set(Number(r['series_id']), {
+        rows: Number(r['row_count']),
+        values: Number(r['value_count']),
+        firstValue: (r['first_date'] as string | null) ?? null,
+        lastValue: (r['last_date'] as string | null) ?? null,
+        end: (r['end_date'] as string | null) ?? null,
+      });
+    }
+  }
+  const stored = (await trx('series')
+    .where({ tenant_id: tenantId, dataset_id: datasetId })
+    .select('id', 'first_date', 'last_date', 'end_date', 'value_count', 'row_count')) as Array<Record<string, unknown>>;
+  const byId = new Map(stored.map((r) => [Number(r['id']), r]));
+  /** The series' latest date before the window (with a value when `values`), or null. */
+  const latestBefore = async (seriesId: number, values: boolean): Promise<string | null> => {
+    const q = trx('observations')
+      .where({ tenant_id: tenantId, series_id: seriesId })
+      .andWhere('date', '<', fromDate)
+      .max({ d: 'date' });
+    if (values) q.whereNotNull('value');
+    const row = (await q.first()) as { d: string | null } | undefined;
+    return row?.d ?? null;
+  };
+  const fresh: SeriesStatistics[] = [];
+  const touchedSet = new Set(touched);
+  for (const id of touched) {
+    const s = byId.get(id);
+    if (!s) continue;
+    const w = now.get(id);
+    const b = before.get(id) ?? { rows: 0, values: 0 };
+    const storedFirst = (s['first_date'] as string | null) ?? null;
+    const storedLast = (s['last_date'] as string | null) ?? null;
+    const storedEnd = (s['end_date'] as string | null) ?? null;
+    const earlier = (d: string | null): string | null => (d !== null && d < fromDate ? d : null);
+    const rowCount = Number(s['row_count']) - b.rows + (w?.rows ?? 0);
+    const valueCount = Number(s['value_count']) - b.values + (w?.values ?? 0);
+    fresh.push({
+      seriesId: id,
+      firstDate: earlier(storedFirst) ?? w?.firstValue ?? null,
+      lastDate:
+        w?.lastValue ?? (storedLast === null || storedLast < fromDate ? storedLast : await latestBefore(id, true)),
+      endDate: w?.end ?? (storedEnd === null || storedEnd < fromDate ? storedEnd : await latestBefore(id, false)),
+      valueCount,
+      rowCount,
+    });
+  }
+  await writeSeriesStatistics(trx, tenantId, datasetId, fresh);
+  const kept = stored
+    .filter((r) => Number(r['row_count']) > 0 && !touchedSet.has(Number(r['id'])))
+    .map((r): SeriesStatistics => ({
+      seriesId: Number(r['id']),
+      firstDate: (r['first_date'] as string | null) ?? null,
+      lastDate: (r['last_date'] as string | null) ?? null,
+      endDate: (r['end_date'] as string | null) ?? null,
+      valueCount: Number(r['value_count']),
+      rowCount: Number(r['row_count']),
+    }));
+  return [...kept, ...fresh.filter((f) => f.rowCount > 0)];
 }
 
 /** Deletes observations by (series id, date), 200 pairs a statement. */

@@ -1,12 +1,15 @@
 /** The data-source use-cases bound to their adapters on one database (composition for CLI and server). */
 import type { Knex } from 'knex';
+import type { ObservationSink } from '../app/observations.js';
 import type { DailySink, DailyWrite, SourceReaderFactory } from '../app/sources/ports.js';
 import { DataSourceService } from '../app/sources/source.service.js';
 import { refreshSeriesStatistics } from '../db/bulk-import.repository.js';
 import {
   createDataSourcesRepository,
   deleteObservations,
+  countWindowRows,
   loadWindowRows,
+  windowSeriesStatistics,
   saveSyncState,
   touchDatasetAfterDelete,
 } from '../db/data-sources.repository.js';
@@ -56,7 +59,24 @@ export function createDailySink(knex: Knex): DailySink {
           const before = (await trx('datasets')
             .where({ tenant_id: w.tenantId, id: w.datasetId })
             .first('data_version')) as { data_version: number | string } | undefined;
-          await importCsv(createObservationSink(trx), {
+          // A window sync's statistics come from the window (windowSeriesStatistics), not from a
+          // scan of every changed series' history; a full sync's from the import's own counts.
+          const base = createObservationSink(trx);
+          const windowBefore = fromDate === null ? undefined : countWindowRows(stored);
+          const sink: ObservationSink = {
+            ...base,
+            transaction: (tenantId, work) =>
+              base.transaction(tenantId, (session) =>
+                work({
+                  ...session,
+                  refreshSeriesStatistics: (datasetId, known, only) =>
+                    known === undefined && only !== undefined && fromDate !== null && windowBefore !== undefined
+                      ? windowSeriesStatistics(trx, w.tenantId, datasetId, fromDate, only, windowBefore)
+                      : session.refreshSeriesStatistics(datasetId, known, only),
+                }),
+              ),
+          };
+          await importCsv(sink, {
             tenantId: w.tenantId,
             dataset: { id: w.datasetId },
             input: Buffer.alloc(0),

@@ -70,6 +70,7 @@ withDbs(
         insert.run('ACTIVE', day, d);
         if (d >= 15) insert.run('FADING', day, 2); // only inside the later window
         if (d <= 5) insert.run('OLD', day, 1); // only long before it
+        insert.run('PARTIAL', day, 3); // before and inside the window
       }
       shop.close();
       process.env[`FQ_STATS_SHOP_${db.dialect}`] = `sqlite://${shopPath}`;
@@ -93,19 +94,22 @@ withDbs(
 
       const shop = new Database(shopPath);
       shop.exec("DELETE FROM sales WHERE sku = 'FADING'"); // its every row was in the window
+      // Loses every row of the window (13–20 July): its last date goes back to 12 July.
+      shop.exec("DELETE FROM sales WHERE sku = 'PARTIAL' AND day >= '2024-07-13'");
       shop.exec("INSERT INTO sales VALUES ('ACTIVE', '2024-07-21', 9), ('ACTIVE', '2024-07-22', 4)");
       shop.close();
       const r = await service.sync(tenantId, 'stats');
       assert.equal(r.windowFrom, '2024-07-13', 'a window sync');
-      assert.equal(r.rowsDeleted, 6, "FADING's six days are gone");
+      assert.equal(r.rowsDeleted, 6 + 8, "FADING's six days and PARTIAL's eight in the window are gone");
       const after2 = await statistics(db.knex, source.datasetId);
       assert.deepEqual(after2.stored, after2.recomputed, 'stored statistics equal the recomputation');
       assert.deepEqual(
         after2.stored.map((s) => s[0]),
-        ['ACTIVE', 'OLD'],
+        ['ACTIVE', 'OLD', 'PARTIAL'],
         'FADING has no rows left; OLD, outside the window, kept its statistics',
       );
-      assert.equal(Number(after2.dataset['row_count']), 22 + 5);
+      assert.deepEqual(after2.stored[2], ['PARTIAL', '2024-07-01', '2024-07-12', '2024-07-12', 12, 12]);
+      assert.equal(Number(after2.dataset['row_count']), 22 + 5 + 12);
       assert.equal(after2.dataset['first_date'], '2024-07-01');
       assert.equal(after2.dataset['last_date'], '2024-07-22');
     });
