@@ -74,6 +74,21 @@ async function child(): Promise<void> {
         timezone: 'Europe/London',
       });
     }
+    // BENCH_SYNC_SQL=1: each measurement's slowest statements (wall ms, summed per SQL text) on stderr.
+    const sqlTimes = new Map<string, { ms: number; n: number }>();
+    if (process.env['BENCH_SYNC_SQL']) {
+      const started = new Map<string, number>();
+      knex.on('query', (q: { __knexQueryUid: string }) => started.set(q.__knexQueryUid, performance.now()));
+      knex.on('query-response', (_r: unknown, q: { __knexQueryUid: string; sql: string }) => {
+        const t = started.get(q.__knexQueryUid);
+        if (t === undefined) return;
+        const key = q.sql.replace(/\s+/g, ' ').slice(0, 140);
+        const e = sqlTimes.get(key) ?? { ms: 0, n: 0 };
+        e.ms += performance.now() - t;
+        e.n++;
+        sqlTimes.set(key, e);
+      });
+    }
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let lines = 0;
@@ -95,6 +110,9 @@ async function child(): Promise<void> {
       rssMb: process.resourceUsage().maxRSS / 1024,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
     };
+    for (const [sql, e] of [...sqlTimes].toSorted((a, b) => b[1].ms - a[1].ms).slice(0, 8)) {
+      process.stderr.write(`${mode} ${name}: ${e.ms.toFixed(0)} ms in ${e.n} × ${sql}\n`);
+    }
     process.stdout.write(JSON.stringify(out) + '\n');
   } finally {
     await knex.destroy();
@@ -123,6 +141,7 @@ function measure(label: string, mode: string, shop: string, db: unknown, name: s
     { encoding: 'utf8', env: { ...process.env, TSX_TSCONFIG_PATH: 'api/tsconfig.json' } },
   );
   if (r.status !== 0) throw new Error(`${label} failed: ${r.stderr}`);
+  if (process.env['BENCH_SYNC_SQL']) process.stderr.write(r.stderr);
   const server1 = serverCpu();
   const last = r.stdout.trim().split('\n').pop()!;
   return {
