@@ -86,11 +86,13 @@ async function child(): Promise<void> {
     const sqlTimes = new Map<string, { ms: number; n: number }>();
     if (process.env['BENCH_SYNC_SQL']) {
       const started = new Map<string, number>();
-      knex.on('query', (q: { __knexQueryUid: string }) => started.set(q.__knexQueryUid, performance.now()));
-      knex.on('query-response', (_r: unknown, q: { __knexQueryUid: string; sql: string }) => {
-        const t = started.get(q.__knexQueryUid);
+      // knex's id of a query, shared by its 'query' and 'query-response' events.
+      const UID = '__knexQueryUid';
+      knex.on('query', (q: Record<string, string>) => started.set(q[UID]!, performance.now()));
+      knex.on('query-response', (_r: unknown, q: Record<string, string>) => {
+        const t = started.get(q[UID]!);
         if (t === undefined) return;
-        const key = q.sql.replace(/\s+/g, ' ').slice(0, 140);
+        const key = q['sql']!.replace(/\s+/g, ' ').slice(0, 140);
         const e = sqlTimes.get(key) ?? { ms: 0, n: 0 };
         e.ms += performance.now() - t;
         e.n++;
