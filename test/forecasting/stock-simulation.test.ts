@@ -28,8 +28,13 @@ const HISTORY_DAYS = 400;
  * 0.950 and 0.973 for targets 0.8, 0.9 and 0.95, against 0.858, 0.928 and 0.965 that the plans
  * themselves promised (whole units and stock left from the last cycle lift every level above its
  * target). So: never more than 3 points below the target, and at the levels shops use (90 %, 95 %)
- * within 5 points above it. At 80 % the plan over-delivers by about 12 points: single-series sums
- * of this engine are too wide in the body of the distribution, an open item for the engine.
+ * within 5 points above it. At 80 % the plan over-delivers by about 12 points. Not because one
+ * series' sum is too wide (bench/stock-sums.ts, bench/RESULTS.md "Stock sums": its 80 % interval
+ * holds only 54 % of the 14-day actuals here): the forecast mean of this period is 8 % above what
+ * sold (Σ p50 within 1 %); with the actuals scaled to the mean the plans realise 0.860, 0.912 and
+ * 0.948, what they promise. Across five periods the realised level moves 3–6 points, so this
+ * one-period tolerance is not tightened until the mean's bias is fixed and several periods are
+ * scored.
  */
 const TARGETS = [0.8, 0.9, 0.95];
 const BELOW = 0.03;
