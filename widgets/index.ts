@@ -26,3 +26,4 @@ export { FqStockPlan } from './stock-plan/stock-plan.js';
 export { FqPriceResponse } from './price-response/price-response.js';
 export { FqScenario } from './scenario/scenario.js';
 export { FqAlerts } from './alerts/alerts.js';
+export { FqExplanation } from './explanation/explanation.js';

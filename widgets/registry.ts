@@ -17,6 +17,7 @@ export const WIDGET_MODULES = {
   'fq-price-response': () => import('./price-response/price-response.js'),
   'fq-scenario': () => import('./scenario/scenario.js'),
   'fq-alerts': () => import('./alerts/alerts.js'),
+  'fq-explanation': () => import('./explanation/explanation.js'),
 } as const satisfies Record<`fq-${string}`, () => Promise<unknown>>;
 
 export type WidgetTag = keyof typeof WIDGET_MODULES;

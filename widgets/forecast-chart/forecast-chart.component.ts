@@ -74,6 +74,7 @@ function bucketDays(date: string, bucket: Bucket): number {
  *   widgets of the page with `linked` follow it.
  * @fires fq-bucket-change - The user switched day/week/month. `detail: { bucket }`.
  * @fires fq-range-change - The user zoomed or panned. `detail: { from, to }` (ISO dates).
+ * @fires fq-point-select - The keyboard cursor reached a forecast point of one series. `detail: { seriesId, date }`.
  * @fires fq-export - The user exported the chart. `detail: { format, fileName }`.
  *
  * @csspart base - The wrapper of everything.
@@ -643,7 +644,13 @@ export class FqForecastChart extends BaseWidget {
       const position = visible.findIndex(({ index }) => index === this.cursor);
       const next = position < 0 ? (step > 0 ? 0 : visible.length - 1) : position + step;
       const target = visible[Math.max(0, Math.min(visible.length - 1, next))];
-      if (target) this.cursor = target.index;
+      if (target) {
+        this.cursor = target.index;
+        // A forecast point of one series: `<fq-explanation linked>` explains it.
+        if (this.series && target.row.p50 !== null && target.row.actual === null) {
+          this.emit('fq-point-select', { seriesId: this.series, date: target.row.date });
+        }
+      }
     } else if (key === '+' || key === '=') this.zoomBy(0.5);
     else if (key === '-' || key === '_') this.zoomBy(2);
     else if (key === '0' || key === 'Home') this.resetZoom();

@@ -4,6 +4,7 @@ export type { FqBucketChangeEvent } from './fq-bucket-change.js';
 export type { FqErrorEvent } from './fq-error.js';
 export type { FqExportEvent } from './fq-export.js';
 export type { FqLoadEvent } from './fq-load.js';
+export type { FqPointSelectEvent } from './fq-point-select.js';
 export type { FqRangeChangeEvent } from './fq-range-change.js';
 export type { FqRunCancelEvent } from './fq-run-cancel.js';
 export type { FqRunStartEvent } from './fq-run-start.js';

@@ -1,0 +1,248 @@
+/**
+ * <fq-explanation> (issue 19 item 4) in real Chromium. Against the REAL server (a Theta run of 4
+ * series): the drivers of a forecast point as `explainForecast` gives them, largest first with
+ * their sign; `linked` to the chart, whose keyboard cursor on a forecast point (`fq-point-select`)
+ * picks the point explained; zh-CN dark; axe. Against the fixture API: the planted drivers read
+ * "Black Friday +38, Price +12, Weekday pattern −5", and the states before a point is picked.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { FIXTURE_SERIES } from './fixtures/fixture-data.js';
+import { startRealServer, type RealServer } from '../helpers/real-server.js';
+import { ensureBundle } from './helpers/bundle.js';
+import { browserSkipReason, launchChromium } from './helpers/chromium.js';
+import { connection, mountWidgets, screenshot, seriousAxeViolations } from './helpers/page.js';
+import { startWidgetServer, type WidgetTestServer } from './helpers/widget-server.js';
+
+const skip = browserSkipReason();
+if (skip) process.stderr.write(`${skip}\n`);
+
+interface Effect {
+  feature: string;
+  label: string;
+  effect: number;
+}
+
+const EXPLAIN = `query($runId: ID!, $seriesId: String!, $date: String!) {
+  explainForecast(runId: $runId, seriesId: $seriesId, date: $date) { forecast effects { feature label effect } }
+}`;
+
+/** What the widget lists: [feature, signed whole units], largest absolute effect first (ties by label). */
+function expected(effects: readonly Effect[]): [string, string][] {
+  return effects
+    .toSorted((a, b) => Math.abs(b.effect) - Math.abs(a.effect) || a.label.localeCompare(b.label))
+    .map((e) => {
+      const amount = Math.round(Math.abs(e.effect));
+      const sign = amount === 0 ? '' : e.effect > 0 ? '+' : '\u2212';
+      return [e.feature, `${sign}${amount.toLocaleString('en')}`];
+    });
+}
+
+async function shown(page: Page): Promise<[string, string][]> {
+  return page
+    .locator('fq-explanation [part="driver"]')
+    .evaluateAll((items) =>
+      items.map((li) => [
+        li.getAttribute('data-feature') ?? '',
+        (li.querySelector('.amount')?.textContent ?? '').trim(),
+      ]),
+    ) as Promise<[string, string][]>;
+}
+
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const root = (globalThis as unknown as { document: Document }).document.querySelector(
+        'fq-explanation',
+      )?.shadowRoot;
+      return !!root?.querySelector('[part="forecast"]') || !!root?.querySelector('[part="error"]');
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+}
+
+describe('<fq-explanation> against the real server', { skip: skip ?? false }, () => {
+  let browser: Browser;
+  let real: RealServer;
+  let server: WidgetTestServer;
+  let seriesId: string;
+  let forecastDates: string[] = [];
+
+  before(async () => {
+    ensureBundle();
+    [real, browser] = await Promise.all([startRealServer({ model: 'theta' }), launchChromium()]);
+    server = await startWidgetServer({}, real);
+    seriesId = real.seriesIds[0]!;
+    const { forecast } = await real.graphql<{ forecast: { points: { date: string; actual: number | null }[] } }>(
+      `query($d: ID!, $s: String) { forecast(datasetId: $d, seriesId: $s) { points { date actual } } }`,
+      { d: real.datasetId, s: seriesId },
+    );
+    forecastDates = forecast.points.filter((p) => p.actual === null).map((p) => p.date.slice(0, 10));
+    assert.ok(forecastDates.length > 1, `${forecastDates.length} forecast dates`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await real?.stop();
+  });
+
+  const explain = async (date: string): Promise<{ forecast: number; effects: Effect[] }> =>
+    (
+      await real.graphql<{ explainForecast: { forecast: number; effects: Effect[] } }>(EXPLAIN, {
+        runId: real.runId,
+        seriesId,
+        date,
+      })
+    ).explainForecast;
+
+  test('lists the drivers of a point as explainForecast gives them, largest first, with sign', async () => {
+    const date = forecastDates[0]!;
+    const api = await explain(date);
+    const { page, problems } = await mountWidgets(
+      browser,
+      server,
+      `<fq-explanation series="${seriesId}" date="${date}" ${connection(server)}></fq-explanation>`,
+    );
+    await settled(page);
+    assert.deepEqual(await shown(page), expected(api.effects));
+    assert.match(
+      (await page.locator('fq-explanation [part="forecast"]').textContent()) ?? '',
+      new RegExp(`Forecast: ${api.forecast.toLocaleString('en', { maximumFractionDigits: 1 }).replace('.', '\\.')}`),
+    );
+    assert.match((await page.locator('fq-explanation h2').textContent()) ?? '', new RegExp(seriesId));
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await screenshot(page, 'real-explanation');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test("linked: the chart's keyboard cursor on a forecast point picks the point explained", async () => {
+    const { page, problems } = await mountWidgets(
+      browser,
+      server,
+      `<fq-forecast-chart series="${seriesId}" ${connection(server)}></fq-forecast-chart>
+       <fq-explanation linked ${connection(server)}></fq-explanation>`,
+    );
+    await page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('fq-explanation [part="driver"]').count(), 0, 'no point picked yet');
+    await page.locator('fq-forecast-chart [part="chart"]').focus();
+    // From no cursor, ← goes to the last point shown: the last forecast date.
+    await page.keyboard.press('ArrowLeft');
+    const last = forecastDates.at(-1)!;
+    await settled(page);
+    assert.equal(await page.locator('fq-explanation').getAttribute('date'), null, 'a property, not an attribute');
+    assert.equal(await page.locator('fq-explanation').evaluate((el) => (el as unknown as { date: string }).date), last);
+    assert.deepEqual(await shown(page), expected((await explain(last)).effects));
+    // ← again: the day before, explained in its turn.
+    await page.keyboard.press('ArrowLeft');
+    const previous = forecastDates.at(-2)!;
+    await page.waitForFunction(
+      (d) =>
+        (
+          (globalThis as unknown as { document: Document }).document.querySelector('fq-explanation') as unknown as {
+            date: string;
+          }
+        ).date === d,
+      previous,
+      { timeout: 10_000 },
+    );
+    await settled(page);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await shown(page), expected((await explain(previous)).effects));
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await screenshot(page, 'real-explanation-linked');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('zh-CN, dark', async () => {
+    const date = forecastDates[1]!;
+    const { page, problems } = await mountWidgets(
+      browser,
+      server,
+      `<fq-explanation series="${seriesId}" date="${date}" locale="zh-CN" theme="dark" ${connection(server)}></fq-explanation>`,
+      { colorScheme: 'dark' },
+    );
+    await settled(page);
+    assert.match((await page.locator('fq-explanation h2').textContent()) ?? '', /为什么是这个预测？/);
+    assert.match((await page.locator('fq-explanation [part="forecast"]').textContent()) ?? '', /预测：/);
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await screenshot(page, 'real-explanation-zh-CN-dark');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
+
+describe('<fq-explanation> with the fixture API', { skip: skip ?? false }, () => {
+  let browser: Browser;
+  let server: WidgetTestServer;
+
+  before(async () => {
+    ensureBundle();
+    server = await startWidgetServer();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    test(`the planted drivers with their sign, ${theme}`, async () => {
+      const { page, problems } = await mountWidgets(
+        browser,
+        server,
+        `<fq-explanation series="${FIXTURE_SERIES[0]!.id}" date="2024-11-29" theme="${theme}" ${connection(server)}></fq-explanation>`,
+        { colorScheme: theme },
+      );
+      await settled(page);
+      const items = await page.locator('fq-explanation [part="driver"]').evaluateAll((lis) =>
+        lis.map((li) => ({
+          label: (li.querySelector('.label')?.textContent ?? '').trim(),
+          amount: (li.querySelector('.amount')?.textContent ?? '').trim(),
+          direction: li.getAttribute('data-direction'),
+          spoken: (li.querySelector('.sr-only')?.textContent ?? '').trim(),
+        })),
+      );
+      assert.deepEqual(
+        items.map((i) => `${i.label} ${i.amount}`),
+        ['Black Friday +38', 'Price +12', 'Weekday pattern \u22125', 'Sales history 0'],
+      );
+      assert.deepEqual(
+        items.map((i) => i.direction),
+        ['up', 'up', 'down', 'none'],
+      );
+      assert.deepEqual(
+        items.map((i) => i.spoken),
+        ['raised it by 38', 'raised it by 12', 'lowered it by 5', 'no effect'],
+      );
+      assert.deepEqual(await seriousAxeViolations(page), []);
+      await screenshot(page, `explanation-${theme}`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+
+  test('asks for a point until one is picked; the empty state before any run', async () => {
+    const { page } = await mountWidgets(browser, server, `<fq-explanation ${connection(server)}></fq-explanation>`);
+    await page.locator('fq-explanation [data-kind="empty"]').waitFor({ timeout: 10_000 });
+    assert.match((await page.locator('fq-explanation [data-kind="empty"]').textContent()) ?? '', /Pick a product/);
+    await page.close();
+    server.configure({ mode: 'empty' });
+    const empty = await mountWidgets(
+      browser,
+      server,
+      `<fq-explanation series="${FIXTURE_SERIES[0]!.id}" date="2024-11-29" ${connection(server)}></fq-explanation>`,
+    );
+    await empty.page.locator('fq-explanation [data-kind="empty"]').waitFor({ timeout: 10_000 });
+    assert.match(
+      (await empty.page.locator('fq-explanation [data-kind="empty"]').textContent()) ?? '',
+      /train a model first/,
+    );
+    server.configure({});
+    await empty.page.close();
+  });
+});
