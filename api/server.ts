@@ -1,4 +1,7 @@
 /**
+ * The standalone server, one host of the package API (plugin/graphql-app.ts runs plugin/host.ts,
+ * the code behind `createForecastQL`, with this server's API keys and embed tokens as its
+ * principal implementation and graphql-jit as its executor).
  * The HTTP server: GraphQL at `/graphql` (Apollo Server over node:http), graphql-ws subscriptions
  * on the same port and path, `/healthz` (database ping), the widget bundle under `/widgets/`
  * (api/http/static-bundle.ts) and the demo page at `/`. `close()` shuts down gracefully: stops

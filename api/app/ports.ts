@@ -2,8 +2,10 @@
  * The application core's ports (ARCHITECTURE §1): every interface the use-cases in `api/app/`
  * need from the world around them, owned here so that nothing in the core imports knex, GraphQL or
  * a transport. Adapters implement them from below:
- * - stores (`DatasetStore`, `SeriesStore`, `RunStore`, `ForecastStore`, `MetricsStore`,
- *   `ImportanceStore`, `PromotionSource`): the knex repositories in `api/db/`;
+ * - stores (`DatasetStore`, `SeriesStore`, `RunStore`, `MetricsStore`, `ImportanceStore`,
+ *   `PromotionSource`): the knex repositories in `api/db/`;
+ * - `ForecastStore` is the forecast read model (`forecasts/read-model.ts`, the one cache of
+ *   forecast reads) over the plain ports of `forecasts/ports.ts`, which `api/db/` implements;
  * - `ObservationImporter` (the observation sink of imports): `api/ingest/` over `api/db/`;
  * - `RunQueue`: the run transports in `api/training/` (embedded worker thread, cluster primary) and
  *   `api/queue/` (pg-boss);
@@ -12,7 +14,10 @@
  *   by the run lifecycle and the transports; use-cases see runs through `RunStore`;
  * - `RunEventBus`: `api/training/events.ts` (in-process), fed across processes by `api/queue/notify.ts`.
  * The wiring that binds them lives in the composition root, `api/plugin/core.ts`; service tests
- * bind them to in-memory fakes. Records are plain data: ids are numbers, dates ISO strings.
+ * bind them to in-memory fakes. Every GraphQL host (the package API `createForecastQL`, the
+ * Federation subgraph, and `forecastql serve`) is built by `api/plugin/host.ts` over that root: a
+ * host brings only its principal implementation (a plugin host's `principal(request)`; the
+ * standalone's API keys and embed tokens), its executor and its run transport. Records are plain data: ids are numbers, dates ISO strings.
  */
 import type { DistributionModel } from '../forecasting/distribution.js';
 import { MODEL_KINDS, type Frequency, type ModelKind, type RawSeries } from '../forecasting/types.js';

@@ -2,9 +2,10 @@
  * The composition root of the application core: binds the core's ports (api/app/ports.ts) to the
  * knex repositories of `api/db/` and the one import path of `api/ingest/`, plus the tenant lookup.
  * Every host builds its core here: the standalone server, the CLI commands and the plugin API;
- * `composeForecastQL` is the one composition of the GraphQL hosts (createForecastQL, the subgraph
- * and the standalone server's graphql-app.ts): the same stores, use-cases and context factory,
- * whatever transport, auth and executor the host puts around them.
+ * `composeForecastQL` is the one composition of the GraphQL hosts, called by host.ts only (which
+ * createForecastQL, the subgraph and the standalone server's graphql-app.ts all run): the same
+ * stores, use-cases and context factory, whatever transport, auth and executor the host puts
+ * around them.
  */
 import type { Knex } from 'knex';
 import { createDatasetsRepository } from '../db/datasets.repository.js';

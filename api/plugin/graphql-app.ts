@@ -1,7 +1,8 @@
 /**
- * The standalone server's GraphQL application: the schema executed by graphql-jit in Apollo Server,
- * the application core over the database, API-key and embed-token auth, and the per-request
- * context. The HTTP and WebSocket transports live in `api/server.ts`; tests drive this in-process with
+ * The standalone server's GraphQL application, a host of the package API (host.ts, the code
+ * `createForecastQL` runs): the schema executed by graphql-jit in Apollo Server, the application
+ * core over the database, API-key and embed-token auth as its principal implementation, and the
+ * per-request context. The HTTP and WebSocket transports live in `api/server.ts`; tests drive this in-process with
  * `apollo.executeOperation(…, { contextValue: await app.context() })`.
  */
 import { ApolloServer } from '@apollo/server';
@@ -26,8 +27,8 @@ import { createGraphQLLimits, createReadBudget, type GraphQLLimits } from '../gr
 import { jitGateway } from '../graphql/jit-executor.js';
 import type { RunEventBus, RunQueue } from '../app/ports.js';
 import type { Core } from '../app/services.js';
-import { composeForecastQL, type DataPorts } from './core.js';
-import { buildGraphQLSchema } from '../graphql/schema.js';
+import type { DataPorts } from './core.js';
+import { createForecastQLHost } from './host.js';
 
 /** The stores over the database (`createDataPorts`), plus the host's config and run transport. */
 export interface GraphQLAppDeps extends DataPorts {
@@ -61,7 +62,6 @@ export interface GraphQLApp {
 }
 
 export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp> {
-  const schema = await buildGraphQLSchema();
   const development = deps.config.nodeEnv === 'development';
   const production = deps.config.nodeEnv === 'production';
   const formatError = createFormatError({ development, logger: deps.logger });
@@ -76,18 +76,31 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
   const revocations = createEmbedRevocationsRepository(deps.knex);
   const readBudget = createReadBudget(deps.config.limits.readBudget, deps.config.limits.rateWindowSeconds);
   const authenticator = createAuthenticator({ apiKeys: createApiKeysRepository(deps.knex), embedTokens, revocations });
-  // The same composition as the plugin API's createForecastQL: this app adds API keys and embed
-  // tokens (auth), graphql-jit, limits and the HTTP transport around it.
-  const { core, contextFor } = composeForecastQL(deps.knex, {
-    queue: deps.queue,
-    bus: deps.bus,
-    maxHorizon: deps.config.maxHorizon,
-    logger: deps.logger,
+  // A host of the package API, like any other (plugin/host.ts, which createForecastQL runs too): its
+  // principal implementation is this server's own auth (admin API keys and embed tokens), its
+  // executor graphql-jit, and it brings its run transport, stores, limits and error formatting.
+  const fq = await createForecastQLHost<Headers>({
+    db: deps.knex,
+    migrate: false, // `forecastql serve` migrates before it starts
+    authenticate: async (headers) => {
+      try {
+        return await authenticator.authenticate(headers);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        // A GraphQLError with an HTTP status: Apollo answers 401 with this code and message.
+        throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
+      }
+    },
+    transport: { queue: deps.queue, bus: deps.bus },
+    ports: deps,
     embedTokens,
     readBudget,
     revocations,
-    ports: deps,
+    maxHorizon: deps.config.maxHorizon,
+    logger: deps.logger,
+    codedErrors: false, // formatError below codes them
   });
+  const { schema, core, contextFor } = fq;
   const apollo = new ApolloServer<GraphQLContext>({
     // Our schema, executed by graphql-jit (jit-executor.ts); Apollo still parses and validates.
     gateway: jitGateway(schema),
@@ -119,18 +132,11 @@ export async function createGraphQLApp(deps: GraphQLAppDeps): Promise<GraphQLApp
     limits,
     authenticator,
     embedTokens,
-    async context(headers = {}) {
-      let principal: Principal;
-      try {
-        principal = await authenticator.authenticate(headers);
-      } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        // A GraphQLError with an HTTP status: Apollo answers 401 with this code and message.
-        throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
-      }
-      return contextFor(principal);
-    },
+    context: (headers = {}) => fq.context(headers),
     contextFor,
-    stop: () => apollo.stop(),
+    async stop() {
+      await apollo.stop();
+      await fq.close();
+    },
   };
 }
