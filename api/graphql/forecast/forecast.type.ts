@@ -1,5 +1,6 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Attribute, AttributeFilterInput } from '../common/attribute.type.js';
+import { SelectionArgs, SelectionView } from '../common/selection.type.js';
 import { ConnectionType } from '../common/connection.type.js';
 import { DateScalar } from '../common/date.scalar.js';
 import { Dependence } from '../../app/forecasts/quantile-aggregation.js';
@@ -132,30 +133,12 @@ export class ForecastGroup {
   simpleResolvers: true,
   description: 'Actuals and quantile forecasts of one series or of a total over many.',
 })
-export class Forecast {
-  @Field(() => ID)
-  datasetId!: string;
-
-  @Field(() => ID, { description: 'The (succeeded) training run the forecast comes from.' })
-  runId!: string;
-
-  @Field(() => String, { nullable: true, description: 'Set when the forecast is of one series.' })
-  seriesId!: string | null;
-
+export class Forecast extends SelectionView {
   @Field(() => String, { nullable: true, description: 'The attribute the groups are by, when asked.' })
   groupBy!: string | null;
 
-  @Field(() => [Attribute], { description: 'The attribute filters the total is over (empty = all series).' })
-  filters!: Attribute[];
-
-  @Field(() => Int, { description: 'Series summed into `points`.' })
-  seriesCount!: number;
-
   @Field(() => Bucket)
   bucket!: Bucket;
-
-  @Field(() => Dependence)
-  dependence!: Dependence;
 
   @Field(() => [Float], { description: 'Levels of `points.quantiles`.' })
   quantiles!: number[];
@@ -171,25 +154,13 @@ export class Forecast {
 }
 
 @ArgsType()
-export class ForecastArgs {
-  @Field(() => ID)
-  datasetId!: string;
-
-  @Field(() => String, { nullable: true, description: 'One series by its id. Omit for a total.' })
-  seriesId?: string | null;
-
+export class ForecastArgs extends SelectionArgs {
   @Field(() => String, {
     nullable: true,
     description:
       'An attribute name ("store": one total per store in `groups`, plus the overall total in `points`), "attribute=value" ("store=CA_1": the total of that store), or "all".',
   })
   groupBy?: string | null;
-
-  @Field(() => [AttributeFilterInput], { nullable: true, description: 'Only series with all these attribute values.' })
-  where?: AttributeFilterInput[] | null;
-
-  @Field(() => ID, { nullable: true, description: 'A succeeded run of the dataset; the latest one when omitted.' })
-  runId?: string | null;
 
   @Field(() => DateScalar, {
     nullable: true,

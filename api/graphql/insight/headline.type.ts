@@ -1,6 +1,6 @@
-import { ArgsType, Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Attribute, AttributeFilterInput } from '../common/attribute.type.js';
+import { ArgsType, Field, Float, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../common/date.scalar.js';
+import { SelectionArgs, SelectionView } from '../common/selection.type.js';
 import { Dependence } from '../../app/forecasts/quantile-aggregation.js';
 
 @ObjectType({ simpleResolvers: true, description: 'A period of a headline: inclusive dates.' })
@@ -64,30 +64,12 @@ export class HeadlineMeasure {
   description:
     'Headline numbers of a dataset, a group or one series: the next weeks of units (and revenue where a price is known) with their interval, against the same period last year and the period just before.',
 })
-export class Headline {
-  @Field(() => ID)
-  datasetId!: string;
-
-  @Field(() => ID, { description: 'The (succeeded) training run the forecast comes from.' })
-  runId!: string;
-
-  @Field(() => String, { nullable: true, description: 'Set when the headline is of one series.' })
-  seriesId!: string | null;
-
+export class Headline extends SelectionView {
   @Field(() => String, { nullable: true, description: 'The `groupBy` asked for ("store=CA_1", "all"), if any.' })
   groupBy!: string | null;
 
-  @Field(() => [Attribute], { description: 'The attribute filters the totals are over (empty = all series).' })
-  filters!: Attribute[];
-
-  @Field(() => Int, { description: 'Series in the selection.' })
-  seriesCount!: number;
-
   @Field(() => Int, { description: 'Weeks asked for.' })
   weeks!: number;
-
-  @Field(() => Dependence)
-  dependence!: Dependence;
 
   @Field(() => HeadlinePeriod, {
     description: 'The forecast period: from the first forecast date, `weeks` × 7 days, cut at the last one.',
@@ -118,24 +100,12 @@ export class Headline {
 }
 
 @ArgsType()
-export class HeadlineArgs {
-  @Field(() => ID)
-  datasetId!: string;
-
-  @Field(() => String, { nullable: true, description: 'One series by its id. Omit for a total.' })
-  seriesId?: string | null;
-
+export class HeadlineArgs extends SelectionArgs {
   @Field(() => String, {
     nullable: true,
     description: '"attribute=value" ("store=CA_1": that group) or "all". An attribute alone is refused: one selection.',
   })
   groupBy?: string | null;
-
-  @Field(() => [AttributeFilterInput], { nullable: true, description: 'Only series with all these attribute values.' })
-  where?: AttributeFilterInput[] | null;
-
-  @Field(() => ID, { nullable: true, description: 'A succeeded run of the dataset; the latest one when omitted.' })
-  runId?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Weeks of forecast summed, 1–52 (default 4).' })
   weeks?: number | null;
