@@ -12,7 +12,6 @@ import { Client, type Notification } from 'pg';
 import type { AlertRecord, AlertStore } from '../app/alerts/ports.js';
 import type { DatabaseConfig } from '../config/env.js';
 import { PG_CONNECT_TIMEOUT_MS } from '../db/knex.js';
-import type { Alerting } from '../plugin/alerts.js';
 
 export const ALERT_CHANNEL = 'forecastql_alert_raised';
 
@@ -108,6 +107,13 @@ export async function listenAlertsRaised(options: {
   };
 }
 
+/** What the bridge needs of a process's alerting (the front door's `Alerting` has it; queue/ may not import plugin/). */
+export interface AlertBridgeTarget {
+  readonly alerts: Pick<AlertStore, 'get'>;
+  announceTo(announce: (alert: AlertRecord) => void): void;
+  receive(alert: AlertRecord): void;
+}
+
 /**
  * The bridge of one process on PostgreSQL (the server's, and the tests'): every alert raised here
  * is NOTIFYed with this process's origin, and alerts raised by other processes are published on
@@ -116,7 +122,7 @@ export async function listenAlertsRaised(options: {
 export async function startAlertBridge(
   database: DatabaseConfig,
   knex: Knex,
-  alerting: Pick<Alerting, 'alerts' | 'announceTo' | 'receive'>,
+  alerting: AlertBridgeTarget,
   logger: { warn(object: object, message: string): void },
 ): Promise<AlertListener | undefined> {
   if (database.client !== 'pg') return undefined;
