@@ -39,6 +39,39 @@ function expected(effects: readonly Effect[]): [string, string][] {
     });
 }
 
+/** The chart tooltip's line for a point: the 3 largest effects that round to a unit or more, with sign. */
+function expectedWhy(effects: readonly Effect[]): string {
+  const top = effects
+    .toSorted((a, b) => Math.abs(b.effect) - Math.abs(a.effect) || a.label.localeCompare(b.label))
+    .filter((e) => Math.round(Math.abs(e.effect)) !== 0)
+    .slice(0, 3)
+    .map((e) => `${e.label} ${e.effect > 0 ? '+' : '\u2212'}${Math.round(Math.abs(e.effect)).toLocaleString('en')}`);
+  return `Why: ${top.join(', ')}`;
+}
+
+/** The dates of the `explainForecast` requests the page sent. */
+function explainRequests(page: Page): string[] {
+  const dates: string[] = [];
+  page.on('request', (request) => {
+    const body = request.postData() ?? '';
+    if (!body.includes('explainForecast')) return;
+    const { variables } = JSON.parse(body) as { variables: { date: string } };
+    dates.push(variables.date);
+  });
+  return dates;
+}
+
+/** Hovers the chart's plot area at a fraction of its width; resolves with the tooltip shown. */
+async function hoverChart(page: Page, fraction: number): Promise<ReturnType<Page['locator']>> {
+  const box = await page.locator('fq-forecast-chart .apexcharts-grid').first().boundingBox();
+  assert.ok(box, 'the plot area has a box');
+  await page.mouse.move(box.x + box.width * (fraction - 0.01), box.y + box.height * 0.5);
+  await page.mouse.move(box.x + box.width * fraction, box.y + box.height * 0.55);
+  const tooltip = page.locator('fq-forecast-chart .apexcharts-tooltip.apexcharts-active');
+  await tooltip.waitFor({ state: 'visible', timeout: 5000 });
+  return tooltip;
+}
+
 async function shown(page: Page): Promise<[string, string][]> {
   return page
     .locator('fq-explanation [part="driver"]')
@@ -156,6 +189,138 @@ describe('<fq-explanation> against the real server', { skip: skip ?? false }, ()
     await screenshot(page, 'real-explanation-linked');
     assert.deepEqual(problems, []);
     await page.close();
+  });
+
+  test("the chart's tooltip names the drivers explainForecast gives for the hovered forecast day, fetched on first hover only", async () => {
+    const { page, problems } = await mountWidgets(
+      browser,
+      server,
+      `<fq-forecast-chart series="${seriesId}" ${connection(server)}></fq-forecast-chart>`,
+    );
+    const asked = explainRequests(page);
+    await page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(300);
+    assert.equal(asked.length, 0, 'nothing is explained before a hover');
+    // A history point (the left end): no explanation slot, nothing asked.
+    const history = await hoverChart(page, 0.05);
+    assert.equal(await history.locator('.fq-tooltip-why').count(), 0, 'no explanation for history');
+    assert.equal(asked.length, 0, `asked ${asked.join(', ')}`);
+    // The right end: a forecast day.
+    const tooltip = await hoverChart(page, 0.98);
+    const slot = tooltip.locator('.fq-tooltip-why');
+    const date = await slot.getAttribute('data-date');
+    assert.ok(date && forecastDates.includes(date), `hovered forecast day ${date}`);
+    const why = expectedWhy((await explain(date)).effects);
+    assert.notEqual(why, 'Why: ', `the run explains ${date} with at least one driver`);
+    await page.waitForFunction(
+      ([d, text]) =>
+        (globalThis as unknown as { document: Document }).document
+          .querySelector('fq-forecast-chart')
+          ?.shadowRoot?.querySelector(`.apexcharts-tooltip .fq-tooltip-why[data-date="${d}"]`)?.textContent === text,
+      [date, why] as const,
+      { timeout: 30_000 },
+    );
+    // Hovering it again is answered from the cache: each day is asked at most once.
+    await hoverChart(page, 0.5);
+    await hoverChart(page, 0.98);
+    assert.match((await tooltip.textContent()) ?? '', new RegExp(why.replace(/[+]/g, '\\+')));
+    assert.ok(asked.includes(date), `asked ${asked.join(', ')}`);
+    assert.equal(new Set(asked).size, asked.length, `each day asked once: ${asked.join(', ')}`);
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await screenshot(page, 'real-forecast-chart-tooltip-why');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('the keyboard readout adds the explanation of the forecast day under the cursor', async () => {
+    const { page, problems } = await mountWidgets(
+      browser,
+      server,
+      `<fq-forecast-chart series="${seriesId}" ${connection(server)}></fq-forecast-chart>`,
+    );
+    await page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 20_000 });
+    await page.locator('fq-forecast-chart [part="chart"]').focus();
+    await page.keyboard.press('ArrowLeft');
+    const last = forecastDates.at(-1)!;
+    const why = expectedWhy((await explain(last)).effects);
+    const readout = page.locator('fq-forecast-chart [part="readout"]');
+    await page.waitForFunction(
+      (text) =>
+        (
+          (globalThis as unknown as { document: Document }).document
+            .querySelector('fq-forecast-chart')
+            ?.shadowRoot?.querySelector('[part="readout"]')?.textContent ?? ''
+        ).includes(text),
+      why,
+      { timeout: 30_000 },
+    );
+    assert.equal(await readout.getAttribute('aria-live'), 'polite');
+    // ← again: the day before, with its own explanation.
+    await page.keyboard.press('ArrowLeft');
+    const previous = expectedWhy((await explain(forecastDates.at(-2)!)).effects);
+    await page.waitForFunction(
+      (text) =>
+        (
+          (globalThis as unknown as { document: Document }).document
+            .querySelector('fq-forecast-chart')
+            ?.shadowRoot?.querySelector('[part="readout"]')?.textContent ?? ''
+        ).includes(text),
+      previous,
+      { timeout: 30_000 },
+    );
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('zh-CN: the tooltip explains in Chinese; a group total explains nothing', async () => {
+    const { page, problems } = await mountWidgets(
+      browser,
+      server,
+      `<fq-forecast-chart series="${seriesId}" locale="zh-CN" theme="dark" ${connection(server)}></fq-forecast-chart>`,
+      { colorScheme: 'dark' },
+    );
+    await page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 20_000 });
+    const tooltip = await hoverChart(page, 0.98);
+    const date = (await tooltip.locator('.fq-tooltip-why').getAttribute('data-date'))!;
+    const amounts = expectedWhy((await explain(date)).effects)
+      .slice('Why: '.length)
+      .split(', ')
+      .map((phrase) => phrase.split(' ').at(-1)!);
+    await page.waitForFunction(
+      () =>
+        (
+          (globalThis as unknown as { document: Document }).document
+            .querySelector('fq-forecast-chart')
+            ?.shadowRoot?.querySelector('.apexcharts-tooltip .fq-tooltip-why')?.textContent ?? ''
+        ).startsWith('原因：'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    const text = (await tooltip.locator('.fq-tooltip-why').textContent()) ?? '';
+    assert.deepEqual(
+      text
+        .slice('原因：'.length)
+        .split('，')
+        .map((phrase) => phrase.split(' ').at(-1)),
+      amounts,
+      text,
+    );
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await screenshot(page, 'real-forecast-chart-tooltip-why-zh-CN-dark');
+    assert.deepEqual(problems, []);
+    await page.close();
+
+    // The total of every series: no point of one series, so no explanation and nothing asked.
+    const total = await mountWidgets(browser, server, `<fq-forecast-chart ${connection(server)}></fq-forecast-chart>`);
+    const asked = explainRequests(total.page);
+    await total.page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 20_000 });
+    const totalTooltip = await hoverChart(total.page, 0.98);
+    assert.equal(await totalTooltip.locator('.fq-tooltip-why').count(), 0);
+    await total.page.waitForTimeout(300);
+    assert.equal(asked.length, 0, `asked ${asked.join(', ')}`);
+    assert.deepEqual(total.problems, []);
+    await total.page.close();
   });
 
   test('zh-CN, dark', async () => {

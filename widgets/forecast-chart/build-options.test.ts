@@ -250,6 +250,59 @@ describe('tooltipHtml', () => {
     assert.equal(custom({ seriesIndex: 1, dataPointIndex: 99 }), '');
   });
 
+  test('a forecast point gets its explanation line, escaped; history points are never asked', () => {
+    const asked: string[] = [];
+    const value = input({
+      explanationFor: (date) => {
+        asked.push(date);
+        return date === '2026-01-01' ? 'Why: <Black Friday> +38, Price +12, Weekday pattern \u22125' : undefined;
+      },
+    });
+    const rows = value.data.rows;
+    const forecast = tooltipHtml(
+      rows.find((row) => row.date === '2026-01-01')!,
+      value,
+    );
+    assert.match(
+      forecast,
+      /<div class="fq-tooltip-why" data-date="2026-01-01">Why: &#60;Black Friday&#62; \+38, Price \+12, Weekday pattern \u22125<\/div><\/div>$/,
+    );
+    // Not known yet: an empty slot the component fills when explainForecast answers.
+    const later = tooltipHtml(
+      rows.find((row) => row.date === '2026-01-02')!,
+      value,
+    );
+    assert.match(later, /<div class="fq-tooltip-why" data-date="2026-01-02"><\/div>/);
+    // History (an actual, even with a p50 on the last day) has no slot and is not asked for.
+    for (const date of ['2025-12-29', '2025-12-31']) {
+      assert.doesNotMatch(
+        tooltipHtml(
+          rows.find((row) => row.date === date)!,
+          value,
+        ),
+        /fq-tooltip-why/,
+      );
+    }
+    assert.deepEqual(asked, ['2026-01-01', '2026-01-02']);
+    // Without the hook (a total, a group, no run) no forecast point gets a slot.
+    assert.doesNotMatch(
+      tooltipHtml(
+        rows.find((row) => row.date === '2026-01-01')!,
+        input(),
+      ),
+      /fq-tooltip-why/,
+    );
+  });
+
+  test('the ApexCharts tooltip asks the hook of the hovered forecast point', () => {
+    const asked: string[] = [];
+    const value = input({ explanationFor: (date) => (asked.push(date), 'Why: Price +12') });
+    const custom = buildForecastChartOptions(value).tooltip?.custom as (context: TooltipContext) => string;
+    const index = value.data.rows.findIndex((row) => row.date === '2026-01-03');
+    assert.match(custom({ seriesIndex: 1, dataPointIndex: index }), /Why: Price \+12/);
+    assert.deepEqual(asked, ['2026-01-03']);
+  });
+
   test('escapeHtml escapes markup characters', () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
   });

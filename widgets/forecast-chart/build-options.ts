@@ -54,6 +54,13 @@ export interface ForecastChartOptionsInput {
   readonly maxAnnotations?: number;
   /** ApexCharts datetime formats of the x-axis labels, per locale ("M月d日" for zh-CN). */
   readonly axisDates?: { readonly year: string; readonly month: string; readonly day: string };
+  /**
+   * The explanation of a forecast point ("Why: Black Friday +38, Price +12"), asked for each
+   * forecast point the tooltip shows; `undefined` while none is known yet (the component fetches
+   * it on this first ask and patches the open tooltip's `.fq-tooltip-why` when it arrives). Leave
+   * it out where no point can be explained (totals, groups, no run): no slot is drawn then.
+   */
+  readonly explanationFor?: ((date: string) => string | undefined) | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -197,8 +204,18 @@ export function tooltipHtml(row: ChartRow, input: ForecastChartOptionsInput): st
     const kind = event.kind === 'PROMOTION' ? labels.promotion : labels.holiday;
     parts.push(`<div class="fq-tooltip-event">${escapeHtml(kind)}: ${escapeHtml(event.label)}</div>`);
   }
+  // A forecast point (not history): its explanation, or an empty slot the component fills once fetched.
+  if (input.explanationFor && isForecastRow(row)) {
+    const why = input.explanationFor(row.date) ?? '';
+    parts.push(`<div class="fq-tooltip-why" data-date="${escapeHtml(row.date)}">${escapeHtml(why)}</div>`);
+  }
   parts.push('</div>');
   return parts.join('');
+}
+
+/** A point of the forecast proper: a p50 and no actual yet (the points `fq-point-select` names). */
+export function isForecastRow(row: ChartRow): boolean {
+  return row.p50 !== null && row.actual === null;
 }
 
 /** What ApexCharts passes to a custom tooltip (the parts used here). */

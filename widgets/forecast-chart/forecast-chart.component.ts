@@ -5,7 +5,10 @@ import { property, state } from 'lit/decorators.js';
 import { baseStyles } from '../internal/base.styles.js';
 import { BaseWidget, type LinkedSelection } from '../internal/base-widget.js';
 import type { Bucket } from '../internal/i18n.js';
-import { buildForecastChartOptions, type ForecastChartPalette } from './build-options.js';
+import type { DriverEffectRow } from '../explanation/explanation-summary.js';
+import { EXPLANATION_QUERY, type ExplanationQueryResult } from '../explanation/explanation.queries.js';
+import { resolveRun } from '../internal/latest-run.js';
+import { buildForecastChartOptions, isForecastRow, type ForecastChartPalette } from './build-options.js';
 import { toCsv } from './csv.js';
 import { displayedRange } from './events-range.js';
 import { localizeLabel } from '../internal/event-labels.js';
@@ -22,6 +25,7 @@ import {
   type SeriesSummary,
 } from './forecast-chart.queries.js';
 import { forecastChartStyles } from './forecast-chart.styles.js';
+import { whyLine } from './why.js';
 import {
   DEFAULT_MAX_POINTS,
   toForecastChartData,
@@ -135,6 +139,22 @@ export class FqForecastChart extends BaseWidget {
 
   /** Index (in the drawn rows) of the point read out by keyboard; null until an arrow key. */
   @state() private cursor: number | null = null;
+
+  /** Bumped when an explanation arrives, so the keyboard readout names its drivers. */
+  @state() private explanationsArrived = 0;
+
+  /**
+   * Explanations of forecast points (`explainForecast`), keyed by run, series and date: the
+   * effects, null when there is none (or it could not be fetched), 'pending' while asked. Nothing
+   * is fetched before the first hover or keyboard cursor on a forecast point.
+   */
+  private readonly explanations = new Map<string, readonly DriverEffectRow[] | null | 'pending'>();
+  /** The run the explained forecast comes from, resolved once per forecast result on first use. */
+  private explanationRun: {
+    readonly result: ForecastResult;
+    readonly runId: Promise<string | null>;
+    resolved: string | null | undefined;
+  } | null = null;
 
   private chart: ApexCharts | null = null;
   private chartContainer: HTMLElement | null = null;
@@ -347,6 +367,7 @@ export class FqForecastChart extends BaseWidget {
       formatValue: format.value,
       formatAxis: format.axis,
       formatDate: format.date,
+      explanationFor: this.explainable(result) ? (date) => this.whyFor(date) : undefined,
       onZoom: (from, to) => {
         // zoomX() of the widget's own buttons and keys reports back here: already announced.
         const own = this.programmaticZoom;
@@ -368,7 +389,8 @@ export class FqForecastChart extends BaseWidget {
         });
       },
     });
-    const annotationsKey = `${key}|${JSON.stringify(options.annotations)}|${result.subject}`;
+    // The tooltip's function changes with explainability: a run succeeding needs new options, not only data.
+    const annotationsKey = `${key}|${JSON.stringify(options.annotations)}|${result.subject}|${this.explainable(result)}`;
     const onlyData = this.chart !== null && key === this.appliedKey && annotationsKey === this.appliedAnnotationsKey;
     this.appliedResult = result;
     this.appliedKey = key;
@@ -407,6 +429,65 @@ export class FqForecastChart extends BaseWidget {
         this.reportError(error);
       },
     );
+  }
+
+  /** Whether the shown points can be explained: one series' forecast, by day (not a total, group or history). */
+  private explainable(result: ForecastResult | null | undefined = this.forecastTask.value): boolean {
+    return !!result && !result.historyOnly && !!this.series && !this.groupBy && this.bucket === 'DAY';
+  }
+
+  /**
+   * The "Why: …" line of a forecast point when its explanation is known; otherwise undefined, and
+   * the first ask fetches it (the tooltip and the readout are patched when it arrives).
+   */
+  private whyFor(date: string): string | undefined {
+    const result = this.forecastTask.value;
+    if (!result || !this.explainable(result)) return undefined;
+    const run = this.explanationRun?.result === result ? this.explanationRun : null;
+    const effects = run?.resolved ? this.explanations.get(`${run.resolved}|${this.series}|${date}`) : undefined;
+    if (effects === undefined) {
+      void this.explain(result, this.series, date);
+      return undefined;
+    }
+    if (effects === null || effects === 'pending') return undefined;
+    const format = this.formatters();
+    return whyLine(effects, this.localeTag, (value) => format.value(value)) ?? undefined;
+  }
+
+  /** Fetches the explanation of one forecast point once; a failure leaves the tooltip as it was. */
+  private async explain(result: ForecastResult, series: string, date: string): Promise<void> {
+    if (this.explanationRun?.result !== result) {
+      const client = this.client;
+      const runId = resolveRun(client, this.datasetId, '', new AbortController().signal).then(
+        (run) => run.runId,
+        () => null,
+      );
+      const run = { result, runId, resolved: undefined as string | null | undefined };
+      this.explanationRun = run;
+      void runId.then((id) => (run.resolved = id));
+    }
+    const runId = await this.explanationRun.runId;
+    if (!runId) return;
+    const key = `${runId}|${series}|${date}`;
+    if (this.explanations.has(key)) return;
+    this.explanations.set(key, 'pending');
+    let effects: readonly DriverEffectRow[] | null = null;
+    try {
+      const answer = await this.client.request<ExplanationQueryResult>(EXPLANATION_QUERY, {
+        runId,
+        seriesId: series,
+        date,
+      });
+      effects = answer.explainForecast?.effects ?? null;
+    } catch {
+      // No explanation (an old run, an unreachable server): the tooltip stays as it was.
+    }
+    this.explanations.set(key, effects);
+    if (!effects || this.forecastTask.value !== result || this.series !== series) return;
+    const line = this.whyFor(date);
+    const slot = this.chartContainer?.querySelector<HTMLElement>(`.fq-tooltip-why[data-date="${date}"]`);
+    if (slot && line) slot.textContent = line;
+    this.explanationsArrived += 1;
   }
 
   /** Colours, font and height from the host's custom properties, in one style read. */
@@ -647,8 +728,10 @@ export class FqForecastChart extends BaseWidget {
       if (target) {
         this.cursor = target.index;
         // A forecast point of one series: `<fq-explanation linked>` explains it.
-        if (this.series && target.row.p50 !== null && target.row.actual === null) {
+        if (this.series && isForecastRow(target.row)) {
           this.emit('fq-point-select', { seriesId: this.series, date: target.row.date });
+          // Its explanation joins the readout once fetched (a total or group has none).
+          this.whyFor(target.row.date);
         }
       }
     } else if (key === '+' || key === '=') this.zoomBy(0.5);
@@ -679,6 +762,7 @@ export class FqForecastChart extends BaseWidget {
         ? `${messages.interval} ${format.value(row.p10)} – ${format.value(row.p90)}`
         : '',
       ...events,
+      isForecastRow(row) ? (this.whyFor(row.date) ?? '') : '',
     ].filter(Boolean);
     return html`<p class="readout" part="readout" role="status" aria-live="polite">
       <strong>${format.date(row.date)}</strong> · ${parts.join(' · ')}

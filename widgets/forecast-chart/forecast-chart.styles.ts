@@ -180,6 +180,17 @@ export const forecastChartStyles = css`
     font-style: italic;
   }
 
+  /* The explanation of a forecast point, filled in when explainForecast answers. */
+  .fq-tooltip-why {
+    margin-top: 4px;
+    max-width: 280px;
+    white-space: normal;
+  }
+
+  .fq-tooltip-why:empty {
+    display: none;
+  }
+
   .apexcharts-tooltip.apexcharts-theme-dark {
     background: #1f2937;
     color: #f9fafb;
