@@ -8,9 +8,9 @@
  */
 import type * as ExplainMaths from '../../forecasting/explain.js';
 import type { PointExplanation } from '../../forecasting/explain.js';
-import { NotFoundError, UserInputError } from '../../errors/index.js';
+import { DomainError, ErrorCode, NotFoundError, UserInputError } from '../../errors/index.js';
 import { parseRowId } from '../common/ids.js';
-import { RunStatus, type DatasetStore, type RunStore } from '../ports.js';
+import { RunStatus, type DatasetStore, type RunStore, type TrainingRunRecord } from '../ports.js';
 import type { ScenarioService } from '../scenarios/scenario.service.js';
 
 export interface ForecastExplanation extends PointExplanation {
@@ -21,6 +21,20 @@ export interface ForecastExplanation extends PointExplanation {
 
 /** The engine's explain module, imported on the first explanation (not when the API starts). */
 let engine: Promise<typeof ExplainMaths> | undefined;
+
+/**
+ * A run whose stored model the engine cannot restore (a stand-in or foreign model: its artefact
+ * names no format) cannot be re-run per driver: BAD_USER_INPUT with `reason: MODEL_NOT_EXPLAINABLE`,
+ * naming the run, its model and the fix (the engine's own message spoke of artefact formats).
+ */
+export function notExplainable(run: Pick<TrainingRunRecord, 'id' | 'model' | 'chosenModel'>): DomainError {
+  const model = run.chosenModel ?? run.model;
+  return new DomainError(
+    ErrorCode.BAD_USER_INPUT,
+    `Training run ${run.id} forecast with model "${model}", whose stored model ForecastQL cannot restore, so its forecast points cannot be explained. Train again with one of ForecastQL's models (auto, mlp or gbm learn drivers), then ask again; the run's global feature importance still applies.`,
+    { reason: 'MODEL_NOT_EXPLAINABLE', runId: String(run.id), model },
+  );
+}
 
 export class ExplanationService {
   constructor(
@@ -45,7 +59,7 @@ export class ExplanationService {
     }
     const dataset = await this.datasets.get(tenantId, run.datasetId);
     if (!dataset) throw new NotFoundError('TrainingRun', runId);
-    const ctx = await this.scenarios.seriesContext(tenantId, dataset, run, seriesId);
+    const ctx = await this.scenarios.seriesContext(tenantId, dataset, run, seriesId, notExplainable);
     engine ??= import('../../forecasting/explain.js');
     const e = await engine;
     const r = await e.explainPoint(ctx.model, ctx.panel, seriesId, date, {

@@ -271,7 +271,7 @@ export class ScenarioService {
     }
     const run = await this.forecastService.requireRun(tenantId, dataset, null);
     const e = await loadEngine();
-    const loaded = await this.model(tenantId, run, e, true);
+    const loaded = await this.model(tenantId, run, e, noWhatIfs);
     // A model that reads no covariate at all (a baseline); one that reads them from the history only
     // gets the engine's own refusal, which says to import the planned values (applyChanges).
     const reads = loaded.inputs;
@@ -434,6 +434,8 @@ export class ScenarioService {
     dataset: DatasetRecord,
     run: TrainingRunRecord,
     seriesKey: string,
+    /** The refusal for a run whose artefact the engine cannot restore (a per-series baseline). */
+    unrestorable: (run: TrainingRunRecord) => DomainError = noWhatIfs,
   ): Promise<{
     model: GlobalForecaster;
     inputs: ModelInputs | undefined;
@@ -443,7 +445,7 @@ export class ScenarioService {
     const selected = await this.forecasts.selectSeries(tenantId, { datasetId: dataset.id, seriesKey, attributes: [] });
     if (selected.length === 0) throw new NotFoundError('Series', seriesKey);
     const e = await loadEngine();
-    const loaded = await this.model(tenantId, run, e);
+    const loaded = await this.model(tenantId, run, e, unrestorable);
     const peers = await this.peers(tenantId, dataset, selected, loaded.inputs?.competitorGroup);
     const ids = [...new Set([...selected.map((s) => s.id), ...peers.map((s) => s.id)])].toSorted((a, b) => a - b);
     const keyOf = new Map([...selected, ...peers].map((s) => [s.id, s.key]));
@@ -470,8 +472,13 @@ export class ScenarioService {
     };
   }
 
-  /** The run's model, restored once; `whatIf`: an artefact the engine cannot restore is refused as `noWhatIfs`. */
-  private async model(tenantId: number, run: TrainingRunRecord, e: Engine, whatIf = false): Promise<LoadedModel> {
+  /** The run's model, restored once; an artefact the engine cannot restore is refused with `unrestorable` when given. */
+  private async model(
+    tenantId: number,
+    run: TrainingRunRecord,
+    e: Engine,
+    unrestorable?: (run: TrainingRunRecord) => DomainError,
+  ): Promise<LoadedModel> {
     const key = `${tenantId}|${run.id}`;
     const found = this.caches.models.get(key);
     if (found) return found;
@@ -483,7 +490,7 @@ export class ScenarioService {
         { runId: String(run.id) },
       );
     }
-    if (whatIf && e.artefactFormat(artefact.json) === undefined) throw noWhatIfs(run);
+    if (unrestorable && e.artefactFormat(artefact.json) === undefined) throw unrestorable(run);
     const loaded: LoadedModel = {
       model: await e.deserializeForecaster(artefact),
       inputs: e.modelInputs(artefact.json),

@@ -17,7 +17,7 @@ import { createGraphQLApp, type GraphQLApp } from '../../../api/plugin/graphql-a
 import { createRunEventBus } from '../../../api/training/events.js';
 import { createAdminKey, type TestKey } from '../../helpers/auth.js';
 import { withDbs } from '../../helpers/dbs.js';
-import { seedTrainedDataset } from '../../scenarios/support/trained.js';
+import { seedBaselineRun, seedTrainedDataset } from '../../scenarios/support/trained.js';
 
 const NO_RUNS: RunQueue = { submit: async () => {}, cancel: async () => undefined };
 
@@ -28,6 +28,7 @@ type Result = {
 
 interface Explanation {
   runId: string;
+  model: string;
   seriesId: string;
   date: string;
   forecast: number;
@@ -37,7 +38,7 @@ interface Explanation {
 
 const EXPLAIN = `query($r: ID!, $s: String!, $d: String!) {
   explainForecast(runId: $r, seriesId: $s, date: $d) {
-    runId seriesId date forecast measure effects { feature label effect value neutral }
+    runId model seriesId date forecast measure effects { feature label effect value neutral }
   }
 }`;
 
@@ -145,6 +146,32 @@ withDbs((db) => {
     assert.equal(unknown.errors?.[0]?.extensions?.code, 'NOT_FOUND');
     const foreign = await exec(other, EXPLAIN, { r: runId, s: 'S1_B1', d: '2023-04-24' });
     assert.equal(foreign.errors?.[0]?.extensions?.code, 'NOT_FOUND');
+  });
+
+  test('a baseline run is explained by its history alone; a model ForecastQL cannot restore is a coded error naming the run, its model and the fix', async () => {
+    const baseline = await seedBaselineRun(db.knex, key.tenantId, 'explain-baseline-snaive', 'snaive');
+    const { explainForecast: x } = await ok<{ explainForecast: Explanation }>(EXPLAIN, {
+      r: String(baseline.runId),
+      s: 'S1_B1',
+      d: '2023-04-24',
+    });
+    assert.equal(x.model, 'snaive');
+    const moving = x.effects.filter((e) => Math.abs(e.effect) > 1e-9).map((e) => e.feature);
+    assert.ok(
+      moving.every((f) => f === 'history'),
+      `only the history moves a seasonal-naive point: ${moving.join(', ')}`,
+    );
+    const foreign = await seedBaselineRun(db.knex, key.tenantId, 'explain-baseline-no-format', 'no-format');
+    const before = await counts();
+    const r = await exec(key, EXPLAIN, { r: String(foreign.runId), s: 'S1_B1', d: '2023-04-24' });
+    const e = r.errors?.[0];
+    assert.equal(e?.extensions?.['code'], 'BAD_USER_INPUT', JSON.stringify(r.errors));
+    assert.equal(e?.extensions?.['reason'], 'MODEL_NOT_EXPLAINABLE');
+    assert.equal(e?.extensions?.['runId'], String(foreign.runId));
+    assert.match(e!.message, new RegExp(`Training run ${foreign.runId} forecast with model "snaive"`));
+    assert.match(e!.message, /auto, mlp or gbm/);
+    assert.doesNotMatch(e!.message, /forecastql-deep/);
+    assert.deepEqual(await counts(), before, 'a refused explanation writes nothing');
   });
 
   test('the README example runs as written', async () => {

@@ -99,6 +99,9 @@ withDbs((db) => {
       from: '2024-02-01',
       to: '2024-03-31',
       changes: [{ covariate: 'price', percentChange: -10 }],
+      withSeries: true,
+      // A forecast day of the run (tinyCsv's 70 days end 2024-03-10; the stand-in's horizon is 7 days).
+      date: '2024-03-12',
     };
     let operations = 0;
     for (const { name, query } of widgetOperations) {
@@ -108,11 +111,17 @@ withDbs((db) => {
         const [compiled, reference] = await both(query, variables, operation);
         assert.deepEqual(compiled, reference, `${name} ${operation}`);
         const errors = (reference as { errors?: Array<{ code?: string }> }).errors;
-        if (operation === 'WidgetPriceResponse' || operation === 'WidgetScenario' || operation === 'WidgetStockPlan') {
+        if (
+          operation === 'WidgetPriceResponse' ||
+          operation === 'WidgetScenario' ||
+          operation === 'WidgetStockPlan' ||
+          operation === 'WidgetExplanation'
+        ) {
           // This run's stand-in model reads no covariates: the scenario use-case (scenario, priceResponse)
           // refuses it with a coded error (the widgets say so, or draw the curve from history), the same
           // under both executors. Its 7-day horizon is also shorter than a stock plan's default lead
-          // time + review period (14 days): stockPlan refuses it, naming both and the fix.
+          // time + review period (14 days): stockPlan refuses it, naming both and the fix. A per-series
+          // baseline has no drivers to explain: explainForecast refuses it (MODEL_NOT_EXPLAINABLE).
           assert.deepEqual(
             errors?.map((e) => e.code),
             ['BAD_USER_INPUT'],
