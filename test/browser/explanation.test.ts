@@ -391,6 +391,84 @@ describe('<fq-explanation> with the fixture API', { skip: skip ?? false }, () =>
     });
   }
 
+  for (const theme of ['light', 'dark'] as const) {
+    test(`the chart's tooltip and readout name the 3 largest planted drivers with their sign, ${theme}`, async () => {
+      const { page, problems } = await mountWidgets(
+        browser,
+        server,
+        `<fq-forecast-chart series="${FIXTURE_SERIES[0]!.id}" theme="${theme}" ${connection(server)}></fq-forecast-chart>`,
+        { colorScheme: theme },
+      );
+      await page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 20_000 });
+      const tooltip = await hoverChart(page, 0.98);
+      const why = tooltip.locator('.fq-tooltip-why');
+      // "Sales history +0.2" rounds to 0: left out.
+      await page.waitForFunction(
+        () =>
+          (globalThis as unknown as { document: Document }).document
+            .querySelector('fq-forecast-chart')
+            ?.shadowRoot?.querySelector('.apexcharts-tooltip .fq-tooltip-why')?.textContent ===
+          'Why: Black Friday +38, Price +12, Weekday pattern \u22125',
+        undefined,
+        { timeout: 10_000 },
+      );
+      assert.ok(await why.isVisible(), 'the line is shown in the tooltip');
+      await page.locator('fq-forecast-chart [part="chart"]').focus();
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForFunction(
+        () =>
+          (
+            (globalThis as unknown as { document: Document }).document
+              .querySelector('fq-forecast-chart')
+              ?.shadowRoot?.querySelector('[part="readout"]')?.textContent ?? ''
+          ).includes('Why: Black Friday +38, Price +12, Weekday pattern \u22125'),
+        undefined,
+        { timeout: 10_000 },
+      );
+      assert.deepEqual(await seriousAxeViolations(page), []);
+      await screenshot(page, `forecast-chart-tooltip-why-${theme}`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+
+  test('an explanation that cannot be fetched leaves the tooltip and readout as they were, silently', async () => {
+    const { page, problems, events } = await mountWidgets(
+      browser,
+      server,
+      `<fq-forecast-chart series="${FIXTURE_SERIES[0]!.id}" ${connection(server)}></fq-forecast-chart>`,
+    );
+    await page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 20_000 });
+    let refused = 0;
+    await page.route(
+      () => true,
+      async (route) => {
+        if (!(route.request().postData() ?? '').includes('explainForecast')) return route.continue();
+        refused += 1;
+        return route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ errors: [{ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
+        });
+      },
+    );
+    const tooltip = await hoverChart(page, 0.98);
+    await page.waitForTimeout(500);
+    assert.ok(refused >= 1, 'the explanation was asked and refused');
+    assert.equal(((await tooltip.locator('.fq-tooltip-why').textContent()) ?? '').trim(), '');
+    assert.match((await tooltip.textContent()) ?? '', /Forecast/);
+    await page.locator('fq-forecast-chart [part="chart"]').focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForTimeout(500);
+    assert.doesNotMatch((await page.locator('fq-forecast-chart [part="readout"]').textContent()) ?? '', /Why/);
+    assert.deepEqual(
+      (await events()).filter((event) => event.type === 'fq-error'),
+      [],
+    );
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('asks for a point until one is picked; the empty state before any run', async () => {
     const { page } = await mountWidgets(browser, server, `<fq-explanation ${connection(server)}></fq-explanation>`);
     await page.locator('fq-explanation [data-kind="empty"]').waitFor({ timeout: 10_000 });
