@@ -162,7 +162,7 @@ withDbs((db) => {
       `only the history moves a seasonal-naive point: ${moving.join(', ')}`,
     );
     const foreign = await seedBaselineRun(db.knex, key.tenantId, 'explain-baseline-no-format', 'no-format');
-    const before = await counts();
+    const rowsBefore = await counts();
     const r = await exec(key, EXPLAIN, { r: String(foreign.runId), s: 'S1_B1', d: '2023-04-24' });
     const e = r.errors?.[0];
     assert.equal(e?.extensions?.['code'], 'BAD_USER_INPUT', JSON.stringify(r.errors));
@@ -171,7 +171,7 @@ withDbs((db) => {
     assert.match(e!.message, new RegExp(`Training run ${foreign.runId} forecast with model "snaive"`));
     assert.match(e!.message, /auto, mlp or gbm/);
     assert.doesNotMatch(e!.message, /forecastql-deep/);
-    assert.deepEqual(await counts(), before, 'a refused explanation writes nothing');
+    assert.deepEqual(await counts(), rowsBefore, 'a refused explanation writes nothing');
   });
 
   test('the README example runs as written', async () => {
