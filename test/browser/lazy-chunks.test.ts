@@ -17,12 +17,12 @@ import { startWidgetServer, type WidgetTestServer } from './helpers/widget-serve
 const skip = browserSkipReason();
 if (skip) process.stderr.write(`${skip}\n`);
 
-/** The chunk file names the page requested, in order, without their content hash. */
+/** The chunk file names the page requested, in order, without their content hash (8 characters, "-" among them). */
 function chunkLog(page: Page): { names: () => string[]; problems: string[] } {
   const requested: string[] = [];
   const problems: string[] = [];
   page.on('request', (request) => {
-    const name = /\/widgets\/chunks\/(.+)-[\w-]+\.js$/.exec(new URL(request.url()).pathname)?.[1];
+    const name = /\/widgets\/chunks\/(.+)-[\w-]{8}\.js$/.exec(new URL(request.url()).pathname)?.[1];
     if (name) requested.push(name);
   });
   page.on('console', (message) => {
