@@ -122,5 +122,9 @@ export default defineConfig({
   },
   plugins: [minifyEsBundle(), precompress()],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  // Lit's production build whatever NODE_ENV the build runs under: Vite picks the `development` export
+  // condition when NODE_ENV is set and not `production` (a test runner's NODE_ENV=test building the
+  // bundle on demand shipped "Lit is in dev mode" to the page).
+  resolve: { conditions: ['module', 'browser', 'production'] },
   logLevel: 'warn',
 });
