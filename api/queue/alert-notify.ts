@@ -8,10 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { Client, type Notification } from 'pg';
 import type { AlertRecord, AlertStore } from '../app/alerts/ports.js';
 import type { DatabaseConfig } from '../config/env.js';
-import { PG_CONNECT_TIMEOUT_MS } from '../db/knex.js';
+import { listenChannel, type ChannelListener } from './listen.js';
 
 export const ALERT_CHANNEL = 'forecastql_alert_raised';
 
@@ -24,9 +23,7 @@ export async function notifyAlertRaised(knex: Knex, origin: string, alert: Alert
   await knex.raw('select pg_notify(?, ?)', [ALERT_CHANNEL, `${origin}:${alert.tenantId}:${alert.id}`]);
 }
 
-export interface AlertListener {
-  close(): Promise<void>;
-}
+export type AlertListener = ChannelListener;
 
 /**
  * LISTENs on its own connection (reconnecting after a drop) and hands every alert raised by
@@ -40,71 +37,26 @@ export async function listenAlertsRaised(options: {
   readonly logger: { warn(object: object, message: string): void };
 }): Promise<AlertListener> {
   const { connectionString, origin, alerts, deliver, logger } = options;
-  let closed = false;
-  let client: Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-
-  const onNotification = (m: Notification): void => {
-    const [from, tenant, id] = (m.payload ?? '').split(':');
-    if (from === origin) return;
-    const tenantId = Number(tenant);
-    const alertId = Number(id);
-    if (!Number.isInteger(tenantId) || !Number.isInteger(alertId)) return;
-    void alerts
-      .get(tenantId, alertId)
-      .then((alert) => {
-        if (alert) deliver(alert);
-      })
-      .catch((e: unknown) => logger.warn({ err: e, alertId }, 'could not read an alert raised by another process'));
-  };
-
-  const scheduleRetry = (): void => {
-    if (closed) return;
-    if (retry) clearTimeout(retry);
-    retry = setTimeout(() => {
-      retry = undefined;
-      connect().catch((e: unknown) => {
-        logger.warn({ err: e }, 'alert listener could not reconnect; trying again');
-        scheduleRetry();
-      });
-    }, 1000);
-  };
-
-  const connect = async (): Promise<void> => {
-    const c = new Client({
-      connectionString,
-      application_name: 'forecastql-alerts',
-      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
-    });
-    c.on('notification', onNotification);
-    c.on('error', (e) => {
-      logger.warn({ err: e }, 'alert listener lost its connection; reconnecting');
-      void c.end().catch(() => {});
-      if (client === c) client = undefined;
-      scheduleRetry();
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${ALERT_CHANNEL}`);
-    } catch (e) {
-      void c.end().catch(() => {});
-      throw e;
-    }
-    if (closed) {
-      await c.end().catch(() => {});
-      return;
-    }
-    client = c;
-  };
-  await connect();
-
-  return {
-    async close() {
-      closed = true;
-      if (retry) clearTimeout(retry);
-      await client?.end().catch(() => {});
+  return listenChannel({
+    connectionString,
+    channel: ALERT_CHANNEL,
+    applicationName: 'forecastql-alerts',
+    name: 'alert listener',
+    logger,
+    onPayload: (payload) => {
+      const [from, tenant, id] = payload.split(':');
+      if (from === origin) return;
+      const tenantId = Number(tenant);
+      const alertId = Number(id);
+      if (!Number.isInteger(tenantId) || !Number.isInteger(alertId)) return;
+      void alerts
+        .get(tenantId, alertId)
+        .then((alert) => {
+          if (alert) deliver(alert);
+        })
+        .catch((e: unknown) => logger.warn({ err: e, alertId }, 'could not read an alert raised by another process'));
     },
-  };
+  });
 }
 
 /** What the bridge needs of a process's alerting (the front door's `Alerting` has it; queue/ may not import plugin/). */
