@@ -467,6 +467,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await ws.dispose();
         logger.debug('subscriptions closed');
         await runner.stop();
+        await ports.alerting.arrivals.idle();
         await jobs?.worker?.stop();
         await jobs?.listener.close();
         await alertBridge?.close();

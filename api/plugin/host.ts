@@ -231,6 +231,8 @@ export async function createForecastQLHost<TRequest = unknown>(
       async close() {
         if (!hostPorts) await stores.alerting.dispatcher.stop();
         await started?.stop();
+        // A run's success starts an alert check without waiting for it: let it finish reading.
+        await stores.alerting.arrivals.idle();
         if (ownKnex) await knex.destroy();
       },
     };

@@ -208,23 +208,41 @@ export type ArrivalsListener = (event: ActualsArrived) => Promise<void>;
 export interface ArrivalsHub {
   on(listener: ArrivalsListener): () => void;
   emit(event: ActualsArrived): Promise<void>;
+  /**
+   * Resolves when no emit is in flight: a check fired without waiting (a run's success, through the
+   * run bus) still reads the database, so whoever closes it, or counts its statements, waits here.
+   */
+  idle(): Promise<void>;
 }
 
 export function createArrivalsHub(onError: (e: unknown, event: ActualsArrived) => void = () => {}): ArrivalsHub {
   const listeners = new Set<ArrivalsListener>();
+  const inFlight = new Set<Promise<void>>();
+  const run = async (event: ActualsArrived): Promise<void> => {
+    for (const l of Array.from(listeners)) {
+      try {
+        await l(event);
+      } catch (e) {
+        onError(e, event);
+      }
+    }
+  };
   return {
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async emit(event) {
-      for (const l of Array.from(listeners)) {
-        try {
-          await l(event);
-        } catch (e) {
-          onError(e, event);
-        }
+      const p = run(event);
+      inFlight.add(p);
+      try {
+        await p;
+      } finally {
+        inFlight.delete(p);
       }
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled(Array.from(inFlight));
     },
   };
 }

@@ -47,6 +47,7 @@ withDbs((db) => {
   test('100 series with their forecasts run a bounded number of SQL statements', async () => {
     await api.runner.stop(); // no background queue polls in the count
     await api.alerting.dispatcher.stop(); // nor the webhook dispatcher's retry polls
+    await api.alerting.arrivals.idle(); // nor the alert check the run's success started
     let result:
       | { series: { totalCount: number; nodes: Array<{ forecast: { points: Array<{ p50: number | null }> } }> } }
       | undefined;

@@ -128,6 +128,7 @@ export async function createTestApi(
     async close() {
       await ports.alerting.dispatcher.stop();
       await runner.stop();
+      await ports.alerting.arrivals.idle();
       await app.stop();
     },
   };
