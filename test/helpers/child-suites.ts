@@ -7,9 +7,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** FORECASTQL_TEST_CONCURRENCY, else two on a machine with two cores or more. */
+function concurrency(): number {
+  const n = Number(process.env['FORECASTQL_TEST_CONCURRENCY'] ?? Math.min(2, availableParallelism()));
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
 
 /** `folder` relative to the repository root, e.g. `test/integration/suites`; `what` names them in failures. */
 export function runSuitesInChild(folder: string, what: string, timeoutMs: number): void {
@@ -20,7 +27,8 @@ export function runSuitesInChild(folder: string, what: string, timeoutMs: number
   const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...suites],
+    // Two suites at a time, like npm test's files (scripts/run-tests.mjs): each suite owns its databases.
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency()}`, '--test-reporter=spec', ...suites],
     {
       cwd: root,
       stdio: 'inherit',
