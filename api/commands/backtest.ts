@@ -24,7 +24,6 @@ import { normalizeCountry } from '../forecasting/features.js';
 import { buildPanel, rollingOriginSplit } from '../forecasting/frames.js';
 import { createForecaster, isBaseline } from '../forecasting/models.js';
 import {
-  AUTO_DEEP_TRAINING_WINDOWS,
   candidateCalibration,
   chooseModel,
   defaultCandidates,
@@ -36,6 +35,7 @@ import {
 import type { BacktestWindowResult } from '../forecasting/backtest.js';
 import type { IntervalCalibration } from '../forecasting/calibration.js';
 import { readRawSeries } from '../ingest/raw-series.js';
+import { backtestCandidates } from '../training/candidate-threads.js';
 import {
   DEFAULT_QUANTILES,
   MODEL_KINDS,
@@ -175,33 +175,18 @@ export async function runBacktest(
     // candidate instead of K·(V + 1).
     const V = o.validationOrigins ?? BACKTEST_VALIDATION_ORIGINS;
     const kinds = [...new Set(['snaive', ...(o.candidates ?? defaultCandidates(panel))])].filter((k) => k !== 'auto');
+    // Every candidate's backtest, two at a time on two cores (api/training/candidate-threads.ts).
     const runs: CandidateWindows[] = [];
-    const weights = kinds.map((k) => (isBaseline(k) ? 1 : 40));
-    const totalWeight = weights.reduce((a, b) => a + b, 0);
-    let done = 0;
-    for (const [i, kind] of kinds.entries()) {
-      const r = await backtest(
-        panel,
-        () =>
-          createForecaster(kind, {
-            seed: o.seed,
-            trainingWindows: AUTO_DEEP_TRAINING_WINDOWS,
-            ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
-          }),
-        {
-          horizon: o.horizon,
-          origins: o.origins + V,
-          requiredOrigins: o.origins,
-          quantiles: o.quantiles,
-          seed: o.seed,
-          ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
-          fallback: () => createForecaster('snaive'),
-          warmStart: !isBaseline(kind),
-          onProgress: (f, m) => o.onProgress?.((done + weights[i]! * f) / totalWeight, `${kind} ${m}`),
-        },
-      );
-      done += weights[i]!;
-      runs.push({ kind, windows: r.windows });
+    const spec = {
+      horizon: o.horizon,
+      origins: o.origins + V,
+      requiredOrigins: o.origins,
+      quantiles: o.quantiles,
+      seed: o.seed,
+      ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
+    };
+    for (const r of await backtestCandidates(panel, kinds, spec, o.onProgress ? { onProgress: o.onProgress } : {})) {
+      runs.push({ kind: r.kind, windows: r.windows });
       for (const w of r.warnings) if (!warnings.includes(w)) warnings.push(w);
     }
     for (let k = o.origins; k >= 1; k--) {

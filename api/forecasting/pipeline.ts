@@ -75,7 +75,7 @@ import {
 } from './structural-zeros.js';
 import { averageForecasts, EnsembleForecaster } from './ensemble.js';
 import { groupLabel } from './features.js';
-import { rollingOriginSplit, type BacktestWindow } from './frames.js';
+import { rollingOriginSplit, type BacktestSplit, type BacktestWindow } from './frames.js';
 import { validationSample } from './sampling.js';
 import { pinballSum, type MetricSummary } from './metrics.js';
 import { BASELINE_KINDS, createForecaster, availableModels, EXTRA_LOCAL_KINDS, isBaseline } from './models.js';
@@ -92,6 +92,7 @@ import type {
   PipelineOptions,
   PipelineResult,
   QuantileForecast,
+  QuantileLevels,
   SeriesFrame,
   SeriesModelScore,
 } from './types.js';
@@ -253,6 +254,58 @@ function makeFactory(kinds: readonly string[], options: FitOptions, auto: boolea
 /** Progress weight of one fit: a deep fit is worth many baselines. */
 function weightOf(kind: string): number {
   return isBaseline(kind) ? 1 : 40;
+}
+
+/** What every candidate's rolling-origin backtest inside `auto` shares besides the panel. */
+export interface CandidateBacktestSpec {
+  readonly horizon: number;
+  readonly origins: number;
+  /** Series need this many windows to take part (default `origins`; see `rollingOriginSplit`). */
+  readonly requiredOrigins?: number;
+  readonly quantiles: QuantileLevels;
+  readonly seed: number;
+  readonly epochs?: number;
+}
+
+/** One candidate's backtest windows and the warnings its backtest gave. */
+export interface CandidateRun extends CandidateWindows {
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The backtest of one `auto` candidate (`forecastql backtest --model auto`): a fresh model per
+ * window (deep models with `AUTO_DEEP_TRAINING_WINDOWS`, warm-started from the previous window),
+ * seasonal naive where it fails. It depends on nothing but its arguments, so candidates may run
+ * in any order or at the same time (api/training/candidate-threads.ts) with the same result.
+ */
+export async function backtestCandidate(
+  panel: Panel,
+  kind: string,
+  spec: CandidateBacktestSpec,
+  options: { split?: BacktestSplit; onProgress?: (fraction: number, message: string) => void } = {},
+): Promise<CandidateRun> {
+  const r = await backtest(
+    panel,
+    () =>
+      createForecaster(kind, {
+        seed: spec.seed,
+        trainingWindows: AUTO_DEEP_TRAINING_WINDOWS,
+        ...(spec.epochs === undefined ? {} : { epochs: spec.epochs }),
+      }),
+    {
+      horizon: spec.horizon,
+      origins: spec.origins,
+      ...(spec.requiredOrigins === undefined ? {} : { requiredOrigins: spec.requiredOrigins }),
+      quantiles: spec.quantiles,
+      seed: spec.seed,
+      ...(spec.epochs === undefined ? {} : { epochs: spec.epochs }),
+      fallback: () => createForecaster('snaive'),
+      warmStart: !isBaseline(kind),
+      ...(options.split ? { split: options.split } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    },
+  );
+  return { kind, windows: r.windows, warnings: r.warnings };
 }
 
 /**

@@ -1,0 +1,137 @@
+/**
+ * `auto`'s candidate backtests on two cores: the candidates are independent (each fits its own
+ * models, seeded, on the same windows), so the heaviest one (the deep model, whose TensorFlow.js
+ * wasm backend uses one thread) runs in a worker thread while this thread runs the others. The
+ * result is the same as one after the other, candidate for candidate and in the same order, so
+ * the choice and the forecasts are unchanged; only the wall time falls (bench/speed-vs-gbm.ts).
+ *
+ * `FORECASTQL_CANDIDATE_THREADS=1` (or a machine with one core) runs them all on this thread.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { BacktestWindowResult } from '../forecasting/backtest.js';
+import { rollingOriginSplit } from '../forecasting/frames.js';
+import { isBaseline } from '../forecasting/models.js';
+import { backtestCandidate, type CandidateBacktestSpec, type CandidateRun } from '../forecasting/pipeline.js';
+import type { Panel, QuantileForecast } from '../forecasting/types.js';
+
+/** What a candidate thread posts to its parent. */
+export type CandidateThreadMessage =
+  | { readonly type: 'progress'; readonly kind: string; readonly fraction: number; readonly message: string }
+  | {
+      readonly type: 'done';
+      readonly kind: string;
+      readonly windows: readonly { origin: number; forecasts: readonly QuantileForecast[]; seconds: number }[];
+      readonly warnings: readonly string[];
+    }
+  | { readonly type: 'error'; readonly message: string };
+
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCE ? './candidate-worker.ts' : './candidate-worker.js', import.meta.url);
+
+function spawn(workerData: unknown): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
+  // From source (tsx), the thread registers tsx first: a new thread does not inherit loader hooks.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(WORKER_URL.href)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
+}
+
+/** Relative cost of a candidate's backtest (the progress weights of pipeline.ts): a fit with a training loop is worth many local fits. */
+export function candidateWeight(kind: string): number {
+  return isBaseline(kind) ? 1 : 40;
+}
+
+/** Threads to use: `FORECASTQL_CANDIDATE_THREADS` (1 or 2), else 2 where the machine has two cores. */
+export function candidateThreads(): number {
+  const env = process.env.FORECASTQL_CANDIDATE_THREADS;
+  const n = env === undefined || env === '' ? availableParallelism() : Number(env);
+  return Number.isFinite(n) && n >= 2 ? 2 : 1;
+}
+
+/**
+ * The lane of each candidate: the heaviest (the first of equal weight) goes to the worker, every
+ * other one to the lane with less weight so far, this thread on ties. None goes to the worker when
+ * no candidate has a training loop (a thread's start-up would cost more than it saves).
+ */
+export function candidateLanes(kinds: readonly string[]): { main: string[]; worker: string[] } {
+  const main: string[] = [];
+  const worker: string[] = [];
+  const heavy = kinds.filter((k) => !isBaseline(k));
+  if (heavy.length === 0) return { main: [...kinds], worker };
+  let wMain = 0;
+  let wWorker = 0;
+  const order = kinds.toSorted((a, b) => candidateWeight(b) - candidateWeight(a));
+  for (const [i, k] of order.entries()) {
+    if (i === 0 || wWorker < wMain) {
+      worker.push(k);
+      wWorker += candidateWeight(k);
+    } else {
+      main.push(k);
+      wMain += candidateWeight(k);
+    }
+  }
+  return { main, worker };
+}
+
+/**
+ * Backtests every candidate of `kinds` on `panel` (`backtestCandidate` of each), two at a time
+ * where there are two cores, and returns them in the order of `kinds`.
+ */
+export async function backtestCandidates(
+  panel: Panel,
+  kinds: readonly string[],
+  spec: CandidateBacktestSpec,
+  options: { threads?: number; onProgress?: (fraction: number, message: string) => void } = {},
+): Promise<CandidateRun[]> {
+  const totalWeight = kinds.reduce((a, k) => a + candidateWeight(k), 0);
+  const fractions = new Map<string, number>();
+  const progress = (kind: string, f: number, message: string): void => {
+    if (!options.onProgress) return;
+    fractions.set(kind, f);
+    let done = 0;
+    for (const [k, v] of fractions) done += candidateWeight(k) * v;
+    options.onProgress(done / totalWeight, `${kind} ${message}`);
+  };
+  const split = rollingOriginSplit(panel, spec.horizon, spec.origins, spec.requiredOrigins);
+  const lanes = (options.threads ?? candidateThreads()) >= 2 ? candidateLanes(kinds) : { main: [...kinds], worker: [] };
+  const results = new Map<string, CandidateRun>();
+
+  const inWorker =
+    lanes.worker.length === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const byOrigin = new Map(split.windows.map((w) => [w.origin, w]));
+          const worker = spawn({ panel, kinds: lanes.worker, spec });
+          let failure: Error | undefined;
+          worker.on('message', (m: CandidateThreadMessage) => {
+            if (m.type === 'progress') progress(m.kind, m.fraction, m.message);
+            else if (m.type === 'error') failure = new Error(`candidate thread: ${m.message}`);
+            else {
+              const windows: BacktestWindowResult[] = m.windows.map((w) => ({ ...w, window: byOrigin.get(w.origin)! }));
+              results.set(m.kind, { kind: m.kind, windows, warnings: m.warnings });
+            }
+          });
+          worker.on('error', (e) => (failure ??= e));
+          worker.on('exit', (code) => {
+            const missing = lanes.worker.filter((k) => !results.has(k));
+            if (failure || missing.length > 0) {
+              reject(failure ?? new Error(`candidate thread exited (code ${code}) before ${missing.join(', ')}`));
+            } else resolve();
+          });
+        });
+  // This thread's lane, while the worker runs its own (a rejection is seen after this lane ends).
+  const settled = inWorker.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  for (const kind of lanes.main) {
+    results.set(
+      kind,
+      await backtestCandidate(panel, kind, spec, { split, onProgress: (f, m) => progress(kind, f, m) }),
+    );
+  }
+  const error = await settled;
+  if (error) throw error;
+  return kinds.map((k) => results.get(k)!);
+}
