@@ -12,7 +12,12 @@ import { Worker } from 'node:worker_threads';
 import type { BacktestWindowResult } from '../forecasting/backtest.js';
 import { rollingOriginSplit } from '../forecasting/frames.js';
 import { isBaseline } from '../forecasting/models.js';
-import { backtestCandidate, type CandidateBacktestSpec, type CandidateRun } from '../forecasting/pipeline.js';
+import {
+  AUTO_PRICE_CANDIDATES,
+  backtestCandidate,
+  type CandidateBacktestSpec,
+  type CandidateRun,
+} from '../forecasting/pipeline.js';
 import type { Panel, QuantileForecast } from '../forecasting/types.js';
 
 /** What a candidate thread posts to its parent. */
@@ -37,9 +42,13 @@ function spawn(workerData: unknown): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
 }
 
-/** Relative cost of a candidate's backtest (the progress weights of pipeline.ts): a fit with a training loop is worth many local fits. */
+/**
+ * Relative cost of a candidate's backtest, measured on uci (bench/RESULTS.md, "Speed against
+ * gradient boosting"): the MLP about 100, the gradient-boosted trees about 60, a local model 1 to 5.
+ */
 export function candidateWeight(kind: string): number {
-  return isBaseline(kind) ? 1 : 40;
+  if (isBaseline(kind)) return 1;
+  return (AUTO_PRICE_CANDIDATES as readonly string[]).includes(kind) ? 20 : 40;
 }
 
 /** Threads to use: `FORECASTQL_CANDIDATE_THREADS` (1 or 2), else 2 where the machine has two cores. */
