@@ -13,6 +13,16 @@
  * - the series is the variation (`own`, default) or the product (`rollup`), keyed by its SKU
  *   from `{prefix}wc_product_meta_lookup`, else its id; the time is `date_created_gmt` (UTC).
  *
+ * How MariaDB runs them (EXPLAIN on the UCI shop, 541,909 lines, 25,900 orders, MariaDB 10.11): its
+ * optimizer starts from the orders (a scan of `wc_order_stats`, no index on `date_created_gmt` in
+ * WooCommerce's schema) and reaches the lines through the `order_id` index, a secondary-index
+ * seek plus a clustered-row lookup per line. That is right for a window (a few days of orders),
+ * but a full read then costs 1.0–1.6 CPU s of MariaDB against 0.4 for the lines joined in their
+ * own order (`STRAIGHT_JOIN`: the lines table scanned, each line's order found by primary key).
+ * So a full read (`full`) names that order; a window read leaves the plan to the optimizer. The
+ * SKU is a scalar subquery rather than a join: MariaDB's subquery cache answers the repeated
+ * product ids from memory (0.6 against 1.0 CPU s for the full read with the join).
+ *
  * Magento 2 (`sales_order_item` joined to `sales_order`):
  * - an item counts once: rows with a `parent_item_id` (the simple child of a configurable, the
  *   parts of a bundle) are skipped, the parent row holds quantity, price, cancellations and
@@ -33,7 +43,15 @@ function table(prefix: string, name: string): string {
   return `\`${prefix}${name}\``;
 }
 
-export function wooCommerceQuery(s: Pick<SourceSettings, 'prefix' | 'statuses' | 'variations' | 'refunds'>): string {
+export interface PresetQueryOptions {
+  /** The whole table is read (no window): join the lines in their own order (see above). */
+  readonly full?: boolean;
+}
+
+export function wooCommerceQuery(
+  s: Pick<SourceSettings, 'prefix' | 'statuses' | 'variations' | 'refunds'>,
+  options: PresetQueryOptions = {},
+): string {
   const p = s.prefix;
   const item =
     s.variations === 'rollup'
@@ -44,14 +62,14 @@ export function wooCommerceQuery(s: Pick<SourceSettings, 'prefix' | 'statuses' |
     s.refunds === 'net'
       ? `((os.parent_id = 0 AND os.status IN (${statuses})) OR (os.parent_id <> 0 AND parent.status IN (${statuses})))`
       : `(os.parent_id = 0 AND os.status IN (${statuses}))`;
-  return `SELECT COALESCE(NULLIF(pm.sku, ''), CAST(${item} AS CHAR)) AS series_id,
+  const sku = `(SELECT NULLIF(pm.sku, '') FROM ${table(p, 'wc_product_meta_lookup')} pm WHERE pm.product_id = ${item})`;
+  return `SELECT COALESCE(${sku}, CAST(${item} AS CHAR)) AS series_id,
        os.date_created_gmt AS ordered_at,
        l.product_qty AS quantity,
        l.product_net_revenue / NULLIF(l.product_qty, 0) AS unit_price
   FROM ${table(p, 'wc_order_product_lookup')} l
-  JOIN ${table(p, 'wc_order_stats')} os ON os.order_id = l.order_id
+  ${options.full ? 'STRAIGHT_JOIN' : 'JOIN'} ${table(p, 'wc_order_stats')} os ON os.order_id = l.order_id
   LEFT JOIN ${table(p, 'wc_order_stats')} parent ON parent.order_id = os.parent_id AND os.parent_id <> 0
-  LEFT JOIN ${table(p, 'wc_product_meta_lookup')} pm ON pm.product_id = ${item}
  WHERE ${counted}`;
 }
 

@@ -17,15 +17,15 @@ import type {
 } from '../../app/sources/ports.js';
 import { ErrorCode, SourceError } from '../../errors/index.js';
 import { connect, resolveUrl, sourceErrorOf, type ColumnInfo, type SqlConnection } from './connection.js';
-import { magentoQuery, wooCommerceQuery } from './presets.js';
+import { magentoQuery, wooCommerceQuery, type PresetQueryOptions } from './presets.js';
 
 export const SPLITTING_ATTRIBUTES = ['store', 'channel', 'country'] as const;
 
 type SourceLike = Pick<DataSourceRecord, 'name'> & SourceSettings;
 
 /** The source's SELECT (a preset's, or the generic one without a trailing `;`). */
-export function sourceQuery(source: SourceSettings): string {
-  if (source.kind === 'woocommerce') return wooCommerceQuery(source);
+export function sourceQuery(source: SourceSettings, options: PresetQueryOptions = {}): string {
+  if (source.kind === 'woocommerce') return wooCommerceQuery(source, options);
   if (source.kind === 'magento2') return magentoQuery(source);
   return (source.query ?? '').trim().replace(/;+\s*$/, '');
 }
@@ -123,7 +123,7 @@ class SqlSourceReader implements SourceReader {
       where = ` WHERE fq_q.${time} >= ${ph}`;
       params.push(probe.shape === 'lines' ? utcText(request.since) : isoDay(request.fromDay));
     }
-    const sql = `SELECT ${select} FROM (${sourceQuery(this.source)}) fq_q${where}`;
+    const sql = `SELECT ${select} FROM (${sourceQuery(this.source, { full: where === '' })}) fq_q${where}`;
     const nAttr = probe.attributes.length;
     const source = this.source.name;
     const badValue = (column: string, value: unknown, fix: string): never =>
