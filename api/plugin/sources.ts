@@ -12,8 +12,10 @@ import {
   windowSeriesStatistics,
   saveSyncState,
   touchDatasetAfterDelete,
+  type WindowNow,
 } from '../db/data-sources.repository.js';
 import { createObservationSink } from '../db/observation-sink.js';
+import { dayOfIso } from '../app/sources/daily.js';
 import { isoFromDay } from '../ingest/dates.js';
 import { importCsv } from '../ingest/import-csv.js';
 import { dailyBatchSource } from '../ingest/sources/daily-sink.js';
@@ -44,12 +46,22 @@ export function createDailySink(knex: Knex): DailySink {
       return knex.transaction(async (trx) => {
         const fromDate = w.fromDay === null ? null : isoFromDay(w.fromDay);
         const stored = await loadWindowRows(trx, w.tenantId, w.datasetId, fromDate);
-        // The window's keys only when there are stored rows to compare (a first sync has none).
-        const fresh = new Set<string>();
-        if (stored.length > 0) {
-          for (const s of w.series) for (const d of s.days) fresh.add(`${s.key}\u0000${isoFromDay(d)}`);
-        }
-        const stale = stored.filter((r) => !fresh.has(`${r.key}\u0000${r.date}`));
+        // A stored row is stale when its series has no row on its day now: compared as day
+        // numbers per series (a key string per row, with a date formatted for each, cost 0.1 s
+        // of an incremental sync's ~18k rows), and only when there are stored rows (a first sync has none).
+        const freshByKey = new Map(w.series.map((s) => [s.key, s]));
+        const freshDays = new Map<string, Set<number>>();
+        const stale =
+          stored.length === 0
+            ? []
+            : stored.filter((r) => {
+                let days = freshDays.get(r.key);
+                if (!days) {
+                  days = new Set(freshByKey.get(r.key)?.days);
+                  freshDays.set(r.key, days);
+                }
+                return !days.has(dayOfIso(r.date));
+              });
         const rowsDeleted = await deleteObservations(trx, w.tenantId, stale);
         // Only the window's series and those that lost rows changed: their statistics alone are
         // recomputed (the others' stay as stored), not a scan of the whole dataset.
@@ -63,6 +75,15 @@ export function createDailySink(knex: Knex): DailySink {
           // scan of every changed series' history; a full sync's from the import's own counts.
           const base = createObservationSink(trx);
           const windowBefore = fromDate === null ? undefined : countWindowRows(stored);
+          // After this transaction the window holds exactly the sync's rows (the others are
+          // deleted above), every one with a value: its statistics need no second scan.
+          const windowNow = (key: string): WindowNow | undefined => {
+            const s = freshByKey.get(key);
+            if (!s || s.days.length === 0) return undefined;
+            const first = isoFromDay(s.days[0]!);
+            const last = isoFromDay(s.days[s.days.length - 1]!);
+            return { rows: s.days.length, values: s.days.length, firstValue: first, lastValue: last, end: last };
+          };
           const sink: ObservationSink = {
             ...base,
             transaction: (tenantId, work) =>
@@ -71,7 +92,7 @@ export function createDailySink(knex: Knex): DailySink {
                   ...session,
                   refreshSeriesStatistics: (datasetId, known, only) =>
                     known === undefined && only !== undefined && fromDate !== null && windowBefore !== undefined
-                      ? windowSeriesStatistics(trx, w.tenantId, datasetId, fromDate, only, windowBefore)
+                      ? windowSeriesStatistics(trx, w.tenantId, datasetId, fromDate, only, windowBefore, windowNow)
                       : session.refreshSeriesStatistics(datasetId, known, only),
                 }),
               ),

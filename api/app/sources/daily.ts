@@ -25,6 +25,9 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+/** One formatter per time zone: building one costs milliseconds, and a sync needs three local-day functions. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * The local day of UTC instants in `timeZone`. The offset is looked up once per UTC day (at its
  * first and last millisecond); a day whose two offsets differ (a daylight-saving change) is
@@ -33,15 +36,19 @@ export function isTimeZone(tz: string): boolean {
  */
 export function createLocalDay(timeZone: string): (utcMs: number) => number {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return (ms) => Math.floor(ms / MS_PER_DAY);
-  const format = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formats.set(timeZone, format);
+  }
   /** The local wall-clock time at `ms` (whole minutes) read as if it were UTC. */
   const wall = (ms: number): number => {
     let y = 0;
