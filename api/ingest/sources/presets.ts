@@ -19,6 +19,7 @@
  * seek plus a clustered-row lookup per line. That is right for a window (a few days of orders),
  * but a full read then costs 1.0–1.6 CPU s of MariaDB against 0.4 for the lines joined in their
  * own order (`STRAIGHT_JOIN`: the lines table scanned, each line's order found by primary key).
+ * Magento's items and orders alike: 0.4–0.6 against 0.8–1.1 CPU s (540,573 items, 24,704 orders).
  * So a full read (`full`) names that order; a window read leaves the plan to the optimizer. The
  * SKU is a scalar subquery rather than a join: MariaDB's subquery cache answers the repeated
  * product ids from memory (0.6 against 1.0 CPU s for the full read with the join).
@@ -73,7 +74,10 @@ export function wooCommerceQuery(
  WHERE ${counted}`;
 }
 
-export function magentoQuery(s: Pick<SourceSettings, 'prefix' | 'statuses' | 'configurable' | 'refunds'>): string {
+export function magentoQuery(
+  s: Pick<SourceSettings, 'prefix' | 'statuses' | 'configurable' | 'refunds'>,
+  options: PresetQueryOptions = {},
+): string {
   const p = s.prefix;
   const key =
     s.configurable === 'parent'
@@ -87,6 +91,6 @@ export function magentoQuery(s: Pick<SourceSettings, 'prefix' | 'statuses' | 'co
        i.price AS unit_price,
        CAST(o.store_id AS CHAR) AS store
   FROM ${table(p, 'sales_order_item')} i
-  JOIN ${table(p, 'sales_order')} o ON o.entity_id = i.order_id
+  ${options.full ? 'STRAIGHT_JOIN' : 'JOIN'} ${table(p, 'sales_order')} o ON o.entity_id = i.order_id
  WHERE i.parent_item_id IS NULL AND o.state <> 'canceled'${statuses}`;
 }

@@ -26,7 +26,7 @@ type SourceLike = Pick<DataSourceRecord, 'name'> & SourceSettings;
 /** The source's SELECT (a preset's, or the generic one without a trailing `;`). */
 export function sourceQuery(source: SourceSettings, options: PresetQueryOptions = {}): string {
   if (source.kind === 'woocommerce') return wooCommerceQuery(source, options);
-  if (source.kind === 'magento2') return magentoQuery(source);
+  if (source.kind === 'magento2') return magentoQuery(source, options);
   return (source.query ?? '').trim().replace(/;+\s*$/, '');
 }
 
