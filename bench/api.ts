@@ -5,8 +5,11 @@
  * (`dist/`, NODE_ENV=production), as in use.
  *
  * Run: `npm run build && nice -n 10 npx tsx bench/api.ts` (BENCH_DURATION=20, BENCH_CONNECTIONS=32,
- * BENCH_PROCESSES=1: `serve --processes N`, N HTTP processes sharing the port and a training one).
- * "CPU ms/request" sums the main threads of every HTTP process.
+ * BENCH_PROCESSES=1: `serve --processes N`, N HTTP processes sharing the port and a training one;
+ * BENCH_EPOCHS=200: the MLP run's epochs, fewer to have the run end, and what follows its success,
+ * inside the second phase). "CPU ms/request" sums the main threads of every HTTP process. Failed
+ * requests are printed by kind (HTTP status with sample bodies, socket error codes, timeouts,
+ * resets), and the server's log (warn and above) after them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,10 +28,12 @@ const DURATION = Number(process.env['BENCH_DURATION'] ?? 20);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SERIES = '85123A';
 const PROCESSES = Number(process.env['BENCH_PROCESSES'] ?? 1);
+/** Epochs of the second phase's MLP run: 200 outlasts the phase on 2 cores; 1 lets it end inside it. */
+const EPOCHS = Number(process.env['BENCH_EPOCHS'] ?? 200);
 /** `Authorization: Bearer <admin key>`, set once the demo tenant has a key (the API has no anonymous access). */
 const auth: Record<string, string> = {};
 
-async function startServer(db: string): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(db: string): Promise<{ url: string; child: ChildProcess; log: () => string }> {
   const child = spawn(
     process.execPath,
     ['bin/forecastql.js', 'serve', '--db', db, '--port', '0', '--processes', String(PROCESSES)],
@@ -49,7 +54,7 @@ async function startServer(db: string): Promise<{ url: string; child: ChildProce
       if (m) resolve(m[1]!);
     });
   });
-  return { url, child };
+  return { url, child, log: () => log };
 }
 
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -116,6 +121,8 @@ interface Figures {
   rps: number;
   requests: number;
   errors: number;
+  /** What the failed requests got: status codes with sample bodies, socket errors, timeouts, resets. */
+  failures: string;
 }
 
 function percentile(sorted: readonly number[], q: number): number {
@@ -124,29 +131,50 @@ function percentile(sorted: readonly number[], q: number): number {
 
 async function load(url: string, datasetId: string, pid: number): Promise<Figures> {
   const times: number[] = [];
-  let errors = 0;
+  /** Non-200 answers by status, with the first bodies of each (what the client was told). */
+  const failed = new Map<number, { count: number; bodies: string[] }>();
+  /** Socket-level errors (no answer) by code or message. */
+  const socketErrors = new Map<string, number>();
+  const body = JSON.stringify({
+    query:
+      'query($d: ID!, $s: String) { forecast(datasetId: $d, seriesId: $s) { points { date actual p10 p50 p90 } } }',
+    variables: { d: datasetId, s: SERIES },
+  });
   const options = {
     url: `${url}/graphql`,
     connections: CONNECTIONS,
     duration: DURATION,
     method: 'POST' as const,
     headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify({
-      query:
-        'query($d: ID!, $s: String) { forecast(datasetId: $d, seriesId: $s) { points { date actual p10 p50 p90 } } }',
-      variables: { d: datasetId, s: SERIES },
-    }),
+    body,
+    requests: [
+      {
+        method: 'POST' as const,
+        body,
+        onResponse: (status: number, responseBody: string) => {
+          if (status === 200) return;
+          const f = failed.get(status) ?? { count: 0, bodies: [] };
+          f.count++;
+          if (f.bodies.length < 2) f.bodies.push(responseBody.slice(0, 300));
+          failed.set(status, f);
+        },
+      },
+    ],
   };
   const cpu0 = mainThreadCpuMs(pid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (err, r) => (err ? reject(err) : resolve(r)));
-    instance.on('response', (_client, status, _bytes, ms) => {
-      times.push(ms);
-      if (status !== 200) errors++;
+    instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
+    instance.on('reqError', (error: Error & { code?: string }) => {
+      const key = error.code ?? error.message;
+      socketErrors.set(key, (socketErrors.get(key) ?? 0) + 1);
     });
   });
   const cpu = mainThreadCpuMs(pid) - cpu0;
   times.sort((a, b) => a - b);
+  const parts = [...failed].map(([status, f]) => `${f.count} × HTTP ${status} (${f.bodies.join(' | ')})`);
+  for (const [key, n] of socketErrors) parts.push(`${n} × ${key}`);
+  parts.push(`${result.timeouts} timeouts, ${result.resets} resets`);
   return {
     cpuMs: cpu / Math.max(1, times.length),
     p50: percentile(times, 0.5),
@@ -154,7 +182,9 @@ async function load(url: string, datasetId: string, pid: number): Promise<Figure
     p99: percentile(times, 0.99),
     rps: result.requests.average,
     requests: times.length,
-    errors: errors + result.errors + result.non2xx,
+    // Non-2xx answers and requests without an answer (socket errors, timeouts: autocannon's `errors`), each once.
+    errors: result.non2xx + result.errors,
+    failures: parts.join('; '),
   };
 }
 
@@ -163,7 +193,7 @@ const fmt = (label: string, f: Figures): string =>
 
 const dir = mkdtempSync(join(tmpdir(), 'fq-bench-api-'));
 const db = join(dir, 'bench.sqlite');
-let server: { url: string; child: ChildProcess } | undefined;
+let server: { url: string; child: ChildProcess; log: () => string } | undefined;
 try {
   const knex = createKnex({ client: 'sqlite', filename: db });
   const demo = await ensureDemoData(knex, createLogger('warn'));
@@ -187,10 +217,10 @@ try {
   }
   const load0 = loadavg()[0]!;
   const idle = await load(server.url, datasetId, server.child.pid!);
-  // A deep run long enough to outlast the measurement.
+  // A deep run long enough to outlast the measurement (unless BENCH_EPOCHS says otherwise).
   const second = await gql<{ startTrainingRun: { id: string } }>(
     server.url,
-    `mutation { startTrainingRun(input: { datasetId: "${datasetId}", horizon: 28, model: MLP, epochs: 200 }) { id } }`,
+    `mutation { startTrainingRun(input: { datasetId: "${datasetId}", horizon: 28, model: MLP, epochs: ${EPOCHS} }) { id } }`,
   );
   await waitForStatus(server.url, second.startTrainingRun.id, (s) => s === 'RUNNING', 120_000);
   await new Promise((r) => setTimeout(r, 3000)); // let it reach the training loop
@@ -205,6 +235,8 @@ try {
   );
   console.log(fmt('idle', idle));
   console.log(fmt('during training', busy));
+  console.log(`failures idle: ${idle.failures}`);
+  console.log(`failures during training: ${busy.failures}`);
   console.log(
     `training run during the second measurement: ${stillRunning.trainingRun.status} at ${(stillRunning.trainingRun.progress.fraction * 100).toFixed(0)} % when it ended`,
   );
@@ -212,6 +244,18 @@ try {
     `goals: p99 < 50 ms idle: ${idle.p99 < 50 ? 'met' : 'MISSED'}; p99 < 150 ms during training: ${busy.p99 < 150 ? 'met' : 'MISSED'}; >= 500 req/s idle: ${idle.rps >= 500 ? 'met' : 'MISSED'}`,
   );
   console.log(`machine load (1-min average, 2 shared cores): ${load0.toFixed(1)} before, ${load1.toFixed(1)} after`);
+  // The server logs at warn and above: anything it logged belongs beside the errors above.
+  const serverLog = server
+    .log()
+    .trim()
+    .split('\n')
+    .filter((l) => !/serving on |^\s+(GraphQL|health|demo page)\s/.test(l));
+  console.log(`server log (warn and above): ${serverLog.length} lines${serverLog.length ? ', the first:' : ''}`);
+  for (const line of serverLog.slice(0, 10)) console.log(`  ${line.slice(0, 400)}`);
+} catch (e) {
+  // What the server said before the failure (it logs at warn and above).
+  if (server) console.error(`server log:\n${server.log()}`);
+  throw e;
 } finally {
   server?.child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1000));
