@@ -139,6 +139,12 @@ export interface Marginal {
    * reaches close to the next level, as in an intermittent series whose p50 is 0 and p90 is 1).
    */
   readonly gamma: number;
+  /**
+   * π: the probability of a point mass at the floor below everything else (0 when absent): the
+   * marginal is `floor` for u < π and the stored shape at (u − π)/(1 − π) above. Only where a
+   * stored mean is below what the stored quantiles can carry even as a step (γ = MAX_GAMMA).
+   */
+  readonly zeroMass?: number;
 }
 
 function medianOf(levels: readonly number[], values: readonly number[]): number {
@@ -221,6 +227,15 @@ export function marginalOf(member: MemberForecast, floor = 0): Marginal {
       }
       const need = mean - low - top - base;
       gamma = need > 0 && rise > 0 ? Math.min(MAX_GAMMA, Math.max(1, rise / need - 1)) : MAX_GAMMA;
+      // Below even a step's mean (γ = MAX_GAMMA: the top segment alone carries more, as a p90 of
+      // 1 unit carries 0.1): the rest is a point mass at the floor, the shape kept above it.
+      if (Number.isFinite(f)) {
+        const shapeMean = low + base + rise / (gamma + 1) + top;
+        if (mean < shapeMean - 1e-12 && shapeMean > f) {
+          const zeroMass = Math.min(1, Math.max(0, 1 - (Math.max(f, mean) - f) / (shapeMean - f)));
+          return { levels, values, upper, lowerScale: scales.lowerScale, floor: f, gamma, zeroMass };
+        }
+      }
     }
   }
   return { levels, values, upper, lowerScale: scales.lowerScale, floor: f, gamma };
@@ -228,6 +243,11 @@ export function marginalOf(member: MemberForecast, floor = 0): Marginal {
 
 /** Q(u) of a marginal. */
 export function marginalQuantile(m: Marginal, u: number): number {
+  const pi = m.zeroMass ?? 0;
+  if (pi > 0) {
+    if (u <= pi) return m.floor;
+    u = (u - pi) / (1 - pi);
+  }
   const { levels, values } = m;
   const n = levels.length;
   const q1 = levels[0]!;
@@ -249,11 +269,12 @@ export function marginalQuantile(m: Marginal, u: number): number {
 export function marginalMean(m: Marginal): number {
   const n = m.levels.length;
   const qK = m.levels[n - 1]!;
-  return (
+  const shape =
     lowerIntegral(m.levels[0]!, m.values[0]!, m.lowerScale, m.floor) +
     bodyIntegral(m.levels, m.values, m.gamma) +
-    (1 - qK) * (m.values[n - 1]! + m.upper)
-  );
+    (1 - qK) * (m.values[n - 1]! + m.upper);
+  const pi = m.zeroMass ?? 0;
+  return pi > 0 ? pi * m.floor + (1 - pi) * shape : shape;
 }
 
 /**
@@ -299,6 +320,13 @@ export interface DependenceModel {
    * the other kind's. Absent (runs trained before): `spread` for every total.
    */
   readonly spreadBySize?: readonly SizeSpread[];
+  /**
+   * κ of ONE series' own sum over several steps (a stock plan's lead time plus review period, a
+   * series' week of days), fitted on the validation windows' single-series block sums
+   * (`fitOwnSpread`). Absent (runs trained before): such a sum takes `spread`, the pooled κ of
+   * totals of two or more series.
+   */
+  readonly ownSpread?: number;
 }
 
 /** κ for totals of at least `minSeries` series (up to the next class), over one step or several. */
@@ -315,8 +343,9 @@ export const SPREAD_SIZE_CLASSES: readonly number[] = [2, 10, 50, 250];
 /** κ of a total of `members` series over `steps` steps under `dependence` (1 when none was fitted). */
 export function spreadFor(dependence: DependenceModel, members: number, steps: number): number {
   const all = dependence.spreadBySize;
-  // The size classes start at totals of two series; one series' own sum over its steps (a stock
-  // plan's lead time) keeps the pooled κ, not the 2–9 class's.
+  // One series' own sum over its steps (a stock plan's lead time) has a κ of its own where the run
+  // fitted one; before, it kept the pooled κ (the size classes start at totals of two series).
+  if (members < 2 && steps > 1 && dependence.ownSpread !== undefined) return dependence.ownSpread;
   if (!all || all.length === 0 || members < 2) return dependence.spread ?? 1;
   const own = all.filter((c) => c.multiStep === steps > 1);
   const classes = own.length > 0 ? own : all.filter((c) => c.multiStep !== steps > 1);
@@ -661,12 +690,72 @@ export function fitDistribution(
   const phiCommon = lagDen > 0 && rho > 0 ? Math.min(0.99, Math.max(0, lagNum / lagDen / rho)) : 0;
   const dependence = { rho, phiCommon, phiOwn };
   const { spread, bySize } = fitSpread(windows, { ...model0, dependence }, options);
+  const ownSpread = fitOwnSpread(windows, { ...model0, dependence }, options);
   return {
     version: 1,
     meanLift,
-    dependence: { ...dependence, spread, ...(bySize.length > 0 ? { spreadBySize: bySize } : {}) },
+    dependence: {
+      ...dependence,
+      spread,
+      ...(bySize.length > 0 ? { spreadBySize: bySize } : {}),
+      ...(ownSpread === undefined ? {} : { ownSpread }),
+    },
     points,
   };
+}
+
+/** Steps in one block sum of a series when its own κ is fitted (`fitOwnSpread`), by frequency. */
+export const OWN_SPREAD_BLOCK: Readonly<Record<Frequency, number>> = { D: 7, W: 4, M: 3 };
+/** Block sums the own κ needs; with fewer, one series' sums keep the pooled κ. */
+const MIN_OWN_SCORES = 30;
+
+/**
+ * κ of one series' own sum over several steps (`DependenceModel.ownSpread`): each series' sum over
+ * consecutive blocks of `OWN_SPREAD_BLOCK` steps of each validation window is scored as `fitSpread`
+ * scores a total (|y − μ| over the distance from the sampled sum's mean μ to its p10 or p90 on
+ * y's side, the sums sampled with κ = 1), and κ is the 80 % point of the scores, within
+ * [MIN_SPREAD, MAX_SPREAD]. Undefined with fewer than MIN_OWN_SCORES block sums.
+ */
+export function fitOwnSpread(
+  windows: readonly ValidationWindow[],
+  model: DistributionModel,
+  options: { seed?: number; allowNegative?: boolean } = {},
+): number | undefined {
+  const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
+  // κ = 1 while sampling: the dependence across steps, without the pooled κ of totals.
+  const { rho, phiCommon, phiOwn } = model.dependence;
+  const dependence: DependenceModel = { rho, phiCommon, phiOwn };
+  const scores: number[] = [];
+  let seed = (options.seed ?? 31) * 7919;
+  for (const w of windows) {
+    const block = OWN_SPREAD_BLOCK[w.panel.freq];
+    const withMean = withMeans(w.forecasts, w.panel, model, options.allowNegative);
+    for (const f of withMean) {
+      const y = w.actuals.get(f.seriesId);
+      if (!y) continue;
+      for (let k = 0; k + block <= f.dates.length && k + block <= y.length; k += block) {
+        let actual = 0;
+        let complete = true;
+        const steps: Marginal[] = [];
+        for (let t = k; t < k + block; t++) {
+          if (!Number.isFinite(y[t]!) || w.skip?.(f.seriesId, f.dates[t]!)) complete = false;
+          actual += y[t]!;
+          steps.push(marginalOf({ levels: f.quantiles, values: columnOf(f, t), mean: f.mean![t]! }, floor));
+        }
+        if (!complete) continue;
+        const { total } = sampleTotals([{ steps }], block, dependence, { samples: FIT_SAMPLES, seed: seed++ });
+        total.sort();
+        const mu = total.reduce((a, b) => a + b, 0) / total.length;
+        const side = actual < mu ? mu - empiricalQuantile(total, 0.1) : empiricalQuantile(total, 0.9) - mu;
+        const excess = Math.abs(actual - mu);
+        scores.push(excess === 0 ? 0 : side > 0 ? excess / side : Number.POSITIVE_INFINITY);
+      }
+    }
+  }
+  if (scores.length < MIN_OWN_SCORES) return undefined;
+  scores.sort((a, b) => a - b);
+  const kappa = scores[Math.min(scores.length - 1, Math.ceil(0.8 * scores.length) - 1)]!;
+  return Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, kappa));
 }
 
 /** Bounds on the spread factor κ of sums. */

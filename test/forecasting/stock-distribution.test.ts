@@ -1,0 +1,145 @@
+/**
+ * One series' demand over a stock plan's lead time plus review period (issue 18): what
+ * distribution.ts does for a single series' multi-step sum, on which the plan's order-up-to level
+ * rests. A member whose mean is below what its quantiles can carry gets a point mass at 0 (its
+ * marginal has that mean); one series' own sum takes the κ fitted on single-series block sums,
+ * not the pooled κ of totals (runs trained before keep the pooled one).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  fitOwnSpread,
+  IDENTITY_MEAN,
+  INDEPENDENT,
+  marginalCdfRange,
+  marginalMean,
+  marginalOf,
+  marginalQuantile,
+  spreadFor,
+  type DependenceModel,
+  type DistributionModel,
+  type ValidationWindow,
+} from '../../api/forecasting/distribution.js';
+import { gridDates } from '../../api/forecasting/frames.js';
+import { mulberry32 } from '../../api/forecasting/random.js';
+import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
+
+const LEVELS = [0.1, 0.5, 0.9];
+
+describe('one series: a mean below what its quantiles carry', () => {
+  test('p10 = p50 = 0, p90 = 1 and a mean of 0.04: a point mass at 0 carries the rest, the mean is kept', () => {
+    // The quantiles alone carry at least 0.1 (P(X ≥ 1) ≥ 0.1); a mean of 0.04 needs P(X = 0) ≥ 0.6.
+    const m = marginalOf({ levels: LEVELS, values: [0, 0, 1], mean: 0.04 });
+    assert.ok((m.zeroMass ?? 0) > 0.5, `zero mass ${m.zeroMass}`);
+    assert.ok(Math.abs(marginalMean(m) - 0.04) < 1e-9, `mean ${marginalMean(m)}`);
+    assert.equal(marginalQuantile(m, (m.zeroMass ?? 0) * 0.99), 0);
+    // The shape is kept above the mass: the top value 1 is reached, later than at 0.9.
+    assert.equal(marginalQuantile(m, 0.999), 1);
+    assert.ok(marginalQuantile(m, 0.9) < 1);
+    const [lo, hi] = marginalCdfRange(m, 0);
+    assert.ok(lo < 1e-9 && hi >= m.zeroMass! - 1e-6, `P(X = 0) in [${lo}, ${hi}]`);
+    // The mean by sampling agrees with the closed form.
+    const u = mulberry32(5);
+    let s = 0;
+    for (let i = 0; i < 200_000; i++) s += marginalQuantile(m, u());
+    assert.ok(Math.abs(s / 200_000 - 0.04) < 0.002, `sampled mean ${s / 200_000}`);
+  });
+
+  test('a mean the quantiles can carry keeps them as they are (no point mass)', () => {
+    for (const mean of [0.2, 0.6, 3]) {
+      const m = marginalOf({ levels: LEVELS, values: [0, 0, 1], mean });
+      assert.equal(m.zeroMass, undefined, `mean ${mean}`);
+      assert.ok(Math.abs(marginalMean(m) - mean) < 1e-9);
+    }
+    // Money (negatives allowed): no floor, so no point mass.
+    const money = marginalOf({ levels: LEVELS, values: [-2, 0, 1], mean: -5 });
+    assert.equal(money.zeroMass, undefined);
+  });
+});
+
+describe('one series: its own κ', () => {
+  test('spreadFor: one series over several steps takes ownSpread; totals and one step do not; absent: the pooled κ', () => {
+    const dep: DependenceModel = {
+      rho: 0.1,
+      phiCommon: 0,
+      phiOwn: 0.2,
+      spread: 0.8,
+      spreadBySize: [
+        { minSeries: 2, multiStep: false, spread: 0.9 },
+        { minSeries: 2, multiStep: true, spread: 0.7 },
+      ],
+      ownSpread: 1.3,
+    };
+    assert.equal(spreadFor(dep, 1, 14), 1.3);
+    assert.equal(spreadFor(dep, 1, 1), 0.8);
+    assert.equal(spreadFor(dep, 2, 14), 0.7);
+    assert.equal(spreadFor(dep, 5, 1), 0.9);
+    const { ownSpread: _own, ...before } = dep;
+    assert.equal(spreadFor(before, 1, 14), 0.8);
+  });
+
+  // Series whose level moves from week to week (a shock shared by all 7 days of a week) have weekly
+  // sums far wider than independent days, which is what a forecast of each day alone models; a
+  // series of independent days needs no correction.
+  const H = 14;
+  const SERIES = 60;
+  const panelOf = (targets: readonly Float64Array[]): Panel => ({
+    freq: 'D',
+    series: targets.map((target, i) => ({ id: `s${i}`, start: '2024-01-01', target, covariates: {}, statics: {} })),
+    covariateNames: [],
+    knownInAdvance: [],
+    staticNames: [],
+  });
+  const window = (weekly: boolean, seed: number): ValidationWindow => {
+    const u = mulberry32(seed);
+    const history: Float64Array[] = [];
+    const actuals = new Map<string, Float64Array>();
+    const forecasts: QuantileForecast[] = [];
+    const dates = gridDates('2024-01-01', 56, H, 'D');
+    for (let i = 0; i < SERIES; i++) {
+      const level = 5 + 10 * u();
+      history.push(Float64Array.from({ length: 56 }, () => level));
+      // A day: level · shock · (0.75 … 1.25); the shock is the week's (weekly) or the day's own.
+      const y = new Float64Array(H);
+      let shock = 1;
+      for (let t = 0; t < H; t++) {
+        if (!weekly || t % 7 === 0) shock = 0.4 + 1.2 * u();
+        y[t] = level * shock * (0.75 + 0.5 * u());
+      }
+      actuals.set(`s${i}`, y);
+      // Each day's true quantiles (a product of two uniforms, sampled once, 20,000 draws).
+      const draws = Float64Array.from({ length: 20_000 }, () => level * (0.4 + 1.2 * u()) * (0.75 + 0.5 * u())).sort();
+      const q = LEVELS.map((l) => draws[Math.floor(l * draws.length)]!);
+      forecasts.push({
+        seriesId: `s${i}`,
+        dates,
+        quantiles: LEVELS,
+        values: q.map((v) => new Float64Array(H).fill(v)),
+        mean: new Float64Array(H).fill(level),
+      });
+    }
+    return { panel: panelOf(history), actuals, forecasts };
+  };
+  const model: DistributionModel = { version: 1, meanLift: IDENTITY_MEAN, dependence: INDEPENDENT, points: 0 };
+
+  test('fitted on validation block sums: far wider when a week shares one shock than with independent days (never above 1.1 then)', () => {
+    const wide = fitOwnSpread([window(true, 1), window(true, 2)], model, { seed: 3 });
+    const right = fitOwnSpread([window(false, 1), window(false, 2)], model, { seed: 3 });
+    assert.ok(wide !== undefined && right !== undefined);
+    // Independent days: the marginals' exponential tails are wider than these bounded days, so the
+    // sums need a little narrowing, never widening (0.83 here; 240 block sums, ±0.1 with the draw).
+    assert.ok(right >= 0.7 && right <= 1.1, `κ with independent days ${right}`);
+    // A weekly shock: the weekly sum's spread is about √7 ≈ 2.6 times the independent days' (less
+    // the within-day noise), so κ is far above the independent days' one.
+    assert.ok(wide >= 1.8 * right, `κ with a weekly shock ${wide}, independent days ${right}`);
+  });
+
+  test('fewer than 30 block sums: no κ of its own (the pooled κ stays)', () => {
+    const w = window(true, 4);
+    const few: ValidationWindow = {
+      ...w,
+      forecasts: w.forecasts.slice(0, 10),
+    };
+    assert.equal(fitOwnSpread([few], model, { seed: 3 }), undefined);
+  });
+});
