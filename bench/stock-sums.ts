@@ -46,6 +46,9 @@ function arg(name: string, fallback: string): string {
 const PERIODS = arg('periods', '0,49,98').split(',').map(Number);
 const SERIES = Number(arg('series', '80'));
 
+/** Σ of the means the run stored (the mean model's), against Σ of the marginals' means. */
+let storedMean = 0;
+
 interface Cycle {
   readonly id: string;
   readonly steps: Marginal[];
@@ -92,6 +95,7 @@ async function cyclesAt(period: number): Promise<Cycle[]> {
       const steps = f.dates.map((_, t) =>
         marginalOf({ levels: f.quantiles, values: f.values.map((row) => row[t]!), mean: f.mean?.[t] ?? null }),
       );
+      for (let t = 0; t < LEAD_TIME + REVIEW_PERIOD; t++) storedMean += f.mean?.[t] ?? 0;
       const offset = s.target.length - n + cut;
       let demand = 0;
       let beforeNextReview = 0;
@@ -162,6 +166,7 @@ function report(name: string, cycles: readonly Cycle[], dep: (d: DependenceModel
 
 const started = process.cpuUsage();
 for (const period of PERIODS) {
+  storedMean = 0;
   const cycles = await cyclesAt(period);
   let p50 = 0;
   let mean = 0;
@@ -174,10 +179,14 @@ for (const period of PERIODS) {
     actual += c.demand;
   }
   console.log(
-    `period ending ${period} days before the data's end: ${cycles.length} cycles; Σ p50 ${p50.toFixed(0)}, Σ mean ${mean.toFixed(0)}, Σ actual ${actual.toFixed(0)} (mean/actual ${(mean / actual).toFixed(3)}, p50/actual ${(p50 / actual).toFixed(3)})`,
+    `period ending ${period} days before the data's end: ${cycles.length} cycles; Σ p50 ${p50.toFixed(0)}, Σ mean ${mean.toFixed(0)}, Σ actual ${actual.toFixed(0)} (mean/actual ${(mean / actual).toFixed(3)}, stored mean/actual ${(storedMean / actual).toFixed(3)}, p50/actual ${(p50 / actual).toFixed(3)})`,
   );
+  const kappas = (k: (d: DependenceModel) => number | undefined): string =>
+    [...new Set(cycles.map((c) => c.dependence))].map((d) => k(d)?.toFixed(2) ?? '-').join(' ');
+  console.log(`  κ per run: pooled ${kappas((d) => d.spread)}; one series' own κ ${kappas((d) => d.ownSpread)}`);
   report('as fitted', cycles, (d) => d, 1);
-  report('κ=1', cycles, (d) => ({ ...d, spread: 1, spreadBySize: undefined }), 1);
+  report('pooled κ', cycles, ({ ownSpread: _own, ...d }) => d, 1);
+  report('κ=1', cycles, (d) => ({ ...d, spread: 1, spreadBySize: undefined, ownSpread: undefined }), 1);
   report('mean-centred', cycles, (d) => d, mean / actual);
 }
 const cpu = process.cpuUsage(started);

@@ -23,24 +23,32 @@ const REVIEWS = 6;
 const SERIES = 80;
 const HISTORY_DAYS = 400;
 /**
- * Targets checked and the tolerance, chosen from measurement (80 series × 6 reviews = 480
- * cycles, seasonal naive with its fitted distribution; README "Stock planning"): realised 0.923,
- * 0.950 and 0.973 for targets 0.8, 0.9 and 0.95, against 0.858, 0.928 and 0.965 that the plans
- * themselves promised (whole units and stock left from the last cycle lift every level above its
- * target). So: never more than 3 points below the target, and at the levels shops use (90 %, 95 %)
- * within 5 points above it. At 80 % the plan over-delivers by about 12 points. Not because one
- * series' sum is too wide (bench/stock-sums.ts, bench/RESULTS.md "Stock sums": its 80 % interval
- * holds only 54 % of the 14-day actuals here): the forecast mean of this period is 8 % above what
- * sold (Σ p50 within 1 %); with the actuals scaled to the mean the plans realise 0.860, 0.912 and
- * 0.948, what they promise. Across five periods the realised level moves 3–6 points, so this
- * one-period tolerance is not tightened until the mean's bias is fixed and several periods are
- * scored.
+ * Periods scored, in days before the data's end (0: the last held-back days). One period's
+ * realised level moves 3–6 points with the period (bench/RESULTS.md "Stock sums"), so the verdict
+ * is on all of them together. bench/stock-sums.ts also scores 147 and 196, which this test never sees.
+ */
+const PERIODS = [0, 49, 98];
+/**
+ * Targets checked and the tolerances, from measurement (3 periods × 80 series × 6 reviews = 1,440
+ * cycles, seasonal naive with its fitted distribution; bench/RESULTS.md "Stock sums", 2026-12-07):
+ * realised 0.878, 0.926 and 0.951 for targets 0.8, 0.9 and 0.95 (per period 0.917/0.963/0.975,
+ * 0.858/0.917/0.944, 0.858/0.898/0.933), against 0.853, 0.928 and 0.965 that the plans themselves
+ * promised (1 − P(D > position) under their own samples: whole units and the stock left from the
+ * last cycle lift the promise above the target). So:
+ * - never more than 3 points below the target;
+ * - above it, within 4 points at 90 and 95 % (measured +2.6 and +0.1; was 5 on one period) and 10
+ *   at 80 % (measured +7.8; was 15): at 80 % the plan keeps its promise (+2.5) but the promise is
+ *   above the target, by whole units on slow items (S = 1 or 2) and by what is left over;
+ * - within 4 points of what the plans promised, at every target (measured +2.5, −0.2, −1.4).
+ * Before this session's changes (the marginal that could not honour a low mean, the pooled κ for
+ * one series' sum), the same 3 periods realised 0.888, 0.917 and 0.940.
  */
 const TARGETS = [0.8, 0.9, 0.95];
 const BELOW = 0.03;
-const ABOVE: Readonly<Record<number, number>> = { 0.8: 0.15, 0.9: 0.05, 0.95: 0.05 };
+const ABOVE: Readonly<Record<number, number>> = { 0.8: 0.1, 0.9: 0.04, 0.95: 0.04 };
+const FROM_PROMISE = 0.04;
 
-test('ordering by the plan on held-back M5 days gives the target cycle service level: never 3 points below it, within 5 above at 90 and 95 %', async () => {
+test('ordering by the plan on held-back M5 days (3 periods) gives the target cycle service level: never 3 points below it, within 4 above at 90 and 95 % and 10 at 80 %, and within 4 of what the plans promised', async () => {
   const file = await readRawSeries(FILE, {});
   const all = buildPanel(file.series, file.frequency);
   // A fixed random sample of series with sales in the last year (seeded: the same every run).
@@ -56,67 +64,79 @@ test('ordering by the plan on held-back M5 days gives the target cycle service l
     .map((x) => x.s);
   const n = Math.min(...chosen.map((s) => s.target.length));
   const heldBack = (REVIEWS - 1) * REVIEW_PERIOD + LEAD_TIME + REVIEW_PERIOD;
-  const firstReview = n - heldBack;
   const shortfalls = new Map(TARGETS.map((a) => [a, 0]));
   const promised = new Map(TARGETS.map((a) => [a, 0]));
   const atS = new Map(TARGETS.map((a) => [a, { n: 0, short: 0, promised: 0 }]));
   let cycles = 0;
-  // Inventory position after ordering, per target and series (backorders: may go negative).
-  const position = new Map(TARGETS.map((a) => [a, new Map<string, number>()]));
-  for (let k = 0; k < REVIEWS; k++) {
-    const cut = firstReview + k * REVIEW_PERIOD;
-    const panel: Panel = {
-      ...all,
-      series: chosen.map((s) => {
-        const c = cutSeries(s, s.target.length - (n - cut), LEAD_TIME + REVIEW_PERIOD);
-        return { ...c, target: c.target.subarray(Math.max(0, c.target.length - HISTORY_DAYS)) };
-      }),
-    };
-    const result = await runForecastPipeline(panel, {
-      model: 'snaive',
-      horizon: LEAD_TIME + REVIEW_PERIOD,
-      quantiles: [0.1, 0.5, 0.9],
-      seed: 7,
-      importance: false,
-    });
-    assert.ok(result.distribution, 'the run fitted a distribution');
-    const byId = new Map(result.forecasts.map((f) => [f.seriesId, f]));
-    for (const s of chosen) {
-      const f = byId.get(s.id)!;
-      const steps = f.dates.map((_, t) =>
-        marginalOf({ levels: f.quantiles, values: f.values.map((row) => row[t]!), mean: f.mean?.[t] ?? null }),
-      );
-      const offset = s.target.length - n + cut;
-      let demand = 0;
-      for (let t = 0; t < LEAD_TIME + REVIEW_PERIOD; t++) demand += Math.max(0, s.target[offset + t] ?? 0);
-      let demandBeforeNextReview = 0;
-      for (let t = 0; t < REVIEW_PERIOD; t++) demandBeforeNextReview += Math.max(0, s.target[offset + t] ?? 0);
-      for (const alpha of TARGETS) {
-        const profile = sampledDemandProfile([steps], result.distribution.dependence, {
-          leadTime: LEAD_TIME,
-          reviewPeriod: REVIEW_PERIOD,
-          serviceLevel: alpha,
-        });
-        const positions = position.get(alpha)!;
-        // Order up to S (nothing when the position is already above it).
-        const after = Math.max(positions.get(s.id) ?? profile.orderUpTo, profile.orderUpTo);
-        // Net stock just before the order of the next review arrives: every earlier order is in.
-        if (demand > after) shortfalls.set(alpha, shortfalls.get(alpha)! + 1);
-        promised.set(alpha, promised.get(alpha)! + 1 - exceedanceProbability(profile.protectionDemand!, after));
-        if (after === profile.orderUpTo) {
-          const e = atS.get(alpha)!;
-          e.n++;
-          if (demand > after) e.short++;
-          e.promised += 1 - exceedanceProbability(profile.protectionDemand!, after);
+  for (const period of PERIODS) {
+    const firstReview = n - heldBack - period;
+    const periodShort = new Map(TARGETS.map((a) => [a, 0]));
+    let periodCycles = 0;
+    // Inventory position after ordering, per target and series (backorders: may go negative); each
+    // period starts with every series ordered up to S.
+    const position = new Map(TARGETS.map((a) => [a, new Map<string, number>()]));
+    for (let k = 0; k < REVIEWS; k++) {
+      const cut = firstReview + k * REVIEW_PERIOD;
+      const panel: Panel = {
+        ...all,
+        series: chosen.map((s) => {
+          const c = cutSeries(s, s.target.length - (n - cut), LEAD_TIME + REVIEW_PERIOD);
+          return { ...c, target: c.target.subarray(Math.max(0, c.target.length - HISTORY_DAYS)) };
+        }),
+      };
+      const result = await runForecastPipeline(panel, {
+        model: 'snaive',
+        horizon: LEAD_TIME + REVIEW_PERIOD,
+        quantiles: [0.1, 0.5, 0.9],
+        seed: 7,
+        importance: false,
+      });
+      assert.ok(result.distribution, 'the run fitted a distribution');
+      const byId = new Map(result.forecasts.map((f) => [f.seriesId, f]));
+      for (const s of chosen) {
+        const f = byId.get(s.id)!;
+        const steps = f.dates.map((_, t) =>
+          marginalOf({ levels: f.quantiles, values: f.values.map((row) => row[t]!), mean: f.mean?.[t] ?? null }),
+        );
+        const offset = s.target.length - n + cut;
+        let demand = 0;
+        for (let t = 0; t < LEAD_TIME + REVIEW_PERIOD; t++) demand += Math.max(0, s.target[offset + t] ?? 0);
+        let demandBeforeNextReview = 0;
+        for (let t = 0; t < REVIEW_PERIOD; t++) demandBeforeNextReview += Math.max(0, s.target[offset + t] ?? 0);
+        for (const alpha of TARGETS) {
+          const profile = sampledDemandProfile([steps], result.distribution.dependence, {
+            leadTime: LEAD_TIME,
+            reviewPeriod: REVIEW_PERIOD,
+            serviceLevel: alpha,
+          });
+          const positions = position.get(alpha)!;
+          // Order up to S (nothing when the position is already above it).
+          const after = Math.max(positions.get(s.id) ?? profile.orderUpTo, profile.orderUpTo);
+          // Net stock just before the order of the next review arrives: every earlier order is in.
+          if (demand > after) {
+            shortfalls.set(alpha, shortfalls.get(alpha)! + 1);
+            periodShort.set(alpha, periodShort.get(alpha)! + 1);
+          }
+          promised.set(alpha, promised.get(alpha)! + 1 - exceedanceProbability(profile.protectionDemand!, after));
+          if (after === profile.orderUpTo) {
+            const e = atS.get(alpha)!;
+            e.n++;
+            if (demand > after) e.short++;
+            e.promised += 1 - exceedanceProbability(profile.protectionDemand!, after);
+          }
+          positions.set(s.id, after - demandBeforeNextReview);
         }
-        positions.set(s.id, after - demandBeforeNextReview);
+        cycles++;
+        periodCycles++;
       }
-      cycles++;
     }
+    process.stdout.write(
+      `period ending ${period} days before the data's end: ${TARGETS.map((a) => `target ${a} → ${(1 - periodShort.get(a)! / periodCycles).toFixed(3)}`).join('; ')}\n`,
+    );
   }
   const realised = TARGETS.map((a) => 1 - shortfalls.get(a)! / cycles);
   process.stdout.write(
-    `stock simulation (M5, ${SERIES} series × ${REVIEWS} reviews, L=${LEAD_TIME}, R=${REVIEW_PERIOD}): ${TARGETS.map((a, i) => `target ${a} → realised ${realised[i]!.toFixed(3)}`).join('; ')}\n`,
+    `stock simulation (M5, ${SERIES} series × ${REVIEWS} reviews × ${PERIODS.length} periods, L=${LEAD_TIME}, R=${REVIEW_PERIOD}): ${TARGETS.map((a, i) => `target ${a} → realised ${realised[i]!.toFixed(3)}`).join('; ')}\n`,
   );
   for (const a of TARGETS) {
     const e = atS.get(a)!;
@@ -128,5 +148,7 @@ test('ordering by the plan on held-back M5 days gives the target cycle service l
     const what = `target ${a}: realised cycle service level ${realised[i]!.toFixed(3)} over ${cycles} cycles`;
     assert.ok(realised[i]! >= a - BELOW, what);
     assert.ok(realised[i]! <= a + ABOVE[a]!, what);
+    const promise = promised.get(a)! / cycles;
+    assert.ok(Math.abs(realised[i]! - promise) <= FROM_PROMISE, `${what}; the plans promised ${promise.toFixed(3)}`);
   });
 });
