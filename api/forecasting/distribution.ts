@@ -22,7 +22,9 @@
  * of the marginal without a stored mean (tails as above) and h the series' recent level (mean of
  * its last `MEAN_LOOKBACK` observed points); α, β ≥ 0 by least squares against what sold.
  * A mean below what a linear body carries bends the body (γ > 1: the mass sits at the lower
- * value, as for a point mass at 0).
+ * value, as for a point mass at 0); a mean below what even a step carries (p90 = 1 unit alone
+ * carries 0.1) gets a point mass at 0 below the stored shape (`zeroMass`), so that every marginal
+ * has the mean the model gave it: an intermittent item that sells nothing for a fortnight.
  *
  * ## Dependence
  * Members are joined by a Gaussian copula with one common factor and first-order autocorrelation:
@@ -39,7 +41,9 @@
  * total (2–9, 10–49, 50–249, 250+ series) and per kind of bucket (one step, or several: a week):
  * a large total's spread is set by the common factor, a small one's by its members' own shapes,
  * and a week's by the autocorrelation too; one κ for all of them left large totals too wide and
- * small ones too narrow, or days right and weeks wrong.
+ * small ones too narrow, or days right and weeks wrong. One series' own sum over several steps (a
+ * stock plan's lead time plus review period) has a κ of its own (`fitOwnSpread`), fitted the same
+ * way on each series' 7-day sums of the validation windows.
  * Totals are then sums of sample paths, sample by sample (never sums of medians), and any level
  * is read off the sorted sums.
  */
