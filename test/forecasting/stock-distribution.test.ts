@@ -26,6 +26,14 @@ import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
 
 const LEVELS = [0.1, 0.5, 0.9];
 
+const panelOf = (targets: readonly Float64Array[]): Panel => ({
+  freq: 'D',
+  series: targets.map((target, i) => ({ id: `s${i}`, start: '2024-01-01', target, covariates: {}, statics: {} })),
+  covariateNames: [],
+  knownInAdvance: [],
+  staticNames: [],
+});
+
 describe('one series: a mean below what its quantiles carry', () => {
   test('p10 = p50 = 0, p90 = 1 and a mean of 0.04: a point mass at 0 carries the rest, the mean is kept', () => {
     // The quantiles alone carry at least 0.1 (P(X ≥ 1) ≥ 0.1); a mean of 0.04 needs P(X = 0) ≥ 0.6.
@@ -83,13 +91,6 @@ describe('one series: its own κ', () => {
   // series of independent days needs no correction.
   const H = 14;
   const SERIES = 60;
-  const panelOf = (targets: readonly Float64Array[]): Panel => ({
-    freq: 'D',
-    series: targets.map((target, i) => ({ id: `s${i}`, start: '2024-01-01', target, covariates: {}, statics: {} })),
-    covariateNames: [],
-    knownInAdvance: [],
-    staticNames: [],
-  });
   const window = (weekly: boolean, seed: number): ValidationWindow => {
     const u = mulberry32(seed);
     const history: Float64Array[] = [];
@@ -108,7 +109,10 @@ describe('one series: its own κ', () => {
       }
       actuals.set(`s${i}`, y);
       // Each day's true quantiles (a product of two uniforms, sampled once, 20,000 draws).
-      const draws = Float64Array.from({ length: 20_000 }, () => level * (0.4 + 1.2 * u()) * (0.75 + 0.5 * u())).sort();
+      const draws = Float64Array.from(
+        { length: 20_000 },
+        () => level * (0.4 + 1.2 * u()) * (0.75 + 0.5 * u()),
+      ).toSorted();
       const q = LEVELS.map((l) => draws[Math.floor(l * draws.length)]!);
       forecasts.push({
         seriesId: `s${i}`,
