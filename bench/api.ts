@@ -6,8 +6,8 @@
  *
  * Run: `npm run build && nice -n 10 npx tsx bench/api.ts` (BENCH_DURATION=20, BENCH_CONNECTIONS=32,
  * BENCH_PROCESSES=1: `serve --processes N`, N HTTP processes sharing the port and a training one;
- * BENCH_EPOCHS=200: the MLP run's epochs, fewer to have the run end, and what follows its success,
- * inside the second phase). "CPU ms/request" sums the main threads of every HTTP process. Failed
+ * BENCH_MODEL=MLP and BENCH_EPOCHS=200: the second phase's run; BENCH_MODEL=SNAIVE, or fewer epochs,
+ * to have the run end, and what follows its success, inside the second phase). "CPU ms/request" sums the main threads of every HTTP process. Failed
  * requests are printed by kind (HTTP status with sample bodies, socket error codes, timeouts,
  * resets), and the server's log (warn and above) after them.
  */
@@ -28,7 +28,8 @@ const DURATION = Number(process.env['BENCH_DURATION'] ?? 20);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SERIES = '85123A';
 const PROCESSES = Number(process.env['BENCH_PROCESSES'] ?? 1);
-/** Epochs of the second phase's MLP run: 200 outlasts the phase on 2 cores; 1 lets it end inside it. */
+/** The second phase's run: MLP of 200 epochs outlasts the phase; a SNAIVE run ends inside it on 2 loaded cores. */
+const MODEL = process.env['BENCH_MODEL'] ?? 'MLP';
 const EPOCHS = Number(process.env['BENCH_EPOCHS'] ?? 200);
 /** `Authorization: Bearer <admin key>`, set once the demo tenant has a key (the API has no anonymous access). */
 const auth: Record<string, string> = {};
@@ -39,9 +40,19 @@ async function startServer(db: string): Promise<{ url: string; child: ChildProce
     ['bin/forecastql.js', 'serve', '--db', db, '--port', '0', '--processes', String(PROCESSES)],
     {
       cwd: root,
-      // The per-key rate limit (default 1200 a minute) would cap the bench, not measure it: raised
-      // high enough never to bite, so its per-request cost is still counted.
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', FORECASTQL_RATE_LIMIT: '100000000' },
+      // The per-key rate limit (default 1200 a minute) and the read budget (default 50,000,000 units
+      // a minute per credential; this read costs 1 series × 366 dates × 3 quantiles = 1,098, so
+      // 45,537 reads a minute) would cap the bench, not measure it: raised high enough never to
+      // bite, so their per-request cost is still counted. The budget did bite on a quiet machine:
+      // idle and training phases together passed 45,537 reads inside one minute, and the rest of
+      // the minute answered 429 "Read budget spent" (the training phase's "errors" until 2026-12-07).
+      env: {
+        FORECASTQL_READ_BUDGET: '1000000000000000',
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        FORECASTQL_RATE_LIMIT: '100000000',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
@@ -57,12 +68,28 @@ async function startServer(db: string): Promise<{ url: string; child: ChildProce
   return { url, child, log: () => log };
 }
 
+/**
+ * The bench's own requests (runs, polling, warm-up) that the server reset: each is retried once on
+ * a new connection and counted here, and the count is printed (a reset is the server's failure).
+ */
+let ownResets = 0;
+
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify({ query, variables }),
-  });
+  const send = () =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ query, variables }),
+    });
+  let res: Response;
+  try {
+    res = await send();
+  } catch (e) {
+    if ((e as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw e;
+    ownResets++;
+    console.error(`the server reset a request of the bench's own (${new Date().toISOString()}): retried once`);
+    res = await send();
+  }
   const body = (await res.json()) as { data?: T; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data as T;
@@ -129,6 +156,17 @@ function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
+/** A failed answer in a line: its GraphQL error's code and message, else the start of the body. */
+function errorText(body: string): string {
+  try {
+    const e = (JSON.parse(body) as { errors?: { message?: string; extensions?: { code?: string } }[] }).errors?.[0];
+    if (e) return `${e.extensions?.code ?? 'no code'}: ${e.message ?? ''}`.slice(0, 300);
+  } catch {
+    // not JSON: the body as it is
+  }
+  return body.slice(0, 200);
+}
+
 async function load(url: string, datasetId: string, pid: number): Promise<Figures> {
   const times: number[] = [];
   /** Non-200 answers by status, with the first bodies of each (what the client was told). */
@@ -155,7 +193,8 @@ async function load(url: string, datasetId: string, pid: number): Promise<Figure
           if (status === 200) return;
           const f = failed.get(status) ?? { count: 0, bodies: [] };
           f.count++;
-          if (f.bodies.length < 2) f.bodies.push(responseBody.slice(0, 300));
+          const text = errorText(responseBody);
+          if (f.bodies.length < 2 && !f.bodies.includes(text)) f.bodies.push(text);
           failed.set(status, f);
         },
       },
@@ -220,7 +259,7 @@ try {
   // A deep run long enough to outlast the measurement (unless BENCH_EPOCHS says otherwise).
   const second = await gql<{ startTrainingRun: { id: string } }>(
     server.url,
-    `mutation { startTrainingRun(input: { datasetId: "${datasetId}", horizon: 28, model: MLP, epochs: ${EPOCHS} }) { id } }`,
+    `mutation { startTrainingRun(input: { datasetId: "${datasetId}", horizon: 28, model: ${MODEL}${MODEL === 'MLP' ? `, epochs: ${EPOCHS}` : ''} }) { id } }`,
   );
   await waitForStatus(server.url, second.startTrainingRun.id, (s) => s === 'RUNNING', 120_000);
   await new Promise((r) => setTimeout(r, 3000)); // let it reach the training loop
@@ -244,6 +283,7 @@ try {
     `goals: p99 < 50 ms idle: ${idle.p99 < 50 ? 'met' : 'MISSED'}; p99 < 150 ms during training: ${busy.p99 < 150 ? 'met' : 'MISSED'}; >= 500 req/s idle: ${idle.rps >= 500 ? 'met' : 'MISSED'}`,
   );
   console.log(`machine load (1-min average, 2 shared cores): ${load0.toFixed(1)} before, ${load1.toFixed(1)} after`);
+  console.log(`requests of the bench's own (runs, polling, warm-up) reset by the server: ${ownResets}`);
   // The server logs at warn and above: anything it logged belongs beside the errors above.
   const serverLog = server
     .log()
