@@ -9,8 +9,10 @@
  * and the peer gets the flags of the stored peer runs (`--use-exog` where gbm used covariates,
  * `--nonneg --jobs 2`). The two run back to back; with several rounds the order alternates (auto
  * first in odd rounds, gbm first in even ones). It prints one row per set and round (both wall
- * times, gbm's own model seconds from its results.json, the 1-min load before and after the pair)
- * and the verdict: `auto`'s whole process no slower than gbm's whole process. The table goes to
+ * times, each process's CPU seconds (GNU time), gbm's own model seconds from its results.json, the
+ * 1-min load before and after the pair) and the verdict: `auto`'s whole process no slower than
+ * gbm's whole process. `--one-thread-too` also runs `auto` with its candidates on one thread
+ * (`FORECASTQL_CANDIDATE_THREADS=1`, as before they ran on two), after the pair. The table goes to
  * `DIR/speed-vs-gbm.md` and the figures to `DIR/speed-vs-gbm.json`. Figures are printed, never
  * asserted.
  */
@@ -45,6 +47,7 @@ function arg(name: string): string | undefined {
 
 const datasets = arg('datasets')?.split(',') ?? PROTOCOLS.map((p) => p.name);
 const rounds = Number(arg('rounds') ?? '1');
+const oneThreadToo = process.argv.includes('--one-thread-too');
 const outDir = resolve(arg('out') ?? '/tmp/forecastql-speed-vs-gbm');
 mkdirSync(outDir, { recursive: true });
 
@@ -69,20 +72,42 @@ function splitFlags(p: Protocol): string[] {
 
 interface Timed {
   readonly wall: number;
+  /** User + system CPU seconds of the process and its threads (GNU time), when available. */
+  readonly cpu?: number;
   readonly ok: boolean;
   readonly last: string;
 }
 
-function timed(cmd: string, args: readonly string[], log: string): Timed {
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * Runs a whole process and times it; under GNU time where the machine has it, for its CPU
+ * seconds (on a loaded machine wall time mostly measures the others' work; CPU seconds much less).
+ */
+function timed(cmd: string, args: readonly string[], log: string, env: NodeJS.ProcessEnv = process.env): Timed {
+  const cpuFile = `${log}.cpu`;
+  const withTime = existsSync(GNU_TIME);
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = withTime
+    ? spawnSync(GNU_TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 256 << 20,
+      })
+    : spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 256 << 20 });
   const wall = (performance.now() - t0) / 1000;
   writeFileSync(log, `${r.stdout ?? ''}${r.stderr ?? ''}`);
   const last = (r.stderr || r.stdout || '').trim().split('\n').at(-1) ?? '';
-  return { wall, ok: r.status === 0, last };
+  let cpu: number | undefined;
+  if (withTime && existsSync(cpuFile)) {
+    const m = /([\d.]+) ([\d.]+)\s*$/.exec(readFileSync(cpuFile, 'utf8'));
+    if (m) cpu = Number(m[1]) + Number(m[2]);
+  }
+  return { wall, ...(cpu === undefined ? {} : { cpu }), ok: r.status === 0, last };
 }
 
-function runAuto(name: string, p: Protocol, dir: string): Timed {
+function runAuto(name: string, p: Protocol, dir: string, threads?: number): Timed {
+  const tag = threads === undefined ? '' : `-${threads}thread`;
   return timed(
     process.execPath,
     [
@@ -95,10 +120,11 @@ function runAuto(name: string, p: Protocol, dir: string): Timed {
       '--model',
       'auto',
       '--out',
-      join(dir, 'ours-auto.csv'),
+      join(dir, `ours-auto${tag}.csv`),
       '--no-progress',
     ],
-    join(dir, 'ours-auto.log'),
+    join(dir, `ours-auto${tag}.log`),
+    threads === undefined ? process.env : { ...process.env, FORECASTQL_CANDIDATE_THREADS: String(threads) },
   );
 }
 
@@ -134,7 +160,10 @@ interface Row {
   readonly round: number;
   readonly order: string;
   readonly auto: number | undefined;
+  readonly autoCpu: number | undefined;
   readonly gbm: number | undefined;
+  readonly gbmCpu: number | undefined;
+  readonly autoOneThread: number | undefined;
   readonly gbmModel: number | undefined;
   readonly gbmLabel: string;
   readonly loadBefore: number;
@@ -163,12 +192,21 @@ for (let round = 1; round <= rounds; round++) {
         `${name} round ${round}: ${which} ${r.wall.toFixed(1)} s${r.ok ? '' : ` FAILED: ${r.last}`}\n`,
       );
     }
+    let one: Timed | undefined;
+    if (oneThreadToo) {
+      process.stderr.write(`${name} round ${round}: auto on one thread …\n`);
+      one = runAuto(name, p, dir, 1);
+      process.stderr.write(`${name} round ${round}: auto on one thread ${one.wall.toFixed(1)} s\n`);
+    }
     rows.push({
       dataset: name,
       round,
       order: autoFirst ? 'auto, gbm' : 'gbm, auto',
       auto: auto?.ok ? auto.wall : undefined,
+      autoCpu: auto?.ok ? auto.cpu : undefined,
       gbm: gbm?.ok ? gbm.wall : undefined,
+      gbmCpu: gbm?.ok ? gbm.cpu : undefined,
+      autoOneThread: one?.ok ? one.wall : undefined,
       gbmModel: gbm?.model,
       gbmLabel: gbm?.label ?? 'gbm',
       loadBefore,
@@ -178,16 +216,17 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 
-const f1 = (v: number | undefined): string => (v === undefined ? 'failed' : v.toFixed(1));
+const f1 = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(1));
 const lines = [
   `Run ${started} on ${hostname()} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}), Node ${process.version}; wall s = whole process (start-up, reading, every origin).`,
   '',
-  '| dataset | round (order, UTC start) | `auto` s | gbm whole process s (its model s) | `auto` / gbm | 1-min load before → after | `auto` ≤ gbm? |',
+  '| dataset | round (order, UTC start) | `auto` s (CPU s) | gbm whole process s (its model s; CPU s) | `auto` / gbm | 1-min load before → after | `auto` ≤ gbm? |',
   '|---|---|---|---|---|---|---|',
   ...rows.map((r) => {
+    const oneThread = oneThreadToo ? ` (one thread: ${f1(r.autoOneThread)})` : '';
     const ratio = r.auto !== undefined && r.gbm !== undefined ? r.auto / r.gbm : undefined;
     const verdict = ratio === undefined ? '—' : ratio <= 1 ? 'yes' : `**no**, ${((ratio - 1) * 100).toFixed(0)} % over`;
-    return `| ${r.dataset} | ${r.round} (${r.order}, ${r.started}) | ${f1(r.auto)} | ${r.gbmLabel} ${f1(r.gbm)} (${f1(r.gbmModel)}) | ${ratio === undefined ? '—' : ratio.toFixed(2)} | ${r.loadBefore.toFixed(1)} → ${r.loadAfter.toFixed(1)} | ${verdict} |`;
+    return `| ${r.dataset} | ${r.round} (${r.order}, ${r.started}) | ${f1(r.auto)} (${f1(r.autoCpu)})${oneThread} | ${r.gbmLabel} ${f1(r.gbm)} (${f1(r.gbmModel)}; ${f1(r.gbmCpu)}) | ${ratio === undefined ? '—' : ratio.toFixed(2)} | ${r.loadBefore.toFixed(1)} → ${r.loadAfter.toFixed(1)} | ${verdict} |`;
   }),
 ];
 const table = lines.join('\n');
