@@ -3,7 +3,8 @@
  * --model auto` (bench/accuracy-backtest.ts, the command's own code) and the peers' gradient
  * boosting (`run_peers.py --models gbm`) with the same split, each timed as a whole process:
  *
- *   nice -n 10 npx tsx bench/speed-vs-gbm.ts [--datasets a,b] [--rounds N] [--out DIR]
+ *   nice -n 10 npx tsx bench/speed-vs-gbm.ts [--datasets a,b] [--rounds N] [--first-round R]
+ *     [--one-thread-too] [--out DIR]
  *
  * The split is the set's protocol (bench/protocols.ts = the peers' README "Benchmark protocols"),
  * and the peer gets the flags of the stored peer runs (`--use-exog` where gbm used covariates,
@@ -47,6 +48,8 @@ function arg(name: string): string | undefined {
 
 const datasets = arg('datasets')?.split(',') ?? PROTOCOLS.map((p) => p.name);
 const rounds = Number(arg('rounds') ?? '1');
+/** The first round's number (its parity sets the order: odd = auto first), to go on from an earlier invocation. */
+const firstRound = Number(arg('first-round') ?? '1');
 const oneThreadToo = process.argv.includes('--one-thread-too');
 const outDir = resolve(arg('out') ?? '/tmp/forecastql-speed-vs-gbm');
 mkdirSync(outDir, { recursive: true });
@@ -173,7 +176,7 @@ interface Row {
 
 const started = new Date().toISOString();
 const rows: Row[] = [];
-for (let round = 1; round <= rounds; round++) {
+for (let round = firstRound; round < firstRound + rounds; round++) {
   for (const name of datasets) {
     const p = protocolOf(name);
     const dir = join(outDir, `${name}-r${round}`);
