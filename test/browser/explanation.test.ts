@@ -61,6 +61,15 @@ function explainRequests(page: Page): string[] {
   return dates;
 }
 
+/** Requests for the latest run (`WidgetLatestRun`): the chart needs none, its forecast names its run. */
+function latestRunRequests(page: Page): string[] {
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if ((request.postData() ?? '').includes('WidgetLatestRun')) asked.push(request.url());
+  });
+  return asked;
+}
+
 /** Hovers the chart's plot area at a fraction of its width; resolves with the tooltip shown. */
 async function hoverChart(page: Page, fraction: number): Promise<ReturnType<Page['locator']>> {
   const box = await page.locator('fq-forecast-chart .apexcharts-grid').first().boundingBox();
@@ -198,6 +207,7 @@ describe('<fq-explanation> against the real server', { skip: skip ?? false }, ()
       `<fq-forecast-chart series="${seriesId}" ${connection(server)}></fq-forecast-chart>`,
     );
     const asked = explainRequests(page);
+    const latestRun = latestRunRequests(page);
     await page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 20_000 });
     await page.waitForTimeout(300);
     assert.equal(asked.length, 0, 'nothing is explained before a hover');
@@ -226,6 +236,7 @@ describe('<fq-explanation> against the real server', { skip: skip ?? false }, ()
     assert.match((await tooltip.textContent()) ?? '', new RegExp(why.replace(/[+]/g, '\\+')));
     assert.ok(asked.includes(date), `asked ${asked.join(', ')}`);
     assert.equal(new Set(asked).size, asked.length, `each day asked once: ${asked.join(', ')}`);
+    assert.equal(latestRun.length, 0, 'the forecast answer names its run: no request for the latest run');
     assert.deepEqual(await seriousAxeViolations(page), []);
     await screenshot(page, 'real-forecast-chart-tooltip-why');
     assert.deepEqual(problems, []);
@@ -399,6 +410,7 @@ describe('<fq-explanation> with the fixture API', { skip: skip ?? false }, () =>
         `<fq-forecast-chart series="${FIXTURE_SERIES[0]!.id}" theme="${theme}" ${connection(server)}></fq-forecast-chart>`,
         { colorScheme: theme },
       );
+      const latestRun = latestRunRequests(page);
       await page.locator('fq-forecast-chart .apexcharts-series').first().waitFor({ timeout: 20_000 });
       const tooltip = await hoverChart(page, 0.98);
       const why = tooltip.locator('.fq-tooltip-why');
@@ -425,6 +437,7 @@ describe('<fq-explanation> with the fixture API', { skip: skip ?? false }, () =>
         undefined,
         { timeout: 10_000 },
       );
+      assert.equal(latestRun.length, 0, 'the forecast answer names its run: no request for the latest run');
       assert.deepEqual(await seriousAxeViolations(page), []);
       await screenshot(page, `forecast-chart-tooltip-why-${theme}`);
       assert.deepEqual(problems, []);

@@ -7,7 +7,6 @@ import { BaseWidget, type LinkedSelection } from '../internal/base-widget.js';
 import type { Bucket } from '../internal/i18n.js';
 import type { DriverEffectRow } from '../explanation/explanation-summary.js';
 import { EXPLANATION_QUERY, type ExplanationQueryResult } from '../explanation/explanation.queries.js';
-import { resolveRun } from '../internal/latest-run.js';
 import { buildForecastChartOptions, isForecastRow, type ForecastChartPalette } from './build-options.js';
 import { toCsv } from './csv.js';
 import { displayedRange } from './events-range.js';
@@ -39,6 +38,8 @@ interface ForecastResult {
   readonly points: readonly ForecastPoint[];
   /** First forecast day, from the API (a WEEK/MONTH bucket straddling it starts earlier). */
   readonly forecastStart: string | null;
+  /** The run the forecast comes from (null: history only): the run whose points are explained. */
+  readonly runId: string | null;
   readonly events: readonly CalendarEvent[];
   readonly subject: string;
   /** No succeeded run yet: `points` are the sales history alone (`salesHistory`). */
@@ -149,12 +150,6 @@ export class FqForecastChart extends BaseWidget {
    * is fetched before the first hover or keyboard cursor on a forecast point.
    */
   private readonly explanations = new Map<string, readonly DriverEffectRow[] | null | 'pending'>();
-  /** The run the explained forecast comes from, resolved once per forecast result on first use. */
-  private explanationRun: {
-    readonly result: ForecastResult;
-    readonly runId: Promise<string | null>;
-    resolved: string | null | undefined;
-  } | null = null;
 
   private chart: ApexCharts | null = null;
   private chartContainer: HTMLElement | null = null;
@@ -202,6 +197,7 @@ export class FqForecastChart extends BaseWidget {
         return {
           points,
           forecastStart: forecast.forecast?.forecastStart ?? null,
+          runId: forecast.forecast?.runId ?? null,
           events,
           subject: this.subjectLabel(seriesId, groupBy),
           historyOnly,
@@ -443,8 +439,7 @@ export class FqForecastChart extends BaseWidget {
   private whyFor(date: string): string | undefined {
     const result = this.forecastTask.value;
     if (!result || !this.explainable(result)) return undefined;
-    const run = this.explanationRun?.result === result ? this.explanationRun : null;
-    const effects = run?.resolved ? this.explanations.get(`${run.resolved}|${this.series}|${date}`) : undefined;
+    const effects = result.runId ? this.explanations.get(`${result.runId}|${this.series}|${date}`) : undefined;
     if (effects === undefined) {
       void this.explain(result, this.series, date);
       return undefined;
@@ -456,17 +451,7 @@ export class FqForecastChart extends BaseWidget {
 
   /** Fetches the explanation of one forecast point once; a failure leaves the tooltip as it was. */
   private async explain(result: ForecastResult, series: string, date: string): Promise<void> {
-    if (this.explanationRun?.result !== result) {
-      const client = this.client;
-      const runId = resolveRun(client, this.datasetId, '', new AbortController().signal).then(
-        (run) => run.runId,
-        () => null,
-      );
-      const run = { result, runId, resolved: undefined as string | null | undefined };
-      this.explanationRun = run;
-      void runId.then((id) => (run.resolved = id));
-    }
-    const runId = await this.explanationRun.runId;
+    const runId = result.runId;
     if (!runId) return;
     const key = `${runId}|${series}|${date}`;
     if (this.explanations.has(key)) return;

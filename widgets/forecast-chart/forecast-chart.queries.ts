@@ -5,6 +5,7 @@ import type { CalendarEvent, ForecastPoint } from './to-apex-series.js';
 export const FORECAST_QUERY = /* GraphQL */ `
   query WidgetForecast($datasetId: ID!, $seriesId: String, $groupBy: String, $from: Date, $to: Date, $bucket: Bucket) {
     forecast(datasetId: $datasetId, seriesId: $seriesId, groupBy: $groupBy, from: $from, to: $to, bucket: $bucket) {
+      runId
       forecastStart
       points {
         date
@@ -30,7 +31,12 @@ export interface ForecastQueryVariables {
 }
 
 export interface ForecastQueryResult {
-  readonly forecast: { readonly forecastStart?: string | null; readonly points: readonly ForecastPoint[] } | null;
+  readonly forecast: {
+    /** The run the points come from (the latest succeeded one): what a point's explanation is asked of. */
+    readonly runId?: string | null;
+    readonly forecastStart?: string | null;
+    readonly points: readonly ForecastPoint[];
+  } | null;
 }
 
 /** Mirrors `WidgetSalesHistory` in `schema/operations/widget-forecast.graphql`. */
