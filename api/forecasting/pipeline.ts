@@ -32,8 +32,10 @@
  * 8. The forecast's distribution (distribution.ts) is fitted on the same validation windows,
  *    calibrated and finished: a mean per step (the quantiles' own mean plus a per-class lift
  *    that makes validation means add up to what sold) and the dependence of the errors across
- *    series and steps (a one-factor Gaussian copula with AR(1) in time). Totals over series and
- *    dates, and any quantile level, are computed from it (never by adding medians).
+ *    series and steps (a one-factor Gaussian copula with AR(1) in time), its spread of totals
+ *    corrected by a cheap baseline's rolling windows of the history (distribution.ts
+ *    `rollingWindows`). Totals over series and dates, and any quantile level, are computed from
+ *    it (never by adding medians).
  *
  * 7. New series (no sales history, planned covariates only) and series shorter than
  *    `SHORT_HISTORY` are forecast from similar series' launch curves (cold-start.ts), each named
@@ -61,8 +63,10 @@ import {
 } from './calibration.js';
 import {
   fitDistribution,
+  rollingWindows,
   nonNegativeForecasts,
   withMeans,
+  type DistributionFitOptions,
   type DistributionModel,
   type ValidationWindow,
 } from './distribution.js';
@@ -225,19 +229,33 @@ export function finishForecasts(
 export function candidateDistribution(
   chosen: Pick<Candidate, 'windows'>,
   calibration: IntervalCalibration | undefined,
-  options: { seed?: number; allowNegative?: boolean } = {},
+  options: {
+    seed?: number;
+    allowNegative?: boolean;
+    rolling?: readonly ValidationWindow[];
+    spreadFrom?: DistributionFitOptions['spreadFrom'];
+  } = {},
 ): DistributionModel {
-  const windows: ValidationWindow[] = chosen.windows.map((w) => {
-    const zeros = detectStructuralZeros(w.window.panel);
-    const calibrated = calibration ? calibrateForecasts(w.forecasts, calibration, w.window.panel) : w.forecasts;
+  const { rolling, ...fit } = options;
+  const finish = (panel: Panel, actuals: ValidationWindow['actuals'], f: readonly QuantileForecast[]) => {
+    const zeros = detectStructuralZeros(panel);
     return {
-      panel: w.window.panel,
-      actuals: w.window.actuals,
-      forecasts: finishForecasts(calibrated, w.window.panel, undefined, { ...options, zeros }),
-      skip: (id, date) => isStructuralZero(zeros, id, date),
+      panel,
+      actuals,
+      forecasts: finishForecasts(f, panel, undefined, { ...fit, zeros }),
+      skip: (id: string, date: string) => isStructuralZero(zeros, id, date),
     };
-  });
-  return fitDistribution(windows, options);
+  };
+  const windows: ValidationWindow[] = chosen.windows.map((w) =>
+    finish(
+      w.window.panel,
+      w.window.actuals,
+      calibration ? calibrateForecasts(w.forecasts, calibration, w.window.panel) : w.forecasts,
+    ),
+  );
+  // A baseline's rolling windows (distribution.ts `rollingWindows`): more totals for κ.
+  const dependenceWindows = (rolling ?? []).map((w) => finish(w.panel, w.actuals, w.forecasts));
+  return fitDistribution(windows, { ...fit, ...(dependenceWindows.length > 0 ? { dependenceWindows } : {}) });
 }
 
 function makeFactory(kinds: readonly string[], options: FitOptions, auto: boolean): () => GlobalForecaster {
@@ -427,8 +445,11 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   // 7–8. The distribution of the forecasts, fitted on the same validation windows.
   // A dataset in money that allows negatives (the panel says so; a run's option wins).
   const allowNegative = (options.allowNegative ?? panel.allowNegative) === true;
+  const rolling = chosen
+    ? await rollingWindows(validation, H, options.quantiles, options.signal ? { signal: options.signal } : {})
+    : [];
   const distribution = chosen
-    ? candidateDistribution(chosen, calibration, { seed: options.seed, allowNegative })
+    ? candidateDistribution(chosen, calibration, { seed: options.seed, allowNegative, rolling })
     : undefined;
   const zeros = detectStructuralZeros(panel);
   const zeroNote = describeStructuralZeros(zeros);
