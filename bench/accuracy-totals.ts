@@ -12,14 +12,9 @@
  * forecasts are summed two ways:
  * - **before**: the product as it was (30fcbfd): the calibrated quantiles as they came, summed
  *   by Latin-hypercube sampling of each member held flat beyond p10/p90, members independent;
- * - **after** ("rolling"): finished (units ≥ 0, structural zeros), a mean per point and the
- *   dependence fitted on the chosen model's validation windows, κ corrected by a baseline's
- *   rolling windows of the history (`rollingWindows`, `candidateDistribution`), summed by the
- *   API's own path (`aggregateQuantiles`, `Dependence.FITTED`);
- * - the same forecasts and means summed under the dependence fitted on the chosen model's
- *   2 validation windows alone ("2 windows", main before the rolling windows), and under the
- *   comparison variants of `spreadFrom` ("pooled": ρ, φ, κ on all windows; "shared": ρ, φ on all
- *   windows, κ by the same ratio).
+ * - **after**: finished (units ≥ 0, structural zeros), a mean per point and the dependence
+ *   fitted on the chosen model's validation window (`candidateDistribution`), summed by the API's
+ *   own path (`aggregateQuantiles`, `Dependence.FITTED`).
  * `--demo` adds the issue's demo protocol: uci-online-retail-daily, all 550 series, history cut
  * at 2011-10-14, 2011-10-28 and 2011-11-11, horizon 28.
  * Reported per (dataset, level, bucket): points, cov80 (share of actual totals inside [p10, p90]),
@@ -34,7 +29,7 @@ import { initBackend } from '../api/forecasting/backend.js';
 import { buildPanel, cutSeries } from '../api/forecasting/frames.js';
 import { pinballSum } from '../api/forecasting/metrics.js';
 import { candidateDistribution, DEFAULT_VALIDATION_ORIGINS, finishForecasts } from '../api/forecasting/pipeline.js';
-import { rollingWindows } from '../api/forecasting/distribution.js';
+import { INDEPENDENT } from '../api/forecasting/distribution.js';
 import { mulberry32 } from '../api/forecasting/random.js';
 import type { Panel, QuantileForecast } from '../api/forecasting/types.js';
 import { aggregateQuantiles, Dependence, type DatedMember } from '../api/app/forecasts/quantile-aggregation.js';
@@ -106,16 +101,9 @@ interface Row {
   bucket: string;
   before: Tally;
   after: Tally;
-  /**
-   * After, with ρ, φ and κ fitted on the chosen model's 2 validation windows alone (main before
-   * the rolling windows): the same forecasts, the same means.
-   */
-  twoWindows: Tally;
-  /** After, under the comparison variants of `spreadFrom` ('pooled', 'shared'): the same forecasts. */
-  variants: Record<string, Tally>;
+  /** After, with one κ for every total (the run's `spread`, `spreadBySize` left out): the same forecasts. */
+  oneSpread: Tally;
 }
-
-const VARIANTS = ['pooled', 'shared'] as const;
 
 const isoMonday = (date: string): string => {
   const t = Date.parse(`${date}T00:00:00Z`);
@@ -131,15 +119,12 @@ function scoreOrigin(
   before: readonly QuantileForecast[],
   after: readonly QuantileForecast[],
   fitted: Parameters<typeof aggregateQuantiles>[2],
-  fittedTwo: Parameters<typeof aggregateQuantiles>[2],
-  fittedVariants: Record<string, Parameters<typeof aggregateQuantiles>[2]>,
   rows: Map<string, Row>,
 ): void {
   const row = (level: string, bucket: string): Row => {
     const k = `${level}|${bucket}`;
     let r = rows.get(k);
-    if (!r)
-      rows.set(k, (r = { dataset, level, bucket, before: tally(), after: tally(), twoWindows: tally(), variants: {} }));
+    if (!r) rows.set(k, (r = { dataset, level, bucket, before: tally(), after: tally(), oneSpread: tally() }));
     return r;
   };
   const statics = new Map(panel.series.map((s) => [s.id, s.statics]));
@@ -216,14 +201,12 @@ function scoreOrigin(
       if (membersBefore.length === 0) continue;
       const qb = legacyAggregate(membersBefore);
       const qa = aggregateQuantiles(membersAfter, LEVELS, fitted);
-      const q1 = aggregateQuantiles(membersAfter, LEVELS, fittedTwo);
+      const { spreadBySize: _bySize, ...single } = fitted?.fitted ?? INDEPENDENT;
+      const q1 = aggregateQuantiles(membersAfter, LEVELS, { ...fitted, fitted: fitted?.fitted ? single : undefined });
       const r = row(g.level, b.bucket);
       add(r.before, qb, y, qb[1]!);
       add(r.after, qa, y, mean);
-      add(r.twoWindows, q1, y, mean);
-      for (const [name, f] of Object.entries(fittedVariants)) {
-        add((r.variants[name] ??= tally()), aggregateQuantiles(membersAfter, LEVELS, f), y, mean);
-      }
+      add(r.oneSpread, q1, y, mean);
     }
   }
 }
@@ -267,24 +250,8 @@ async function runSet(
     onOrigin: (o) => captured.push(o),
   });
   for (const o of captured) {
-    const t0 = performance.now();
-    const rolling = o.chosen ? await rollingWindows(o.window.panel, horizon, LEVELS) : [];
-    const distribution = o.chosen ? candidateDistribution(o.chosen, o.calibration, { seed: 42, rolling }) : undefined;
-    const t1 = performance.now();
-    const two = o.chosen ? candidateDistribution(o.chosen, o.calibration, { seed: 42 }) : undefined;
-    const t2 = performance.now();
-    const variants = Object.fromEntries(
-      VARIANTS.map((spreadFrom) => [
-        spreadFrom,
-        o.chosen ? candidateDistribution(o.chosen, o.calibration, { seed: 42, rolling, spreadFrom }) : undefined,
-      ]),
-    );
-    distributions.push({
-      rolling: distribution?.dependence,
-      twoWindows: two?.dependence,
-      variants: Object.fromEntries(Object.entries(variants).map(([k, v]) => [k, v?.dependence])),
-      seconds: { rolling: (t1 - t0) / 1000, twoWindows: (t2 - t1) / 1000 },
-    });
+    const distribution = o.chosen ? candidateDistribution(o.chosen, o.calibration, { seed: 42 }) : undefined;
+    distributions.push(distribution);
     // "before": the calibrated quantiles as the product had them (not finished).
     const before = o.unfinished;
     const after = finishForecasts(o.unfinished, o.window.panel, distribution);
@@ -298,10 +265,6 @@ async function runSet(
         dependence: Dependence.FITTED,
         fitted: distribution?.dependence,
       },
-      { dependence: Dependence.FITTED, fitted: two?.dependence },
-      Object.fromEntries(
-        Object.entries(variants).map(([k, v]) => [k, { dependence: Dependence.FITTED, fitted: v?.dependence }]),
-      ),
       rows,
     );
   }
@@ -314,12 +277,12 @@ function fmt(t: Tally): string {
 }
 
 const HEADER = [
-  '| dataset | level | bucket | points | cov80 before | wQL before | p50 bias before | cov80 2 windows | wQL 2 windows | cov80 rolling | wQL rolling | mean bias after | cov80 pooled | wQL pooled | cov80 shared | wQL shared |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| dataset | level | bucket | points | cov80 before | wQL before | p50 bias before | cov80 one κ | wQL one κ | cov80 after | wQL after | mean bias after |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ].join('\n');
-const twoWindows = (t: Tally): string => (t.n === 0 ? '– | –' : fmt(t).split(' | ').slice(0, 2).join(' | '));
+const oneSpread = (t: Tally): string => (t.n === 0 ? '– | –' : fmt(t).split(' | ').slice(0, 2).join(' | '));
 const line = (r: Row): string =>
-  `| ${r.dataset} | ${r.level} | ${r.bucket} | ${r.before.n} | ${fmt(r.before)} | ${twoWindows(r.twoWindows)} | ${fmt(r.after)} | ${VARIANTS.map((v) => (r.variants[v] ? twoWindows(r.variants[v]) : '– | –')).join(' | ')} |`;
+  `| ${r.dataset} | ${r.level} | ${r.bucket} | ${r.before.n} | ${fmt(r.before)} | ${oneSpread(r.oneSpread)} | ${fmt(r.after)} |`;
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {

@@ -63,7 +63,6 @@ import {
   fitDistribution,
   nonNegativeForecasts,
   withMeans,
-  type DistributionFitOptions,
   type DistributionModel,
   type ValidationWindow,
 } from './distribution.js';
@@ -226,33 +225,19 @@ export function finishForecasts(
 export function candidateDistribution(
   chosen: Pick<Candidate, 'windows'>,
   calibration: IntervalCalibration | undefined,
-  options: {
-    seed?: number;
-    allowNegative?: boolean;
-    rolling?: readonly ValidationWindow[];
-    spreadFrom?: DistributionFitOptions['spreadFrom'];
-  } = {},
+  options: { seed?: number; allowNegative?: boolean } = {},
 ): DistributionModel {
-  const { rolling, ...fit } = options;
-  const finish = (panel: Panel, actuals: ValidationWindow['actuals'], f: readonly QuantileForecast[]) => {
-    const zeros = detectStructuralZeros(panel);
+  const windows: ValidationWindow[] = chosen.windows.map((w) => {
+    const zeros = detectStructuralZeros(w.window.panel);
+    const calibrated = calibration ? calibrateForecasts(w.forecasts, calibration, w.window.panel) : w.forecasts;
     return {
-      panel,
-      actuals,
-      forecasts: finishForecasts(f, panel, undefined, { ...fit, zeros }),
-      skip: (id: string, date: string) => isStructuralZero(zeros, id, date),
+      panel: w.window.panel,
+      actuals: w.window.actuals,
+      forecasts: finishForecasts(calibrated, w.window.panel, undefined, { ...options, zeros }),
+      skip: (id, date) => isStructuralZero(zeros, id, date),
     };
-  };
-  const windows: ValidationWindow[] = chosen.windows.map((w) =>
-    finish(
-      w.window.panel,
-      w.window.actuals,
-      calibration ? calibrateForecasts(w.forecasts, calibration, w.window.panel) : w.forecasts,
-    ),
-  );
-  // A baseline's rolling windows (distribution.ts `rollingWindows`): more totals for κ.
-  const dependenceWindows = (rolling ?? []).map((w) => finish(w.panel, w.actuals, w.forecasts));
-  return fitDistribution(windows, { ...fit, ...(dependenceWindows.length > 0 ? { dependenceWindows } : {}) });
+  });
+  return fitDistribution(windows, options);
 }
 
 function makeFactory(kinds: readonly string[], options: FitOptions, auto: boolean): () => GlobalForecaster {
@@ -442,8 +427,6 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   // 7–8. The distribution of the forecasts, fitted on the same validation windows.
   // A dataset in money that allows negatives (the panel says so; a run's option wins).
   const allowNegative = (options.allowNegative ?? panel.allowNegative) === true;
-  // Without a baseline's rolling windows (`rolling`): on the public sets they moved 2 more of 21
-  // group totals into 75–85 % with wQL even (bench/RESULTS.md) at several times this fit's cost.
   const distribution = chosen
     ? candidateDistribution(chosen, calibration, { seed: options.seed, allowNegative })
     : undefined;
