@@ -145,6 +145,17 @@ export const forecastChartStyles = css`
     color: var(--muted-color);
   }
 
+  /*
+   * The point ApexCharts enlarges under the pointer on hover must not take the pointer itself:
+   * when it lands under a still cursor, the browser fires mouseout on the plot, ApexCharts hides
+   * the tooltip and shrinks the point, and the tooltip stays hidden until the mouse moves again.
+   * Whether that happens depended on the data (how close the cursor sat to a point).
+   */
+  .apexcharts-series-markers,
+  .apexcharts-marker {
+    pointer-events: none;
+  }
+
   /* The tooltip markup comes from build-options.ts#tooltipHtml. */
   .fq-tooltip {
     padding: 8px 10px;
