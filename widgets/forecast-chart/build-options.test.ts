@@ -74,14 +74,20 @@ describe('buildForecastChartOptions', () => {
         ['Forecast', 'line'],
       ],
     );
+    // The band starts on the first row with an empty point, like the lines (see toApexSeries).
     assert.deepEqual(
       series[0]!.data.map((point) => point.y),
       [
+        [null, null],
         [14, 14],
         [9, 18],
         [8, 19],
         [7, 20],
       ],
+    );
+    assert.deepEqual(
+      series.map((item) => item.data[0]!.x),
+      [0, 1, 2].map(() => series[1]!.data[0]!.x),
     );
     assert.equal(series[1]!.data.length, 6);
     assert.deepEqual(options.colors, ['#9cf', '#111', '#22f']);

@@ -67,6 +67,7 @@ describe('toApexSeries', () => {
     assert.deepEqual(
       series.band.map((point) => [point.x, point.y]),
       [
+        [Date.UTC(2024, 0, 1), [null, null]],
         [Date.UTC(2024, 0, 3), [8, 15]],
         [Date.UTC(2024, 0, 4), [8, 15]],
       ],
@@ -83,6 +84,41 @@ describe('toApexSeries', () => {
       series.actual.map((point) => point.x),
       series.p50.map((point) => point.x),
     );
+  });
+
+  // The shape that hid the tooltip: history without interval, then a forecast with one. When the
+  // band started later than the lines, ApexCharts 4.7 judged the series' x values unequal (it
+  // compares first x values only) and picked the tooltip's point by x and y, so the day shown
+  // under a cursor depended on the forecast's values (issue: tooltip gone after 488bdf7).
+  test('starts every series on the first row, the band with an empty point, so ApexCharts sees equal x values', () => {
+    for (const data of [
+      toForecastChartData(points(60, 28)),
+      toForecastChartData(points(9_910, 90), { maxPoints: 2000 }),
+      toForecastChartData(points(60, 28).slice(10), { forecastStart: '2024-03-01' }),
+    ]) {
+      const series = toApexSeries(data);
+      const first = data.rows[0]!.x;
+      assert.deepEqual(
+        [series.band[0], series.actual[0]!.x, series.p50[0]!.x],
+        [{ x: first, y: [null, null] }, first, first],
+      );
+      // One empty point, then exactly the rows with an interval: the band stays short (O(n²) parsing).
+      assert.equal(series.band.length, 1 + data.rows.filter((row) => row.p10 !== null && row.p90 !== null).length);
+      assert.ok(series.band.slice(1).every((point) => point.y[0] !== null && point.y[1] !== null));
+    }
+  });
+
+  test('adds no empty point when the band already starts on the first row, or there is no band', () => {
+    const forecastOnly = toApexSeries(toForecastChartData(points(0, 3)));
+    assert.deepEqual(
+      forecastOnly.band.map((point) => point.y),
+      [
+        [8, 15],
+        [8, 15],
+        [8, 15],
+      ],
+    );
+    assert.deepEqual(toApexSeries(toForecastChartData(points(5, 0))).band, []);
   });
 });
 
@@ -120,7 +156,7 @@ describe('toForecastChartData with WEEK buckets', () => {
     );
     assert.deepEqual(
       series.band.map((point) => point.x),
-      [Date.UTC(2024, 0, 8), Date.UTC(2024, 0, 15)],
+      [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 8), Date.UTC(2024, 0, 15)],
     );
   });
 

@@ -127,8 +127,11 @@ function finiteOrNull(value: number | null | undefined): number | null {
 
 /** ApexCharts series for a rangeArea + line combination, in the order band, actual, forecast. */
 export interface ForecastApexSeries {
-  /** Only the rows that have an interval: ApexCharts 4.7 parses rangeArea data in O(n²). */
-  readonly band: { x: number; y: [number, number] }[];
+  /**
+   * Only the rows that have an interval (ApexCharts 4.7 parses rangeArea data in O(n²)), after an
+   * empty point on the first row when the interval starts later (see `toApexSeries`).
+   */
+  readonly band: { x: number; y: [number, number] | [null, null] }[];
   readonly actual: { x: number; y: number | null }[];
   readonly p50: { x: number; y: number | null }[];
 }
@@ -138,6 +141,12 @@ export interface ForecastApexSeries {
  * rows with p10 and p90 (ApexCharts 4.7 de-duplicates rangeArea x values with a quadratic scan,
  * which costs seconds at 2,000 points; the interval only exists over the horizon). A partial
  * bucket is a gap in every series, unless all rows are partial.
+ *
+ * Every series starts on the first row's x: the band gets an empty point (`[null, null]`, drawn as
+ * nothing) there when its interval starts later. ApexCharts 4.7 compares only the first x of each
+ * series to decide whether they share x values; when they do not, its shared tooltip picks the
+ * point nearest in x AND y, pairing x and y arrays that nulls have shifted apart, so which day the
+ * tooltip showed depended on the values (a history day under a forecast day's cursor).
  */
 export function toApexSeries(data: ForecastChartData): ForecastApexSeries {
   const band: ForecastApexSeries['band'] = [];
@@ -150,5 +159,7 @@ export function toApexSeries(data: ForecastChartData): ForecastApexSeries {
     actual.push({ x: row.x, y: drawn ? row.actual : null });
     p50.push({ x: row.x, y: drawn ? row.p50 : null });
   }
+  const first = data.rows[0];
+  if (first && band.length > 0 && band[0]!.x !== first.x) band.unshift({ x: first.x, y: [null, null] });
   return { band, actual, p50 };
 }
