@@ -233,6 +233,48 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
     await page.close();
   });
 
+  test('the tooltip stays open while the cursor rests on a drawn point, history or forecast', async () => {
+    // ApexCharts enlarges the point nearest the cursor; when that point took the pointer, a cursor
+    // resting on it fired mouseout and the tooltip vanished: whether it did depended on the data.
+    server.configure({});
+    const { page, problems } = await mountWidgets(
+      browser,
+      server,
+      `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
+    );
+    await chartReady(page);
+    const grid = await page.locator('fq-forecast-chart .apexcharts-grid').first().boundingBox();
+    assert.ok(grid, 'the plot grid is laid out');
+    // Pixel positions of drawn points (relative to the grid), read from the chart ApexCharts drew:
+    // a history day of the actual line (series 1) and a forecast day of the band (series 0).
+    const spots = await page.locator('fq-forecast-chart').evaluate((element) => {
+      const { globals } = (
+        element as unknown as { chart: { w: { globals: { seriesXvalues: number[][]; seriesYvalues: number[][] } } } }
+      ).chart.w;
+      const last = globals.seriesXvalues[0]!.length - 10;
+      return {
+        history: [globals.seriesXvalues[1]![200]!, globals.seriesYvalues[1]![200]!] as const,
+        forecast: [globals.seriesXvalues[0]![last]!, globals.seriesYvalues[0]![last]!] as const,
+      };
+    });
+    for (const [kind, [x, y], label] of [
+      ['history', spots.history, /Actual sales/],
+      ['forecast', spots.forecast, /Forecast \(median\)/],
+    ] as const) {
+      await page.mouse.move(grid.x + x - 6, grid.y + y - 6);
+      await page.mouse.move(grid.x + x, grid.y + y);
+      const tooltip = page.locator('fq-forecast-chart .apexcharts-tooltip.apexcharts-active');
+      await tooltip.waitFor({ state: 'visible', timeout: 5000 });
+      // The cursor stays still: the tooltip must not close by itself.
+      await page.waitForTimeout(500);
+      assert.equal(await tooltip.count(), 1, `the tooltip is still open on the ${kind} point`);
+      assert.match((await tooltip.textContent()) ?? '', label);
+    }
+    await screenshot(page, 'forecast-chart-tooltip-on-point');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('speaks zh-CN in the dark theme, and has no serious axe violations', async () => {
     server.configure({});
     const { page, problems } = await mountWidgets(
