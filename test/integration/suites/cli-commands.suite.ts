@@ -1,10 +1,12 @@
 /**
  * The CLI loads only the module of the command it is given (api/cli.ts): every top-level
- * command of the whole program must be found that way, with the same options.
+ * command of the whole program must be found that way, with the same options. A suite (run by
+ * test/integration/api.test.ts in a child whose tsx reads api/tsconfig.json): the whole program
+ * loads the GraphQL resolvers, whose parameter decorators the root tsconfig does not enable.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildProgram } from '../../api/cli.js';
+import { buildProgram } from '../../../api/cli.js';
 
 test('every command loads on its own, as the whole program defines it', async () => {
   const all = await buildProgram(['node', 'forecastql']);
