@@ -9,6 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { InvalidConfigurationError } from '../errors/index.js';
 import type { BacktestWindowResult } from '../forecasting/backtest.js';
 import { rollingOriginSplit } from '../forecasting/frames.js';
 import { isBaseline } from '../forecasting/models.js';
@@ -51,11 +52,21 @@ export function candidateWeight(kind: string): number {
   return (AUTO_PRICE_CANDIDATES as readonly string[]).includes(kind) ? 20 : 40;
 }
 
-/** Threads to use: `FORECASTQL_CANDIDATE_THREADS` (1 or 2), else 2 where the machine has two cores. */
-export function candidateThreads(): number {
-  const env = process.env.FORECASTQL_CANDIDATE_THREADS;
-  const n = env === undefined || env === '' ? availableParallelism() : Number(env);
-  return Number.isFinite(n) && n >= 2 ? 2 : 1;
+/**
+ * Threads to use: `FORECASTQL_CANDIDATE_THREADS` (1 or 2), else 2 where the machine has two cores.
+ * Any other value is refused with INVALID_CONFIGURATION naming it, never read as a silent 1.
+ */
+export function candidateThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['FORECASTQL_CANDIDATE_THREADS'];
+  if (raw === undefined || raw === '') return availableParallelism() >= 2 ? 2 : 1;
+  if (raw !== '1' && raw !== '2') {
+    throw new InvalidConfigurationError(
+      'FORECASTQL_CANDIDATE_THREADS',
+      raw,
+      'Use 1 (every candidate on one thread) or 2 (the deep model in a worker thread), or leave it unset.',
+    );
+  }
+  return Number(raw);
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { initBackend } from '../../api/forecasting/backend.js';
-import { backtestCandidates, candidateLanes } from '../../api/training/candidate-threads.js';
+import { backtestCandidates, candidateLanes, candidateThreads } from '../../api/training/candidate-threads.js';
 import { generateSeries } from '../fixtures/forecasting/generate.js';
 
 describe('auto candidates on two threads', () => {
@@ -45,4 +45,19 @@ describe('auto candidates on two threads', () => {
     }
     assert.ok(fractions.length > 0 && fractions.every((f) => f >= 0 && f <= 1), 'progress within 0..1');
   });
+});
+
+test('FORECASTQL_CANDIDATE_THREADS takes 1 or 2; anything else is refused naming the variable and the fix', () => {
+  assert.equal(candidateThreads({ FORECASTQL_CANDIDATE_THREADS: '1' }), 1);
+  assert.equal(candidateThreads({ FORECASTQL_CANDIDATE_THREADS: '2' }), 2);
+  assert.ok([1, 2].includes(candidateThreads({})));
+  for (const raw of ['0', '3', 'two', '1.5']) {
+    assert.throws(
+      () => candidateThreads({ FORECASTQL_CANDIDATE_THREADS: raw }),
+      (e: Error & { code?: string }) =>
+        e.code === 'INVALID_CONFIGURATION' &&
+        e.message.includes('FORECASTQL_CANDIDATE_THREADS') &&
+        e.message.includes(raw),
+    );
+  }
 });
