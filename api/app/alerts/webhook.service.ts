@@ -218,6 +218,8 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private again = false;
+  /** After `stop()`: alerts are still queued in the store, but nothing is sent until `start()`. */
+  private stopped = false;
 
   constructor(
     private readonly store: WebhookStore,
@@ -240,8 +242,12 @@ export class WebhookDispatcher {
     if (queued > 0) this.kick();
   }
 
-  /** Sends what is due now, in the background. */
+  /**
+   * Sends what is due now, in the background; nothing once stopped (an alert queued while the host
+   * shuts down stays PENDING for the next start, and no query reaches a database being closed).
+   */
   kick(): void {
+    if (this.stopped) return;
     void this.deliverDue().catch(this.onError);
   }
 
@@ -305,6 +311,7 @@ export class WebhookDispatcher {
 
   /** Looks for due retries every `pollMs` (the timer does not keep the process alive). */
   start(): void {
+    this.stopped = false;
     if (this.timer) return;
     this.timer = setInterval(() => this.kick(), this.options.pollMs);
     this.timer.unref();
@@ -312,6 +319,7 @@ export class WebhookDispatcher {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.whenIdle();
