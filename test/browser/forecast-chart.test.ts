@@ -24,6 +24,25 @@ async function chartReady(page: Page): Promise<void> {
     .evaluate((element) => (element as unknown as { chartUpdateComplete: Promise<void> }).chartUpdateComplete);
 }
 
+/** One FOODS_1_001_CA_1 chart from the fixture API, drawn, with its plot grid laid out (pointer tests). */
+async function mountChartGrid(
+  browser: Browser,
+  server: WidgetTestServer,
+): Promise<
+  Awaited<ReturnType<typeof mountWidgets>> & { grid: { x: number; y: number; width: number; height: number } }
+> {
+  server.configure({});
+  const mounted = await mountWidgets(
+    browser,
+    server,
+    `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
+  );
+  await chartReady(mounted.page);
+  const grid = await mounted.page.locator('fq-forecast-chart .apexcharts-grid').first().boundingBox();
+  assert.ok(grid, 'the plot grid is laid out');
+  return { ...mounted, grid };
+}
+
 describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
   let browser: Browser;
   let server: WidgetTestServer;
@@ -196,15 +215,7 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
   });
 
   test('zooming by dragging across the plot fires fq-range-change with the selected dates', async () => {
-    server.configure({});
-    const { page, events } = await mountWidgets(
-      browser,
-      server,
-      `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
-    );
-    await chartReady(page);
-    const grid = await page.locator('fq-forecast-chart .apexcharts-grid').first().boundingBox();
-    assert.ok(grid, 'the plot grid is laid out');
+    const { page, events, grid } = await mountChartGrid(browser, server);
     const y = grid.y + grid.height / 2;
     await page.mouse.move(grid.x + grid.width * 0.5, y);
     await page.mouse.down();
@@ -236,15 +247,7 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
   test('the tooltip stays open while the cursor rests on a drawn point, history or forecast', async () => {
     // ApexCharts enlarges the point nearest the cursor; when that point took the pointer, a cursor
     // resting on it fired mouseout and the tooltip vanished: whether it did depended on the data.
-    server.configure({});
-    const { page, problems } = await mountWidgets(
-      browser,
-      server,
-      `<fq-forecast-chart ${connection(server)} series="FOODS_1_001_CA_1"></fq-forecast-chart>`,
-    );
-    await chartReady(page);
-    const grid = await page.locator('fq-forecast-chart .apexcharts-grid').first().boundingBox();
-    assert.ok(grid, 'the plot grid is laid out');
+    const { page, problems, grid } = await mountChartGrid(browser, server);
     // Pixel positions of drawn points (relative to the grid), read from the chart ApexCharts drew:
     // a history day of the actual line (series 1) and a forecast day of the band (series 0).
     const spots = await page.locator('fq-forecast-chart').evaluate((element) => {
