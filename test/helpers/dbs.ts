@@ -71,10 +71,6 @@ export function withDbs(suite: (db: TestDb) => void, prepare: (knex: Knex) => Pr
         knex = createKnex(config);
         await prepare(knex);
       });
-      after(async () => {
-        await knex?.destroy();
-        await drop?.();
-      });
       suite({
         dialect,
         get knex(): Knex {
@@ -85,6 +81,13 @@ export function withDbs(suite: (db: TestDb) => void, prepare: (knex: Knex) => Pr
           if (!config) throw new Error('the test database is not ready yet (use it inside a test)');
           return config;
         },
+      });
+      // Registered after the suite's own hooks, so it runs after them (node:test runs `after` hooks
+      // in the order they were registered): the suite closes what it opened on this database (an
+      // API, its runner and webhook dispatcher) before the database is closed and dropped.
+      after(async () => {
+        await knex?.destroy();
+        await drop?.();
       });
     });
   }
