@@ -43,7 +43,10 @@
  * and a week's by the autocorrelation too; one κ for all of them left large totals too wide and
  * small ones too narrow, or days right and weeks wrong. One series' own sum over several steps (a
  * stock plan's lead time plus review period) has a κ of its own (`fitOwnSpread`), fitted the same
- * way on each series' 7-day sums of the validation windows.
+ * way on each series' 7-day sums of the validation windows. A stock plan reads one series' sum in
+ * whole units (order up to ⌈Q(p)⌉), and how often such a reading covered what sold is measured on
+ * the validation sums too (`fitOwnCalibration`): the plan reads at the p that covered its target
+ * there, which takes in whole units on a slow item, the sum's shape and the mean's bias at once.
  * Totals are then sums of sample paths, sample by sample (never sums of medians), and any level
  * is read off the sorted sums.
  */
@@ -331,6 +334,23 @@ export interface DependenceModel {
    * totals of two or more series.
    */
   readonly ownSpread?: number;
+  /**
+   * ONE series' sum over its first m steps read as a decision in whole units (a stock plan's
+   * order-up-to level ⌈Q(p)⌉ and the stock-out probability at a position), recalibrated on the
+   * validation windows (`fitOwnCalibration`): per sum length m, the level p = G⁻¹(α) at which the
+   * sampled sum must be read for a whole-unit level that held α of the validation sums. Absent
+   * (runs trained before, or too few validation sums): the sampled sum is read at α itself.
+   */
+  readonly ownCalibration?: readonly SumCalibration[];
+}
+
+/** G⁻¹ of one series' sums over their first `steps` steps (`DependenceModel.ownCalibration`). */
+export interface SumCalibration {
+  readonly steps: number;
+  /** G⁻¹ at the levels 0, 1/K, …, 1 (K = OWN_CALIBRATION_GRID): non-decreasing, 0 at 0 and 1 at 1. */
+  readonly levels: readonly number[];
+  /** Validation sums it was fitted on. */
+  readonly sums: number;
 }
 
 /** κ for totals of at least `minSeries` series (up to the next class), over one step or several. */
@@ -695,15 +715,18 @@ export function fitDistribution(
   const dependence = { rho, phiCommon, phiOwn };
   const { spread, bySize } = fitSpread(windows, { ...model0, dependence }, options);
   const ownSpread = fitOwnSpread(windows, { ...model0, dependence }, options);
+  const fitted: DependenceModel = {
+    ...dependence,
+    spread,
+    ...(bySize.length > 0 ? { spreadBySize: bySize } : {}),
+    ...(ownSpread === undefined ? {} : { ownSpread }),
+  };
+  // Fitted on the sums as a plan samples them: with the run's κ (own and pooled) in place.
+  const ownCalibration = fitOwnCalibration(windows, { ...model0, dependence: fitted }, options);
   return {
     version: 1,
     meanLift,
-    dependence: {
-      ...dependence,
-      spread,
-      ...(bySize.length > 0 ? { spreadBySize: bySize } : {}),
-      ...(ownSpread === undefined ? {} : { ownSpread }),
-    },
+    dependence: { ...fitted, ...(ownCalibration === undefined ? {} : { ownCalibration }) },
     points,
   };
 }
@@ -760,6 +783,143 @@ export function fitOwnSpread(
   scores.sort((a, b) => a - b);
   const kappa = scores[Math.min(scores.length - 1, Math.ceil(0.8 * scores.length) - 1)]!;
   return Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, kappa));
+}
+
+/** G⁻¹ of `ownCalibration` is stored at the levels 0, 1/K, …, 1 for this K. */
+export const OWN_CALIBRATION_GRID = 100;
+/**
+ * Prior weight, in validation sums, of the identity (p = α) in a fitted G⁻¹:
+ * G⁻¹(α) = (N·Ĝ⁻¹(α) + N0·α)/(N + N0). With the 2 validation windows of 80 series (160 sums of a
+ * length), Ĝ⁻¹(0.8) has a sampling error of about ±0.03; the prior keeps a small panel's reading
+ * near the sampled sum's own.
+ */
+const OWN_CALIBRATION_PRIOR = 20;
+
+/**
+ * The sum lengths (steps) `fitOwnCalibration` fits on a window of `horizon` steps: one step, a
+ * week of days (`OWN_SPREAD_BLOCK`) and the whole horizon; a plan's other lengths interpolate.
+ */
+export function ownCalibrationLengths(freq: Frequency, horizon: number): number[] {
+  return [...new Set([1, OWN_SPREAD_BLOCK[freq], horizon])].filter((m) => m <= horizon).toSorted((a, b) => a - b);
+}
+
+/**
+ * `DependenceModel.ownCalibration` (probability-integral-transform recalibration of a decision,
+ * after Kuleshov et al. 2018): for each validation window and series, with F the CDF of the
+ * series' sum over its first m steps as a plan samples it (this run's dependence and κ, FIT_SAMPLES
+ * paths) and y the sum that sold, u = F(⌈y⌉ − 1) (F of the samples ≤ it; 0 when nothing sold).
+ * A plan orders up to S = ⌈Q(p)⌉ of the sampled sum, and y ≤ ⌈Q(p)⌉ exactly when u < p: so
+ * G(p) = P(u < p) is the share of cycles a reading at level p serves, whatever the cause of the
+ * miss (whole units on a slow item, the shape of the sum, the mean's bias), and reading at
+ * p = G⁻¹(α) serves α. G⁻¹ is the type-7 quantile of the u's, shrunk towards the identity by
+ * OWN_CALIBRATION_PRIOR, on the grid of OWN_CALIBRATION_GRID levels (non-decreasing, 0 at 0 and 1
+ * at 1); one per length of `ownCalibrationLengths` with at least MIN_OWN_SCORES sums, undefined
+ * when no length has them. A step known to be 0 (`skip`: a structural zero) counts 0 in y.
+ */
+export function fitOwnCalibration(
+  windows: readonly ValidationWindow[],
+  model: DistributionModel,
+  options: { seed?: number; allowNegative?: boolean } = {},
+): SumCalibration[] | undefined {
+  const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
+  const byLength = new Map<number, number[]>();
+  let seed = (options.seed ?? 37) * 7927;
+  for (const w of windows) {
+    const withMean = withMeans(w.forecasts, w.panel, model, options.allowNegative);
+    for (const f of withMean) {
+      const y = w.actuals.get(f.seriesId);
+      if (!y) continue;
+      // The steps from the first on whose actual is known (or known to be 0).
+      const steps: Marginal[] = [];
+      const sold: number[] = [];
+      for (let t = 0; t < f.dates.length && t < y.length; t++) {
+        const zero = w.skip?.(f.seriesId, f.dates[t]!) ?? false;
+        if (!zero && !Number.isFinite(y[t]!)) break;
+        steps.push(marginalOf({ levels: f.quantiles, values: columnOf(f, t), mean: f.mean![t]! }, floor));
+        sold.push(zero && !Number.isFinite(y[t]!) ? 0 : y[t]!);
+      }
+      const lengths = ownCalibrationLengths(w.panel.freq, f.dates.length).filter((m) => m <= steps.length);
+      if (lengths.length === 0) continue;
+      const record = (m: number, sums: Float64Array): void => {
+        let actual = 0;
+        for (let t = 0; t < m; t++) actual += sold[t]!;
+        const below = Math.ceil(actual - 1e-9) - 1;
+        let count = 0;
+        for (const x of sums) if (x <= below + 1e-9) count++;
+        const list = byLength.get(m);
+        if (list) list.push(count / sums.length);
+        else byLength.set(m, [count / sums.length]);
+      };
+      // One step is sampled alone (its κ is not a multi-step sum's); the longer sums are the
+      // prefixes of one path of the longest (the same law as sampling each length alone).
+      if (lengths[0] === 1) {
+        const one = sampleTotals([{ steps: steps.slice(0, 1) }], 1, model.dependence, {
+          samples: FIT_SAMPLES,
+          seed: seed++,
+        });
+        record(1, one.total);
+      }
+      const longest = lengths.at(-1)!;
+      if (longest > 1) {
+        const { byStep } = sampleTotals([{ steps: steps.slice(0, longest) }], longest, model.dependence, {
+          samples: FIT_SAMPLES,
+          seed: seed++,
+        });
+        const sums = new Float64Array(FIT_SAMPLES);
+        for (let t = 0; t < longest; t++) {
+          const row = byStep[t]!;
+          for (let k = 0; k < FIT_SAMPLES; k++) sums[k] += row[k]!;
+          if (t > 0 && lengths.includes(t + 1)) record(t + 1, sums);
+        }
+      }
+    }
+  }
+  const out: SumCalibration[] = [];
+  for (const [m, us] of [...byLength].toSorted((a, b) => a[0] - b[0])) {
+    if (us.length < MIN_OWN_SCORES) continue;
+    const sorted = us.toSorted((a, b) => a - b);
+    const n = sorted.length;
+    const levels = Array.from({ length: OWN_CALIBRATION_GRID + 1 }, (_, k) => {
+      if (k === 0) return 0;
+      if (k === OWN_CALIBRATION_GRID) return 1;
+      const q = k / OWN_CALIBRATION_GRID;
+      const p = (n * empiricalQuantile(sorted, q) + OWN_CALIBRATION_PRIOR * q) / (n + OWN_CALIBRATION_PRIOR);
+      return Math.round(Math.min(1, Math.max(0, p)) * 1e4) / 1e4;
+    });
+    out.push({ steps: m, levels, sums: n });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** G⁻¹(level) of one calibration: linear between its grid levels. */
+function calibrationAt(c: SumCalibration, level: number): number {
+  const K = c.levels.length - 1;
+  const x = Math.min(1, Math.max(0, level)) * K;
+  const k = Math.min(K - 1, Math.floor(x));
+  return c.levels[k]! + (x - k) * (c.levels[k + 1]! - c.levels[k]!);
+}
+
+/**
+ * The level at which one series' sum over its first `steps` steps is read for a decision at
+ * `level` (`DependenceModel.ownCalibration`): G⁻¹(level), linear in the length between the two
+ * fitted lengths around `steps` (the nearest one outside them); `level` itself when the run has
+ * none. Non-decreasing in `level`.
+ */
+export function ownCalibratedLevel(dependence: DependenceModel, steps: number, level: number): number {
+  const all = dependence.ownCalibration;
+  if (!all || all.length === 0 || steps < 1) return level;
+  const first = all[0]!;
+  const last = all[all.length - 1]!;
+  if (steps <= first.steps) return calibrationAt(first, level);
+  if (steps >= last.steps) return calibrationAt(last, level);
+  // Fitted lengths ascend: lo the longest at or below `steps`, hi the next one.
+  let i = 0;
+  while (all[i + 1]!.steps <= steps) i++;
+  const lo = all[i]!;
+  const hi = all[i + 1]!;
+  if (lo.steps === steps) return calibrationAt(lo, level);
+  const w = (steps - lo.steps) / (hi.steps - lo.steps);
+  return (1 - w) * calibrationAt(lo, level) + w * calibrationAt(hi, level);
 }
 
 /** Bounds on the spread factor κ of sums. */

@@ -24,10 +24,23 @@
  * - stock-out probability        P(D_L > IP): the probability that demand runs the stock out
  *                                     before an order placed now can be delivered
  *
+ * One series' sampled sums are read through the run's `ownCalibration` where it has one
+ * (`sampledDemandProfile`, `recalibratedSums`): Q_α becomes the sampled sum's Q at G⁻¹(α) and
+ * P(D > x) becomes 1 − G(F(x)), G the share of the validation windows' sums that a whole-unit
+ * level read at each probability covered (distribution.ts `fitOwnCalibration`). A total of several
+ * series is read as sampled.
+ *
  * `stockPlanFromPaths` works on given demand paths (tests give a small discrete distribution
  * whose answers are computed by hand); `stockPlan` samples the paths from stored marginals.
  */
-import { DEFAULT_SAMPLES, marginalMean, sampleTotals, type DependenceModel, type Marginal } from './distribution.js';
+import {
+  DEFAULT_SAMPLES,
+  marginalMean,
+  ownCalibratedLevel,
+  sampleTotals,
+  type DependenceModel,
+  type Marginal,
+} from './distribution.js';
 
 /** The stock position and policy of one series. */
 export interface StockPolicyInput {
@@ -267,7 +280,36 @@ export function sampledDemandProfile(
   );
   // E[D_{L+R}] exactly, from the marginals' means (the samples' mean only estimates it).
   const exact = expectedDemandPerPeriod(members.map((steps) => steps.slice(0, protection)));
-  return { ...demandProfile(byStep, policy), expectedDemand: exact.reduce((a, b) => a + b, 0) };
+  const expectedDemand = exact.reduce((a, b) => a + b, 0);
+  const sampled = demandProfile(byStep, policy);
+  // One series' own sums are read as the run's validation sums showed they serve
+  // (`ownCalibration`); a total of several series is read as sampled.
+  const present = members.filter((steps) => steps.slice(0, protection).some((m) => m !== undefined)).length;
+  if (present !== 1 || !dependence.ownCalibration) return { ...sampled, expectedDemand };
+  const leadTimeDemand = recalibratedSums(sampled.leadTimeDemand, policy.leadTime, dependence);
+  const protectionDemand = recalibratedSums(sampled.protectionDemand!, protection, dependence);
+  return {
+    ...sampled,
+    expectedDemand,
+    orderUpTo: wholeUp(lowerQuantile(protectionDemand, policy.serviceLevel)),
+    reorderPoint: wholeUp(lowerQuantile(leadTimeDemand, policy.serviceLevel)),
+    leadTimeDemand,
+    protectionDemand,
+  };
+}
+
+/**
+ * Sorted samples of one series' sum over its first `steps` steps, recalibrated: sample k of n is
+ * the sampled sum's Q(G⁻¹((k + 1)/n)) (`ownCalibratedLevel`), so that a level α read off them is
+ * the sampled sum's Q(G⁻¹(α)), and the share of them above a position x is 1 − G(F(x)). Unchanged
+ * where the run has no calibration.
+ */
+export function recalibratedSums(sorted: Float64Array, steps: number, dependence: DependenceModel): Float64Array {
+  if (!dependence.ownCalibration || steps < 1) return sorted;
+  const n = sorted.length;
+  return Float64Array.from({ length: n }, (_, k) =>
+    lowerQuantile(sorted, ownCalibratedLevel(dependence, steps, (k + 1) / n)),
+  );
 }
 
 /** Expected demand per period of a total of members (exact marginal means). */

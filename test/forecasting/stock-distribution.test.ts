@@ -3,11 +3,14 @@
  * distribution.ts does for a single series' multi-step sum, on which the plan's order-up-to level
  * rests. A member whose mean is below what its quantiles can carry gets a point mass at 0 (its
  * marginal has that mean); one series' own sum takes the κ fitted on single-series block sums,
- * not the pooled κ of totals (runs trained before keep the pooled one).
+ * not the pooled κ of totals (runs trained before keep the pooled one); and a plan reads one
+ * series' sum at the level that served its target on the validation sums in whole units
+ * (`ownCalibration`).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  fitOwnCalibration,
   fitOwnSpread,
   IDENTITY_MEAN,
   INDEPENDENT,
@@ -15,6 +18,8 @@ import {
   marginalMean,
   marginalOf,
   marginalQuantile,
+  OWN_CALIBRATION_GRID,
+  ownCalibratedLevel,
   spreadFor,
   type DependenceModel,
   type DistributionModel,
@@ -22,6 +27,7 @@ import {
 } from '../../api/forecasting/distribution.js';
 import { gridDates } from '../../api/forecasting/frames.js';
 import { mulberry32 } from '../../api/forecasting/random.js';
+import { sampledDemandProfile } from '../../api/forecasting/stock.js';
 import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
 
 const LEVELS = [0.1, 0.5, 0.9];
@@ -145,5 +151,160 @@ describe('one series: its own κ', () => {
       forecasts: w.forecasts.slice(0, 10),
     };
     assert.equal(fitOwnSpread([few], model, { seed: 3 }), undefined);
+  });
+});
+
+/** A Poisson(λ) draw (whole units). */
+const poisson = (u: () => number, lambda: number): number => {
+  let k = 0;
+  let p = Math.exp(-lambda);
+  let c = p;
+  const x = u();
+  while (x > c) {
+    k++;
+    p *= lambda / k;
+    c += p;
+  }
+  return k;
+};
+/** The smallest k with P(Poisson(λ) ≤ k) ≥ q. */
+const poissonQuantile = (lambda: number, q: number): number => {
+  let k = 0;
+  let p = Math.exp(-lambda);
+  let c = p;
+  while (c < q) {
+    k++;
+    p *= lambda / k;
+    c += p;
+  }
+  return k;
+};
+/** A stock policy of 7 + 7 days at a target. */
+const policy = (serviceLevel: number) => ({ leadTime: 7, reviewPeriod: 7, serviceLevel });
+/** G⁻¹ = f on the stored grid. */
+const grid = (f: (q: number) => number): number[] =>
+  Array.from({ length: OWN_CALIBRATION_GRID + 1 }, (_, k) => f(k / OWN_CALIBRATION_GRID));
+const close = (a: number, b: number): boolean => Math.abs(a - b) < 1e-12;
+/** The share of a fresh window's 14-day sums (one per series) at or below the plan's S. */
+const served = (w: ValidationWindow, dependence: DependenceModel, alpha: number): number => {
+  let ok = 0;
+  for (const f of w.forecasts) {
+    const steps = f.dates.map((_, t) => marginalOf({ levels: f.quantiles, values: f.values.map((r) => r[t]!) }));
+    const y = w.actuals.get(f.seriesId)!.reduce((a, b) => a + b, 0);
+    if (y <= sampledDemandProfile([steps], dependence, policy(alpha)).orderUpTo) ok++;
+  }
+  return ok / w.forecasts.length;
+};
+
+describe('one series: the whole-unit reading calibrated on validation sums', () => {
+  // Poisson days (whole units, λ from 0.2 to 3 a day) forecast by the Poisson quantiles of λ·bias:
+  // bias 1 is the right law read as a continuous sum, 1.3 sits too high, 0.8 too low.
+  const H = 14;
+  const window = (series: number, bias: number, seed: number): ValidationWindow => {
+    const u = mulberry32(seed);
+    const dates = gridDates('2024-01-01', 56, H, 'D');
+    const actuals = new Map<string, Float64Array>();
+    const forecasts: QuantileForecast[] = [];
+    for (let i = 0; i < series; i++) {
+      const lambda = 0.2 + 2.8 * u();
+      actuals.set(
+        `s${i}`,
+        Float64Array.from({ length: H }, () => poisson(u, lambda)),
+      );
+      const q = LEVELS.map((l) => poissonQuantile(lambda * bias, l));
+      forecasts.push({
+        seriesId: `s${i}`,
+        dates,
+        quantiles: LEVELS,
+        values: q.map((v) => new Float64Array(H).fill(v)),
+        mean: new Float64Array(H).fill(lambda * bias),
+      });
+    }
+    const history = Array.from({ length: series }, () => new Float64Array(56).fill(1));
+    return { panel: panelOf(history), actuals, forecasts };
+  };
+  // The identity mean model: each point's mean is its quantiles' own (as the plans below read them).
+  const model: DistributionModel = { version: 1, meanLift: IDENTITY_MEAN, dependence: INDEPENDENT, points: 0 };
+
+  test('fitted per sum length (1, 7 and 14 days): read lower when the sums sit too high, higher when too low; G⁻¹ non-decreasing from 0 to 1', () => {
+    const high = fitOwnCalibration([window(80, 1.3, 1), window(80, 1.3, 2)], model, { seed: 3 });
+    const low = fitOwnCalibration([window(80, 0.8, 1), window(80, 0.8, 2)], model, { seed: 3 });
+    assert.ok(high && low);
+    assert.deepEqual(
+      high.map((c) => [c.steps, c.sums]),
+      [
+        [1, 160],
+        [7, 160],
+        [14, 160],
+      ],
+    );
+    for (const c of [...high, ...low]) {
+      assert.equal(c.levels.length, OWN_CALIBRATION_GRID + 1);
+      assert.equal(c.levels[0], 0);
+      assert.equal(c.levels.at(-1), 1);
+      for (let k = 1; k < c.levels.length; k++) assert.ok(c.levels[k]! >= c.levels[k - 1]!, `G⁻¹ at ${k}`);
+    }
+    const at = (g: typeof high, level: number): number =>
+      ownCalibratedLevel({ ...INDEPENDENT, ownCalibration: g }, H, level);
+    // 30 % too high: the 80 % target is read far down the sampled sum; 20 % too low: far up.
+    assert.ok(at(high, 0.8) < 0.5, `too high: reads ${at(high, 0.8)} for 0.8`);
+    assert.ok(at(low, 0.8) > 0.85, `too low: reads ${at(low, 0.8)} for 0.8`);
+  });
+
+  test('plans of fresh series (not the validation ones) serve their target within 5 points, where reading the sampled sum as it is misses by more than 8', () => {
+    for (const bias of [1.3, 0.8]) {
+      const g = fitOwnCalibration([window(200, bias, 1), window(200, bias, 2)], model, { seed: 3 });
+      const fresh = window(400, bias, 9);
+      for (const alpha of [0.8, 0.9]) {
+        const calibrated = served(fresh, { ...INDEPENDENT, ownCalibration: g }, alpha);
+        const raw = served(fresh, INDEPENDENT, alpha);
+        const what = `bias ${bias}, target ${alpha}: served ${calibrated.toFixed(3)} calibrated, ${raw.toFixed(3)} as sampled`;
+        assert.ok(Math.abs(calibrated - alpha) <= 0.05, what);
+        assert.ok(Math.abs(raw - alpha) > 0.08, what);
+      }
+    }
+  });
+
+  test('fewer than 30 validation sums of a length: none for it (none at all: undefined)', () => {
+    assert.equal(fitOwnCalibration([window(12, 1, 1), window(12, 1, 2)], model, { seed: 3 }), undefined);
+  });
+
+  test('the level read: α itself without a calibration; linear in the sum length between fitted lengths, the nearest outside them', () => {
+    const dependence: DependenceModel = {
+      ...INDEPENDENT,
+      ownCalibration: [
+        { steps: 1, levels: grid((q) => q), sums: 100 },
+        { steps: 7, levels: grid((q) => q * q), sums: 100 },
+        { steps: 14, levels: grid((q) => q ** 3), sums: 100 },
+      ],
+    };
+    assert.equal(ownCalibratedLevel(INDEPENDENT, 14, 0.8), 0.8);
+    assert.ok(close(ownCalibratedLevel(dependence, 7, 0.8), 0.64));
+    assert.ok(close(ownCalibratedLevel(dependence, 14, 0.8), 0.512));
+    assert.ok(close(ownCalibratedLevel(dependence, 28, 0.8), 0.512));
+    // 4 steps: halfway between 1 (0.8) and 7 (0.64).
+    assert.ok(close(ownCalibratedLevel(dependence, 4, 0.8), 0.72));
+    // Between grid levels: linear (0.805 between 0.8² and 0.81²).
+    assert.ok(close(ownCalibratedLevel(dependence, 7, 0.805), (0.64 + 0.6561) / 2));
+  });
+
+  test('only one series is read through it: a total of two series plans the same with or without it', () => {
+    const g = fitOwnCalibration([window(80, 1.3, 1), window(80, 1.3, 2)], model, { seed: 3 })!;
+    const steps = (values: number[]) => Array.from({ length: H }, () => marginalOf({ levels: LEVELS, values }));
+    const a = steps([0, 1, 3]);
+    const b = steps([1, 2, 4]);
+    const calibrated: DependenceModel = { ...INDEPENDENT, ownCalibration: g };
+    const total = sampledDemandProfile([a, b], calibrated, policy(0.9));
+    assert.deepEqual(total, sampledDemandProfile([a, b], INDEPENDENT, policy(0.9)));
+    // One series is read through it, also when listed beside a member with no forecast over the plan's days.
+    const none = Array.from({ length: H }, () => undefined);
+    assert.ok(
+      sampledDemandProfile([a], calibrated, policy(0.9)).orderUpTo <
+        sampledDemandProfile([a], INDEPENDENT, policy(0.9)).orderUpTo,
+    );
+    assert.ok(
+      sampledDemandProfile([a, none], calibrated, policy(0.9)).orderUpTo <
+        sampledDemandProfile([a, none], INDEPENDENT, policy(0.9)).orderUpTo,
+    );
   });
 });

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { INDEPENDENT, marginalOf } from '../../api/forecasting/distribution.js';
+import {
+  INDEPENDENT,
+  marginalOf,
+  OWN_CALIBRATION_GRID,
+  type DependenceModel,
+} from '../../api/forecasting/distribution.js';
 import {
   daysOfCover,
+  exceedanceProbability,
   lowerQuantile,
+  recalibratedSums,
   stockPlan,
   stockPlanFromPaths,
   StockPolicyError,
@@ -91,6 +98,23 @@ describe('stock maths on a small discrete distribution (hand-computed)', () => {
       [0.01, 0.25, 0.26, 0.5, 0.75, 0.76, 0.99].map((l) => lowerQuantile(sorted, l)),
       [1, 1, 3, 3, 6, 12, 12],
     );
+  });
+
+  test('recalibrated: read at G⁻¹(α) = α/2, D_{L+R} = {1, 3, 6, 12} reads {1, 1, 3, 12}: S at 75 % is 3, P(D > 3) = 1/4', () => {
+    // G⁻¹(q) = q/2 below 1 (and 1 at 1), on the stored grid, for every sum length.
+    const levels = Array.from({ length: OWN_CALIBRATION_GRID + 1 }, (_, k) =>
+      k === OWN_CALIBRATION_GRID ? 1 : k / OWN_CALIBRATION_GRID / 2,
+    );
+    const dependence: DependenceModel = { ...INDEPENDENT, ownCalibration: [{ steps: 1, levels, sums: 100 }] };
+    // Sample k of 4 is Q(G⁻¹((k + 1)/4)): Q(0.125) = 1, Q(0.25) = 1, Q(0.375) = 3, Q(1) = 12.
+    const read = recalibratedSums(Float64Array.from([1, 3, 6, 12]), 3, dependence);
+    assert.deepEqual([...read], [1, 1, 3, 12]);
+    assert.equal(lowerQuantile(read, 0.75), 3);
+    assert.equal(exceedanceProbability(read, 3), 0.25);
+    // No calibration (a run trained before it), or no steps (lead time 0): the samples as they are.
+    const sorted = Float64Array.from([1, 3, 6, 12]);
+    assert.equal(recalibratedSums(sorted, 3, INDEPENDENT), sorted);
+    assert.equal(recalibratedSums(sorted, 0, dependence), sorted);
   });
 
   const bad: [string, Partial<StockPolicyInput>, string][] = [

@@ -6,6 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import {
+  IDENTITY_MEAN,
+  INDEPENDENT,
+  marginalOf,
+  OWN_CALIBRATION_GRID,
+  type DistributionModel,
+} from '../../forecasting/distribution.js';
+import { sampledDemandProfile } from '../../forecasting/stock.js';
 import type { DatasetRecord, ForecastRecord, ForecastStore, SelectedSeries, TrainingRunRecord } from '../ports.js';
 import { Role } from '../scope.js';
 import type { ForecastService } from '../forecasts/forecast.service.js';
@@ -16,7 +24,11 @@ const SERIES = 80;
 const HORIZON = 28;
 
 /** In-memory stores whose reads resolve without a turn of the event loop (as cached reads do). */
-function service(): { plans: StockPlanService; dataset: DatasetRecord } {
+function service(distribution?: DistributionModel): {
+  plans: StockPlanService;
+  dataset: DatasetRecord;
+  rows: ForecastRecord[];
+} {
   const series: SelectedSeries[] = Array.from({ length: SERIES }, (_, i) => ({
     id: i + 1,
     key: `S${String(i + 1).padStart(3, '0')}`,
@@ -47,7 +59,7 @@ function service(): { plans: StockPlanService; dataset: DatasetRecord } {
   const forecasts = {
     selectSeries: async () => series,
     forSucceededRun: async () => rows,
-    distributionOf: async () => undefined,
+    distributionOf: async () => distribution,
     seriesIdsByKey: async () => new Map(series.map((s) => [s.key, s.id])),
     derived: { get: (k: string) => derived.get(k), set: (k: string, v: readonly number[]) => derived.set(k, v) },
   } as unknown as ForecastStore;
@@ -64,7 +76,7 @@ function service(): { plans: StockPlanService; dataset: DatasetRecord } {
     stock,
   );
   const dataset = { id: 1, name: 'shop', frequency: 'DAY' } as unknown as DatasetRecord;
-  return { plans, dataset };
+  return { plans, dataset, rows };
 }
 
 test(`a cold plan of ${SERIES} series lets the event loop turn at least every ${PLAN_SLICE_MS} ms of planning`, async () => {
@@ -87,4 +99,31 @@ test(`a cold plan of ${SERIES} series lets the event loop turn at least every ${
   assert.ok(turns >= 1, `the event loop turned ${turns} times during a ${elapsed.toFixed(0)} ms plan`);
   // Slicing changes when the work runs, not what it computes: a warm plan (cached profiles) is the same.
   assert.deepEqual(await plans.planAll(dataset, {}), items);
+});
+
+test("a series' plan reads the run's stored ownCalibration as sampledDemandProfile does (the stock simulation's reading)", async () => {
+  // G⁻¹(q) = q/2 for every sum length: a 95 % target is read at 0.475 of the sampled sum.
+  const levels = Array.from({ length: OWN_CALIBRATION_GRID + 1 }, (_, k) =>
+    k === OWN_CALIBRATION_GRID ? 1 : k / OWN_CALIBRATION_GRID / 2,
+  );
+  const dependence = { ...INDEPENDENT, ownCalibration: [{ steps: 1, levels, sums: 100 }] };
+  const distribution: DistributionModel = { version: 1, meanLift: IDENTITY_MEAN, dependence, points: 100 };
+  const calibrated = service(distribution);
+  const items = await calibrated.plans.planAll(calibrated.dataset, {});
+  const before = await service().plans.planAll(calibrated.dataset, {});
+  const policy = { leadTime: 5, reviewPeriod: 7, serviceLevel: 0.95 };
+  const beforeOf = new Map(before.map((b) => [b.seriesId, b]));
+  assert.equal(items.length, SERIES);
+  for (const item of items) {
+    // Keys are S001…: the series' id is the number.
+    const id = Number(item.seriesId!.slice(1));
+    const steps = calibrated.rows
+      .filter((r) => r.seriesId === id)
+      .map((r) => marginalOf({ levels: r.levels, values: r.values, mean: r.mean ?? null }));
+    const profile = sampledDemandProfile([steps], dependence, policy);
+    assert.equal(item.orderUpTo, profile.orderUpTo);
+    assert.equal(item.reorderPoint, profile.reorderPoint);
+    const was = beforeOf.get(item.seriesId)!.orderUpTo;
+    assert.ok(item.orderUpTo < was, `${item.seriesId}: ${item.orderUpTo} vs ${was}`);
+  }
 });
