@@ -1,7 +1,8 @@
 /**
  * Stock planning against what really sold (issue 18, "Show"): on held-back days of a real public
  * set (the M5 sample in ../shared/data: Walmart items, mostly intermittent), every review period
- * the engine is trained on the history up to that day, the plan orders up to S = Q_α(D_{L+R}),
+ * the engine is trained on the history up to that day, the plan orders up to S = Q_α(D_{L+R}) as
+ * `sampledDemandProfile` reads it (one series' sum through the run's `ownCalibration`),
  * and the held-back sales are played through the stock (backorders). A replenishment cycle is
  * short when the net stock is below 0 just before the next order arrives. The realised cycle
  * service level must be within a few points of the target.
@@ -25,25 +26,26 @@ import {
 const PERIODS = [0, 49, 98];
 /**
  * Targets checked and the tolerances, from measurement (3 periods × 80 series × 6 reviews = 1,440
- * cycles, seasonal naive with its fitted distribution; bench/RESULTS.md "Stock sums", 2026-12-07):
- * realised 0.878, 0.926 and 0.951 for targets 0.8, 0.9 and 0.95 (per period 0.917/0.963/0.975,
- * 0.858/0.917/0.944, 0.858/0.898/0.933), against 0.853, 0.928 and 0.965 that the plans themselves
- * promised (1 − P(D > position) under their own samples: whole units and the stock left from the
- * last cycle lift the promise above the target). So:
- * - never more than 3 points below the target;
- * - above it, within 4 points at 90 and 95 % (measured +2.6 and +0.1; was 5 on one period) and 10
- *   at 80 % (measured +7.8; was 15): at 80 % the plan keeps its promise (+2.5) but the promise is
- *   above the target, by whole units on slow items (S = 1 or 2) and by what is left over;
- * - within 4 points of what the plans promised, at every target (measured +2.5, −0.2, −1.4).
- * Before this session's changes (the marginal that could not honour a low mean, the pooled κ for
- * one series' sum), the same 3 periods realised 0.888, 0.917 and 0.940.
+ * cycles, seasonal naive with its fitted distribution; bench/RESULTS.md "Stock sums", 2026-12-07).
+ * With one series' sum read at G⁻¹(α) (`ownCalibration`, fitted on each run's validation sums):
+ * realised 0.828, 0.900 and 0.947 for targets 0.8, 0.9 and 0.95 (per period 0.860/0.919/0.967,
+ * 0.779/0.871/0.923, 0.846/0.910/0.952), against 0.853, 0.926 and 0.964 that the plans promised
+ * (1 − P(D > position) under their own calibrated reading); in the cycles ordered exactly up to S,
+ * 0.801, 0.880 and 0.937. So:
+ * - never more than 3 points below the target (measured −0.3 at 95 %);
+ * - above it, within 4 points at 90 and 95 % (measured +0.0 and −0.3) and 5 at 80 % (measured
+ *   +2.8; was 10 before the calibration, when it measured +7.8): what remains at 80 % is whole
+ *   units (S rounds up; 0.801 at S) and the stock left from the last cycle (position above S);
+ * - within 4 points of what the plans promised, at every target (measured −2.5, −2.6, −1.7).
+ * Reading the sampled sum at α itself (runs trained before the calibration), the same 3 periods
+ * realised 0.878, 0.926 and 0.951.
  */
 const TARGETS = [0.8, 0.9, 0.95];
 const BELOW = 0.03;
-const ABOVE: Readonly<Record<number, number>> = { 0.8: 0.1, 0.9: 0.04, 0.95: 0.04 };
+const ABOVE: Readonly<Record<number, number>> = { 0.8: 0.05, 0.9: 0.04, 0.95: 0.04 };
 const FROM_PROMISE = 0.04;
 
-test('ordering by the plan on held-back M5 days (3 periods) gives the target cycle service level: never 3 points below it, within 4 above at 90 and 95 % and 10 at 80 %, and within 4 of what the plans promised', async () => {
+test('ordering by the plan on held-back M5 days (3 periods) gives the target cycle service level: never 3 points below it, within 4 above at 90 and 95 % and 5 at 80 %, and within 4 of what the plans promised', async () => {
   const simulation = await loadStockSimulation();
   const shortfalls = new Map(TARGETS.map((a) => [a, 0]));
   const promised = new Map(TARGETS.map((a) => [a, 0]));
