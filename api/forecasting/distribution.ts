@@ -650,6 +650,9 @@ export function fitDistribution(
   const meanLift = { pooled: solveMean(pooledSums!), byClass };
   const model0: DistributionModel = { version: 1, meanLift, dependence: INDEPENDENT, points };
 
+  // Each window's forecasts with their means, once for every fit below (ρ/φ, κ, one series' κ and sums).
+  const means = windows.map((w) => withMeans(w.forecasts, w.panel, model0, options.allowNegative));
+
   // 2. PITs of the validation actuals under the marginals with those means.
   const random = mulberry32(options.seed ?? 17);
   let zbar2 = 0;
@@ -659,8 +662,8 @@ export function fitDistribution(
   let lagDen = 0;
   let ownNum = 0;
   let ownDen = 0;
-  for (const w of windows) {
-    const withMean = withMeans(w.forecasts, w.panel, model0, options.allowNegative);
+  for (const [i, w] of windows.entries()) {
+    const withMean = means[i]!;
     const H = Math.max(0, ...withMean.map((f) => f.dates.length));
     const z: Float64Array[] = [];
     for (const f of withMean) {
@@ -713,8 +716,8 @@ export function fitDistribution(
   // divided by ρ̂, not by the mean z̄², whose 1/n of noise would bias φ towards 0.
   const phiCommon = lagDen > 0 && rho > 0 ? Math.min(0.99, Math.max(0, lagNum / lagDen / rho)) : 0;
   const dependence = { rho, phiCommon, phiOwn };
-  const { spread, bySize } = fitSpread(windows, { ...model0, dependence }, options);
-  const ownSpread = fitOwnSpread(windows, { ...model0, dependence }, options);
+  const { spread, bySize } = fitSpread(windows, { ...model0, dependence }, { ...options, means });
+  const ownSpread = fitOwnSpread(windows, { ...model0, dependence }, { ...options, means });
   const fitted: DependenceModel = {
     ...dependence,
     spread,
@@ -722,13 +725,24 @@ export function fitDistribution(
     ...(ownSpread === undefined ? {} : { ownSpread }),
   };
   // Fitted on the sums as a plan samples them: with the run's κ (own and pooled) in place.
-  const ownCalibration = fitOwnCalibration(windows, { ...model0, dependence: fitted }, options);
+  const ownCalibration = fitOwnCalibration(windows, { ...model0, dependence: fitted }, { ...options, means });
   return {
     version: 1,
     meanLift,
     dependence: { ...fitted, ...(ownCalibration === undefined ? {} : { ownCalibration }) },
     points,
   };
+}
+
+/** Options of the fits on sums (`fitSpread`, `fitOwnSpread`, `fitOwnCalibration`). */
+export interface FitSpreadOptions {
+  readonly seed?: number;
+  readonly allowNegative?: boolean;
+  /**
+   * Each window's forecasts with their means (`withMeans` under the model's mean lift), when the
+   * caller has them (`fitDistribution` computes them once for all its fits); else computed here.
+   */
+  readonly means?: readonly (readonly QuantileForecast[])[];
 }
 
 /** Steps in one block sum of a series when its own κ is fitted (`fitOwnSpread`), by frequency. */
@@ -746,7 +760,7 @@ const MIN_OWN_SCORES = 30;
 export function fitOwnSpread(
   windows: readonly ValidationWindow[],
   model: DistributionModel,
-  options: { seed?: number; allowNegative?: boolean } = {},
+  options: FitSpreadOptions = {},
 ): number | undefined {
   const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
   // κ = 1 while sampling: the dependence across steps, without the pooled κ of totals.
@@ -754,9 +768,9 @@ export function fitOwnSpread(
   const dependence: DependenceModel = { rho, phiCommon, phiOwn };
   const scores: number[] = [];
   let seed = (options.seed ?? 31) * 7919;
-  for (const w of windows) {
+  for (const [i, w] of windows.entries()) {
     const block = OWN_SPREAD_BLOCK[w.panel.freq];
-    const withMean = withMeans(w.forecasts, w.panel, model, options.allowNegative);
+    const withMean = options.means?.[i] ?? withMeans(w.forecasts, w.panel, model, options.allowNegative);
     for (const f of withMean) {
       const y = w.actuals.get(f.seriesId);
       if (!y) continue;
@@ -819,13 +833,13 @@ export function ownCalibrationLengths(freq: Frequency, horizon: number): number[
 export function fitOwnCalibration(
   windows: readonly ValidationWindow[],
   model: DistributionModel,
-  options: { seed?: number; allowNegative?: boolean } = {},
+  options: FitSpreadOptions = {},
 ): SumCalibration[] | undefined {
   const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
   const byLength = new Map<number, number[]>();
   let seed = (options.seed ?? 37) * 7927;
-  for (const w of windows) {
-    const withMean = withMeans(w.forecasts, w.panel, model, options.allowNegative);
+  for (const [i, w] of windows.entries()) {
+    const withMean = options.means?.[i] ?? withMeans(w.forecasts, w.panel, model, options.allowNegative);
     for (const f of withMean) {
       const y = w.actuals.get(f.seriesId);
       if (!y) continue;
@@ -975,7 +989,7 @@ function sizeClassOf(n: number): number {
 export function fitSpread(
   windows: readonly ValidationWindow[],
   model: DistributionModel,
-  options: { seed?: number; allowNegative?: boolean } = {},
+  options: FitSpreadOptions = {},
 ): { spread: number; bySize: SizeSpread[] } {
   const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
   const scores: { r: number; kind: string; size: number; multiStep: boolean }[] = [];
@@ -995,8 +1009,8 @@ export function fitSpread(
       multiStep,
     });
   };
-  for (const w of windows) {
-    const withMean = withMeans(w.forecasts, w.panel, model, options.allowNegative);
+  for (const [i, w] of windows.entries()) {
+    const withMean = options.means?.[i] ?? withMeans(w.forecasts, w.panel, model, options.allowNegative);
     const H = Math.max(0, ...withMean.map((f) => f.dates.length));
     const statics = new Map(w.panel.series.map((s) => [s.id, s.statics]));
     const paths: { id: string; path: MemberPath; y: Float64Array }[] = [];
