@@ -14,26 +14,31 @@
  *   by Latin-hypercube sampling of each member held flat beyond p10/p90, members independent;
  * - **after**: finished (units ≥ 0, structural zeros), a mean per point and the dependence
  *   fitted on the chosen model's validation window (`candidateDistribution`), summed by the API's
- *   own path (`aggregateQuantiles`, `Dependence.FITTED`).
+ *   own path (`aggregateQuantiles`, `Dependence.FITTED`);
+ * - **history**: as after, with κ set against 8 rolling windows of the history (bench/history-spread.ts,
+ *   measured and not in the engine): the same forecasts, means, ρ and φ.
  * `--demo` adds the issue's demo protocol: uci-online-retail-daily, all 550 series, history cut
  * at 2011-10-14, 2011-10-28 and 2011-11-11, horizon 28.
  * Reported per (dataset, level, bucket): points, cov80 (share of actual totals inside [p10, p90]),
+ * Wilson's 95 % interval of cov80 (the points taken as independent, which days of one total are not),
  * wQL over p10/p50/p90 (metrics.ts definitions), and the bias of the p50 (before) and of the mean
  * (after) against what sold. Series-level cov80 and wQL are reported too (level `series`).
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { cpuUsage } from 'node:process';
 import { resolve } from 'node:path';
 import { runBacktest, sampleSeries } from '../api/commands/backtest.js';
 import { initBackend } from '../api/forecasting/backend.js';
 import { buildPanel, cutSeries } from '../api/forecasting/frames.js';
 import { pinballSum } from '../api/forecasting/metrics.js';
 import { candidateDistribution, DEFAULT_VALIDATION_ORIGINS, finishForecasts } from '../api/forecasting/pipeline.js';
-import { INDEPENDENT } from '../api/forecasting/distribution.js';
+import type { DistributionModel } from '../api/forecasting/distribution.js';
 import { mulberry32 } from '../api/forecasting/random.js';
 import type { Panel, QuantileForecast } from '../api/forecasting/types.js';
 import { aggregateQuantiles, Dependence, type DatedMember } from '../api/app/forecasts/quantile-aggregation.js';
 import { readRawSeries } from '../api/ingest/raw-series.js';
+import { correctSpread, historySpreadFactors } from './history-spread.js';
 import { PROTOCOLS, protocolOf } from './protocols.js';
 
 const LEVELS = [0.1, 0.5, 0.9];
@@ -101,8 +106,11 @@ interface Row {
   bucket: string;
   before: Tally;
   after: Tally;
-  /** After, with one κ for every total (the run's `spread`, `spreadBySize` left out): the same forecasts. */
-  oneSpread: Tally;
+  /**
+   * After, with κ set against 8 rolling windows of the history (bench/history-spread.ts; not in
+   * the engine): the same forecasts and means, only κ differs.
+   */
+  history: Tally;
 }
 
 const isoMonday = (date: string): string => {
@@ -119,12 +127,13 @@ function scoreOrigin(
   before: readonly QuantileForecast[],
   after: readonly QuantileForecast[],
   fitted: Parameters<typeof aggregateQuantiles>[2],
+  fittedHistory: Parameters<typeof aggregateQuantiles>[2],
   rows: Map<string, Row>,
 ): void {
   const row = (level: string, bucket: string): Row => {
     const k = `${level}|${bucket}`;
     let r = rows.get(k);
-    if (!r) rows.set(k, (r = { dataset, level, bucket, before: tally(), after: tally(), oneSpread: tally() }));
+    if (!r) rows.set(k, (r = { dataset, level, bucket, before: tally(), after: tally(), history: tally() }));
     return r;
   };
   const statics = new Map(panel.series.map((s) => [s.id, s.statics]));
@@ -201,12 +210,11 @@ function scoreOrigin(
       if (membersBefore.length === 0) continue;
       const qb = legacyAggregate(membersBefore);
       const qa = aggregateQuantiles(membersAfter, LEVELS, fitted);
-      const { spreadBySize: _bySize, ...single } = fitted?.fitted ?? INDEPENDENT;
-      const q1 = aggregateQuantiles(membersAfter, LEVELS, { ...fitted, fitted: fitted?.fitted ? single : undefined });
+      const qh = aggregateQuantiles(membersAfter, LEVELS, fittedHistory);
       const r = row(g.level, b.bucket);
       add(r.before, qb, y, qb[1]!);
       add(r.after, qa, y, mean);
-      add(r.oneSpread, q1, y, mean);
+      add(r.history, qh, y, mean);
     }
   }
 }
@@ -229,14 +237,23 @@ function truncate(panel: Panel, end: string): Panel {
   };
 }
 
+/** A fit's result and its CPU seconds. */
+function cpu(f: () => DistributionModel | undefined): { model: DistributionModel | undefined; s: number } {
+  const c0 = cpuUsage();
+  const model = f();
+  const c = cpuUsage(c0);
+  return { model, s: (c.user + c.system) / 1e6 };
+}
+
 async function runSet(
   dataset: string,
   panel: Panel,
   horizon: number,
   origins: number,
   rows: Map<string, Row>,
-): Promise<{ chosen: string[]; distributions: unknown[] }> {
+): Promise<{ chosen: string[]; distributions: unknown[]; fitSeconds: { fit: number; history: number }[] }> {
   const distributions: unknown[] = [];
+  const fitSeconds: { fit: number; history: number }[] = [];
   const captured: Array<Parameters<NonNullable<Parameters<typeof runBacktest>[1]['onOrigin']>>[0]> = [];
   const run = await runBacktest(panel, {
     horizon,
@@ -250,8 +267,18 @@ async function runSet(
     onOrigin: (o) => captured.push(o),
   });
   for (const o of captured) {
-    const distribution = o.chosen ? candidateDistribution(o.chosen, o.calibration, { seed: 42 }) : undefined;
-    distributions.push(distribution);
+    // The run's distribution (κ from the 2 validation windows), and its κ set against the
+    // history's rolling windows; CPU seconds of the fit and of the history's factors.
+    const fit = cpu(() => (o.chosen ? candidateDistribution(o.chosen, o.calibration, { seed: 42 }) : undefined));
+    const distribution = fit.model;
+    const c0 = cpuUsage();
+    const factors = o.chosen
+      ? historySpreadFactors(o.chosen.windows.map((w) => ({ panel: w.window.panel, actuals: w.window.actuals })))
+      : undefined;
+    const c = cpuUsage(c0);
+    const historyDependence = distribution ? correctSpread(distribution.dependence, factors) : undefined;
+    fitSeconds.push({ fit: fit.s, history: (c.user + c.system) / 1e6 });
+    distributions.push({ distribution, factors, history: historyDependence });
     // "before": the calibrated quantiles as the product had them (not finished).
     const before = o.unfinished;
     const after = finishForecasts(o.unfinished, o.window.panel, distribution);
@@ -265,10 +292,11 @@ async function runSet(
         dependence: Dependence.FITTED,
         fitted: distribution?.dependence,
       },
+      { dependence: Dependence.FITTED, fitted: historyDependence },
       rows,
     );
   }
-  return { chosen: run.chosen, distributions };
+  return { chosen: run.chosen, distributions, fitSeconds };
 }
 
 function fmt(t: Tally): string {
@@ -276,13 +304,25 @@ function fmt(t: Tally): string {
   return `${(t.hits / t.n).toFixed(3)} | ${wql.toFixed(4)} | ${(t.center / t.y - 1 >= 0 ? '+' : '') + ((t.center / t.y - 1) * 100).toFixed(1)} %`;
 }
 
+/** Wilson's 95 % interval of a coverage of `hits` in `n` points (as if the points were independent). */
+function wilson(hits: number, n: number): string {
+  if (n === 0) return '–';
+  const z = 1.96;
+  const p = hits / n;
+  const c = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const h = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return `${Math.max(0, c - h).toFixed(2)}–${Math.min(1, c + h).toFixed(2)}`;
+}
+
 const HEADER = [
-  '| dataset | level | bucket | points | cov80 before | wQL before | p50 bias before | cov80 one κ | wQL one κ | cov80 after | wQL after | mean bias after |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| dataset | level | bucket | points | cov80 before | wQL before | p50 bias before | cov80 after | 95 % interval | wQL after | mean bias after | cov80 history | 95 % interval | wQL history |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ].join('\n');
-const oneSpread = (t: Tally): string => (t.n === 0 ? '– | –' : fmt(t).split(' | ').slice(0, 2).join(' | '));
-const line = (r: Row): string =>
-  `| ${r.dataset} | ${r.level} | ${r.bucket} | ${r.before.n} | ${fmt(r.before)} | ${oneSpread(r.oneSpread)} | ${fmt(r.after)} |`;
+const line = (r: Row): string => {
+  const [cov, wql, bias] = fmt(r.after).split(' | ');
+  const [covH, wqlH] = r.history.n === 0 ? ['–', '–'] : fmt(r.history).split(' | ');
+  return `| ${r.dataset} | ${r.level} | ${r.bucket} | ${r.before.n} | ${fmt(r.before)} | ${cov} | ${wilson(r.after.hits, r.after.n)} | ${wql} | ${bias} | ${covH} | ${wilson(r.history.hits, r.history.n)} | ${wqlH} |`;
+};
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -324,11 +364,13 @@ for (const name of names) {
   meta[name] = {
     seconds: (performance.now() - t0) / 1000,
     chosen: r.chosen,
+    fitSeconds: r.fitSeconds,
     distributions: r.distributions,
     load: loadavg(),
   };
+  const fits = r.fitSeconds.map((f) => `${f.fit.toFixed(2)}/${f.history.toFixed(3)}`).join(', ');
   process.stderr.write(
-    `${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)}\n`,
+    `${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)}, CPU s of the fit / of the history's factors ${fits}\n`,
   );
 }
 meta['finished'] = new Date().toISOString();
