@@ -80,7 +80,7 @@ function report(
   // The simulation itself (the test's `playCycles`).
   const levels = TARGETS.map((alpha) => {
     const r = playCycles(cycles, alpha, { dependence: dep, scale });
-    return `${alpha}: ${(1 - r.short / r.cycles).toFixed(3)} (at S ${(1 - r.atS.short / r.atS.cycles).toFixed(3)} vs promised ${(r.atS.promised / r.atS.cycles).toFixed(3)}; all promised ${(r.promised / r.cycles).toFixed(3)})`;
+    return `${alpha}: ${(1 - r.short / r.cycles).toFixed(3)} (at S ${(1 - r.atS.short / r.atS.cycles).toFixed(3)} vs promised ${(r.atS.promised / r.atS.cycles).toFixed(3)}; all promised ${(r.promised / r.cycles).toFixed(3)}; P(D_L > IP) predicted ${(r.stockOut.predicted / r.stockOut.reviews).toFixed(3)}, happened ${(r.stockOut.happened / r.stockOut.reviews).toFixed(3)})`;
   });
   console.log(
     `  ${name.padEnd(12)} L+R sum: cov80 ${(covered / cycles.length).toFixed(3)} wQL ${(loss / 3 / actual).toFixed(4)} PIT deciles ${deciles.map((d) => (d / cycles.length).toFixed(2)).join(' ')}`,

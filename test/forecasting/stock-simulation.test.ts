@@ -39,17 +39,26 @@ const PERIODS = [0, 49, 98];
  * - within 4 points of what the plans promised, at every target (measured −2.5, −2.6, −1.7).
  * Reading the sampled sum at α itself (runs trained before the calibration), the same 3 periods
  * realised 0.878, 0.926 and 0.951.
+ *
+ * The plan's other probability, `stockoutProbability` = P(D_L > IP) at the position before
+ * ordering, is checked against the reviews whose lead-time demand did exceed that position
+ * (1,200 reviews a target: the first review of a period has no position yet). Measured predicted
+ * 0.155 / 0.086 / 0.046 against 0.182 / 0.104 / 0.054 at the three targets (−2.7, −1.8, −0.8 points;
+ * period 49 alone, where the mean turns 4 % low after validation, −7.8 at 80 %; on the periods 147
+ * and 196 the test never sees within 1.4 points): within 4 points, as the promise above.
  */
+const STOCK_OUT_FROM_PREDICTED = 0.04;
 const TARGETS = [0.8, 0.9, 0.95];
 const BELOW = 0.03;
 const ABOVE: Readonly<Record<number, number>> = { 0.8: 0.05, 0.9: 0.04, 0.95: 0.04 };
 const FROM_PROMISE = 0.04;
 
-test('ordering by the plan on held-back M5 days (3 periods) gives the target cycle service level: never 3 points below it, within 4 above at 90 and 95 % and 5 at 80 %, and within 4 of what the plans promised', async () => {
+test('ordering by the plan on held-back M5 days (3 periods) gives the target cycle service level: never 3 points below it, within 4 above at 90 and 95 % and 5 at 80 %, within 4 of what the plans promised, and the stock-out probability within 4 points of how often it happened', async () => {
   const simulation = await loadStockSimulation();
   const shortfalls = new Map(TARGETS.map((a) => [a, 0]));
   const promised = new Map(TARGETS.map((a) => [a, 0]));
   const atS = new Map(TARGETS.map((a) => [a, { n: 0, short: 0, promised: 0 }]));
+  const stockOut = new Map(TARGETS.map((a) => [a, { reviews: 0, predicted: 0, happened: 0 }]));
   let cycles = 0;
   for (const period of PERIODS) {
     const played = await simulation.cyclesAt(period);
@@ -62,6 +71,10 @@ test('ordering by the plan on held-back M5 days (3 periods) gives the target cyc
       e.n += r.atS.cycles;
       e.short += r.atS.short;
       e.promised += r.atS.promised;
+      const o = stockOut.get(alpha)!;
+      o.reviews += r.stockOut.reviews;
+      o.predicted += r.stockOut.predicted;
+      o.happened += r.stockOut.happened;
       levels.push(`target ${alpha} → ${(1 - r.short / r.cycles).toFixed(3)}`);
     }
     cycles += played.length;
@@ -76,6 +89,10 @@ test('ordering by the plan on held-back M5 days (3 periods) gives the target cyc
     process.stdout.write(
       `target ${a}: all cycles promised ${(promised.get(a)! / cycles).toFixed(3)}; ordered up to S: ${e.n} cycles, realised ${(1 - e.short / e.n).toFixed(3)}, promised ${(e.promised / e.n).toFixed(3)}\n`,
     );
+    const o = stockOut.get(a)!;
+    process.stdout.write(
+      `target ${a}: stock-out probability P(D_L > IP) at ${o.reviews} reviews: predicted ${(o.predicted / o.reviews).toFixed(3)}, happened ${(o.happened / o.reviews).toFixed(3)}\n`,
+    );
   }
   TARGETS.forEach((a, i) => {
     const what = `target ${a}: realised cycle service level ${realised[i]!.toFixed(3)} over ${cycles} cycles`;
@@ -83,5 +100,12 @@ test('ordering by the plan on held-back M5 days (3 periods) gives the target cyc
     assert.ok(realised[i]! <= a + ABOVE[a]!, what);
     const promise = promised.get(a)! / cycles;
     assert.ok(Math.abs(realised[i]! - promise) <= FROM_PROMISE, `${what}; the plans promised ${promise.toFixed(3)}`);
+    const o = stockOut.get(a)!;
+    const predicted = o.predicted / o.reviews;
+    const happened = o.happened / o.reviews;
+    assert.ok(
+      Math.abs(happened - predicted) <= STOCK_OUT_FROM_PREDICTED,
+      `target ${a}: stock-out before the next delivery predicted ${predicted.toFixed(3)}, happened ${happened.toFixed(3)} over ${o.reviews} reviews`,
+    );
   });
 });

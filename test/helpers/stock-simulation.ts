@@ -38,6 +38,8 @@ export interface StockCycle {
   /** Demand over L + R days, and over the review period alone. */
   readonly demand: number;
   readonly beforeNextReview: number;
+  /** Demand over the lead time L (what an order placed at this review must outlast). */
+  readonly leadTimeDemand: number;
   /** The run's dependence (one run per review, shared by its series). */
   readonly dependence: DependenceModel;
 }
@@ -97,12 +99,14 @@ export async function loadStockSimulation(options: { series?: number } = {}): Pr
         const offset = s.target.length - n + cut;
         let demand = 0;
         let beforeNextReview = 0;
+        let leadTimeDemand = 0;
         for (let t = 0; t < LEAD_TIME + REVIEW_PERIOD; t++) {
           const y = Math.max(0, s.target[offset + t] ?? 0);
           demand += y;
           if (t < REVIEW_PERIOD) beforeNextReview += y;
+          if (t < LEAD_TIME) leadTimeDemand += y;
         }
-        out.push({ id: s.id, steps, storedMean, demand, beforeNextReview, dependence });
+        out.push({ id: s.id, steps, storedMean, demand, beforeNextReview, leadTimeDemand, dependence });
       }
     }
     return out;
@@ -119,6 +123,13 @@ export interface PlayedCycles {
   readonly promised: number;
   /** The cycles ordered exactly up to S (the position before ordering was not above it). */
   readonly atS: { readonly cycles: number; readonly short: number; readonly promised: number };
+  /**
+   * The plan's stock-out probability P(D_L > IP) (`stockoutProbability`, read at the position
+   * before ordering: on hand plus on order) against what happened: Σ of the probabilities, and
+   * the reviews whose lead-time demand did exceed that position. Reviews with a position only
+   * (not the first of a period, which starts at S).
+   */
+  readonly stockOut: { readonly reviews: number; readonly predicted: number; readonly happened: number };
 }
 
 /**
@@ -138,6 +149,7 @@ export function playCycles(
   let short = 0;
   let promised = 0;
   const atS = { cycles: 0, short: 0, promised: 0 };
+  const stockOut = { reviews: 0, predicted: 0, happened: 0 };
   for (const c of cycles) {
     const demand = c.demand * scale;
     const profile = sampledDemandProfile(
@@ -145,8 +157,14 @@ export function playCycles(
       options.dependence ? options.dependence(c.dependence) : c.dependence,
       { leadTime: LEAD_TIME, reviewPeriod: REVIEW_PERIOD, serviceLevel },
     );
+    const before = positions.get(c.id);
+    if (before !== undefined) {
+      stockOut.reviews++;
+      stockOut.predicted += exceedanceProbability(profile.leadTimeDemand, before);
+      if (c.leadTimeDemand * scale > before) stockOut.happened++;
+    }
     // Order up to S (nothing when the position is already above it).
-    const after = Math.max(positions.get(c.id) ?? profile.orderUpTo, profile.orderUpTo);
+    const after = Math.max(before ?? profile.orderUpTo, profile.orderUpTo);
     // Net stock just before the order of the next review arrives: every earlier order is in.
     const isShort = demand > after;
     const promise = 1 - exceedanceProbability(profile.protectionDemand!, after);
@@ -159,5 +177,5 @@ export function playCycles(
     }
     positions.set(c.id, after - c.beforeNextReview * scale);
   }
-  return { cycles: cycles.length, short, promised, atS };
+  return { cycles: cycles.length, short, promised, atS, stockOut };
 }
