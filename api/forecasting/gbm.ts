@@ -219,11 +219,19 @@ export function fitGbm(
   const score = new Float64Array(n).fill(base);
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
+  // Every hessian of the l2 loss is 1: a histogram's hessian sums are then its counts, exactly.
+  const unitHess = p.loss !== 'poisson';
   const nodes = { feature: [] as number[], threshold: [] as number[], left: [] as number[], right: [] as number[] };
   const values: number[] = [];
   const catIndex: number[] = [];
   const cats: number[][] = [];
   const roots: number[] = [];
+  // The bins again, feature by feature: a leaf's rows are in ascending order, so partitioning
+  // them on one feature reads this nearly in sequence (the rows' bins are 1 byte in every `cols`).
+  const byColumn = new Uint8Array(n * cols);
+  for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) byColumn[j * n + i] = binned.bins[i * cols + j]!;
+  /** Per node: the bin a numerical split cuts after (rows with bin ≤ it go left), else −1. */
+  const nodeBin: number[] = [];
   const idx = new Int32Array(n);
   const scratch = new Int32Array(n);
   const featOn = new Uint8Array(cols);
@@ -242,6 +250,7 @@ export function fitGbm(
     nodes.right.push(-1);
     values.push(0);
     catIndex.push(-1);
+    nodeBin.push(-1);
     return values.length - 1;
   };
 
@@ -280,7 +289,7 @@ export function fitGbm(
     const leaves: Leaf[] = [
       { start: 0, end: used, depth: 0, g: g0, h: h0, hist: undefined, split: undefined, node: root },
     ];
-    leaves[0]!.hist = buildHist(take(active), binned, idx, 0, used, grad, hess, active, cols);
+    leaves[0]!.hist = buildHist(take(active), binned, idx, 0, used, grad, unitHess ? undefined : hess, active, cols);
     leaves[0]!.split = bestSplit(leaves[0]!, binned, featOn, categorical, p);
     while (leaves.length < p.maxLeaves) {
       let best = -1;
@@ -299,9 +308,10 @@ export function fitGbm(
       let r = 0;
       let gl = 0;
       let hl = 0;
+      const column = s.feature * n;
       for (let k = leaf.start; k < leaf.end; k++) {
         const i = idx[k]!;
-        if (goLeft[binned.bins[i * cols + s.feature]!]) {
+        if (goLeft[byColumn[column + i]!]) {
           idx[l++] = i;
           gl += grad[i]!;
           hl += hess[i]!;
@@ -319,6 +329,7 @@ export function fitGbm(
         nodes.threshold[leaf.node] = Number.NaN;
       } else {
         nodes.threshold[leaf.node] = s.bin === 0 ? Number.NEGATIVE_INFINITY : binned.upper[s.feature]![s.bin - 1]!;
+        nodeBin[leaf.node] = s.bin;
       }
       const left: Leaf = {
         start: leaf.start,
@@ -341,7 +352,17 @@ export function fitGbm(
         node: rn,
       };
       const [small, large] = left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
-      small.hist = buildHist(take(active), binned, idx, small.start, small.end, grad, hess, active, cols);
+      small.hist = buildHist(
+        take(active),
+        binned,
+        idx,
+        small.start,
+        small.end,
+        grad,
+        unitHess ? undefined : hess,
+        active,
+        cols,
+      );
       const parent = leaf.hist!;
       for (const j of active) {
         const a = binned.offset[j]! * 3;
@@ -378,7 +399,24 @@ export function fitGbm(
         inSample[idx[k]!] = 1;
       }
     }
-    if (used < n) for (let i = 0; i < n; i++) if (!inSample[i]) score[i]! += walk(t, root, m.x, i * cols);
+    // The other rows go down the tree by their bins, as its threshold sends their values (bin b
+    // holds the values ≤ the b-th upper bound and above the one before): `walk` on the raw values
+    // gives the same leaf. Categorical splits, and the cut after bin 0 (only NaN left of it), read
+    // the raw value as `walk` does.
+    if (used < n) {
+      for (let i = 0; i < n; i++) {
+        if (inSample[i]) continue;
+        let k = root;
+        for (;;) {
+          const f = nodes.feature[k]!;
+          if (f < 0) break;
+          const cut = nodeBin[k]!;
+          const left = cut > 0 ? byColumn[f * n + i]! <= cut : walkLeft(t, k, m.x[i * cols + f]!);
+          k = left ? nodes.left[k]! : nodes.right[k]!;
+        }
+        score[i]! += values[k]!;
+      }
+    }
     onRound?.(round);
   }
   return {
@@ -395,6 +433,10 @@ export function fitGbm(
   };
 }
 
+/**
+ * Sums of gradient, hessian and count per bin of every active feature over rows `idx[start..end)`.
+ * Without `hess` every hessian is 1, so the hessian slot is the count (an exact integer either way).
+ */
 function buildHist(
   h: Float64Array,
   b: Binned,
@@ -402,20 +444,39 @@ function buildHist(
   start: number,
   end: number,
   grad: Float64Array,
-  hess: Float64Array,
+  hess: Float64Array | undefined,
   active: readonly number[],
   cols: number,
 ): Float64Array {
   const na = active.length;
-  const offs = Int32Array.from(active, (j) => b.offset[j]!);
+  const offs = Int32Array.from(active, (j) => b.offset[j]! * 3);
   const feats = Int32Array.from(active);
+  const bins = b.bins;
+  if (hess === undefined) {
+    for (let k = start; k < end; k++) {
+      const i = idx[k]!;
+      const g = grad[i]!;
+      const row = i * cols;
+      for (let a = 0; a < na; a++) {
+        const o = offs[a]! + bins[row + feats[a]!]! * 3;
+        h[o]! += g;
+        h[o + 2]! += 1;
+      }
+    }
+    for (let a = 0; a < na; a++) {
+      const o = offs[a]!;
+      const e = o + b.nBins[feats[a]!]! * 3;
+      for (let k = o; k < e; k += 3) h[k + 1] = h[k + 2]!;
+    }
+    return h;
+  }
   for (let k = start; k < end; k++) {
     const i = idx[k]!;
     const g = grad[i]!;
     const hh = hess[i]!;
     const row = i * cols;
     for (let a = 0; a < na; a++) {
-      const o = (offs[a]! + b.bins[row + feats[a]!]!) * 3;
+      const o = offs[a]! + bins[row + feats[a]!]! * 3;
       h[o]! += g;
       h[o + 1]! += hh;
       h[o + 2]! += 1;
@@ -491,17 +552,19 @@ interface TreeArrays {
   readonly cats: readonly (readonly number[])[];
 }
 
+/** Whether value `v` goes left at split node `k`. */
+function walkLeft(t: TreeArrays, k: number, v: number): boolean {
+  const c = t.catIndex[k]!;
+  if (c >= 0) return !Number.isNaN(v) && t.cats[c]!.includes(Math.fround(v));
+  return Number.isNaN(v) || v <= t.threshold[k]!;
+}
+
 function walk(t: TreeArrays, root: number, x: ArrayLike<number>, off: number): number {
   let k = root;
   for (;;) {
     const f = t.feature[k]!;
     if (f < 0) return t.value[k]!;
-    const v = x[off + f]!;
-    const c = t.catIndex[k]!;
-    let left: boolean;
-    if (c >= 0) left = !Number.isNaN(v) && t.cats[c]!.includes(Math.fround(v));
-    else left = Number.isNaN(v) || v <= t.threshold[k]!;
-    k = left ? t.left[k]! : t.right[k]!;
+    k = walkLeft(t, k, x[off + f]!) ? t.left[k]! : t.right[k]!;
   }
 }
 
