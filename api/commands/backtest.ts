@@ -35,7 +35,7 @@ import {
 import type { BacktestWindowResult } from '../forecasting/backtest.js';
 import type { IntervalCalibration } from '../forecasting/calibration.js';
 import { readRawSeries } from '../ingest/raw-series.js';
-import { backtestCandidates } from '../training/candidate-threads.js';
+import { backtestCandidates, startCandidateThread } from '../training/candidate-threads.js';
 import {
   DEFAULT_QUANTILES,
   MODEL_KINDS,
@@ -268,6 +268,8 @@ async function action(opts: BacktestCliOptions): Promise<void> {
   }
   const candidates = opts.candidates?.split(',').map((k) => k.trim());
   for (const k of candidates ?? []) createForecaster(k).dispose();
+  // auto's candidate thread loads while the data is read (api/training/candidate-threads.ts).
+  if (model === 'auto') startCandidateThread();
   // TensorFlow.js backend for the deep models: native, else wasm, else cpu (chosen once).
   const backendName = await initBackend('auto');
   // The data helper's streaming reader (same validation as `forecastql import`); returns may be negative.

@@ -1,18 +1,23 @@
 /**
  * `auto`'s candidate backtests on two cores: the candidates are independent (each fits its own
- * models, seeded, on the same windows), so the heaviest one (the deep model, whose TensorFlow.js
- * wasm backend uses one thread) runs in a worker thread while this thread runs the others. The
- * result is the same as one after the other, candidate for candidate and in the same order, so
- * the choice and the forecasts are unchanged; only the wall time falls (bench/speed-vs-gbm.ts).
+ * models, seeded, on the same windows), so they run on two lanes of about equal cost: the heaviest
+ * (the gradient-boosted trees where `auto` tries them, else the deep model, whose TensorFlow.js
+ * wasm backend uses one thread) in a worker thread, the others on this thread. The result is the
+ * same as one after the other, candidate for candidate and in the same order, so the choice and
+ * the forecasts are unchanged; only the wall time falls (bench/speed-vs-gbm.ts).
  *
  * `FORECASTQL_CANDIDATE_THREADS=1` (or a machine with one core) runs them all on this thread.
+ *
+ * The thread can be started ahead (`startCandidateThread`, before the data is read): loading its
+ * modules and the TensorFlow.js backend then overlaps with the reading instead of delaying its
+ * lane.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InvalidConfigurationError } from '../errors/index.js';
 import type { BacktestWindowResult } from '../forecasting/backtest.js';
 import { rollingOriginSplit } from '../forecasting/frames.js';
-import { isBaseline } from '../forecasting/models.js';
+import { EXTRA_LOCAL_KINDS, isBaseline } from '../forecasting/models.js';
 import {
   AUTO_PRICE_CANDIDATES,
   backtestCandidate,
@@ -35,21 +40,66 @@ export type CandidateThreadMessage =
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(FROM_SOURCE ? './candidate-worker.ts' : './candidate-worker.js', import.meta.url);
 
-function spawn(workerData: unknown): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
+/** A candidate thread; it loads its modules and backend, then waits for its job (a `CandidateJob` message). */
+function spawn(): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL);
   // From source (tsx), the thread registers tsx first: a new thread does not inherit loader hooks.
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(WORKER_URL.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
+}
+
+/** What a candidate thread is given to do: the panel, the candidates of its lane and their spec. */
+export interface CandidateJob {
+  readonly panel: Panel;
+  readonly kinds: readonly string[];
+  readonly spec: CandidateBacktestSpec;
+}
+
+/** The thread started ahead by `startCandidateThread`, until a backtest takes it. */
+let ahead: Worker | undefined;
+
+/**
+ * Starts the candidate thread now, where two threads will be used (`candidateThreads`), so that
+ * its start-up overlaps with whatever this thread does before `backtestCandidates` (reading the
+ * data). It does not keep the process alive while it waits; a backtest without a deep candidate
+ * stops it, as does `stopCandidateThread`.
+ */
+export function startCandidateThread(env: NodeJS.ProcessEnv = process.env): void {
+  if (ahead || candidateThreads(env) < 2) return;
+  const w = spawn();
+  ahead = w;
+  w.unref();
+  // A thread that ends before a backtest takes it is not taken (that backtest starts its own); one
+  // that fails while being taken is reported by that backtest's own listeners.
+  w.on('error', () => undefined);
+  w.on('exit', () => {
+    if (ahead === w) ahead = undefined;
+  });
+}
+
+/** Whether a thread started ahead is waiting for its job. */
+export function candidateThreadWaiting(): boolean {
+  return ahead !== undefined;
+}
+
+/** Stops a thread started ahead and not taken (nothing when there is none). */
+export async function stopCandidateThread(): Promise<void> {
+  const w = ahead;
+  ahead = undefined;
+  if (w) await w.terminate();
 }
 
 /**
- * Relative cost of a candidate's backtest, measured on uci (bench/RESULTS.md, "Speed against
- * gradient boosting"): the MLP about 100, the gradient-boosted trees about 60, a local model 1 to 5.
+ * Relative cost of a candidate's backtest inside `auto`: its CPU tenths of a second on uci
+ * (bench/speed-lanes.ts, bench/RESULTS.md "Speed against gradient boosting"): the
+ * gradient-boosted trees about 17 s, the MLP (AUTO_DEEP_TRAINING_WINDOWS) about 14 s, each
+ * Holt-Winters about 1.2 s, the other local models 0.1 s or less.
  */
 export function candidateWeight(kind: string): number {
+  if ((EXTRA_LOCAL_KINDS as readonly string[]).includes(kind)) return 12;
   if (isBaseline(kind)) return 1;
-  return (AUTO_PRICE_CANDIDATES as readonly string[]).includes(kind) ? 20 : 40;
+  return (AUTO_PRICE_CANDIDATES as readonly string[]).includes(kind) ? 170 : 140;
 }
 
 /**
@@ -115,6 +165,7 @@ export async function backtestCandidates(
   };
   const split = rollingOriginSplit(panel, spec.horizon, spec.origins, spec.requiredOrigins);
   const lanes = (options.threads ?? candidateThreads()) >= 2 ? candidateLanes(kinds) : { main: [...kinds], worker: [] };
+  if (lanes.worker.length === 0) await stopCandidateThread();
   const results = new Map<string, CandidateRun>();
 
   const inWorker =
@@ -122,7 +173,13 @@ export async function backtestCandidates(
       ? Promise.resolve()
       : new Promise<void>((resolve, reject) => {
           const byOrigin = new Map(split.windows.map((w) => [w.origin, w]));
-          const worker = spawn({ panel, kinds: lanes.worker, spec });
+          const worker = ahead ?? spawn();
+          ahead = undefined;
+          worker.ref();
+          const job: CandidateJob = { panel, kinds: lanes.worker, spec };
+          // A worker thread, not a window: there is no origin to name.
+          // oxlint-disable-next-line unicorn/require-post-message-target-origin
+          worker.postMessage(job);
           let failure: Error | undefined;
           worker.on('message', (m: CandidateThreadMessage) => {
             if (m.type === 'progress') progress(m.kind, m.fraction, m.message);

@@ -1,19 +1,34 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { initBackend } from '../../api/forecasting/backend.js';
-import { backtestCandidates, candidateLanes, candidateThreads } from '../../api/training/candidate-threads.js';
+import {
+  backtestCandidates,
+  candidateLanes,
+  candidateThreads,
+  candidateThreadWaiting,
+  startCandidateThread,
+} from '../../api/training/candidate-threads.js';
 import { generateSeries } from '../fixtures/forecasting/generate.js';
 
 describe('auto candidates on two threads', () => {
-  test('the deep candidate goes to the worker, the others stay here; all local: no worker', () => {
+  test('the heaviest candidate goes to the worker, the others to the lighter lane; all local: no worker', () => {
     assert.deepEqual(candidateLanes(['snaive', 'naive', 'hw', 'mlp']), {
-      main: ['snaive', 'naive', 'hw'],
+      main: ['hw', 'snaive', 'naive'],
       worker: ['mlp'],
     });
+    // The trees cost a little more than the MLP (uci): the MLP and the local models stay here.
     assert.deepEqual(candidateLanes(['snaive', 'gbm', 'theta', 'mlp']), {
-      main: ['gbm', 'snaive', 'theta'],
-      worker: ['mlp'],
+      main: ['mlp', 'snaive', 'theta'],
+      worker: ['gbm'],
     });
+    // The two Holt-Winters weigh about ten simple baselines each.
+    assert.deepEqual(
+      candidateLanes(['snaive', 'naive', 'ses', 'theta', 'croston', 'tsb', 'hw', 'hwadd', 'gbm', 'mlp']),
+      {
+        main: ['mlp', 'hw', 'hwadd', 'snaive', 'naive', 'ses', 'theta', 'croston', 'tsb'],
+        worker: ['gbm'],
+      },
+    );
     assert.deepEqual(candidateLanes(['snaive', 'naive']), { main: ['snaive', 'naive'], worker: [] });
   });
 
@@ -44,6 +59,33 @@ describe('auto candidates on two threads', () => {
       }
     }
     assert.ok(fractions.length > 0 && fractions.every((f) => f >= 0 && f <= 1), 'progress within 0..1');
+  });
+
+  test('a thread started ahead runs the worker lane with the same forecasts; a backtest without a deep candidate stops it', async () => {
+    await initBackend('auto');
+    const panel = generateSeries({ nSeries: 4, freq: 'W', seed: 5, length: 70, promo: true });
+    const kinds = ['snaive', 'mlp', 'theta'];
+    const spec = { horizon: 4, origins: 3, requiredOrigins: 2, quantiles: [0.1, 0.5, 0.9], seed: 7, epochs: 2 };
+    const one = await backtestCandidates(panel, kinds, spec, { threads: 1 });
+    startCandidateThread({ FORECASTQL_CANDIDATE_THREADS: '2' });
+    assert.equal(candidateThreadWaiting(), true);
+    const two = await backtestCandidates(panel, kinds, spec, { threads: 2 });
+    assert.equal(candidateThreadWaiting(), false, 'the backtest took the thread');
+    assert.deepEqual(
+      two.map((r) => r.windows.map((w) => w.forecasts)),
+      one.map((r) => r.windows.map((w) => w.forecasts)),
+    );
+
+    startCandidateThread({ FORECASTQL_CANDIDATE_THREADS: '2' });
+    const local = await backtestCandidates(panel, ['snaive', 'theta'], spec, { threads: 2 });
+    assert.deepEqual(
+      local.map((r) => r.kind),
+      ['snaive', 'theta'],
+    );
+    assert.equal(candidateThreadWaiting(), false, 'no deep candidate: the thread was stopped');
+
+    startCandidateThread({ FORECASTQL_CANDIDATE_THREADS: '1' });
+    assert.equal(candidateThreadWaiting(), false, 'one thread asked: none started');
   });
 });
 
