@@ -26,7 +26,7 @@ const { buildPanel, rollingOriginSplit } = await import('../api/forecasting/fram
 const { readRawSeries } = await import('../api/ingest/raw-series.js');
 const { sampleSeries, BACKTEST_VALIDATION_ORIGINS } = await import('../api/commands/backtest.js');
 const { backtestCandidate, defaultCandidates } = await import('../api/forecasting/pipeline.js');
-const { candidateLanes } = await import('../api/training/candidate-threads.js');
+const { candidateLanes, panelSize } = await import('../api/training/candidate-threads.js');
 const { DEFAULT_QUANTILES } = await import('../api/forecasting/types.js');
 const importCpu = cpuNow();
 const importWall = (performance.now() - t00) / 1000;
@@ -61,7 +61,7 @@ for (const name of datasets) {
   };
   const split = rollingOriginSplit(panel, spec.horizon, spec.origins, spec.requiredOrigins);
   process.stdout.write(
-    `\n${name}: ${panel.series.length} series; reading + panel + split ${cpuNow(c).toFixed(2)} CPU s (${((performance.now() - t) / 1000).toFixed(2)} s), load ${loadavg()[0]!.toFixed(1)}\n`,
+    `\n${name}: ${panel.series.length} series, ${panelSize(panel).points} values; reading + panel + split ${cpuNow(c).toFixed(2)} CPU s (${((performance.now() - t) / 1000).toFixed(2)} s), load ${loadavg()[0]!.toFixed(1)}\n`,
   );
   const kinds = [...new Set(['snaive', ...defaultCandidates(panel)])].filter((k) => !only || only.includes(k));
   const cost = new Map<string, number>();
@@ -87,7 +87,7 @@ for (const name of datasets) {
       `  ${kind.padEnd(8)} ${s.toFixed(2).padStart(7)} CPU s ${((performance.now() - t) / 1000).toFixed(2).padStart(7)} s${epochs.length ? `  epochs (origin:epochs) ${epochs.join(' ')}` : ''}\n`,
     );
   }
-  const lanes = candidateLanes(kinds);
+  const lanes = candidateLanes(kinds, panelSize(panel));
   const sum = (ks: readonly string[]): number => ks.reduce((a, k) => a + (cost.get(k) ?? 0), 0);
   process.stdout.write(
     `  lanes: worker [${lanes.worker.join(',')}] ${sum(lanes.worker).toFixed(2)} CPU s, main [${lanes.main.join(',')}] ${sum(lanes.main).toFixed(2)} CPU s; load ${loadavg()[0]!.toFixed(1)}\n`,

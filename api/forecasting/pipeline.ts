@@ -101,12 +101,32 @@ import type {
 export const AUTO_DEEP_CANDIDATES: readonly ModelKind[] = ['mlp'];
 
 /**
- * Training windows per fit of a deep candidate inside `auto` (half the deep models' default):
- * auto fits each candidate once per validation window besides the final fit, and must train and
- * forecast a dataset faster than Prophet (ARCHITECTURE §8). A model the user names explicitly
- * trains with its full default budget.
+ * Training windows per fit of a deep candidate inside `auto`, at most (half the deep models'
+ * default): auto fits each candidate once per validation window besides the final fit, and must
+ * train and forecast a dataset no slower than the peers' gradient boosting (issue 13). A model the
+ * user names explicitly trains with its full default budget.
  */
 export const AUTO_DEEP_TRAINING_WINDOWS = 6000;
+
+/** Training windows per series of a deep candidate inside `auto` (`autoDeepTrainingWindows`). */
+export const AUTO_DEEP_WINDOWS_PER_SERIES = 20;
+
+/** The fewest training windows per fit of a deep candidate inside `auto`. */
+export const AUTO_DEEP_MIN_TRAINING_WINDOWS = 3000;
+
+/**
+ * Training windows per fit of a deep candidate inside `auto` on a panel of `series` series:
+ * `AUTO_DEEP_WINDOWS_PER_SERIES` per series, between `AUTO_DEEP_MIN_TRAINING_WINDOWS` and
+ * `AUTO_DEEP_TRAINING_WINDOWS`. A global model sees each series about as often whatever the
+ * panel's size; a small panel trains in half the time of a fixed 6,000 (bench/RESULTS.md, "Speed
+ * against gradient boosting": 3,000 on m5's 280 series lost accuracy, 5,600 did not).
+ */
+export function autoDeepTrainingWindows(series: number): number {
+  return Math.min(
+    AUTO_DEEP_TRAINING_WINDOWS,
+    Math.max(AUTO_DEEP_MIN_TRAINING_WINDOWS, AUTO_DEEP_WINDOWS_PER_SERIES * series),
+  );
+}
 
 /** Ensembles `auto` scores (step 4): the means of the best 2 and of the best 3 candidates. */
 export const AUTO_ENSEMBLE_SIZES: readonly number[] = [2, 3];
@@ -240,11 +260,16 @@ export function candidateDistribution(
   return fitDistribution(windows, options);
 }
 
-function makeFactory(kinds: readonly string[], options: FitOptions, auto: boolean): () => GlobalForecaster {
+function makeFactory(
+  kinds: readonly string[],
+  options: FitOptions,
+  auto: boolean,
+  series: number,
+): () => GlobalForecaster {
   const o = {
     seed: options.seed,
     ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
-    ...(auto ? { trainingWindows: AUTO_DEEP_TRAINING_WINDOWS } : {}),
+    ...(auto ? { trainingWindows: autoDeepTrainingWindows(series) } : {}),
   };
   return kinds.length === 1
     ? () => createForecaster(kinds[0]!, o)
@@ -274,7 +299,7 @@ export interface CandidateRun extends CandidateWindows {
 
 /**
  * The backtest of one `auto` candidate (`forecastql backtest --model auto`): a fresh model per
- * window (deep models with `AUTO_DEEP_TRAINING_WINDOWS`, warm-started from the previous window),
+ * window (deep models with `autoDeepTrainingWindows`, warm-started from the previous window),
  * seasonal naive where it fails. It depends on nothing but its arguments, so candidates may run
  * in any order or at the same time (api/training/candidate-threads.ts) with the same result.
  */
@@ -289,7 +314,7 @@ export async function backtestCandidate(
     () =>
       createForecaster(kind, {
         seed: spec.seed,
-        trainingWindows: AUTO_DEEP_TRAINING_WINDOWS,
+        trainingWindows: autoDeepTrainingWindows(panel.series.length),
         ...(spec.epochs === undefined ? {} : { epochs: spec.epochs }),
       }),
     {
@@ -371,11 +396,12 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
     );
   }
   const split = rollingOriginSplit(validation, H, V);
+  const auto = requested === 'auto';
   const candidates: CandidateWindows[] = [];
   if (split.windows.length > 0) {
     for (const kind of kinds) {
       options.signal?.throwIfAborted();
-      const r: BacktestResult = await backtest(validation, makeFactory([kind], fitBase, requested === 'auto'), {
+      const r: BacktestResult = await backtest(validation, makeFactory([kind], fitBase, auto, panel.series.length), {
         horizon: H,
         origins: V,
         quantiles: options.quantiles,
@@ -419,7 +445,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
 
   // Final fit on all history.
   options.signal?.throwIfAborted();
-  const make = makeFactory(chosenKinds, fitBase, requested === 'auto');
+  const make = makeFactory(chosenKinds, fitBase, auto, panel.series.length);
   const finalKind = chosenKinds.find((k) => !isBaseline(k)) ?? chosenKinds[0]!;
   // 6. Intervals calibrated on the winner's validation errors (auto only: a named model keeps its own).
   const calibration = requested === 'auto' && chosen ? candidateCalibration(chosen) : undefined;

@@ -20,6 +20,7 @@ import { rollingOriginSplit } from '../forecasting/frames.js';
 import { EXTRA_LOCAL_KINDS, isBaseline } from '../forecasting/models.js';
 import {
   AUTO_PRICE_CANDIDATES,
+  autoDeepTrainingWindows,
   backtestCandidate,
   type CandidateBacktestSpec,
   type CandidateRun,
@@ -90,16 +91,35 @@ export async function stopCandidateThread(): Promise<void> {
   if (w) await w.terminate();
 }
 
+/** What a candidate's cost grows with: the panel's series and values (every series' history together). */
+export interface PanelSize {
+  readonly series: number;
+  readonly points: number;
+}
+
+/** The size of `panel` for `candidateWeight`. */
+export function panelSize(panel: Pick<Panel, 'series'>): PanelSize {
+  let points = 0;
+  for (const s of panel.series) points += s.target.length;
+  return { series: panel.series.length, points };
+}
+
+/** About uci's sample (200 series, 72,090 values): the size assumed when none is given. */
+const DEFAULT_SIZE: PanelSize = { series: 200, points: 72_000 };
+
 /**
- * Relative cost of a candidate's backtest inside `auto`: its CPU tenths of a second on uci
- * (bench/speed-lanes.ts, bench/RESULTS.md "Speed against gradient boosting"): the
- * gradient-boosted trees about 17 s, the MLP (AUTO_DEEP_TRAINING_WINDOWS) about 14 s, each
- * Holt-Winters about 1.2 s, the other local models 0.1 s or less.
+ * Estimated CPU seconds of a candidate's backtest inside `auto` on a panel of `size`, measured with
+ * bench/speed-lanes.ts (bench/RESULTS.md, "Speed against gradient boosting"): the gradient-boosted
+ * trees train on a fixed budget of rows (uci 17 s, m5 20 s); the deep model on
+ * `autoDeepTrainingWindows` windows, about 1.2 s plus 3.9 ms per window (uci: 12.8 s at 3,000,
+ * 24.4 s at 6,000); each Holt-Winters takes about 17 µs per value (uci 1.2 s, pasta 3.5 s, m5
+ * 8.8 s), the other local models a tenth of that or less.
  */
-export function candidateWeight(kind: string): number {
-  if ((EXTRA_LOCAL_KINDS as readonly string[]).includes(kind)) return 12;
-  if (isBaseline(kind)) return 1;
-  return (AUTO_PRICE_CANDIDATES as readonly string[]).includes(kind) ? 170 : 140;
+export function candidateWeight(kind: string, size: PanelSize = DEFAULT_SIZE): number {
+  if ((EXTRA_LOCAL_KINDS as readonly string[]).includes(kind)) return 1.7e-5 * size.points;
+  if (isBaseline(kind)) return 1.5e-6 * size.points;
+  if ((AUTO_PRICE_CANDIDATES as readonly string[]).includes(kind)) return 17;
+  return 1.2 + 0.0039 * autoDeepTrainingWindows(size.series);
 }
 
 /**
@@ -124,21 +144,22 @@ export function candidateThreads(env: NodeJS.ProcessEnv = process.env): number {
  * other one to the lane with less weight so far, this thread on ties. None goes to the worker when
  * no candidate has a training loop (a thread's start-up would cost more than it saves).
  */
-export function candidateLanes(kinds: readonly string[]): { main: string[]; worker: string[] } {
+export function candidateLanes(kinds: readonly string[], size?: PanelSize): { main: string[]; worker: string[] } {
   const main: string[] = [];
   const worker: string[] = [];
   const heavy = kinds.filter((k) => !isBaseline(k));
   if (heavy.length === 0) return { main: [...kinds], worker };
+  const weight = (k: string): number => candidateWeight(k, size);
   let wMain = 0;
   let wWorker = 0;
-  const order = kinds.toSorted((a, b) => candidateWeight(b) - candidateWeight(a));
+  const order = kinds.toSorted((a, b) => weight(b) - weight(a));
   for (const [i, k] of order.entries()) {
     if (i === 0 || wWorker < wMain) {
       worker.push(k);
-      wWorker += candidateWeight(k);
+      wWorker += weight(k);
     } else {
       main.push(k);
-      wMain += candidateWeight(k);
+      wMain += weight(k);
     }
   }
   return { main, worker };
@@ -154,17 +175,20 @@ export async function backtestCandidates(
   spec: CandidateBacktestSpec,
   options: { threads?: number; onProgress?: (fraction: number, message: string) => void } = {},
 ): Promise<CandidateRun[]> {
-  const totalWeight = kinds.reduce((a, k) => a + candidateWeight(k), 0);
+  const size = panelSize(panel);
+  const weight = (k: string): number => candidateWeight(k, size);
+  const totalWeight = kinds.reduce((a, k) => a + weight(k), 0);
   const fractions = new Map<string, number>();
   const progress = (kind: string, f: number, message: string): void => {
     if (!options.onProgress) return;
     fractions.set(kind, f);
     let done = 0;
-    for (const [k, v] of fractions) done += candidateWeight(k) * v;
+    for (const [k, v] of fractions) done += weight(k) * v;
     options.onProgress(done / totalWeight, `${kind} ${message}`);
   };
   const split = rollingOriginSplit(panel, spec.horizon, spec.origins, spec.requiredOrigins);
-  const lanes = (options.threads ?? candidateThreads()) >= 2 ? candidateLanes(kinds) : { main: [...kinds], worker: [] };
+  const lanes =
+    (options.threads ?? candidateThreads()) >= 2 ? candidateLanes(kinds, size) : { main: [...kinds], worker: [] };
   if (lanes.worker.length === 0) await stopCandidateThread();
   const results = new Map<string, CandidateRun>();
 

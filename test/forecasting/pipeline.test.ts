@@ -4,7 +4,13 @@ import { CALIBRATED_FORMAT, type CalibratedForecaster } from '../../api/forecast
 import { calibrateForecasts, type IntervalCalibration } from '../../api/forecasting/calibration.js';
 import { buildPanel, gridDates } from '../../api/forecasting/frames.js';
 import { deserializeForecaster } from '../../api/forecasting/models.js';
-import { defaultCandidates, permutePanel, relativeScore, runForecastPipeline } from '../../api/forecasting/pipeline.js';
+import {
+  autoDeepTrainingWindows,
+  defaultCandidates,
+  permutePanel,
+  relativeScore,
+  runForecastPipeline,
+} from '../../api/forecasting/pipeline.js';
 import type { ModelKind, PipelineOptions, TrainingProgress } from '../../api/forecasting/types.js';
 import { generateSeries } from '../fixtures/forecasting/generate.js';
 
@@ -52,6 +58,15 @@ describe('runForecastPipeline', () => {
   test("auto's default candidates: every baseline and both Holt-Winters", () => {
     const c = defaultCandidates();
     for (const k of [...BASELINES, 'hw', 'hwadd']) assert.ok(c.includes(k), `${k} is a candidate: ${c.join(', ')}`);
+  });
+
+  test("auto's deep training windows: 20 per series, from 3,000 to 6,000", () => {
+    assert.equal(autoDeepTrainingWindows(1), 3000);
+    assert.equal(autoDeepTrainingWindows(118), 3000);
+    assert.equal(autoDeepTrainingWindows(200), 4000);
+    assert.equal(autoDeepTrainingWindows(280), 5600);
+    assert.equal(autoDeepTrainingWindows(500), 6000);
+    assert.equal(autoDeepTrainingWindows(30_000), 6000);
   });
 
   test('the same seed and data give the same result', async () => {
