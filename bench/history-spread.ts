@@ -1,7 +1,7 @@
 /**
  * κ of totals set against rolling windows of the history (issue 13 item 2), for
- * bench/accuracy-totals.ts's "history" column: measured, not in the engine. Engine code of
- * c462309 (branch `totals-history-kappa`), moved here unchanged but for the types: κ of a run
+ * bench/accuracy-totals.ts's "history" column: measured, not in the engine. The code of an engine
+ * version that did not land (bench/RESULTS.md, session 9), moved here unchanged but for the types: κ of a run
  * (distribution.ts `fitSpread`, fitted on the chosen model's 2 validation windows) is multiplied
  * by how calm those windows were against 8 rolling windows of the history, read off a seasonal
  * baseline's errors on the same totals and shrunk towards 1 by its own sampling noise.
