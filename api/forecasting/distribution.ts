@@ -810,11 +810,15 @@ export const OWN_CALIBRATION_GRID = 100;
 const OWN_CALIBRATION_PRIOR = 20;
 
 /**
- * The sum lengths (steps) `fitOwnCalibration` fits on a window of `horizon` steps: one step, a
- * week of days (`OWN_SPREAD_BLOCK`) and the whole horizon; a plan's other lengths interpolate.
+ * The sum lengths (steps) `fitOwnCalibration` fits on a window of `horizon` steps: a week of days
+ * (`OWN_SPREAD_BLOCK`) and the whole horizon (the horizon alone when it is shorter); a plan's
+ * other lengths interpolate, shorter ones read the shortest. Not one step: one G pools a panel's
+ * slow and fast items, and a single day of an intermittent panel is mostly 0, which every reading
+ * serves: the demo's one-day G read 0.017 for a 95 % target, and a 5-day lead time interpolated
+ * to 0.60, far too low for an item that sells every day.
  */
 export function ownCalibrationLengths(freq: Frequency, horizon: number): number[] {
-  return [...new Set([1, OWN_SPREAD_BLOCK[freq], horizon])].filter((m) => m <= horizon).toSorted((a, b) => a - b);
+  return [...new Set([OWN_SPREAD_BLOCK[freq], horizon])].filter((m) => m <= horizon).toSorted((a, b) => a - b);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   marginalQuantile,
   OWN_CALIBRATION_GRID,
   ownCalibratedLevel,
+  ownCalibrationLengths,
   spreadFor,
   type DependenceModel,
   type DistributionModel,
@@ -226,18 +227,20 @@ describe('one series: the whole-unit reading calibrated on validation sums', () 
   // The identity mean model: each point's mean is its quantiles' own (as the plans below read them).
   const model: DistributionModel = { version: 1, meanLift: IDENTITY_MEAN, dependence: INDEPENDENT, points: 0 };
 
-  test('fitted per sum length (1, 7 and 14 days): read lower when the sums sit too high, higher when too low; G⁻¹ non-decreasing from 0 to 1', () => {
+  test('fitted per sum length (a week and the 14-day horizon; not one day): read lower when the sums sit too high, higher when too low; G⁻¹ non-decreasing from 0 to 1', () => {
     const high = fitOwnCalibration([window(80, 1.3, 1), window(80, 1.3, 2)], model, { seed: 3 });
     const low = fitOwnCalibration([window(80, 0.8, 1), window(80, 0.8, 2)], model, { seed: 3 });
     assert.ok(high && low);
     assert.deepEqual(
       high.map((c) => [c.steps, c.sums]),
       [
-        [1, 160],
         [7, 160],
         [14, 160],
       ],
     );
+    assert.deepEqual(ownCalibrationLengths('D', 28), [7, 28]);
+    assert.deepEqual(ownCalibrationLengths('D', 5), [5]);
+    assert.deepEqual(ownCalibrationLengths('W', 13), [4, 13]);
     for (const c of [...high, ...low]) {
       assert.equal(c.levels.length, OWN_CALIBRATION_GRID + 1);
       assert.equal(c.levels[0], 0);
