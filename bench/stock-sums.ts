@@ -13,8 +13,11 @@
  * plans read it), without the calibration ("uncalibrated": runs trained before it), with neither
  * the calibration nor one series' own κ ("pooled κ"), with κ = 1 and no calibration ("κ=1"), and
  * with the actuals scaled so that Σ actual = Σ mean ("mean-centred": an oracle, never a forecast,
- * which separates the location of the distribution from its width). The cycles and their play
- * are the test's own (test/helpers/stock-simulation.ts).
+ * which separates the location of the distribution from its width). Then, as fitted and
+ * uncalibrated, the realised service level per kind of item (`BY_CLASS`: each series' mean stored
+ * demand per L + R over the period), since one calibration per run pools slow and fast items and a
+ * right total can hide a class served badly. The cycles and their play are the test's own
+ * (test/helpers/stock-simulation.ts).
  *
  *   nice -n 10 npx tsx bench/stock-sums.ts [--periods 0,49,98] [--series 80]
  */
@@ -44,6 +47,36 @@ const PERIODS = arg('periods', '0,49,98').split(',').map(Number);
 const SERIES = Number(arg('series', '80'));
 
 const simulation = await loadStockSimulation({ series: SERIES });
+
+/** Kinds of item by mean stored demand per L + R (units): lower edges. */
+const BY_CLASS: readonly number[] = [0, 2, 10, 40];
+
+/** Realised cycle service level per kind of item (`BY_CLASS`), at each target. */
+function reportByClass(name: string, cycles: readonly StockCycle[], dep: (d: DependenceModel) => DependenceModel) {
+  const sums = new Map<string, { total: number; n: number }>();
+  for (const c of cycles) {
+    const e = sums.get(c.id) ?? { total: 0, n: 0 };
+    e.total += c.storedMean;
+    e.n++;
+    sums.set(c.id, e);
+  }
+  const classOf = (id: string): number => {
+    const { total, n } = sums.get(id)!;
+    return BY_CLASS.filter((edge) => total / n >= edge).at(-1)!;
+  };
+  for (const edge of BY_CLASS) {
+    const ids = new Set([...sums.keys()].filter((id) => classOf(id) === edge));
+    if (ids.size === 0) continue;
+    const mine = cycles.filter((c) => ids.has(c.id));
+    const levels = TARGETS.map((alpha) => {
+      const r = playCycles(mine, alpha, { dependence: dep });
+      return `${alpha}: ${(1 - r.short / r.cycles).toFixed(3)}`;
+    });
+    const upper = BY_CLASS[BY_CLASS.indexOf(edge) + 1];
+    const label = upper === undefined ? `${edge}+` : `${edge}-${upper}`;
+    console.log(`  ${name.padEnd(12)} items selling ${label} per L+R (${ids.size}): ${levels.join('; ')}`);
+  }
+}
 
 function report(
   name: string,
@@ -131,6 +164,8 @@ for (const period of PERIODS) {
     1,
   );
   report('mean-centred', cycles, (d) => d, mean / actual);
+  reportByClass('as fitted', cycles, (d) => d);
+  reportByClass('uncalibrated', cycles, uncalibrated);
 }
 const cpu = process.cpuUsage(started);
 console.log(`CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user + sys)`);
