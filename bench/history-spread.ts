@@ -10,6 +10,8 @@ import {
   MAX_SPREAD,
   MIN_SPREAD,
   SPREAD_SIZE_CLASSES,
+  sizeClassOf,
+  staticGroups,
   type DependenceModel,
   type SizeSpread,
   type ValidationWindow,
@@ -18,16 +20,6 @@ import type { Frequency } from '../api/forecasting/types.js';
 
 /** What the comparison reads of a validation window: its history panel and its actuals. */
 export type HistoryWindow = Pick<ValidationWindow, 'panel' | 'actuals'>;
-
-/** An attribute with more values than this is not used for group totals (as in `fitSpread`). */
-const MAX_GROUPS = 200;
-
-/** The size class (index into SPREAD_SIZE_CLASSES) of a total of n series (as in `fitSpread`). */
-function sizeClassOf(n: number): number {
-  let k = 0;
-  for (let i = 0; i < SPREAD_SIZE_CLASSES.length; i++) if (SPREAD_SIZE_CLASSES[i]! <= n) k = i;
-  return k;
-}
 
 /** Rolling windows of the history (H steps each, ending where validation ends) κ is compared on. */
 export const HISTORY_WINDOWS = 8;
@@ -142,22 +134,8 @@ export function historySpreadFactors(
     if (s) validation.add(history.get(s.id)!.length - s.target.length);
   }
   const offsets = [...new Set([...Array.from({ length: count }, (_, j) => (j + 1) * H), ...validation])];
-  // Groups as fitSpread forms them.
-  const ids = [...history.keys()];
-  const groups: { kind: string; members: string[] }[] = [{ kind: 'all', members: ids }];
-  const statics = new Map(last.panel.series.map((s) => [s.id, s.statics]));
-  for (const name of last.panel.staticNames) {
-    const byValue = new Map<string, string[]>();
-    for (const id of ids) {
-      const v = statics.get(id)?.[name];
-      if (v === undefined || v === '') continue;
-      const list = byValue.get(v);
-      if (list) list.push(id);
-      else byValue.set(v, [id]);
-    }
-    if (byValue.size > MAX_GROUPS) continue;
-    for (const members of byValue.values()) if (members.length >= 2) groups.push({ kind: name, members });
-  }
+  // Groups as fitSpread forms them (its own code).
+  const groups = staticGroups([...history.keys()], (id) => id, last.panel);
   // Errors: per group, kind and window, one per step (or block) of the window.
   interface Scores {
     readonly kind: string;

@@ -947,6 +947,34 @@ export const MAX_SPREAD = 4;
 const FIT_SAMPLES = 300;
 /** An attribute with more values than this is not used for group totals when fitting κ. */
 const MAX_GROUPS_PER_ATTRIBUTE = 200;
+
+/**
+ * The totals κ is fitted on (`fitSpread`): all of `members`, and for each static attribute of
+ * `panel` with at most MAX_GROUPS_PER_ATTRIBUTE values, each value's members (two or more; a
+ * member without the attribute is in none of its groups). Exported so that a bench groups exactly
+ * as training does.
+ */
+export function staticGroups<T>(
+  members: readonly T[],
+  idOf: (member: T) => string,
+  panel: Pick<Panel, 'series' | 'staticNames'>,
+): { kind: string; members: T[] }[] {
+  const statics = new Map(panel.series.map((s) => [s.id, s.statics]));
+  const groups: { kind: string; members: T[] }[] = [{ kind: 'all', members: [...members] }];
+  for (const name of panel.staticNames) {
+    const byValue = new Map<string, T[]>();
+    for (const m of members) {
+      const v = statics.get(idOf(m))?.[name];
+      if (v === undefined || v === '') continue;
+      const list = byValue.get(v);
+      if (list) list.push(m);
+      else byValue.set(v, [m]);
+    }
+    if (byValue.size > MAX_GROUPS_PER_ATTRIBUTE) continue;
+    for (const group of byValue.values()) if (group.length >= 2) groups.push({ kind: name, members: group });
+  }
+  return groups;
+}
 /** Scores a size class needs for a κ of its own (below: the pooled κ). */
 const MIN_CLASS_SCORES = 10;
 /**
@@ -973,7 +1001,7 @@ function weightedSpread(scores: readonly { r: number; kind: string }[]): number 
 }
 
 /** The size class (index into SPREAD_SIZE_CLASSES) of a total of n series. */
-function sizeClassOf(n: number): number {
+export function sizeClassOf(n: number): number {
   let k = 0;
   for (let i = 0; i < SPREAD_SIZE_CLASSES.length; i++) if (SPREAD_SIZE_CLASSES[i]! <= n) k = i;
   return k;
@@ -1016,7 +1044,6 @@ export function fitSpread(
   for (const [i, w] of windows.entries()) {
     const withMean = options.means?.[i] ?? withMeans(w.forecasts, w.panel, model, options.allowNegative);
     const H = Math.max(0, ...withMean.map((f) => f.dates.length));
-    const statics = new Map(w.panel.series.map((s) => [s.id, s.statics]));
     const paths: { id: string; path: MemberPath; y: Float64Array }[] = [];
     for (const f of withMean) {
       const y = w.actuals.get(f.seriesId);
@@ -1028,20 +1055,7 @@ export function fitSpread(
       );
       paths.push({ id: f.seriesId, path: { steps }, y });
     }
-    const groups: { kind: string; members: typeof paths }[] = [{ kind: 'all', members: paths }];
-    for (const name of w.panel.staticNames) {
-      const byValue = new Map<string, typeof paths>();
-      for (const p of paths) {
-        const v = statics.get(p.id)?.[name];
-        if (v === undefined || v === '') continue;
-        const list = byValue.get(v);
-        if (list) list.push(p);
-        else byValue.set(v, [p]);
-      }
-      if (byValue.size > MAX_GROUPS_PER_ATTRIBUTE) continue;
-      for (const members of byValue.values()) if (members.length >= 2) groups.push({ kind: name, members });
-    }
-    for (const g of groups) {
+    for (const g of staticGroups(paths, (p) => p.id, w.panel)) {
       size = g.members.length;
       const sampled = sampleTotals(
         g.members.map((m) => m.path),
