@@ -868,27 +868,19 @@ export function fitOwnCalibration(
         if (list) list.push(count / sums.length);
         else byLength.set(m, [count / sums.length]);
       };
-      // One step is sampled alone (its κ is not a multi-step sum's); the longer sums are the
-      // prefixes of one path of the longest (the same law as sampling each length alone).
-      if (lengths[0] === 1) {
-        const one = sampleTotals([{ steps: steps.slice(0, 1) }], 1, model.dependence, {
-          samples: FIT_SAMPLES,
-          seed: seed++,
-        });
-        record(1, one.total);
-      }
+      // The shorter sums are the prefixes of one path of the longest (the same law as sampling
+      // each length alone). One step is a length only when it is the whole horizon, so a one-step
+      // sum is always sampled alone, with its own κ (`spreadFor`).
       const longest = lengths.at(-1)!;
-      if (longest > 1) {
-        const { byStep } = sampleTotals([{ steps: steps.slice(0, longest) }], longest, model.dependence, {
-          samples: FIT_SAMPLES,
-          seed: seed++,
-        });
-        const sums = new Float64Array(FIT_SAMPLES);
-        for (let t = 0; t < longest; t++) {
-          const row = byStep[t]!;
-          for (let k = 0; k < FIT_SAMPLES; k++) sums[k] += row[k]!;
-          if (t > 0 && lengths.includes(t + 1)) record(t + 1, sums);
-        }
+      const { byStep } = sampleTotals([{ steps: steps.slice(0, longest) }], longest, model.dependence, {
+        samples: FIT_SAMPLES,
+        seed: seed++,
+      });
+      const sums = new Float64Array(FIT_SAMPLES);
+      for (let t = 0; t < longest; t++) {
+        const row = byStep[t]!;
+        for (let k = 0; k < FIT_SAMPLES; k++) sums[k] += row[k]!;
+        if (lengths.includes(t + 1)) record(t + 1, sums);
       }
     }
   }
