@@ -362,15 +362,14 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   const V = options.origins ?? DEFAULT_VALIDATION_ORIGINS;
   const warnings: string[] = [];
   const requested = options.model;
-  const kinds =
-    requested === 'auto'
-      ? [...new Set(['snaive', ...(options.candidates ?? defaultCandidates(panel)).filter((k) => k !== 'auto')])]
-      : [...new Set([requested, ...BASELINE_KINDS])];
+  const auto = requested === 'auto';
+  const kinds = auto
+    ? [...new Set(['snaive', ...(options.candidates ?? defaultCandidates(panel)).filter((k) => k !== 'auto')])]
+    : [...new Set([requested, ...BASELINE_KINDS])];
   for (const k of kinds) createForecaster(k).dispose(); // unknown kinds fail here, before any work
 
   // Stage weights for progress: a deep fit is worth many baselines.
-  const totalWeight =
-    kinds.reduce((a, k) => a + weightOf(k) * V, 0) + weightOf(requested === 'auto' ? 'mlp' : requested) * 2;
+  const totalWeight = kinds.reduce((a, k) => a + weightOf(k) * V, 0) + weightOf(auto ? 'mlp' : requested) * 2;
   let done = 0;
   const report = (kind: string, f: number, epoch = 0, epochs = 0, loss = Number.NaN): void =>
     options.onProgress?.({
@@ -396,7 +395,6 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
     );
   }
   const split = rollingOriginSplit(validation, H, V);
-  const auto = requested === 'auto';
   const candidates: CandidateWindows[] = [];
   if (split.windows.length > 0) {
     for (const kind of kinds) {
@@ -424,10 +422,10 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   }
 
   // 3–5. Scores relative to seasonal naive, ensembles, the winner.
-  const choice = chooseModel(candidates, validation, requested === 'auto');
-  const chosen = requested === 'auto' ? choice.chosen : choice.candidates.find((c) => c.kind === requested);
+  const choice = chooseModel(candidates, validation, auto);
+  const chosen = auto ? choice.chosen : choice.candidates.find((c) => c.kind === requested);
   const snaive = choice.candidates.find((c) => c.kind === 'snaive');
-  const chosenKinds = chosen ? chosen.members : requested === 'auto' ? ['snaive'] : [requested];
+  const chosenKinds = chosen ? chosen.members : auto ? ['snaive'] : [requested];
   if (chosen && snaive && chosen.kind !== 'snaive') {
     const lostMase = chosen.summary.mase > snaive.summary.mase;
     const lostWql = chosen.summary.wql > snaive.summary.wql;
@@ -438,7 +436,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
           lostWql ? `wQL ${chosen.summary.wql.toFixed(3)} vs ${snaive.summary.wql.toFixed(3)}` : '',
         ]
           .filter(Boolean)
-          .join(', ')}); treat its forecast with care${requested === 'auto' ? '' : ' or use auto'}.`,
+          .join(', ')}); treat its forecast with care${auto ? '' : ' or use auto'}.`,
       );
     }
   }
@@ -448,7 +446,7 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   const make = makeFactory(chosenKinds, fitBase, auto, panel.series.length);
   const finalKind = chosenKinds.find((k) => !isBaseline(k)) ?? chosenKinds[0]!;
   // 6. Intervals calibrated on the winner's validation errors (auto only: a named model keeps its own).
-  const calibration = requested === 'auto' && chosen ? candidateCalibration(chosen) : undefined;
+  const calibration = auto && chosen ? candidateCalibration(chosen) : undefined;
   const model = calibration ? new CalibratedForecaster(make(), calibration) : make();
   // 7–8. The distribution of the forecasts, fitted on the same validation windows.
   // A dataset in money that allows negatives (the panel says so; a run's option wins).
