@@ -133,7 +133,7 @@ export function candidateThreads(env: NodeJS.ProcessEnv = process.env): number {
     throw new InvalidConfigurationError(
       'FORECASTQL_CANDIDATE_THREADS',
       raw,
-      'Use 1 (every candidate on one thread) or 2 (the deep model in a worker thread), or leave it unset.',
+      'Use 1 (every candidate on one thread) or 2 (the heaviest candidates in a worker thread), or leave it unset.',
     );
   }
   return Number(raw);
