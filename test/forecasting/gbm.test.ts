@@ -17,6 +17,7 @@ import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
 import { assertForecasterContract } from '../contract/forecaster.contract.js';
 import { pricePanel } from '../fixtures/forecasting/price-panel.js';
 import { weeklyPanel } from '../forecasting-deep/fixtures.js';
+import { poissonDraw } from '../helpers/poisson.js';
 
 function pricePanelFor(seed: number, H: number, beta = -2): ReturnType<typeof pricePanel> {
   return pricePanel({
@@ -99,17 +100,7 @@ describe('histogram gradient boosting (gbm.ts)', () => {
     for (let i = 0; i < n; i++) {
       x[i] = rnd() * 2;
       const lambda = Math.exp(0.5 + x[i]!);
-      // Poisson by inversion.
-      let k = 0;
-      let p = Math.exp(-lambda);
-      let s = p;
-      const u = rnd();
-      while (u > s) {
-        k++;
-        p *= lambda / k;
-        s += p;
-      }
-      y[i] = k;
+      y[i] = poissonDraw(rnd, lambda);
     }
     const trees = fitGbm({ rows: n, cols: 1, x }, y, [false], { loss: 'poisson', rounds: 150, learningRate: 0.1 });
     // The mean forecast over a band of x against the true mean over it (a tree fits steps, so

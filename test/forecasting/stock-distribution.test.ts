@@ -30,6 +30,7 @@ import { gridDates } from '../../api/forecasting/frames.js';
 import { mulberry32 } from '../../api/forecasting/random.js';
 import { sampledDemandProfile } from '../../api/forecasting/stock.js';
 import type { Panel, QuantileForecast } from '../../api/forecasting/types.js';
+import { poissonDraw } from '../helpers/poisson.js';
 
 const LEVELS = [0.1, 0.5, 0.9];
 
@@ -155,19 +156,6 @@ describe('one series: its own κ', () => {
   });
 });
 
-/** A Poisson(λ) draw (whole units). */
-const poisson = (u: () => number, lambda: number): number => {
-  let k = 0;
-  let p = Math.exp(-lambda);
-  let c = p;
-  const x = u();
-  while (x > c) {
-    k++;
-    p *= lambda / k;
-    c += p;
-  }
-  return k;
-};
 /** The smallest k with P(Poisson(λ) ≤ k) ≥ q. */
 const poissonQuantile = (lambda: number, q: number): number => {
   let k = 0;
@@ -210,7 +198,7 @@ describe('one series: the whole-unit reading calibrated on validation sums', () 
       const lambda = 0.2 + 2.8 * u();
       actuals.set(
         `s${i}`,
-        Float64Array.from({ length: H }, () => poisson(u, lambda)),
+        Float64Array.from({ length: H }, () => poissonDraw(u, lambda)),
       );
       const q = LEVELS.map((l) => poissonQuantile(lambda * bias, l));
       forecasts.push({
