@@ -24,7 +24,8 @@
  * wQL over p10/p50/p90 (metrics.ts definitions), and the bias of the p50 (before) and of the mean
  * (after) against what sold. Series-level cov80 and wQL are reported too (level `series`).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import { loadavg } from 'node:os';
 import { cpuUsage } from 'node:process';
 import { resolve } from 'node:path';
@@ -80,6 +81,12 @@ function legacyAggregate(members: readonly { levels: readonly number[]; values: 
     const lo = Math.floor(h);
     return sums[lo]! + (h - lo) * (sums[Math.min(lo + 1, n - 1)]! - sums[lo]!);
   });
+}
+
+/** What `runSet` keeps of one origin of the backtest (`--cache`). */
+type Origin = Parameters<NonNullable<Parameters<typeof runBacktest>[1]['onOrigin']>>[0];
+interface Captured extends Omit<Origin, 'chosen'> {
+  readonly chosen: Pick<NonNullable<Origin['chosen']>, 'windows'> | undefined;
 }
 
 interface Tally {
@@ -209,8 +216,8 @@ function scoreOrigin(
       });
       if (membersBefore.length === 0) continue;
       const qb = legacyAggregate(membersBefore);
-      const qa = aggregateQuantiles(membersAfter, LEVELS, fitted);
-      const qh = aggregateQuantiles(membersAfter, LEVELS, fittedHistory);
+      const qa = aggregateQuantiles(membersAfter, LEVELS, { ...fitted, kind: g.level });
+      const qh = aggregateQuantiles(membersAfter, LEVELS, { ...fittedHistory, kind: g.level });
       const r = row(g.level, b.bucket);
       add(r.before, qb, y, qb[1]!);
       add(r.after, qa, y, mean);
@@ -254,18 +261,41 @@ async function runSet(
 ): Promise<{ chosen: string[]; distributions: unknown[]; fitSeconds: { fit: number; history: number }[] }> {
   const distributions: unknown[] = [];
   const fitSeconds: { fit: number; history: number }[] = [];
-  const captured: Array<Parameters<NonNullable<Parameters<typeof runBacktest>[1]['onOrigin']>>[0]> = [];
-  const run = await runBacktest(panel, {
-    horizon,
-    origins,
-    model: 'auto',
-    seed: 42,
-    quantiles: LEVELS,
-    // Totals are served from training runs, which validate on DEFAULT_VALIDATION_ORIGINS windows
-    // (the CLI backtest uses 1 to save time); the distribution is fitted on those windows.
-    validationOrigins: DEFAULT_VALIDATION_ORIGINS,
-    onOrigin: (o) => captured.push(o),
-  });
+  // `--cache DIR`: each origin's backtest (the chosen model's validation windows and the test
+  // window's forecasts) is kept in DIR, so that a change of the distribution's fit or of the
+  // summing is scored again on the same forecasts without training anything.
+  // The demo's three cuts share a name: the key holds the panel's size too.
+  const last = `${panel.series.length}s${panel.series.reduce((n, s) => n + s.target.length, 0)}p`;
+  const cacheFile = cacheDir
+    ? `${cacheDir}/${dataset.replace(/[^A-Za-z0-9._-]+/g, '_')}-${last}-${horizon}x${origins}-v${validationOrigins}.v8`
+    : undefined;
+  let captured: Captured[];
+  let chosen: string[];
+  if (cacheFile && existsSync(cacheFile)) {
+    ({ captured, chosen } = deserialize(readFileSync(cacheFile)) as { captured: Captured[]; chosen: string[] });
+  } else {
+    captured = [];
+    const run = await runBacktest(panel, {
+      horizon,
+      origins,
+      model: 'auto',
+      seed: 42,
+      quantiles: LEVELS,
+      // Totals are served from training runs, which validate on DEFAULT_VALIDATION_ORIGINS windows
+      // (the CLI backtest uses 1 to save time); the distribution is fitted on those windows.
+      validationOrigins,
+      onOrigin: (o) =>
+        captured.push({
+          ...o,
+          chosen: o.chosen && { windows: o.chosen.windows },
+        }),
+    });
+    chosen = run.chosen;
+    if (cacheFile) {
+      mkdirSync(cacheDir!, { recursive: true });
+      writeFileSync(cacheFile, serialize({ captured, chosen }));
+    }
+  }
   for (const o of captured) {
     // The run's distribution (κ from the 2 validation windows), and its κ set against the
     // history's rolling windows; CPU seconds of the fit and of the history's factors.
@@ -296,7 +326,7 @@ async function runSet(
       rows,
     );
   }
-  return { chosen: run.chosen, distributions, fitSeconds };
+  return { chosen, distributions, fitSeconds };
 }
 
 function fmt(t: Tally): string {
@@ -331,6 +361,9 @@ const opt = (name: string): string | undefined => {
 };
 const names = (opt('datasets') ?? PROTOCOLS.map((p) => p.name).join(',')).split(',').filter(Boolean);
 const demo = args.includes('--demo');
+const cacheDir = opt('cache');
+// `--validation-origins N`: validation windows before each origin (default: a training run's).
+const validationOrigins = Number(opt('validation-origins') ?? DEFAULT_VALIDATION_ORIGINS);
 const backend = await initBackend('auto');
 const all: Row[] = [];
 const meta: Record<string, unknown> = { started: new Date().toISOString(), load: loadavg(), backend };

@@ -328,6 +328,16 @@ export interface DependenceModel {
    */
   readonly spreadBySize?: readonly SizeSpread[];
   /**
+   * κ per kind of total (`fitSpread`): the total of all series (`all`) and the groups of each
+   * static attribute (`store`, `category`, …), by bucket kind, shrunk towards their size class's
+   * κ. A total that says its kind (`SampleOptions.kind`: a chart of one store's total, of each
+   * category, of everything) takes it; any other total its size class's. The groups of two
+   * attributes can be the same size and still move very differently (a store's departments share
+   * its local shocks, a department's stores share little), so one κ per size class left one kind
+   * too wide and the other too narrow. Absent (runs trained before): the size classes.
+   */
+  readonly spreadByKind?: readonly KindSpread[];
+  /**
    * κ of ONE series' own sum over several steps (a stock plan's lead time plus review period, a
    * series' week of days), fitted on the validation windows' single-series block sums
    * (`fitOwnSpread`). Absent (runs trained before): such a sum takes `spread`, the pooled κ of
@@ -361,15 +371,35 @@ export interface SizeSpread {
   readonly spread: number;
 }
 
+/** κ for the totals of one kind (`DependenceModel.spreadByKind`), over one step or several. */
+export interface KindSpread {
+  /** `all` (every series of the run) or the static attribute whose groups these totals are. */
+  readonly kind: string;
+  readonly multiStep: boolean;
+  readonly spread: number;
+}
+
+/** The kind of the total of all series (`KindSpread.kind`). */
+export const ALL_SERIES_KIND = 'all';
+
 /** Lower bounds of κ's size classes, in series: 2–9, 10–49, 50–249, 250+. */
 export const SPREAD_SIZE_CLASSES: readonly number[] = [2, 10, 50, 250];
 
-/** κ of a total of `members` series over `steps` steps under `dependence` (1 when none was fitted). */
-export function spreadFor(dependence: DependenceModel, members: number, steps: number): number {
+/**
+ * κ of a total of `members` series over `steps` steps under `dependence` (1 when none was
+ * fitted); `kind`: the total's kind (`KindSpread`) where the caller knows it.
+ */
+export function spreadFor(dependence: DependenceModel, members: number, steps: number, kind?: string): number {
   const all = dependence.spreadBySize;
   // One series' own sum over its steps (a stock plan's lead time) has a κ of its own where the run
   // fitted one; before, it kept the pooled κ (the size classes start at totals of two series).
   if (members < 2 && steps > 1 && dependence.ownSpread !== undefined) return dependence.ownSpread;
+  if (kind !== undefined && members >= 2 && dependence.spreadByKind) {
+    // Its own bucket kind first, else the same kind's other one (weekly data has no multi-step κ).
+    const own = dependence.spreadByKind.filter((c) => c.kind === kind);
+    const k = own.find((c) => c.multiStep === steps > 1) ?? own[0];
+    if (k) return k.spread;
+  }
   if (!all || all.length === 0 || members < 2) return dependence.spread ?? 1;
   const own = all.filter((c) => c.multiStep === steps > 1);
   const classes = own.length > 0 ? own : all.filter((c) => c.multiStep !== steps > 1);
@@ -388,6 +418,11 @@ export interface MemberPath {
 export interface SampleOptions {
   readonly samples?: number;
   readonly seed?: number;
+  /**
+   * The total's kind where the caller knows it (`KindSpread`): `all`, or the attribute whose one
+   * group the members are (a store's total: `store`). Else the κ of its size class.
+   */
+  readonly kind?: string | undefined;
 }
 
 export const DEFAULT_SAMPLES = 1000;
@@ -435,7 +470,7 @@ export function sampleTotals(
   const present = members.reduce((count, m) => (m.steps.some((x) => x !== undefined) ? count + 1 : count), 0);
   let used = 0;
   for (let t = 0; t < steps; t++) if (members.some((m) => m.steps[t] !== undefined)) used++;
-  const kappa = spreadFor(dependence, present, used);
+  const kappa = spreadFor(dependence, present, used, options.kind);
   if (kappa !== 1) {
     // Deviations from the exact mean scaled by κ, step by step (so the total's are too).
     let floored = true;
@@ -716,12 +751,13 @@ export function fitDistribution(
   // divided by ρ̂, not by the mean z̄², whose 1/n of noise would bias φ towards 0.
   const phiCommon = lagDen > 0 && rho > 0 ? Math.min(0.99, Math.max(0, lagNum / lagDen / rho)) : 0;
   const dependence = { rho, phiCommon, phiOwn };
-  const { spread, bySize } = fitSpread(windows, { ...model0, dependence }, { ...options, means });
+  const { spread, bySize, byKind } = fitSpread(windows, { ...model0, dependence }, { ...options, means });
   const ownSpread = fitOwnSpread(windows, { ...model0, dependence }, { ...options, means });
   const fitted: DependenceModel = {
     ...dependence,
     spread,
     ...(bySize.length > 0 ? { spreadBySize: bySize } : {}),
+    ...(byKind.length > 0 ? { spreadByKind: byKind } : {}),
     ...(ownSpread === undefined ? {} : { ownSpread }),
   };
   // Fitted on the sums as a plan samples them: with the run's κ (own and pooled) in place.
@@ -952,7 +988,7 @@ export function staticGroups<T>(
   panel: Pick<Panel, 'series' | 'staticNames'>,
 ): { kind: string; members: T[] }[] {
   const statics = new Map(panel.series.map((s) => [s.id, s.statics]));
-  const groups: { kind: string; members: T[] }[] = [{ kind: 'all', members: [...members] }];
+  const groups: { kind: string; members: T[] }[] = [{ kind: ALL_SERIES_KIND, members: [...members] }];
   for (const name of panel.staticNames) {
     const byValue = new Map<string, T[]>();
     for (const m of members) {
@@ -1014,9 +1050,81 @@ export function fitSpread(
   windows: readonly ValidationWindow[],
   model: DistributionModel,
   options: FitSpreadOptions = {},
-): { spread: number; bySize: SizeSpread[] } {
+): { spread: number; bySize: SizeSpread[]; byKind: KindSpread[] } {
+  return spreadOfScores(spreadScores(windows, model, options));
+}
+
+/** κ, pooled, per size class and per kind of total, of validation totals' scores (`fitSpread`). */
+export function spreadOfScores(scores: readonly SpreadScore[]): {
+  spread: number;
+  bySize: SizeSpread[];
+  byKind: KindSpread[];
+} {
+  if (scores.length < 10) return { spread: 1, bySize: [], byKind: [] };
+  const pooled = weightedSpread(scores)!;
+  const bySize: SizeSpread[] = [];
+  for (const multiStep of [false, true]) {
+    SPREAD_SIZE_CLASSES.forEach((minSeries, k) => {
+      const own = scores.filter((x) => x.multiStep === multiStep && sizeClassOf(x.size) === k);
+      if (own.length < MIN_CLASS_SCORES) return;
+      const kappa = weightedSpread(own)!;
+      const spread = (own.length * kappa + CLASS_PRIOR_SCORES * pooled) / (own.length + CLASS_PRIOR_SCORES);
+      bySize.push({ minSeries, multiStep, spread: Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, spread)) });
+    });
+  }
+  // One class alone says nothing the pooled κ does not: keep the model as it was.
+  const classes = bySize.length > 1 ? bySize : [];
+  // Per kind of total and bucket kind: its own 80 % point, shrunk towards the κ its size class
+  // would give its totals (their median size), by CLASS_PRIOR_SCORES.
+  const byKind: KindSpread[] = [];
+  const kinds = new Map<string, SpreadScore[]>();
+  for (const x of scores) {
+    const list = kinds.get(x.kind);
+    if (list) list.push(x);
+    else kinds.set(x.kind, [x]);
+  }
+  for (const [key, own] of kinds) {
+    if (own.length < MIN_CLASS_SCORES) continue;
+    const multiStep = own[0]!.multiStep;
+    const sizes = own.map((x) => x.size).toSorted((a, b) => a - b);
+    const prior = spreadFor(
+      { rho: 0, phiCommon: 0, phiOwn: 0, spread: pooled, ...(classes.length > 0 ? { spreadBySize: classes } : {}) },
+      sizes[Math.floor(sizes.length / 2)]!,
+      multiStep ? 2 : 1,
+    );
+    const kappa = weightedSpread(own)!;
+    const spread = (own.length * kappa + CLASS_PRIOR_SCORES * prior) / (own.length + CLASS_PRIOR_SCORES);
+    byKind.push({
+      kind: key.slice(0, key.lastIndexOf('|')),
+      multiStep,
+      spread: Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, spread)),
+    });
+  }
+  return { spread: pooled, bySize: classes, byKind };
+}
+
+/** One validation total's score (`spreadScores`): y is inside the κ-scaled 80 % interval iff r ≤ κ. */
+export interface SpreadScore {
+  readonly r: number;
+  /** The kind of total: `attribute|step` or `attribute|week` (`all` for all series). */
+  readonly kind: string;
+  /** Series in the total. */
+  readonly size: number;
+  readonly multiStep: boolean;
+}
+
+/**
+ * The scores `fitSpread` takes its κ from: every total of `staticGroups` of each window, per step
+ * and (daily data) per 7-step block, sampled under `model.dependence` (its κ included: 1 for the
+ * fit).
+ */
+export function spreadScores(
+  windows: readonly ValidationWindow[],
+  model: DistributionModel,
+  options: FitSpreadOptions = {},
+): SpreadScore[] {
   const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
-  const scores: { r: number; kind: string; size: number; multiStep: boolean }[] = [];
+  const scores: SpreadScore[] = [];
   let size = 0;
   let seed = options.seed ?? 29;
   // Scored around the mean, as `sampleTotals` scales around it: y lies inside the scaled
@@ -1079,20 +1187,7 @@ export function fitSpread(
       }
     }
   }
-  if (scores.length < 10) return { spread: 1, bySize: [] };
-  const pooled = weightedSpread(scores)!;
-  const bySize: SizeSpread[] = [];
-  for (const multiStep of [false, true]) {
-    SPREAD_SIZE_CLASSES.forEach((minSeries, k) => {
-      const own = scores.filter((x) => x.multiStep === multiStep && sizeClassOf(x.size) === k);
-      if (own.length < MIN_CLASS_SCORES) return;
-      const kappa = weightedSpread(own)!;
-      const spread = (own.length * kappa + CLASS_PRIOR_SCORES * pooled) / (own.length + CLASS_PRIOR_SCORES);
-      bySize.push({ minSeries, multiStep, spread: Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, spread)) });
-    });
-  }
-  // One class alone says nothing the pooled κ does not: keep the model as it was.
-  return { spread: pooled, bySize: bySize.length > 1 ? bySize : [] };
+  return scores;
 }
 
 /**

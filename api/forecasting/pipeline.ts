@@ -247,7 +247,16 @@ export function candidateDistribution(
   calibration: IntervalCalibration | undefined,
   options: { seed?: number; allowNegative?: boolean } = {},
 ): DistributionModel {
-  const windows: ValidationWindow[] = chosen.windows.map((w) => {
+  return fitDistribution(candidateValidationWindows(chosen, calibration, options), options);
+}
+
+/** The chosen candidate's validation windows as `fitDistribution` reads them: calibrated and finished. */
+export function candidateValidationWindows(
+  chosen: Pick<Candidate, 'windows'>,
+  calibration: IntervalCalibration | undefined,
+  options: { allowNegative?: boolean } = {},
+): ValidationWindow[] {
+  return chosen.windows.map((w) => {
     const zeros = detectStructuralZeros(w.window.panel);
     const calibrated = calibration ? calibrateForecasts(w.forecasts, calibration, w.window.panel) : w.forecasts;
     return {
@@ -257,7 +266,6 @@ export function candidateDistribution(
       skip: (id, date) => isStructuralZero(zeros, id, date),
     };
   });
-  return fitDistribution(windows, options);
 }
 
 function makeFactory(

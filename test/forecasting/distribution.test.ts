@@ -481,3 +481,135 @@ describe('distribution: group totals of every size, by day and by week', () => {
     assert.ok(share(hits.one.get('2-9|day')!) > 0.85, `one κ: ${note}`);
   });
 });
+
+describe('distribution: groups of two attributes that move differently', () => {
+  test("a store's series share a shock, a department's do not: κ per kind keeps both at 75–85 % where one κ per size class cannot", () => {
+    // 8 stores × 8 departments: every group of either attribute has 8 series (one size class).
+    // y ~ Poisson(λ · exp(σ·F_store,t − σ²/2)), F AR(1) per store, nothing shared by a department.
+    const stores = 8;
+    const depts = 8;
+    const n = stores * depts;
+    const H = 28;
+    const sigma = 0.35;
+    const phi = 0.3;
+    const history = 56;
+    const validationWindows = 6;
+    const windowsCount = validationWindows + 12;
+    const days = history + windowsCount * H;
+    const rnd = mulberry32(11);
+    const z = normals(12);
+    const lambdas = Array.from({ length: n }, () => 2 + 8 * rnd());
+    const shocks = Array.from({ length: stores }, () => {
+      const f = new Float64Array(days);
+      for (let t = 0; t < days; t++) f[t] = t === 0 ? z() : phi * f[t - 1]! + Math.sqrt(1 - phi * phi) * z();
+      return f;
+    });
+    const storeOf = (i: number): number => Math.floor(i / depts);
+    const deptOf = (i: number): number => i % depts;
+    const values = lambdas.map((l, i) =>
+      Float64Array.from(shocks[storeOf(i)]!, (f) => {
+        const rate = l * Math.exp(sigma * f - (sigma * sigma) / 2);
+        return draw(poissonPmf(rate, Math.ceil(rate * 6 + 30)), rnd());
+      }),
+    );
+    // The exact marginal quantiles: every miss of a total is the dependence's.
+    const quantiles = lambdas.map((l, i) => mixedQuantiles(l, sigma, 500 + i));
+    const start = '2024-01-01';
+    const forecastOf = (i: number, from: number): QuantileForecast => ({
+      seriesId: `s${i}`,
+      dates: gridDates(start, from, H, 'D'),
+      quantiles: LEVELS,
+      values: LEVELS.map((_, k) => new Float64Array(H).fill(quantiles[i]![k]!)),
+    });
+    const panelAt = (cut: number): Panel => ({
+      freq: 'D',
+      series: values.map((v, i) => ({
+        id: `s${i}`,
+        start,
+        target: v.slice(0, cut),
+        covariates: {},
+        statics: { store: `S${storeOf(i)}`, dept: `D${deptOf(i)}` },
+      })),
+      covariateNames: [],
+      knownInAdvance: [],
+      staticNames: ['store', 'dept'],
+    });
+    const model = fitDistribution(
+      Array.from({ length: validationWindows }, (_window, w): ValidationWindow => {
+        const cut = history + w * H;
+        return {
+          panel: panelAt(cut),
+          actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
+          forecasts: values.map((_, i) => forecastOf(i, cut)),
+        };
+      }),
+      { seed: 5 },
+    );
+    const byKind = model.dependence.spreadByKind ?? [];
+    const kappa = (kind: string, multiStep: boolean): number =>
+      byKind.find((c) => c.kind === kind && c.multiStep === multiStep)?.spread ?? Number.NaN;
+    const note0 = JSON.stringify(model.dependence);
+    // A store's total needs a wider spread than one factor shared by all 64 series gives it; a
+    // department's (8 independent stores) a narrower one.
+    assert.ok(kappa('store', false) > kappa('dept', false) + 0.3, note0);
+    const hits = new Map<string, boolean[]>();
+    const record = (key: string, hit: boolean): void => {
+      const list = hits.get(key) ?? [];
+      list.push(hit);
+      hits.set(key, list);
+    };
+    for (let w = validationWindows; w < windowsCount; w++) {
+      const cut = history + w * H;
+      const fc = withMeans(
+        values.map((_, i) => forecastOf(i, cut)),
+        panelAt(cut),
+        model,
+      );
+      for (const [kind, count, member] of [
+        ['store', stores, storeOf],
+        ['dept', depts, deptOf],
+      ] as const) {
+        for (let g = 0; g < count; g++) {
+          const idx = values.map((_, i) => i).filter((i) => member(i) === g);
+          const paths: MemberPath[] = idx.map((i) => ({
+            steps: fc[i]!.dates.map((_, t) =>
+              marginalOf({ levels: LEVELS, values: fc[i]!.values.map((r) => r[t]!), mean: fc[i]!.mean![t]! }),
+            ),
+          }));
+          for (const [how, options] of [
+            ['kind', { kind }],
+            ['size', {}],
+          ] as const) {
+            const seed = 104_729 * w + 31 * g + kind.length;
+            for (let t = 0; t < H; t++) {
+              const day = paths.map((p) => ({ steps: [p.steps[t]] }));
+              const s = sampleTotals(day, 1, model.dependence, { samples: 400, seed: seed + t, ...options });
+              const sorted = s.total.toSorted((a, b) => a - b);
+              const y = idx.reduce((a, i) => a + values[i]![cut + t]!, 0);
+              record(`${kind}|${how}|day`, y >= sorted[40]! && y <= sorted[360]!);
+            }
+            for (let k = 0; k + 7 <= H; k += 7) {
+              const week = paths.map((p) => ({ steps: p.steps.slice(k, k + 7) }));
+              const s = sampleTotals(week, 7, model.dependence, { samples: 400, seed: seed + 100 + k, ...options });
+              const sorted = s.total.toSorted((a, b) => a - b);
+              let y = 0;
+              for (let t = k; t < k + 7; t++) y += idx.reduce((a, i) => a + values[i]![cut + t]!, 0);
+              record(`${kind}|${how}|week`, y >= sorted[40]! && y <= sorted[360]!);
+            }
+          }
+        }
+      }
+    }
+    const note = `${[...hits].map(([k, v]) => `${k} ${share(v).toFixed(3)} (${v.length})`).join(', ')}; ${note0}`;
+    // 8 groups × 28 days × 12 windows = 2,688 days per kind, 384 weeks.
+    for (const kind of ['store', 'dept']) {
+      const day = share(hits.get(`${kind}|kind|day`)!);
+      const week = share(hits.get(`${kind}|kind|week`)!);
+      assert.ok(day >= 0.75 && day <= 0.85, `${kind} days: ${note}`);
+      assert.ok(week >= 0.7 && week <= 0.9, `${kind} weeks: ${note}`);
+    }
+    // One κ for the size class: the stores' days too narrow, the departments' too wide.
+    assert.ok(share(hits.get('store|size|day')!) < 0.75, note);
+    assert.ok(share(hits.get('dept|size|day')!) > 0.85, note);
+  });
+});

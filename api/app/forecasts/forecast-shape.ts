@@ -60,6 +60,11 @@ export interface ShapeInput {
   /** The run's fitted dependence (for `Dependence.FITTED`); absent for runs without one. */
   readonly fitted?: DependenceModel | undefined;
   /**
+   * What the total is, where the caller knows (`AggregateOptions.kind`): `all`, or the attribute
+   * whose one group the series are. A total of another selection leaves it out.
+   */
+  readonly kind?: string | undefined;
+  /**
    * Where to keep the aggregated quantiles of buckets with several members (the costly part of a
    * total: Latin-hypercube sums). `key` must identify the forecast rows given (tenant, run and
    * series); the bucket, range, levels and dependence are added here.
@@ -153,9 +158,9 @@ export function shapeForecast(input: ShapeInput): ShapedPoint[] {
   const levelIndex = input.levels.map((level) => all.indexOf(level));
   const memo = input.memo;
   const memoPrefix = memo
-    ? `${memo.key}|${input.bucket}|${input.from ?? ''}|${input.to ?? ''}|${input.dependence}|${all.join(',')}|`
+    ? `${memo.key}|${input.bucket}|${input.from ?? ''}|${input.to ?? ''}|${input.dependence}|${input.kind ?? ''}|${all.join(',')}|`
     : '';
-  const options = { dependence: input.dependence, fitted: input.fitted };
+  const options = { dependence: input.dependence, fitted: input.fitted, kind: input.kind };
   const aggregate = (date: string, members: readonly DatedMember[]): readonly number[] => {
     if (!memo || members.length < 2) return aggregateQuantiles(members, all, options);
     const key = memoPrefix + date;

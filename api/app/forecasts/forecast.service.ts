@@ -21,7 +21,7 @@ import {
 import { assertAttributes } from '../series/series.service.js';
 import { normalizeQuantiles } from '../runs/training-run.service.js';
 import { bucketStart, shapeForecast, type BucketKind, type ShapedPoint } from './forecast-shape.js';
-import { Dependence } from './quantile-aggregation.js';
+import { Dependence, totalKind } from './quantile-aggregation.js';
 
 /** History shown before the forecast when `from` is omitted, in horizons. */
 export const DEFAULT_HISTORY_HORIZONS = 4;
@@ -271,7 +271,7 @@ export class ForecastService {
               .digest('base64')}`,
             cache: this.forecasts.derived,
           };
-    const shape = (memberIds: ReadonlySet<number> | undefined) => {
+    const shape = (memberIds: ReadonlySet<number> | undefined, kind: string | undefined) => {
       const memo = memoFor(memberIds ? ids.filter((id) => memberIds.has(id)) : ids);
       return shapeForecast({
         forecasts: memberIds ? forecastRows.filter((f) => memberIds.has(f.seriesId)) : forecastRows,
@@ -282,6 +282,7 @@ export class ForecastService {
         levels,
         dependence: query.dependence,
         fitted: distribution?.dependence,
+        kind,
         ...(memo ? { memo } : {}),
       });
     };
@@ -296,8 +297,12 @@ export class ForecastService {
       dependence: query.dependence,
       quantiles: [...levels],
       forecastStart: forecastStart ?? null,
-      points: shape(undefined),
-      groups: query.groupAttribute ? this.groups(series, query.groupAttribute, shape) : [],
+      points: shape(undefined, totalKind(query.filters, undefined)),
+      groups: query.groupAttribute
+        ? this.groups(series, query.groupAttribute, (members) =>
+            shape(members, totalKind(query.filters, query.groupAttribute)),
+          )
+        : [],
     };
   }
 

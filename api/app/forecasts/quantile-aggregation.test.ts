@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { aggregateQuantiles, Dependence, quantileAt, type QuantileMember } from './quantile-aggregation.js';
+import { aggregateQuantiles, Dependence, quantileAt, totalKind, type QuantileMember } from './quantile-aggregation.js';
 
 // Normal quantiles at 1 %, 2 %, …, 99 % by the Acklam-free route: invert the CDF numerically.
 const cdf = (x: number): number => 0.5 * (1 + erf(x / Math.SQRT2));
@@ -74,5 +74,38 @@ describe('quantile aggregation', () => {
 
   test('no members sum to zero', () => {
     assert.deepEqual(aggregateQuantiles([], [0.1, 0.9]), [0, 0]);
+  });
+
+  test("a total that says its kind takes that kind's spread; any other total its size class's", () => {
+    const members = Array.from({ length: 6 }, () => normal(10, 1));
+    const fitted = {
+      rho: 0,
+      phiCommon: 0,
+      phiOwn: 0,
+      spread: 1,
+      spreadBySize: [
+        { minSeries: 2, multiStep: false, spread: 1 },
+        { minSeries: 10, multiStep: false, spread: 1 },
+      ],
+      spreadByKind: [{ kind: 'store', multiStep: false, spread: 2 }],
+    };
+    const width = (kind?: string): number => {
+      const [p10, p90] = aggregateQuantiles(members, [0.1, 0.9], { samples: 4000, fitted, kind });
+      return p90! - p10!;
+    };
+    // N(60, 6): p90 − p10 = 2 · 1.2816 · √6 = 6.28; twice that for a store's total.
+    assert.ok(Math.abs(width() - 6.28) < 0.25, `no kind ${width()}`);
+    assert.ok(Math.abs(width('dept') - 6.28) < 0.25, `a kind without its own κ ${width('dept')}`);
+    assert.ok(Math.abs(width('store') - 12.56) < 0.5, `store ${width('store')}`);
+  });
+
+  test('the kind of a total follows from how its series were chosen', () => {
+    assert.equal(totalKind([], undefined), 'all');
+    assert.equal(totalKind([{ name: 'store' }], undefined), 'store');
+    assert.equal(totalKind([], 'store'), 'store');
+    assert.equal(totalKind([{ name: 'store' }], 'store'), 'store');
+    // An intersection of two attributes' groups is neither kind: its size class's spread.
+    assert.equal(totalKind([{ name: 'store' }], 'dept'), undefined);
+    assert.equal(totalKind([{ name: 'store' }, { name: 'dept' }], undefined), undefined);
   });
 });

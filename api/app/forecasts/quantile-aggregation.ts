@@ -15,6 +15,7 @@
  * A single member is returned exactly (its marginal), with no sampling.
  */
 import {
+  ALL_SERIES_KIND,
   INDEPENDENT,
   marginalOf,
   marginalQuantile,
@@ -39,6 +40,21 @@ export interface DatedMember extends MemberForecast {
 
 export const DEFAULT_SAMPLES = 1000;
 
+/**
+ * The kind of a total (`AggregateOptions.kind`) from how its series were chosen: `all` with no
+ * condition, the attribute of its one condition (a filter `store=S1`, or one group of
+ * `groupBy: "store"`, or both on the same attribute); undefined for an intersection of two
+ * attributes, which takes its size class's spread.
+ */
+export function totalKind(
+  filters: readonly { readonly name: string }[],
+  groupAttribute: string | undefined,
+): string | undefined {
+  const names = new Set([...filters.map((f) => f.name), ...(groupAttribute === undefined ? [] : [groupAttribute])]);
+  if (names.size === 0) return ALL_SERIES_KIND;
+  return names.size === 1 ? [...names][0] : undefined;
+}
+
 /** Q(u) of one member: interpolated between its levels, its tails beyond (never below 0 for units). */
 export function quantileAt(member: QuantileMember, u: number): number {
   if (member.levels.length === 0) return Number.NaN;
@@ -51,6 +67,12 @@ export interface AggregateOptions {
   readonly fitted?: DependenceModel | undefined;
   readonly samples?: number;
   readonly seed?: number;
+  /**
+   * What the total is, where the caller knows: `all` (every series) or the attribute whose one
+   * group the members are (`store` for a store's total). A fitted dependence has a spread per kind
+   * of total; without a kind, the total takes its size class's.
+   */
+  readonly kind?: string | undefined;
 }
 
 /**
@@ -85,5 +107,6 @@ export function aggregateQuantiles(
   return totalQuantiles(memberPaths, dates.length, levels, model, {
     samples: options.samples ?? DEFAULT_SAMPLES,
     seed: options.seed ?? 0x5eed,
+    kind: options.kind,
   });
 }

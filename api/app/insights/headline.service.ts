@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { NotFoundError, UserInputError } from '../../errors/index.js';
 import type { DatasetRecord, ForecastRecord, ForecastStore, SeriesSelection } from '../ports.js';
 import { normalizeForecastQuery, type ForecastService } from '../forecasts/forecast.service.js';
-import { aggregateQuantiles, type Dependence, type DatedMember } from '../forecasts/quantile-aggregation.js';
+import { aggregateQuantiles, totalKind, type Dependence, type DatedMember } from '../forecasts/quantile-aggregation.js';
 import {
   headlinePeriods,
   headlineWeeks,
@@ -186,15 +186,22 @@ export class HeadlineService {
 
     const distribution = await this.forecasts.distributionOf(tenantId, run.id);
     const dependence = query.dependence;
+    const kind = totalKind(query.filters, undefined);
     const key = (what: string) =>
-      `${tenantId}|${run.id}|headline|${what}|${dependence}|${periods.next.from}|${periods.next.to}|${createHash('sha1')
+      `${tenantId}|${run.id}|headline|${what}|${dependence}|${kind ?? ''}|${periods.next.from}|${periods.next.to}|${createHash(
+        'sha1',
+      )
         .update(ids.toSorted((a, b) => a - b).join(','))
         .digest('base64')}`;
     const aggregate = (what: string, members: readonly DatedMember[]): number[] => {
       const memoKey = key(what);
       const cached = this.forecasts.derived.get(memoKey);
       if (cached) return [...cached];
-      const values = aggregateQuantiles(members, HEADLINE_LEVELS, { dependence, fitted: distribution?.dependence });
+      const values = aggregateQuantiles(members, HEADLINE_LEVELS, {
+        dependence,
+        fitted: distribution?.dependence,
+        kind,
+      });
       this.forecasts.derived.set(memoKey, values);
       return values;
     };

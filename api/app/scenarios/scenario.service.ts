@@ -27,7 +27,7 @@ import type { GlobalForecaster, Panel, QuantileForecast } from '../../forecastin
 import { parseRowId } from '../common/ids.js';
 import { bucketStart, shapeForecast, type BucketKind } from '../forecasts/forecast-shape.js';
 import { normalizeForecastQuery, type ForecastService } from '../forecasts/forecast.service.js';
-import { Dependence } from '../forecasts/quantile-aggregation.js';
+import { Dependence, totalKind } from '../forecasts/quantile-aggregation.js';
 import type { DatasetRecord, ForecastRecord, ForecastStore, SelectedSeries, TrainingRunRecord } from '../ports.js';
 import type { SavedScenarioRecord, ScenarioSelection, ScenarioStore, StoredChange } from './ports.js';
 
@@ -325,7 +325,16 @@ export class ScenarioService {
       priceCovariate: price,
       changes: result.changes,
       warnings,
-      ...this.shape(result, idOf, price, single, query.bucket, distribution?.dependence, e),
+      ...this.shape(
+        result,
+        idOf,
+        price,
+        single,
+        query.bucket,
+        distribution?.dependence,
+        totalKind(query.filters, undefined),
+        e,
+      ),
     };
   }
 
@@ -545,6 +554,7 @@ export class ScenarioService {
     single: boolean,
     bucket: BucketKind,
     fitted: Parameters<typeof shapeForecast>[0]['fitted'],
+    kind: string | undefined,
     e: Engine,
   ): { points: ScenarioPoint[]; totals: ScenarioTotals } {
     const side = (forecasts: readonly QuantileForecast[], panel: Panel) => {
@@ -576,6 +586,7 @@ export class ScenarioService {
         levels: [0.1, 0.5, 0.9],
         dependence: single ? Dependence.INDEPENDENT : Dependence.FITTED,
         fitted,
+        kind,
       });
       return points.map((pt) => {
         const s = sums.get(pt.date)!;
