@@ -56,6 +56,26 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   process.exit(2);
 }
 process.stderr.write(`Test files at a time: ${concurrency}\n`);
+// The browser tests load the built widget bundle, and each file builds it when it is missing
+// (test/browser/helpers/bundle.ts). Two files at a time would both start that build into the same
+// folder and break each other's output (a fresh clone's `npm test` without `npm run build`):
+// build it once here first.
+const bundle = join(root, 'dist/widgets/forecastql.js');
+if (existsSync('/usr/bin/chromium') && selected.some((f) => f.startsWith('test/browser/')) && !existsSync(bundle)) {
+  process.stderr.write(`${relative(root, bundle)} is missing: building the widgets once for the browser tests\n`);
+  const build = spawnSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.widgets.config.ts'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  if (build.status !== 0) {
+    process.stderr.write('Building the widget bundle failed: run `npm run build:widgets` and read its output\n');
+    process.exit(1);
+  }
+}
 const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...selected];
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
 process.exit(r.status ?? 1);
