@@ -31,7 +31,10 @@ function q80(scores: readonly number[]): number {
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.v8'))) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const { captured } = deserialize(readFileSync(`${dir}/${file}`)) as { captured: any[] };
-  const byKind = new Map<string, { val: number[]; test: number[]; served: number[]; cross: number[]; n: number }>();
+  const byKind = new Map<
+    string,
+    { val: number[]; test: number[]; served: number[]; byKind: number[]; cross: number[]; n: number }
+  >();
   for (const o of captured) {
     if (!o.chosen) continue;
     const windows = candidateValidationWindows(o.chosen, o.calibration);
@@ -62,10 +65,11 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.v8'))) {
       for (const x of xs) {
         const k = x.kind;
         let e = byKind.get(k);
-        if (!e) byKind.set(k, (e = { val: [], test: [], served: [], cross: [], n: 0 }));
+        if (!e) byKind.set(k, (e = { val: [], test: [], served: [], byKind: [], cross: [], n: 0 }));
         e[key].push(x.r);
         if (key === 'test') {
           e.served.push(spreadFor(dist.dependence, x.size, x.multiStep ? 7 : 1));
+          e.byKind.push(spreadFor(dist.dependence, x.size, x.multiStep ? 7 : 1, k.slice(0, k.lastIndexOf('|'))));
           e.cross.push(spreadFor(crossDependence, x.size, x.multiStep ? 7 : 1));
           e.n = x.size;
         }
@@ -77,18 +81,15 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.v8'))) {
       `${file} origin ${o.origin}: rho ${rho.toFixed(3)} phiC ${phiCommon.toFixed(2)} phiO ${phiOwn.toFixed(2)} kappa ${JSON.stringify(dist.dependence.spreadBySize?.map((c) => [c.minSeries, c.multiStep ? 'wk' : 'd', +c.spread.toFixed(2)]))} cross ${JSON.stringify(crossSpread.bySize.map((c) => [c.minSeries, c.multiStep ? 'wk' : 'd', +c.spread.toFixed(2)]))}\n`,
     );
   }
+  const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const cover = (test: readonly number[], kappa: readonly number[]): string =>
+    (test.filter((r, i) => r <= kappa[i]!).length / test.length).toFixed(3);
   process.stdout.write(
-    `| ${file} kind | val n | κ val | κ test | κ served (mean) | cov test at served | cov test at κ val | κ cross (mean) | cov test at cross |\n`,
+    `| ${file} kind | validation scores | κ validation asks | κ test asks | κ by size class | cov80 | κ by kind | cov80 | κ cross-fitted | cov80 |\n`,
   );
   for (const [k, e] of byKind) {
-    const served = e.served.reduce((a, b) => a + b, 0) / e.served.length;
-    const kv = q80(e.val);
-    const covServed = e.test.filter((r, i) => r <= e.served[i]!).length / e.test.length;
-    const covVal = e.test.filter((r) => r <= kv).length / e.test.length;
-    const crossMean = e.cross.reduce((a, b) => a + b, 0) / e.cross.length;
-    const covCross = e.test.filter((r, i) => r <= e.cross[i]!).length / e.test.length;
     process.stdout.write(
-      `| ${k} | ${e.val.length} | ${kv.toFixed(2)} | ${q80(e.test).toFixed(2)} | ${served.toFixed(2)} | ${covServed.toFixed(3)} (${e.test.length}) | ${covVal.toFixed(3)} | ${crossMean.toFixed(2)} | ${covCross.toFixed(3)} |\n`,
+      `| ${k} | ${e.val.length} | ${q80(e.val).toFixed(2)} | ${q80(e.test).toFixed(2)} | ${mean(e.served).toFixed(2)} | ${cover(e.test, e.served)} | ${mean(e.byKind).toFixed(2)} | ${cover(e.test, e.byKind)} | ${mean(e.cross).toFixed(2)} | ${cover(e.test, e.cross)} |\n`,
     );
   }
 }
