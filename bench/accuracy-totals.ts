@@ -40,7 +40,7 @@ import type { Panel, QuantileForecast } from '../api/forecasting/types.js';
 import { aggregateQuantiles, Dependence, type DatedMember } from '../api/app/forecasts/quantile-aggregation.js';
 import { readRawSeries } from '../api/ingest/raw-series.js';
 import { correctSpread, historySpreadFactors } from './history-spread.js';
-import { PROTOCOLS, protocolOf } from './protocols.js';
+import { PROTOCOLS, protocolOf, type Protocol } from './protocols.js';
 
 const LEVELS = [0.1, 0.5, 0.9];
 const DATA = resolve(import.meta.dirname, '../../shared/data');
@@ -227,7 +227,8 @@ function scoreOrigin(
 }
 
 async function loadPanel(name: string): Promise<Panel> {
-  const file = await readRawSeries(`${DATA}/${name}.csv.gz`, { allowNegativeValues: true });
+  const path = name.endsWith('.csv') || name.endsWith('.csv.gz') ? resolve(name) : `${DATA}/${name}.csv.gz`;
+  const file = await readRawSeries(path, { allowNegativeValues: true });
   return buildPanel(file.series, file.frequency);
 }
 
@@ -385,8 +386,16 @@ if (demo) {
   meta['demo'] = { seconds: (performance.now() - t0) / 1000, chosen, distributions, load: loadavg() };
   process.stderr.write(`demo: ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }
-for (const name of names) {
-  const p = protocolOf(name);
+// `--file PATH.csv --horizon H --origins K` (repeatable as a comma list of files): a long CSV of
+// our own format outside the public sets (bench/price-synthetic.ts's panels), on that split.
+const files = (opt('file') ?? '').split(',').filter(Boolean);
+const fileProtocols = files.map((file): Protocol => ({
+  name: file,
+  horizon: Number(opt('horizon') ?? 13),
+  origins: Number(opt('origins') ?? 3),
+}));
+for (const name of [...(files.length > 0 && !opt('datasets') ? [] : names), ...files]) {
+  const p = fileProtocols.find((f) => f.name === name) ?? protocolOf(name);
   const t0 = performance.now();
   let panel = await loadPanel(name);
   if (p.sample) panel = sampleSeries(panel, p.sample.n, p.sample.seed, p.horizon, p.origins);
