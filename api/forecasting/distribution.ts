@@ -636,6 +636,22 @@ export interface ValidationWindow {
 }
 
 /**
+ * A validation window's forecasts with their means under `model` (`withMeans`), a structural
+ * zero's mean 0 as its quantiles are (`skip`: it is known, not forecast). `withMeans` alone would
+ * give such a point the series' recent level β·h, as finishing forecasts does before it zeroes
+ * them: the demo's closed Saturdays then summed to 4,000 units a day in every validation window.
+ */
+export function windowMeans(w: ValidationWindow, model: DistributionModel, allowNegative = false): QuantileForecast[] {
+  const out = withMeans(w.forecasts, w.panel, model, allowNegative);
+  const skip = w.skip;
+  if (!skip) return out;
+  return out.map((f) => {
+    if (!f.dates.some((d) => skip(f.seriesId, d))) return f;
+    return { ...f, mean: Float64Array.from(f.mean!, (m, t) => (skip(f.seriesId, f.dates[t]!) ? 0 : m)) };
+  });
+}
+
+/**
  * Fits the mean lift and the dependence (module comment) on validation windows. Without enough
  * points (fewer than 30) the model is the mean-free, independent one.
  */
@@ -686,7 +702,7 @@ export function fitDistribution(
   const model0: DistributionModel = { version: 1, meanLift, dependence: INDEPENDENT, points };
 
   // Each window's forecasts with their means, once for every fit below (ρ/φ, κ, one series' κ and sums).
-  const means = windows.map((w) => withMeans(w.forecasts, w.panel, model0, options.allowNegative));
+  const means = windows.map((w) => windowMeans(w, model0, options.allowNegative));
 
   // 2. PITs of the validation actuals under the marginals with those means.
   const random = mulberry32(options.seed ?? 17);
@@ -806,7 +822,7 @@ export function fitOwnSpread(
   let seed = (options.seed ?? 31) * 7919;
   for (const [i, w] of windows.entries()) {
     const block = OWN_SPREAD_BLOCK[w.panel.freq];
-    const withMean = options.means?.[i] ?? withMeans(w.forecasts, w.panel, model, options.allowNegative);
+    const withMean = options.means?.[i] ?? windowMeans(w, model, options.allowNegative);
     for (const f of withMean) {
       const y = w.actuals.get(f.seriesId);
       if (!y) continue;
@@ -815,8 +831,10 @@ export function fitOwnSpread(
         let complete = true;
         const steps: Marginal[] = [];
         for (let t = k; t < k + block; t++) {
-          if (!Number.isFinite(y[t]!) || w.skip?.(f.seriesId, f.dates[t]!)) complete = false;
-          actual += y[t]!;
+          // A structural zero is known to be 0 (its marginal is exactly 0): part of the block.
+          const zero = w.skip?.(f.seriesId, f.dates[t]!) ?? false;
+          if (!zero && !Number.isFinite(y[t]!)) complete = false;
+          actual += zero ? 0 : y[t]!;
           steps.push(marginalOf({ levels: f.quantiles, values: columnOf(f, t), mean: f.mean![t]! }, floor));
         }
         if (!complete) continue;
@@ -879,7 +897,7 @@ export function fitOwnCalibration(
   const byLength = new Map<number, number[]>();
   let seed = (options.seed ?? 37) * 7927;
   for (const [i, w] of windows.entries()) {
-    const withMean = options.means?.[i] ?? withMeans(w.forecasts, w.panel, model, options.allowNegative);
+    const withMean = options.means?.[i] ?? windowMeans(w, model, options.allowNegative);
     for (const f of withMean) {
       const y = w.actuals.get(f.seriesId);
       if (!y) continue;
@@ -1142,14 +1160,16 @@ export function spreadScores(
     });
   };
   for (const [i, w] of windows.entries()) {
-    const withMean = options.means?.[i] ?? withMeans(w.forecasts, w.panel, model, options.allowNegative);
+    const withMean = options.means?.[i] ?? windowMeans(w, model, options.allowNegative);
     const H = Math.max(0, ...withMean.map((f) => f.dates.length));
     const paths: { id: string; path: MemberPath; y: Float64Array }[] = [];
     for (const f of withMean) {
       const y = w.actuals.get(f.seriesId);
       if (!y) continue;
+      // A structural zero is no forecast: not part of a total's score (a day every member is
+      // closed has none; scored, its exact 0 would count as a hit for every κ).
       const steps = Array.from({ length: H }, (_, t): Marginal | undefined =>
-        t < f.dates.length && t < y.length && Number.isFinite(y[t]!)
+        t < f.dates.length && t < y.length && Number.isFinite(y[t]!) && !w.skip?.(f.seriesId, f.dates[t]!)
           ? marginalOf({ levels: f.quantiles, values: columnOf(f, t), mean: f.mean![t]! }, floor)
           : undefined,
       );

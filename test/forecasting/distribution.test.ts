@@ -11,10 +11,12 @@ import {
   normalCdf,
   normalQuantile,
   sampleTotals,
+  spreadScores,
   totalQuantiles,
   type DependenceModel,
   type MemberPath,
   type ValidationWindow,
+  windowMeans,
   withMeans,
 } from '../../api/forecasting/distribution.js';
 import { gridDates } from '../../api/forecasting/frames.js';
@@ -611,5 +613,67 @@ describe('distribution: groups of two attributes that move differently', () => {
     // One κ for the size class: the stores' days too narrow, the departments' too wide.
     assert.ok(share(hits.get('store|size|day')!) < 0.75, note);
     assert.ok(share(hits.get('dept|size|day')!) > 0.85, note);
+  });
+});
+
+describe('distribution: structural zeros in the validation windows', () => {
+  test('a closed day is known, not forecast: its mean is 0 in the fit, it scores no total, and a week holding it still counts', () => {
+    // 30 series that never sell on a Saturday (the demo shop), Poisson on the other days.
+    const n = 30;
+    const H = 28;
+    const start = '2024-01-01'; // a Monday
+    const days = 56 + 3 * H;
+    const rnd = mulberry32(3);
+    const lambdas = Array.from({ length: n }, () => 2 + 6 * rnd());
+    const saturday = (t: number): boolean => t % 7 === 5;
+    const values = lambdas.map((l) =>
+      Float64Array.from({ length: days }, (_, t) => (saturday(t) ? 0 : draw(poissonPmf(l, 60), rnd()))),
+    );
+    const dates = gridDates(start, 0, days, 'D');
+    const closed = new Set(dates.filter((_, t) => saturday(t)));
+    const windowAt = (w: number): ValidationWindow => {
+      const cut = 56 + w * H;
+      return {
+        panel: {
+          freq: 'D',
+          series: values.map((v, i) => ({ id: `s${i}`, start, target: v.slice(0, cut), covariates: {}, statics: {} })),
+          covariateNames: [],
+          knownInAdvance: [],
+          staticNames: [],
+        },
+        actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
+        // Finished as a run finishes them: exact Poisson quantiles, 0 on the closed days.
+        forecasts: lambdas.map((l, i) => ({
+          seriesId: `s${i}`,
+          dates: gridDates(start, cut, H, 'D'),
+          quantiles: LEVELS,
+          values: LEVELS.map((level) =>
+            Float64Array.from({ length: H }, (_, t) => (saturday(cut + t) ? 0 : pmfQuantile(poissonPmf(l, 60), level))),
+          ),
+        })),
+        skip: (_id, date) => closed.has(date),
+      };
+    };
+    const windows = [windowAt(0), windowAt(1)];
+    // A mean model that leans on the recent level (β > 0), as fitted models often do.
+    const model = {
+      version: 1 as const,
+      meanLift: { pooled: { alpha: 0.8, beta: 0.3 }, byClass: {} },
+      dependence: INDEPENDENT,
+      points: 0,
+    };
+    const plain = withMeans(windows[0]!.forecasts, windows[0]!.panel, model);
+    const means = windowMeans(windows[0]!, model);
+    const sat = windows[0]!.forecasts[0]!.dates.findIndex((d) => closed.has(d));
+    assert.ok(plain[0]!.mean![sat]! > 1, `withMeans alone gives a closed day β·h: ${plain[0]!.mean![sat]}`);
+    assert.equal(means[0]!.mean![sat], 0);
+    assert.equal(means[0]!.mean![sat + 1], plain[0]!.mean![sat + 1]);
+    // Totals over all series: one score per open day (24 of 28 a window), and 4 weeks a window.
+    const scores = spreadScores(windows, model, { means: windows.map((w) => windowMeans(w, model)) });
+    assert.equal(scores.filter((x) => x.kind === 'all|step').length, 2 * 24);
+    assert.equal(scores.filter((x) => x.kind === 'all|week').length, 2 * 4);
+    // Every 7-day block holds a Saturday: one series' own κ is still fitted from them.
+    const fitted = fitDistribution(windows, { seed: 1 });
+    assert.ok(fitted.dependence.ownSpread !== undefined, JSON.stringify(fitted.dependence));
   });
 });
