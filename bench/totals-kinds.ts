@@ -28,6 +28,11 @@ function q80(scores: readonly number[]): number {
   return s[Math.max(0, Math.ceil(0.8 * s.length) - 1)] ?? Number.NaN;
 }
 
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Share of test scores within the κ served to each. */
+const cover = (test: readonly number[], kappa: readonly number[]): string =>
+  (test.filter((r, i) => r <= kappa[i]!).length / test.length).toFixed(3);
+
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.v8'))) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const { captured } = deserialize(readFileSync(`${dir}/${file}`)) as { captured: any[] };
@@ -81,9 +86,6 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.v8'))) {
       `${file} origin ${o.origin}: rho ${rho.toFixed(3)} phiC ${phiCommon.toFixed(2)} phiO ${phiOwn.toFixed(2)} kappa ${JSON.stringify(dist.dependence.spreadBySize?.map((c) => [c.minSeries, c.multiStep ? 'wk' : 'd', +c.spread.toFixed(2)]))} cross ${JSON.stringify(crossSpread.bySize.map((c) => [c.minSeries, c.multiStep ? 'wk' : 'd', +c.spread.toFixed(2)]))}\n`,
     );
   }
-  const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const cover = (test: readonly number[], kappa: readonly number[]): string =>
-    (test.filter((r, i) => r <= kappa[i]!).length / test.length).toFixed(3);
   process.stdout.write(
     `| ${file} kind | validation scores | κ validation asks | κ test asks | κ by size class | cov80 | κ by kind | cov80 | κ cross-fitted | cov80 |\n`,
   );

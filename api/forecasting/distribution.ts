@@ -41,7 +41,10 @@
  * total (2–9, 10–49, 50–249, 250+ series) and per kind of bucket (one step, or several: a week):
  * a large total's spread is set by the common factor, a small one's by its members' own shapes,
  * and a week's by the autocorrelation too; one κ for all of them left large totals too wide and
- * small ones too narrow, or days right and weeks wrong. One series' own sum over several steps (a
+ * small ones too narrow, or days right and weeks wrong. A total that says its kind (all series, a
+ * store's, a category's) has a κ of that kind, drawn towards its size class's: one factor shared
+ * by every series cannot tell a store's departments, which share its local shocks, from a
+ * department's stores, which share little. One series' own sum over several steps (a
  * stock plan's lead time plus review period) has a κ of its own (`fitOwnSpread`), fitted the same
  * way on each series' 7-day sums of the validation windows. A stock plan reads one series' sum in
  * whole units (order up to ⌈Q(p)⌉), and how often such a reading covered what sold is measured on
@@ -1060,9 +1063,12 @@ export function sizeClassOf(n: number): number {
  * total's mean μ to its p10 or p90 on y's side), and κ is their weighted 80 % quantile, each kind
  * of total (attribute × day or week) weighing the same. Within [MIN_SPREAD, MAX_SPREAD]; 1 without
  * validation totals. `bySize`: the same per size class of the totals (SPREAD_SIZE_CLASSES) and
- * bucket kind (one step; a 7-step week), shrunk towards the pooled κ by CLASS_PRIOR_SCORES; only classes that had at least
- * MIN_CLASS_SCORES scores, the others use the nearest class below (or the first) at serving time —
- * so a class with none gets the pooled κ, stored for it.
+ * bucket kind (one step; a 7-step week), shrunk towards the pooled κ by CLASS_PRIOR_SCORES; only
+ * classes that had at least MIN_CLASS_SCORES scores, the others use the nearest class below (or
+ * the first) at serving time — so a class with none gets the pooled κ, stored for it. `byKind`:
+ * the same per kind of total (all series, each attribute's groups) and bucket kind, shrunk towards
+ * the κ of its size class (`DependenceModel.spreadByKind`). A structural zero (`skip`) is in no
+ * total: it is known, not forecast.
  */
 export function fitSpread(
   windows: readonly ValidationWindow[],
@@ -1106,7 +1112,7 @@ export function spreadOfScores(scores: readonly SpreadScore[]): {
     const multiStep = own[0]!.multiStep;
     const sizes = own.map((x) => x.size).toSorted((a, b) => a - b);
     const prior = spreadFor(
-      { rho: 0, phiCommon: 0, phiOwn: 0, spread: pooled, ...(classes.length > 0 ? { spreadBySize: classes } : {}) },
+      { ...INDEPENDENT, spread: pooled, ...(classes.length > 0 ? { spreadBySize: classes } : {}) },
       sizes[Math.floor(sizes.length / 2)]!,
       multiStep ? 2 : 1,
     );

@@ -216,13 +216,20 @@ describe('distribution: totals of simulated series with a known sum', () => {
   });
 });
 
-function panelOf(targets: readonly Float64Array[]): Panel {
+/** A daily panel of series s0, s1, … from 2024-01-01, with the static attributes `statics(i)` gives. */
+function panelOf(targets: readonly Float64Array[], statics?: (i: number) => Record<string, string>): Panel {
   return {
     freq: 'D',
-    series: targets.map((target, i) => ({ id: `s${i}`, start: '2024-01-01', target, covariates: {}, statics: {} })),
+    series: targets.map((target, i) => ({
+      id: `s${i}`,
+      start: '2024-01-01',
+      target,
+      covariates: {},
+      statics: statics?.(i) ?? {},
+    })),
     covariateNames: [],
     knownInAdvance: [],
-    staticNames: [],
+    staticNames: statics && targets.length > 0 ? Object.keys(statics(0)) : [],
   };
 }
 
@@ -233,6 +240,69 @@ function flatForecast(id: string, q: readonly number[], from: number, h: number)
     quantiles: LEVELS,
     values: q.map((v) => new Float64Array(h).fill(v)),
   };
+}
+
+/**
+ * The window of H days after grid point `cut` of `values` (series s0, s1, …): its history panel,
+ * what sold, and flat forecasts of each series' `quantiles`.
+ */
+function flatWindow(
+  values: readonly Float64Array[],
+  quantiles: readonly (readonly number[])[],
+  cut: number,
+  H: number,
+  statics?: (i: number) => Record<string, string>,
+): ValidationWindow {
+  return {
+    panel: panelOf(
+      values.map((v) => v.slice(0, cut)),
+      statics,
+    ),
+    actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
+    forecasts: values.map((_, i) => flatForecast(`s${i}`, quantiles[i]!, cut, H)),
+  };
+}
+
+/** The paths of series `idx` of a window's forecasts (with means), as the API sums them. */
+function pathsOf(forecasts: readonly QuantileForecast[], idx: readonly number[]): MemberPath[] {
+  return idx.map((i) => ({
+    steps: forecasts[i]!.dates.map((_, t) =>
+      marginalOf({ levels: LEVELS, values: forecasts[i]!.values.map((r) => r[t]!), mean: forecasts[i]!.mean![t]! }),
+    ),
+  }));
+}
+
+/**
+ * Whether each day's total of `paths` and each 7-day week's held what sold (`actual`, by day)
+ * inside its sampled 10–90 % interval (400 samples; seeds `seed + t` and `seed + 100 + k`). As the
+ * API sums them: a day's total from that day's members, a week's from its 7 days.
+ */
+function totalHits(
+  paths: readonly MemberPath[],
+  actual: readonly number[],
+  dependence: DependenceModel,
+  seed: number,
+  options: { kind?: string } = {},
+): { days: boolean[]; weeks: boolean[] } {
+  const days: boolean[] = [];
+  const weeks: boolean[] = [];
+  for (let t = 0; t < actual.length; t++) {
+    const day = paths.map((p) => ({ steps: [p.steps[t]] }));
+    const s = sampleTotals(day, 1, dependence, { samples: 400, seed: seed + t, ...options }).total.toSorted(
+      (a, b) => a - b,
+    );
+    days.push(actual[t]! >= s[40]! && actual[t]! <= s[360]!);
+  }
+  for (let k = 0; k + 7 <= actual.length; k += 7) {
+    const week = paths.map((p) => ({ steps: p.steps.slice(k, k + 7) }));
+    const s = sampleTotals(week, 7, dependence, { samples: 400, seed: seed + 100 + k, ...options }).total.toSorted(
+      (a, b) => a - b,
+    );
+    let y = 0;
+    for (let t = k; t < k + 7; t++) y += actual[t]!;
+    weeks.push(y >= s[40]! && y <= s[360]!);
+  }
+  return { days, weeks };
 }
 
 /**
@@ -282,34 +352,7 @@ describe('distribution: correlated members, dependence fitted on validation', ()
     const windowsCount = validationWindows + 12;
     const { lambdas, values } = correlatedPanel(n, history + windowsCount * H, sigma, phi, 42);
     const quantiles = lambdas.map((l, i) => mixedQuantiles(l, sigma, 100 + i));
-    const start = '2024-01-01';
-    const forecastOf = (i: number, from: number): QuantileForecast => ({
-      seriesId: `s${i}`,
-      dates: gridDates(start, from, H, 'D'),
-      quantiles: LEVELS,
-      values: LEVELS.map((_, k) => new Float64Array(H).fill(quantiles[i]![k]!)),
-    });
-    const windowAt = (w: number): ValidationWindow => {
-      const cut = history + w * H;
-      const panel: Panel = {
-        freq: 'D',
-        series: values.map((v, i) => ({
-          id: `s${i}`,
-          start,
-          target: v.slice(0, cut),
-          covariates: {},
-          statics: {},
-        })),
-        covariateNames: [],
-        knownInAdvance: [],
-        staticNames: [],
-      };
-      return {
-        panel,
-        actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
-        forecasts: values.map((_, i) => forecastOf(i, cut)),
-      };
-    };
+    const windowAt = (w: number): ValidationWindow => flatWindow(values, quantiles, history + w * H, H);
     const model = fitDistribution(
       Array.from({ length: validationWindows }, (_, i) => windowAt(i)),
       { seed: 1 },
@@ -325,11 +368,8 @@ describe('distribution: correlated members, dependence fitted on validation', ()
     for (let w = validationWindows; w < windowsCount; w++) {
       const cut = history + w * H;
       // The product's path: the fitted mean model on each series' history, then the marginals.
-      const fc = withMeans(
-        values.map((_, i) => forecastOf(i, cut)),
-        panelOf(values.map((v) => v.slice(0, cut))),
-        model,
-      );
+      const testWindow = windowAt(w);
+      const fc = withMeans(testWindow.forecasts, testWindow.panel, model);
       const paths: MemberPath[] = fc.map((f) => ({
         steps: f.dates.map((_, t) =>
           marginalOf({ levels: LEVELS, values: f.values.map((r) => r[t]!), mean: f.mean![t]! }),
@@ -383,35 +423,10 @@ describe('distribution: group totals of every size, by day and by week', () => {
       const [q10, q50, q90] = mixedQuantiles(l, sigma, 300 + i) as [number, number, number];
       return [Math.max(0, q50 - 1.4 * (q50 - q10)), q50, q50 + 1.4 * (q90 - q50)];
     });
-    const start = '2024-01-01';
-    const forecastOf = (i: number, from: number): QuantileForecast => ({
-      seriesId: `s${i}`,
-      dates: gridDates(start, from, H, 'D'),
-      quantiles: LEVELS,
-      values: LEVELS.map((_, k) => new Float64Array(H).fill(quantiles[i]![k]!)),
-    });
-    const panelAt = (cut: number): Panel => ({
-      freq: 'D',
-      series: values.map((v, i) => ({
-        id: `s${i}`,
-        start,
-        target: v.slice(0, cut),
-        covariates: {},
-        statics: { store: groupOf[i]! },
-      })),
-      covariateNames: [],
-      knownInAdvance: [],
-      staticNames: ['store'],
-    });
+    const windowAt = (w: number): ValidationWindow =>
+      flatWindow(values, quantiles, history + w * H, H, (i) => ({ store: groupOf[i]! }));
     const model = fitDistribution(
-      Array.from({ length: validationWindows }, (_window, w): ValidationWindow => {
-        const cut = history + w * H;
-        return {
-          panel: panelAt(cut),
-          actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
-          forecasts: values.map((_, i) => forecastOf(i, cut)),
-        };
-      }),
+      Array.from({ length: validationWindows }, (_window, w) => windowAt(w)),
       { seed: 3 },
     );
     const bySize = model.dependence.spreadBySize ?? [];
@@ -431,39 +446,19 @@ describe('distribution: group totals of every size, by day and by week', () => {
     };
     for (let w = validationWindows; w < windowsCount; w++) {
       const cut = history + w * H;
-      const fc = withMeans(
-        values.map((_, i) => forecastOf(i, cut)),
-        panelAt(cut),
-        model,
-      );
+      const testWindow = windowAt(w);
+      const fc = withMeans(testWindow.forecasts, testWindow.panel, model);
       for (const g of groups) {
         const idx = values.map((_, i) => i).filter((i) => g === 'all' || groupOf[i] === g);
-        const paths: MemberPath[] = idx.map((i) => ({
-          steps: fc[i]!.dates.map((_, t) =>
-            marginalOf({ levels: LEVELS, values: fc[i]!.values.map((r) => r[t]!), mean: fc[i]!.mean![t]! }),
-          ),
-        }));
+        const paths = pathsOf(fc, idx);
         const actual = Array.from({ length: H }, (_, t) => idx.reduce((a, i) => a + values[i]![cut + t]!, 0));
         for (const [which, dep] of [
           ['size', model.dependence],
           ['one', oneSpread],
         ] as const) {
-          // As the API sums them: a day's total from that day's members, a week's from its 7 days.
-          const seed = 7919 * w + g.length + idx.length;
-          for (let t = 0; t < H; t++) {
-            const day = paths.map((p) => ({ steps: [p.steps[t]] }));
-            const s = sampleTotals(day, 1, dep, { samples: 400, seed: seed + t }).total.toSorted((a, b) => a - b);
-            record(which, `${classOf(idx.length)}|day`, actual[t]! >= s[40]! && actual[t]! <= s[360]!);
-          }
-          for (let k = 0; k + 7 <= H; k += 7) {
-            const week = paths.map((p) => ({ steps: p.steps.slice(k, k + 7) }));
-            const sums = sampleTotals(week, 7, dep, { samples: 400, seed: seed + 100 + k }).total.toSorted(
-              (a, b) => a - b,
-            );
-            let y = 0;
-            for (let t = k; t < k + 7; t++) y += actual[t]!;
-            record(which, `${classOf(idx.length)}|week`, y >= sums[40]! && y <= sums[360]!);
-          }
+          const { days, weeks } = totalHits(paths, actual, dep, 7919 * w + g.length + idx.length);
+          for (const hit of days) record(which, `${classOf(idx.length)}|day`, hit);
+          for (const hit of weeks) record(which, `${classOf(idx.length)}|week`, hit);
         }
       }
     }
@@ -516,35 +511,10 @@ describe('distribution: groups of two attributes that move differently', () => {
     );
     // The exact marginal quantiles: every miss of a total is the dependence's.
     const quantiles = lambdas.map((l, i) => mixedQuantiles(l, sigma, 500 + i));
-    const start = '2024-01-01';
-    const forecastOf = (i: number, from: number): QuantileForecast => ({
-      seriesId: `s${i}`,
-      dates: gridDates(start, from, H, 'D'),
-      quantiles: LEVELS,
-      values: LEVELS.map((_, k) => new Float64Array(H).fill(quantiles[i]![k]!)),
-    });
-    const panelAt = (cut: number): Panel => ({
-      freq: 'D',
-      series: values.map((v, i) => ({
-        id: `s${i}`,
-        start,
-        target: v.slice(0, cut),
-        covariates: {},
-        statics: { store: `S${storeOf(i)}`, dept: `D${deptOf(i)}` },
-      })),
-      covariateNames: [],
-      knownInAdvance: [],
-      staticNames: ['store', 'dept'],
-    });
+    const windowAt = (w: number): ValidationWindow =>
+      flatWindow(values, quantiles, history + w * H, H, (i) => ({ store: `S${storeOf(i)}`, dept: `D${deptOf(i)}` }));
     const model = fitDistribution(
-      Array.from({ length: validationWindows }, (_window, w): ValidationWindow => {
-        const cut = history + w * H;
-        return {
-          panel: panelAt(cut),
-          actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
-          forecasts: values.map((_, i) => forecastOf(i, cut)),
-        };
-      }),
+      Array.from({ length: validationWindows }, (_window, w) => windowAt(w)),
       { seed: 5 },
     );
     const byKind = model.dependence.spreadByKind ?? [];
@@ -562,42 +532,24 @@ describe('distribution: groups of two attributes that move differently', () => {
     };
     for (let w = validationWindows; w < windowsCount; w++) {
       const cut = history + w * H;
-      const fc = withMeans(
-        values.map((_, i) => forecastOf(i, cut)),
-        panelAt(cut),
-        model,
-      );
+      const testWindow = windowAt(w);
+      const fc = withMeans(testWindow.forecasts, testWindow.panel, model);
       for (const [kind, count, member] of [
         ['store', stores, storeOf],
         ['dept', depts, deptOf],
       ] as const) {
         for (let g = 0; g < count; g++) {
           const idx = values.map((_, i) => i).filter((i) => member(i) === g);
-          const paths: MemberPath[] = idx.map((i) => ({
-            steps: fc[i]!.dates.map((_, t) =>
-              marginalOf({ levels: LEVELS, values: fc[i]!.values.map((r) => r[t]!), mean: fc[i]!.mean![t]! }),
-            ),
-          }));
+          const paths = pathsOf(fc, idx);
+          const actual = Array.from({ length: H }, (_, t) => idx.reduce((a, i) => a + values[i]![cut + t]!, 0));
           for (const [how, options] of [
             ['kind', { kind }],
             ['size', {}],
           ] as const) {
             const seed = 104_729 * w + 31 * g + kind.length;
-            for (let t = 0; t < H; t++) {
-              const day = paths.map((p) => ({ steps: [p.steps[t]] }));
-              const s = sampleTotals(day, 1, model.dependence, { samples: 400, seed: seed + t, ...options });
-              const sorted = s.total.toSorted((a, b) => a - b);
-              const y = idx.reduce((a, i) => a + values[i]![cut + t]!, 0);
-              record(`${kind}|${how}|day`, y >= sorted[40]! && y <= sorted[360]!);
-            }
-            for (let k = 0; k + 7 <= H; k += 7) {
-              const week = paths.map((p) => ({ steps: p.steps.slice(k, k + 7) }));
-              const s = sampleTotals(week, 7, model.dependence, { samples: 400, seed: seed + 100 + k, ...options });
-              const sorted = s.total.toSorted((a, b) => a - b);
-              let y = 0;
-              for (let t = k; t < k + 7; t++) y += idx.reduce((a, i) => a + values[i]![cut + t]!, 0);
-              record(`${kind}|${how}|week`, y >= sorted[40]! && y <= sorted[360]!);
-            }
+            const held = totalHits(paths, actual, model.dependence, seed, options);
+            for (const hit of held.days) record(`${kind}|${how}|day`, hit);
+            for (const hit of held.weeks) record(`${kind}|${how}|week`, hit);
           }
         }
       }
@@ -616,6 +568,9 @@ describe('distribution: groups of two attributes that move differently', () => {
   });
 });
 
+/** Grid point t of a daily panel from Monday 2024-01-01 is a Saturday. */
+const saturday = (t: number): boolean => t % 7 === 5;
+
 describe('distribution: structural zeros in the validation windows', () => {
   test('a closed day is known, not forecast: its mean is 0 in the fit, it scores no total, and a week holding it still counts', () => {
     // 30 series that never sell on a Saturday (the demo shop), Poisson on the other days.
@@ -625,7 +580,6 @@ describe('distribution: structural zeros in the validation windows', () => {
     const days = 56 + 3 * H;
     const rnd = mulberry32(3);
     const lambdas = Array.from({ length: n }, () => 2 + 6 * rnd());
-    const saturday = (t: number): boolean => t % 7 === 5;
     const values = lambdas.map((l) =>
       Float64Array.from({ length: days }, (_, t) => (saturday(t) ? 0 : draw(poissonPmf(l, 60), rnd()))),
     );
@@ -634,13 +588,7 @@ describe('distribution: structural zeros in the validation windows', () => {
     const windowAt = (w: number): ValidationWindow => {
       const cut = 56 + w * H;
       return {
-        panel: {
-          freq: 'D',
-          series: values.map((v, i) => ({ id: `s${i}`, start, target: v.slice(0, cut), covariates: {}, statics: {} })),
-          covariateNames: [],
-          knownInAdvance: [],
-          staticNames: [],
-        },
+        panel: panelOf(values.map((v) => v.slice(0, cut))),
         actuals: new Map(values.map((v, i) => [`s${i}`, v.slice(cut, cut + H)])),
         // Finished as a run finishes them: exact Poisson quantiles, 0 on the closed days.
         forecasts: lambdas.map((l, i) => ({
