@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { eventDates } from '../../api/forecasting/features.js';
 import { buildPanel, gridDates } from '../../api/forecasting/frames.js';
 import { finishForecasts, runForecastPipeline } from '../../api/forecasting/pipeline.js';
 import { mulberry32 } from '../../api/forecasting/random.js';
 import {
   applyStructuralZeros,
+  describeStructuralZeros,
   detectStructuralZeros,
   isStructuralZero,
 } from '../../api/forecasting/structural-zeros.js';
@@ -18,7 +20,12 @@ const weekday = (iso: string): number => new Date(`${iso}T00:00:00Z`).getUTCDay(
  * A small shop: `n` daily series over `days` days from 2023-01-02 (a Monday), Poisson-ish sales,
  * nothing on Saturdays (closed), series s0 never on Mondays, series s1 a slow seller (5 % of days).
  */
-function shop(n: number, days: number, seed: number, options: { annual?: boolean } = {}): RawSeries[] {
+function shop(
+  n: number,
+  days: number,
+  seed: number,
+  options: { annual?: boolean; closed?: ReadonlySet<string> } = {},
+): RawSeries[] {
   const rnd = mulberry32(seed);
   const dates = gridDates('2023-01-02', 0, days, 'D');
   return Array.from({ length: n }, (_, i) => {
@@ -26,6 +33,7 @@ function shop(n: number, days: number, seed: number, options: { annual?: boolean
     const values = dates.map((d) => {
       if (weekday(d) === SATURDAY) return 0;
       if (options.annual && d.slice(5) === '12-25') return 0;
+      if (options.closed?.has(d)) return 0;
       if (i === 0 && weekday(d) === MONDAY) return 0;
       if (i === 1) return rnd() < 0.05 ? 1 : 0;
       return Math.round(level * (0.6 + 0.8 * rnd()));
@@ -58,6 +66,28 @@ describe('structural zeros: the rules', () => {
     assert.ok(two.annualDays.includes('12-25'), JSON.stringify(two.annualDays));
     const one = detectStructuralZeros(buildPanel(shop(4, 420, 3, { annual: true }), 'D'));
     assert.ok(!one.annualDays.includes('12-25'));
+  });
+
+  test("a shop closed on every public holiday of its country's last year is closed on those ahead", () => {
+    // 420 days from 2023-01-02: the look-back holds 8 UK bank holidays (Good Friday to New Year).
+    const bankHolidays = new Set(eventDates('public', 2023, 2024, ['GB']));
+    const closed = { ...buildPanel(shop(6, 420, 5, { closed: bankHolidays }), 'D'), country: 'GB' };
+    const z = detectStructuralZeros(closed);
+    assert.deepEqual(z.holidayCountries, ['GB']);
+    // Moving holidays come from the calendar: Good Friday and Easter Monday 2024, Christmas.
+    for (const d of ['2024-03-29', '2024-04-01', '2024-12-25', '2024-12-26']) {
+      assert.equal(isStructuralZero(z, 's3', d), true, d);
+    }
+    assert.equal(isStructuralZero(z, 's3', '2024-03-28'), false);
+    assert.match(describeStructuralZeros(z)!, /public holidays \(GB/);
+    // One bank holiday with sales (Easter Monday 2023 open): no rule.
+    const open = new Set([...bankHolidays].filter((d) => d !== '2023-04-10'));
+    const z2 = detectStructuralZeros({ ...buildPanel(shop(6, 420, 5, { closed: open }), 'D'), country: 'GB' });
+    assert.equal(z2.holidays, undefined);
+    // No calendar country: holidays are not known, so nothing is decided from them.
+    assert.equal(detectStructuralZeros(buildPanel(shop(6, 420, 5, { closed: bankHolidays }), 'D')).holidays, undefined);
+    // A shop open on every holiday of a country whose calendar it has: none either.
+    assert.equal(detectStructuralZeros({ ...buildPanel(shop(6, 420, 5), 'D'), country: 'GB' }).holidays, undefined);
   });
 
   test('weekly and monthly panels have none', () => {
