@@ -142,3 +142,48 @@ describe('shapeForecast memo', () => {
     assert.deepEqual(shapeWithMemo({ key: 'run-2', cache }), plain, 'another key does not read them');
   });
 });
+
+describe('shapeForecast totals by kind', () => {
+  test("a total of a kind the run fitted takes that kind's spread, also through the memo", () => {
+    // Two series on the same days: a total of two members per day.
+    const members: ForecastRecord[] = [1, 2].flatMap((seriesId) =>
+      Array.from({ length: 3 }, (_, i) => ({
+        seriesId,
+        date: day(9 + i),
+        levels,
+        values: [10, 20, 30],
+        mean: 20,
+      })),
+    );
+    const fitted = {
+      rho: 0,
+      phiCommon: 0,
+      phiOwn: 0,
+      spread: 1,
+      spreadByKind: [{ kind: 'store', multiStep: false, spread: 2 }],
+    };
+    const cache = new Map<string, readonly number[]>();
+    const width = (kind?: string): number => {
+      const [point] = shapeForecast({
+        forecasts: members,
+        actuals: [],
+        from: undefined,
+        to: undefined,
+        bucket: 'day',
+        levels,
+        dependence: Dependence.FITTED,
+        fitted,
+        kind,
+        memo: { key: 'run 1', cache },
+      });
+      return point!.p90! - point!.p10!;
+    };
+    const plain = width();
+    const store = width('store');
+    // κ 2 doubles the deviations from the mean, so the 10–90 % width too (within sampling).
+    assert.ok(Math.abs(store / plain - 2) < 0.1, `store ${store}, no kind ${plain}`);
+    // The memo keeps the two apart: asked again, each kind reads its own.
+    assert.equal(width(), plain);
+    assert.equal(width('store'), store);
+  });
+});
