@@ -14,7 +14,8 @@
  *   e^-8 ≈ 0.03 %.
  * - **Series weekday.** The same rule on one series' own observed dates: weekday w is closed for
  *   the series when its ≥ 8 observed w-dates in the look-back are all zero while it sold on a
- *   share p of its other observed dates with p · n_w ≥ 8. A slow seller (p = 5 %) never qualifies:
+ *   share p of its other observed dates with p · n_w ≥ 8 (a weekday the whole shop is closed on
+ *   is the shop's, not listed again per series). A slow seller (p = 5 %) never qualifies:
  *   its zeros are chance, not a closing day.
  * - **Annual day.** A calendar day (MM-DD; not 29 February) is closed when the history holds it
  *   in at least `MIN_YEARS` (2) years while the shop was trading (≥ 5 days with a sale within
@@ -145,6 +146,13 @@ export function detectStructuralZeros(panel: Panel): StructuralZeros {
   const shopWeekdays = closedWeekdays(obsAll, soldAll)
     .map((w) => weekdayOf(lookStart + w))
     .toSorted((a, b) => a - b);
+  // A series' own closed weekdays are those beyond the shop's (every series of a shop closed on
+  // Saturdays is closed on Saturdays: saying so 550 times tells a user nothing).
+  for (const [id, days] of Object.entries(seriesWeekdays)) {
+    const own = days.filter((w) => !shopWeekdays.includes(w));
+    if (own.length > 0) seriesWeekdays[id] = own;
+    else delete seriesWeekdays[id];
+  }
   // Annual days.
   const years = new Map<string, { closed: number; open: number }>();
   const trading = (d: number): boolean => {
