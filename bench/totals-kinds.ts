@@ -68,13 +68,13 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.v8'))) {
     const crossDependence = { ...dist.dependence, spread: crossSpread.spread, spreadBySize: crossSpread.bySize };
     const add = (xs: readonly SpreadScore[], key: 'val' | 'test'): void => {
       for (const x of xs) {
-        const k = x.kind;
+        const k = `${x.kind}|${x.multiStep ? 'week' : 'step'}`;
         let e = byKind.get(k);
         if (!e) byKind.set(k, (e = { val: [], test: [], served: [], byKind: [], cross: [], n: 0 }));
         e[key].push(x.r);
         if (key === 'test') {
           e.served.push(spreadFor(dist.dependence, x.size, x.multiStep ? 7 : 1));
-          e.byKind.push(spreadFor(dist.dependence, x.size, x.multiStep ? 7 : 1, k.slice(0, k.lastIndexOf('|'))));
+          e.byKind.push(spreadFor(dist.dependence, x.size, x.multiStep ? 7 : 1, x.kind));
           e.cross.push(spreadFor(crossDependence, x.size, x.multiStep ? 7 : 1));
           e.n = x.size;
         }

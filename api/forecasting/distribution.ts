@@ -794,7 +794,7 @@ export interface FitSpreadOptions {
   readonly seed?: number;
   readonly allowNegative?: boolean;
   /**
-   * Each window's forecasts with their means (`withMeans` under the model's mean lift), when the
+   * Each window's forecasts with their means (`windowMeans` under the model's mean lift), when the
    * caller has them (`fitDistribution` computes them once for all its fits); else computed here.
    */
   readonly means?: readonly (readonly QuantileForecast[])[];
@@ -1034,12 +1034,18 @@ const MIN_CLASS_SCORES = 10;
  */
 const CLASS_PRIOR_SCORES = 30;
 
-/** The weighted 80 % point of scores, each kind of total weighing the same; undefined when none. */
-function weightedSpread(scores: readonly { r: number; kind: string }[]): number | undefined {
+/** A score's kind of total and bucket kind (`store|step`, `all|week`): what `weightedSpread` weighs alike. */
+const kindKey = (x: Pick<SpreadScore, 'kind' | 'multiStep'>): string => `${x.kind}|${x.multiStep ? 'week' : 'step'}`;
+
+/**
+ * The weighted 80 % point of scores, each kind of total and bucket kind weighing the same;
+ * undefined when none.
+ */
+function weightedSpread(scores: readonly SpreadScore[]): number | undefined {
   if (scores.length === 0) return undefined;
   const perKind = new Map<string, number>();
-  for (const x of scores) perKind.set(x.kind, (perKind.get(x.kind) ?? 0) + 1);
-  const weighted = scores.map((x) => ({ r: x.r, w: 1 / perKind.get(x.kind)! })).toSorted((a, b) => a.r - b.r);
+  for (const x of scores) perKind.set(kindKey(x), (perKind.get(kindKey(x)) ?? 0) + 1);
+  const weighted = scores.map((x) => ({ r: x.r, w: 1 / perKind.get(kindKey(x))! })).toSorted((a, b) => a.r - b.r);
   const total = weighted.reduce((a, x) => a + x.w, 0);
   let c = 0;
   for (const x of weighted) {
@@ -1086,14 +1092,16 @@ export function spreadOfScores(scores: readonly SpreadScore[]): {
 } {
   if (scores.length < 10) return { spread: 1, bySize: [], byKind: [] };
   const pooled = weightedSpread(scores)!;
+  // Some scores' own weighted 80 % point, shrunk towards `prior` by CLASS_PRIOR_SCORES.
+  const shrunk = (own: readonly SpreadScore[], prior: number): number => {
+    const spread = (own.length * weightedSpread(own)! + CLASS_PRIOR_SCORES * prior) / (own.length + CLASS_PRIOR_SCORES);
+    return Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, spread));
+  };
   const bySize: SizeSpread[] = [];
   for (const multiStep of [false, true]) {
     SPREAD_SIZE_CLASSES.forEach((minSeries, k) => {
       const own = scores.filter((x) => x.multiStep === multiStep && sizeClassOf(x.size) === k);
-      if (own.length < MIN_CLASS_SCORES) return;
-      const kappa = weightedSpread(own)!;
-      const spread = (own.length * kappa + CLASS_PRIOR_SCORES * pooled) / (own.length + CLASS_PRIOR_SCORES);
-      bySize.push({ minSeries, multiStep, spread: Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, spread)) });
+      if (own.length >= MIN_CLASS_SCORES) bySize.push({ minSeries, multiStep, spread: shrunk(own, pooled) });
     });
   }
   // One class alone says nothing the pooled κ does not: keep the model as it was.
@@ -1103,26 +1111,21 @@ export function spreadOfScores(scores: readonly SpreadScore[]): {
   const byKind: KindSpread[] = [];
   const kinds = new Map<string, SpreadScore[]>();
   for (const x of scores) {
-    const list = kinds.get(x.kind);
+    const list = kinds.get(kindKey(x));
     if (list) list.push(x);
-    else kinds.set(x.kind, [x]);
+    else kinds.set(kindKey(x), [x]);
   }
-  for (const [key, own] of kinds) {
+  const bySizeModel: DependenceModel = {
+    ...INDEPENDENT,
+    spread: pooled,
+    ...(classes.length > 0 ? { spreadBySize: classes } : {}),
+  };
+  for (const own of kinds.values()) {
     if (own.length < MIN_CLASS_SCORES) continue;
-    const multiStep = own[0]!.multiStep;
+    const { kind, multiStep } = own[0]!;
     const sizes = own.map((x) => x.size).toSorted((a, b) => a - b);
-    const prior = spreadFor(
-      { ...INDEPENDENT, spread: pooled, ...(classes.length > 0 ? { spreadBySize: classes } : {}) },
-      sizes[Math.floor(sizes.length / 2)]!,
-      multiStep ? 2 : 1,
-    );
-    const kappa = weightedSpread(own)!;
-    const spread = (own.length * kappa + CLASS_PRIOR_SCORES * prior) / (own.length + CLASS_PRIOR_SCORES);
-    byKind.push({
-      kind: key.slice(0, key.lastIndexOf('|')),
-      multiStep,
-      spread: Math.min(MAX_SPREAD, Math.max(MIN_SPREAD, spread)),
-    });
+    const prior = spreadFor(bySizeModel, sizes[Math.floor(sizes.length / 2)]!, multiStep ? 2 : 1);
+    byKind.push({ kind, multiStep, spread: shrunk(own, prior) });
   }
   return { spread: pooled, bySize: classes, byKind };
 }
@@ -1130,7 +1133,7 @@ export function spreadOfScores(scores: readonly SpreadScore[]): {
 /** One validation total's score (`spreadScores`): y is inside the κ-scaled 80 % interval iff r ≤ κ. */
 export interface SpreadScore {
   readonly r: number;
-  /** The kind of total: `attribute|step` or `attribute|week` (`all` for all series). */
+  /** The kind of total: `all` (all series) or the static attribute whose group it is. */
   readonly kind: string;
   /** Series in the total. */
   readonly size: number;
@@ -1153,7 +1156,7 @@ export function spreadScores(
   let seed = options.seed ?? 29;
   // Scored around the mean, as `sampleTotals` scales around it: y lies inside the scaled
   // interval [μ + κ(p10 − μ), μ + κ(p90 − μ)] exactly when its score is at most κ.
-  const score = (samples: Float64Array, y: number, kind: string, multiStep = false): void => {
+  const score = (samples: Float64Array, y: number, kind: string, multiStep: boolean): void => {
     const sorted = samples.toSorted((a, b) => a - b);
     const mu = sorted.reduce((a, b) => a + b, 0) / sorted.length;
     const side = y < mu ? mu - empiricalQuantile(sorted, 0.1) : empiricalQuantile(sorted, 0.9) - mu;
@@ -1198,7 +1201,7 @@ export function spreadScores(
           known[t] = 1;
         }
       }
-      for (let t = 0; t < H; t++) if (known[t]) score(sampled.byStep[t]!, actual[t]!, `${g.kind}|step`);
+      for (let t = 0; t < H; t++) if (known[t]) score(sampled.byStep[t]!, actual[t]!, g.kind, false);
       if (w.panel.freq === 'D') {
         for (let k = 0; k + 7 <= H; k += 7) {
           const sums = new Float64Array(FIT_SAMPLES);
@@ -1208,7 +1211,7 @@ export function spreadScores(
             for (let s = 0; s < FIT_SAMPLES; s++) sums[s] += row[s]!;
             y += actual[t]!;
           }
-          score(sums, y, `${g.kind}|week`, true);
+          score(sums, y, g.kind, true);
         }
       }
     }

@@ -370,11 +370,10 @@ describe('distribution: correlated members, dependence fitted on validation', ()
       // The product's path: the fitted mean model on each series' history, then the marginals.
       const testWindow = windowAt(w);
       const fc = withMeans(testWindow.forecasts, testWindow.panel, model);
-      const paths: MemberPath[] = fc.map((f) => ({
-        steps: f.dates.map((_, t) =>
-          marginalOf({ levels: LEVELS, values: f.values.map((r) => r[t]!), mean: f.mean![t]! }),
-        ),
-      }));
+      const paths = pathsOf(
+        fc,
+        fc.map((_, i) => i),
+      );
       const dep: DependenceModel = model.dependence;
       const daily = sampleTotals(paths, H, dep, { samples: 800, seed: w });
       const indep = sampleTotals(paths, H, INDEPENDENT, { samples: 800, seed: w });
@@ -618,8 +617,8 @@ describe('distribution: structural zeros in the validation windows', () => {
     assert.equal(means[0]!.mean![sat + 1], plain[0]!.mean![sat + 1]);
     // Totals over all series: one score per open day (24 of 28 a window), and 4 weeks a window.
     const scores = spreadScores(windows, model, { means: windows.map((w) => windowMeans(w, model)) });
-    assert.equal(scores.filter((x) => x.kind === 'all|step').length, 2 * 24);
-    assert.equal(scores.filter((x) => x.kind === 'all|week').length, 2 * 4);
+    assert.equal(scores.filter((x) => x.kind === 'all' && !x.multiStep).length, 2 * 24);
+    assert.equal(scores.filter((x) => x.kind === 'all' && x.multiStep).length, 2 * 4);
     // Every 7-day block holds a Saturday: one series' own κ is still fitted from them.
     const fitted = fitDistribution(windows, { seed: 1 });
     assert.ok(fitted.dependence.ownSpread !== undefined, JSON.stringify(fitted.dependence));
