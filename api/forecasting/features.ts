@@ -322,6 +322,18 @@ export function eventDates(key: string, fromYear: number, toYear: number, countr
   return out.toSorted();
 }
 
+/** Each (countries, year)'s public holidays, as ISO dates (`isPublicHoliday`). */
+const publicHolidayCache = new Map<string, ReadonlySet<string>>();
+
+/** Whether `date` (ISO) is a public holiday of one of `countries` (normalized codes). */
+export function isPublicHoliday(countries: readonly string[], date: string): boolean {
+  const year = Number(date.slice(0, 4));
+  const key = `${countries.join(',')}:${year}`;
+  let days = publicHolidayCache.get(key);
+  if (!days) publicHolidayCache.set(key, (days = new Set(eventDates('public', year, year, countries))));
+  return days.has(date);
+}
+
 /** The event keys a set of countries uses (the Western retail calendar when none is given). */
 export function calendarEvents(countries?: readonly string[]): EventKey[] {
   if (!countries || countries.length === 0) return [...WESTERN];

@@ -31,7 +31,7 @@
  * `applyStructuralZeros` is the one place the rules touch a forecast (pipeline.ts
  * `finishForecasts`).
  */
-import { eventDates, panelCountries } from './features.js';
+import { eventDates, isPublicHoliday, panelCountries } from './features.js';
 import type { Panel, QuantileForecast } from './types.js';
 
 export const LOOKBACK_DAYS = 364;
@@ -40,8 +40,6 @@ export const MIN_EXPECTED_SALES = 8;
 export const MIN_YEARS = 2;
 /** Public holidays on open weekdays the look-back must hold, all without a sale, for the holiday rule. */
 export const MIN_HOLIDAYS = 4;
-/** Years of public holidays (from the history's last year) a detection lists. */
-const HOLIDAY_YEARS_AHEAD = 2;
 /** Days either side of an annual day that show the shop was trading, and how many must have sales. */
 export const ANNUAL_CONTEXT_DAYS = 14;
 export const ANNUAL_CONTEXT_SALES = 5;
@@ -54,11 +52,9 @@ export interface StructuralZeros {
   readonly annualDays: readonly string[];
   readonly seriesWeekdays: Readonly<Record<string, readonly number[]>>;
   /**
-   * The public holidays (ISO dates, from the history's last year to `HOLIDAY_YEARS_AHEAD` after)
-   * on which the whole shop is closed, by the holiday rule; empty when it does not hold.
+   * The calendar countries on whose public holidays the whole shop is closed, by the holiday rule
+   * (any date ahead, however long the horizon); absent when the rule does not hold.
    */
-  readonly holidays?: readonly string[];
-  /** The calendar countries whose holidays those are (for the run's note). */
   readonly holidayCountries?: readonly string[];
 }
 
@@ -174,16 +170,11 @@ export function detectStructuralZeros(panel: Panel): StructuralZeros {
     .filter(([, e]) => e.open === 0 && e.closed >= MIN_YEARS)
     .map(([md]) => md)
     .toSorted();
-  const holidays = closedHolidays(panel, first, end, lookStart, shopSold, shopWeekdays, trading);
-  return {
-    shopWeekdays,
-    annualDays,
-    seriesWeekdays,
-    ...(holidays ? { holidays: holidays.dates, holidayCountries: holidays.countries } : {}),
-  };
+  const holidayCountries = closedHolidays(panel, first, end, lookStart, shopSold, shopWeekdays, trading);
+  return { shopWeekdays, annualDays, seriesWeekdays, ...(holidayCountries ? { holidayCountries } : {}) };
 }
 
-/** The public-holiday rule (module comment): the holidays ahead on which the shop is closed, if it holds. */
+/** The public-holiday rule (module comment): the countries whose holidays close the shop, if it holds. */
 function closedHolidays(
   panel: Panel,
   first: number,
@@ -192,13 +183,12 @@ function closedHolidays(
   shopSold: Uint8Array,
   shopWeekdays: readonly number[],
   trading: (d: number) => boolean,
-): { dates: string[]; countries: string[] } | undefined {
+): string[] | undefined {
   const countries = panelCountries(panel);
   if (countries.length === 0) return undefined;
   const y0 = Number(isoOf(lookStart).slice(0, 4));
   const y1 = Number(isoOf(end).slice(0, 4));
-  const all = eventDates('public', y0, y1 + HOLIDAY_YEARS_AHEAD, countries);
-  const isHoliday = new Set(all.map(dayNumber));
+  const isHoliday = new Set(eventDates('public', y0, y1, countries).map(dayNumber));
   let held = 0;
   let openDays = 0;
   let soldDays = 0;
@@ -215,18 +205,18 @@ function closedHolidays(
   }
   const p = openDays > 0 ? soldDays / openDays : 0;
   if (held < MIN_HOLIDAYS || held * Math.log(Math.max(1e-12, 1 - p)) > -MIN_EXPECTED_SALES) return undefined;
-  return { dates: all.filter((date) => dayNumber(date) > end), countries };
+  return countries;
 }
 
 /** Whether the rules make `date` (ISO) a structural zero of `seriesId`. */
 export function isStructuralZero(zeros: StructuralZeros, seriesId: string, date: string): boolean {
   const own = zeros.seriesWeekdays[seriesId];
-  const holidays = zeros.holidays ?? [];
-  if (zeros.shopWeekdays.length === 0 && zeros.annualDays.length === 0 && !own && holidays.length === 0) return false;
+  const holidays = zeros.holidayCountries;
+  if (zeros.shopWeekdays.length === 0 && zeros.annualDays.length === 0 && !own && !holidays) return false;
   const w = weekdayOf(dayNumber(date));
   if (zeros.shopWeekdays.includes(w)) return true;
   if (own?.includes(w)) return true;
-  return zeros.annualDays.includes(date.slice(5)) || holidays.includes(date);
+  return zeros.annualDays.includes(date.slice(5)) || (holidays !== undefined && isPublicHoliday(holidays, date));
 }
 
 /** The forecasts with every structural-zero step set to exactly 0 (every level and the mean). */
@@ -259,8 +249,8 @@ export function describeStructuralZeros(zeros: StructuralZeros): string | undefi
   if (zeros.annualDays.length > 0) parts.push(`each year on ${zeros.annualDays.join(', ')} (MM-DD)`);
   const own = Object.keys(zeros.seriesWeekdays).length;
   if (own > 0) parts.push(`${own} series on a weekday they never sell`);
-  if ((zeros.holidays ?? []).length > 0)
-    parts.push(`on public holidays (${(zeros.holidayCountries ?? []).join(', ')}; none had a sale in the last year)`);
+  if (zeros.holidayCountries)
+    parts.push(`on public holidays (${zeros.holidayCountries.join(', ')}; none had a sale in the last year)`);
   if (parts.length === 0) return undefined;
   return `Forecast as exactly 0 where the history shows no sales: ${parts.join('; ')}.`;
 }

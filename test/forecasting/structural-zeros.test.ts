@@ -81,15 +81,23 @@ describe('structural zeros: the rules', () => {
       assert.equal(isStructuralZero(z, 's3', d), true, d);
     }
     assert.equal(isStructuralZero(z, 's3', '2024-03-28'), false);
+    // However far ahead the horizon reaches (FORECAST_MAX_HORIZON allows 10 years): Christmas 2030.
+    assert.equal(isStructuralZero(z, 's3', '2030-12-25'), true);
     assert.match(describeStructuralZeros(z)!, /public holidays \(GB/);
     // One bank holiday with sales (Easter Monday 2023 open): no rule.
     const open = new Set([...bankHolidays].filter((d) => d !== '2023-04-10'));
     const z2 = detectStructuralZeros({ ...buildPanel(shop(6, 420, 5, { closed: open }), 'D'), country: 'GB' });
-    assert.equal(z2.holidays, undefined);
+    assert.equal(z2.holidayCountries, undefined);
     // No calendar country: holidays are not known, so nothing is decided from them.
-    assert.equal(detectStructuralZeros(buildPanel(shop(6, 420, 5, { closed: bankHolidays }), 'D')).holidays, undefined);
+    assert.equal(
+      detectStructuralZeros(buildPanel(shop(6, 420, 5, { closed: bankHolidays }), 'D')).holidayCountries,
+      undefined,
+    );
     // A shop open on every holiday of a country whose calendar it has: none either.
-    assert.equal(detectStructuralZeros({ ...buildPanel(shop(6, 420, 5), 'D'), country: 'GB' }).holidays, undefined);
+    assert.equal(
+      detectStructuralZeros({ ...buildPanel(shop(6, 420, 5), 'D'), country: 'GB' }).holidayCountries,
+      undefined,
+    );
   });
 
   test('weekly and monthly panels have none', () => {
