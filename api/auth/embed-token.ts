@@ -78,7 +78,8 @@ export function createEmbedTokens(key: Uint8Array): EmbedTokens {
       }
       const iat = Math.floor(now / 1000);
       const exp = iat + ttl;
-      const id = randomBytes(12).toString('base64url');
+      // Hex, not base64url: an id that starts with "-" reads as an option to `forecastql token-revoke`.
+      const id = randomBytes(12).toString('hex');
       const keyId = isRowId(request.keyId) ? request.keyId : undefined;
       const token = await new SignJWT({ tenant: request.tenantId, datasetIds: ids, ...(keyId ? { key: keyId } : {}) })
         .setProtectedHeader({ alg: 'HS256', typ: EMBED_TOKEN_TYPE })

@@ -167,7 +167,7 @@ export function register(program: Command): void {
   program
     .command('token-revoke <id>')
     .description(
-      'Revoke an embed token by its id (printed by `forecastql token`, EmbedToken.id): it answers UNAUTHENTICATED from now on.',
+      'Revoke an embed token by its id (printed by `forecastql token`, EmbedToken.id): it answers UNAUTHENTICATED from now on. An id that starts with "-" (minted before ids were hex) goes after `--`: `forecastql token-revoke --tenant my-shop -- -abc`.',
     )
     .option('--tenant <slug>', 'tenant (shop) slug', DEFAULT_TENANT_SLUG)
     .option('--db <url>', DB_HELP)

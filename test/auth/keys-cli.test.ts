@@ -11,6 +11,7 @@ import { DEMO_KEY_NAME, renewDemoAdminKey } from '../../api/auth/demo-key.js';
 import { createEmbedTokens, signingKey } from '../../api/auth/embed-token.js';
 import type { DatabaseConfig } from '../../api/config/env.js';
 import { createApiKeysRepository } from '../../api/db/api-keys.repository.js';
+import { createEmbedRevocationsRepository } from '../../api/db/embed-revocations.repository.js';
 import { migrateLatest } from '../../api/db/migrate.js';
 import { createTenantsRepository } from '../../api/db/tenants.repository.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
@@ -112,6 +113,21 @@ withDbs((db) => {
     assert.match(badTtl!.stderr, /BAD_USER_INPUT: --ttl "0"/);
     assert.equal(unknown!.status, 1);
     assert.match(unknown!.stderr, /NOT_FOUND: Dataset "nope/);
+  });
+
+  test('embed token ids never read as a CLI option, and an older id that does is revoked after --', async () => {
+    const tokens = createEmbedTokens(signingKey(SECRET).key);
+    const tenant = await createTenantsRepository(db.knex).defaultTenantId();
+    // A base64url id started with "-" one time in 64, and `token-revoke` took it for an option.
+    for (let i = 0; i < 256; i++) {
+      const { id } = await tokens.issue({ tenantId: tenant, datasetIds: [1] });
+      assert.match(id, /^[0-9a-f]{24}$/);
+    }
+    const legacy = '-S6FVSKrlqcCK4iT';
+    const [revoked] = cli([['token-revoke', '--db', dbArg(db.config), '--', legacy]]);
+    assert.equal(revoked!.status, 0, revoked!.stderr);
+    assert.match(revoked!.stdout, /Embed token -S6FVSKrlqcCK4iT of tenant "default" is revoked/);
+    assert.equal(await createEmbedRevocationsRepository(db.knex).isRevoked(tenant, legacy, null), true);
   });
 
   test('forecast writes series ids that a spreadsheet will not run as formulas', () => {
