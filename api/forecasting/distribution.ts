@@ -186,8 +186,11 @@ function lowerIntegral(q1: number, v1: number, c: number, floor: number): number
   if (v1 <= floor) return q1 * floor;
   if (c <= 0) return q1 * v1;
   if (floor === Number.NEGATIVE_INFINITY) return q1 * (v1 - c);
-  const uStar = q1 * Math.exp(-(v1 - floor) / c);
-  return floor * uStar + v1 * (q1 - uStar) - c * (q1 - uStar - (uStar > 0 ? uStar * Math.log(q1 / uStar) : 0));
+  // log(q1/u*) is (v1 − floor)/c exactly; computed as a ratio it overflows where u* is subnormal
+  // (a tail scale c a million times below v1: a mean of Infinity, then NaN).
+  const z = (v1 - floor) / c;
+  const uStar = q1 * Math.exp(-z);
+  return floor * uStar + v1 * (q1 - uStar) - c * (q1 - uStar - uStar * z);
 }
 
 /** ∫ Q(u) du over (q_1, q_K): Σ Δq · (v_j + Δv/(γ + 1)). */

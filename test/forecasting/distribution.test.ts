@@ -108,6 +108,21 @@ describe('distribution: one member', () => {
     assert.ok(marginalQuantile(money, 0.01) < -5);
   });
 
+  test('a p10 a hair below a tiny p50 has a finite mean (its lower tail scale underflows)', () => {
+    // Seen on M5 (HOBBIES_2_126_WI_2): p10 0.0044050, p50 0.0044149, p90 0.70. The lower tail's
+    // scale is 6e-6, so the floor is reached at u* = 0.1·e^−711, a subnormal number: its mean came
+    // out Infinity, the mean lift made it NaN, and every total it was in was NaN.
+    const values = [0.004404985168360121, 0.0044149470759821475, 0.7049247425089782];
+    const m = marginalOf({ levels: LEVELS, values });
+    const mean = marginalMean(m);
+    assert.ok(Number.isFinite(mean), `mean ${mean}`);
+    // Within the tail's contribution (at most 0.1 × its scale) of the mean with a flat lower tail.
+    const flat = marginalMean({ ...m, lowerScale: 0 });
+    assert.ok(Math.abs(mean - flat) <= 0.1 * m.lowerScale + 1e-15, `${mean} vs ${flat}`);
+    const withMean = marginalOf({ levels: LEVELS, values, mean: 0.2 });
+    assert.ok(Math.abs(marginalMean(withMean) - 0.2) < 1e-9);
+  });
+
   test('the CDF range of a point mass spans it', () => {
     const m = marginalOf({ levels: LEVELS, values: [0, 0, 3] });
     const [lo, hi] = marginalCdfRange(m, 0);
