@@ -394,8 +394,12 @@ const fileProtocols = files.map((file): Protocol => ({
   horizon: Number(opt('horizon') ?? 13),
   origins: Number(opt('origins') ?? 3),
 }));
+// `--origins K` with public sets: K test windows instead of the protocol's 2 or 3, for a
+// long-run look at calibration (2 windows of one total say little: its days move together).
+const moreOrigins = opt('origins') && files.length === 0 ? Number(opt('origins')) : undefined;
 for (const name of [...(files.length > 0 && !opt('datasets') ? [] : names), ...files]) {
-  const p = fileProtocols.find((f) => f.name === name) ?? protocolOf(name);
+  const known = fileProtocols.find((f) => f.name === name) ?? protocolOf(name);
+  const p = moreOrigins ? { ...known, origins: moreOrigins } : known;
   const t0 = performance.now();
   let panel = await loadPanel(name);
   if (p.sample) panel = sampleSeries(panel, p.sample.n, p.sample.seed, p.horizon, p.origins);
