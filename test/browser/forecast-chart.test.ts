@@ -278,6 +278,40 @@ describe('<fq-forecast-chart>', { skip: skip ?? false }, () => {
     await page.close();
   });
 
+  test('moving between drawn elements inside the plot does not hide the tooltip; leaving the chart does', async () => {
+    // ApexCharts hides the tooltip on every mouseout inside its SVG, throttled: one deferred just
+    // before the cursor came to rest could run after the last mousemove (1 rest in 10 above).
+    const { page, problems, grid } = await mountChartGrid(browser, server);
+    const [x, y] = await page.locator('fq-forecast-chart').evaluate((element) => {
+      const { globals } = (
+        element as unknown as { chart: { w: { globals: { seriesXvalues: number[][]; seriesYvalues: number[][] } } } }
+      ).chart.w;
+      const last = globals.seriesXvalues[0]!.length - 10;
+      return [globals.seriesXvalues[0]![last]!, globals.seriesYvalues[0]![last]!];
+    });
+    await page.mouse.move(grid.x + x! - 6, grid.y + y! - 6);
+    await page.mouse.move(grid.x + x!, grid.y + y!);
+    const tooltip = page.locator('fq-forecast-chart .apexcharts-tooltip.apexcharts-active');
+    await tooltip.waitFor({ state: 'visible', timeout: 5000 });
+    // Past ApexCharts' 20 ms throttle, so that a mouseout it sees is handled at once.
+    await page.waitForTimeout(100);
+    const dispatch = (to: 'inside' | 'outside') =>
+      page.locator('fq-forecast-chart').evaluate((element, where) => {
+        const root = element.shadowRoot!;
+        const band = root.querySelector('.apexcharts-rangeArea')!;
+        const relatedTarget = where === 'inside' ? root.querySelector('.apexcharts-grid')! : document.body;
+        band.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, composed: true, relatedTarget }));
+      }, to);
+    await dispatch('inside');
+    await page.waitForTimeout(100);
+    assert.equal(await tooltip.count(), 1, 'the band to the grid, inside the plot: the tooltip stays');
+    await dispatch('outside');
+    await page.waitForTimeout(100);
+    assert.equal(await tooltip.count(), 0, 'leaving the chart hides the tooltip');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('speaks zh-CN in the dark theme, and has no serious axe violations', async () => {
     server.configure({});
     const { page, problems } = await mountWidgets(

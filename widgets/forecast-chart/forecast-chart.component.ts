@@ -32,6 +32,7 @@ import {
   type ForecastChartData,
   type ForecastPoint,
 } from './to-apex-series.js';
+import { keepTooltipOnInnerMoves } from '../internal/chart-pointer.js';
 
 /** What the forecast task delivers. */
 interface ForecastResult {
@@ -404,6 +405,7 @@ export class FqForecastChart extends BaseWidget {
       this.cursor = null;
     }
     if (!this.chart) {
+      keepTooltipOnInnerMoves(container);
       this.chart = new ApexCharts(container, options);
       work = this.chart.render();
     } else if (onlyData) {

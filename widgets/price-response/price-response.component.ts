@@ -14,6 +14,7 @@ import {
   type PriceResponseQueryResult,
 } from './price-response.queries.js';
 import { priceResponseStyles } from './price-response.styles.js';
+import { keepTooltipOnInnerMoves } from '../internal/chart-pointer.js';
 
 interface PriceResponseData {
   readonly history: PriceHistoryResult;
@@ -163,6 +164,7 @@ export class FqPriceResponse extends BaseWidget {
       height: Number.isFinite(height) && height > 80 ? height : 360,
     });
     this.chart?.destroy();
+    keepTooltipOnInnerMoves(container);
     this.chart = new ApexCharts(container, options);
     void this.chart.render();
     this.drawn = data;

@@ -14,6 +14,7 @@ import {
   type ScenarioResultData,
 } from './scenario.queries.js';
 import { scenarioStyles } from './scenario.styles.js';
+import { keepTooltipOnInnerMoves } from '../internal/chart-pointer.js';
 
 /** Largest change the slider offers, in % either way. */
 const SLIDER_LIMIT = 50;
@@ -222,6 +223,7 @@ export class FqScenario extends BaseWidget {
       this.chart = null;
     }
     if (!this.chart) {
+      keepTooltipOnInnerMoves(this.chartContainer!);
       this.chart = new ApexCharts(this.chartContainer!, options);
       work = this.chart.render();
     } else {
