@@ -17,6 +17,9 @@
  *   own path (`aggregateQuantiles`, `Dependence.FITTED`);
  * - **history**: as after, with κ set against 8 rolling windows of the history (bench/history-spread.ts,
  *   measured and not in the engine): the same forecasts, means, ρ and φ.
+ * `--origins K` scores K test windows of the public sets instead of their protocol's; `--pool-runs J`
+ * turns the "history" column into κ pooled with up to J windows earlier runs validated on
+ * (measured, not in the engine: bench/RESULTS.md, "Totals over more test windows").
  * `--demo` adds the issue's demo protocol: uci-online-retail-daily, all 550 series, history cut
  * at 2011-10-14, 2011-10-28 and 2011-11-11, horizon 28.
  * Reported per (dataset, level, bucket): points, cov80 (share of actual totals inside [p10, p90]),
@@ -33,8 +36,18 @@ import { runBacktest, sampleSeries } from '../api/commands/backtest.js';
 import { initBackend } from '../api/forecasting/backend.js';
 import { buildPanel, cutSeries } from '../api/forecasting/frames.js';
 import { pinballSum } from '../api/forecasting/metrics.js';
-import { candidateDistribution, DEFAULT_VALIDATION_ORIGINS, finishForecasts } from '../api/forecasting/pipeline.js';
-import type { DistributionModel } from '../api/forecasting/distribution.js';
+import {
+  candidateDistribution,
+  candidateValidationWindows,
+  DEFAULT_VALIDATION_ORIGINS,
+  finishForecasts,
+} from '../api/forecasting/pipeline.js';
+import {
+  spreadOfScores,
+  spreadScores,
+  type DistributionModel,
+  type SpreadScore,
+} from '../api/forecasting/distribution.js';
 import { mulberry32 } from '../api/forecasting/random.js';
 import type { Panel, QuantileForecast } from '../api/forecasting/types.js';
 import { aggregateQuantiles, Dependence, type DatedMember } from '../api/app/forecasts/quantile-aggregation.js';
@@ -297,17 +310,49 @@ async function runSet(
       writeFileSync(cacheFile, serialize({ captured, chosen }));
     }
   }
+  // `--pool-runs J`: the "history" column becomes κ read off the run's own validation scores
+  // pooled with those of up to J windows that earlier runs (older origins) validated on and this
+  // one did not, as if each training run of a dataset kept its scores for the next.
+  const pooled: { key: string; scores: SpreadScore[] }[] = [];
+  const byTime = captured.toSorted((a, b) => a.unfinished[0]!.dates[0]!.localeCompare(b.unfinished[0]!.dates[0]!));
+  const pooledDependence = new Map<Captured, DistributionModel['dependence']>();
+  for (const o of byTime) {
+    if (poolRuns === undefined) break;
+    if (!o.chosen) continue;
+    const d = candidateDistribution(o.chosen, o.calibration, { seed: 42 });
+    const windows = candidateValidationWindows(o.chosen, o.calibration);
+    const { rho, phiCommon, phiOwn } = d.dependence;
+    const own = windows.map((w, i) => ({
+      key: w.forecasts[0]!.dates[0]!,
+      scores: spreadScores([w], { ...d, dependence: { rho, phiCommon, phiOwn } }, { seed: 29 + i }),
+    }));
+    const ownKeys = new Set(own.map((w) => w.key));
+    const earlier = pooled.filter((w) => !ownKeys.has(w.key) && w.key < own[0]!.key).slice(-poolRuns);
+    const fitted = spreadOfScores([...own, ...earlier].flatMap((w) => w.scores));
+    const { spreadBySize: _s, spreadByKind: _k, ...rest } = d.dependence;
+    pooledDependence.set(o, {
+      ...rest,
+      spread: fitted.spread,
+      ...(fitted.bySize.length > 0 ? { spreadBySize: fitted.bySize } : {}),
+      ...(fitted.byKind.length > 0 ? { spreadByKind: fitted.byKind } : {}),
+    });
+    for (const w of own) if (!pooled.some((p) => p.key === w.key)) pooled.push(w);
+    pooled.sort((a, b) => a.key.localeCompare(b.key));
+  }
   for (const o of captured) {
     // The run's distribution (κ from the 2 validation windows), and its κ set against the
     // history's rolling windows; CPU seconds of the fit and of the history's factors.
     const fit = cpu(() => (o.chosen ? candidateDistribution(o.chosen, o.calibration, { seed: 42 }) : undefined));
     const distribution = fit.model;
     const c0 = cpuUsage();
-    const factors = o.chosen
-      ? historySpreadFactors(o.chosen.windows.map((w) => ({ panel: w.window.panel, actuals: w.window.actuals })))
-      : undefined;
+    const factors =
+      o.chosen && poolRuns === undefined
+        ? historySpreadFactors(o.chosen.windows.map((w) => ({ panel: w.window.panel, actuals: w.window.actuals })))
+        : undefined;
     const c = cpuUsage(c0);
-    const historyDependence = distribution ? correctSpread(distribution.dependence, factors) : undefined;
+    const historyDependence = distribution
+      ? (pooledDependence.get(o) ?? correctSpread(distribution.dependence, factors))
+      : undefined;
     fitSeconds.push({ fit: fit.s, history: (c.user + c.system) / 1e6 });
     distributions.push({ distribution, factors, history: historyDependence });
     // "before": the calibrated quantiles as the product had them (not finished).
@@ -365,6 +410,7 @@ const demo = args.includes('--demo');
 const cacheDir = opt('cache');
 // `--validation-origins N`: validation windows before each origin (default: a training run's).
 const validationOrigins = Number(opt('validation-origins') ?? DEFAULT_VALIDATION_ORIGINS);
+const poolRuns = opt('pool-runs') === undefined ? undefined : Number(opt('pool-runs'));
 const backend = await initBackend('auto');
 const all: Row[] = [];
 const meta: Record<string, unknown> = { started: new Date().toISOString(), load: loadavg(), backend };
