@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import {
   fitDistribution,
+  kindKey,
   spreadFor,
   spreadOfScores,
   spreadScores,
@@ -68,7 +69,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.v8'))) {
     const crossDependence = { ...dist.dependence, spread: crossSpread.spread, spreadBySize: crossSpread.bySize };
     const add = (xs: readonly SpreadScore[], key: 'val' | 'test'): void => {
       for (const x of xs) {
-        const k = `${x.kind}|${x.multiStep ? 'week' : 'step'}`;
+        const k = kindKey(x);
         let e = byKind.get(k);
         if (!e) byKind.set(k, (e = { val: [], test: [], served: [], byKind: [], cross: [], n: 0 }));
         e[key].push(x.r);

@@ -1038,7 +1038,8 @@ const MIN_CLASS_SCORES = 10;
 const CLASS_PRIOR_SCORES = 30;
 
 /** A score's kind of total and bucket kind (`store|step`, `all|week`): what `weightedSpread` weighs alike. */
-const kindKey = (x: Pick<SpreadScore, 'kind' | 'multiStep'>): string => `${x.kind}|${x.multiStep ? 'week' : 'step'}`;
+export const kindKey = (x: Pick<SpreadScore, 'kind' | 'multiStep'>): string =>
+  `${x.kind}|${x.multiStep ? 'week' : 'step'}`;
 
 /**
  * The weighted 80 % point of scores, each kind of total and bucket kind weighing the same;
