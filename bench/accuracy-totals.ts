@@ -266,6 +266,43 @@ function cpu(f: () => DistributionModel | undefined): { model: DistributionModel
   return { model, s: (c.user + c.system) / 1e6 };
 }
 
+/**
+ * `--pool-runs J`: each origin's κ read off its own validation scores pooled with those of up to J
+ * windows that earlier runs (older origins) validated on and it did not, as if each training run
+ * of a dataset kept its scores for the next; ρ, φ and the mean lift stay the origin's own.
+ */
+function pooledSpreads(
+  captured: readonly Captured[],
+  fits: ReadonlyMap<Captured, { model: DistributionModel | undefined }>,
+  poolRuns: number,
+): Map<Captured, DistributionModel['dependence']> {
+  const out = new Map<Captured, DistributionModel['dependence']>();
+  const pooled: { key: string; scores: SpreadScore[] }[] = [];
+  const byTime = captured.toSorted((a, b) => a.unfinished[0]!.dates[0]!.localeCompare(b.unfinished[0]!.dates[0]!));
+  for (const o of byTime) {
+    const d = fits.get(o)?.model;
+    if (!o.chosen || !d) continue;
+    const { rho, phiCommon, phiOwn } = d.dependence;
+    const own = candidateValidationWindows(o.chosen, o.calibration).map((w, i) => ({
+      key: w.forecasts[0]!.dates[0]!,
+      scores: spreadScores([w], { ...d, dependence: { rho, phiCommon, phiOwn } }, { seed: 29 + i }),
+    }));
+    const ownKeys = new Set(own.map((w) => w.key));
+    const earlier = pooled.filter((w) => !ownKeys.has(w.key) && w.key < own[0]!.key).slice(-poolRuns);
+    const fitted = spreadOfScores([...own, ...earlier].flatMap((w) => w.scores));
+    const { spreadBySize: _s, spreadByKind: _k, ...rest } = d.dependence;
+    out.set(o, {
+      ...rest,
+      spread: fitted.spread,
+      ...(fitted.bySize.length > 0 ? { spreadBySize: fitted.bySize } : {}),
+      ...(fitted.byKind.length > 0 ? { spreadByKind: fitted.byKind } : {}),
+    });
+    for (const w of own) if (!pooled.some((p) => p.key === w.key)) pooled.push(w);
+    pooled.sort((a, b) => a.key.localeCompare(b.key));
+  }
+  return out;
+}
+
 async function runSet(
   dataset: string,
   panel: Panel,
@@ -310,39 +347,18 @@ async function runSet(
       writeFileSync(cacheFile, serialize({ captured, chosen }));
     }
   }
-  // `--pool-runs J`: the "history" column becomes κ read off the run's own validation scores
-  // pooled with those of up to J windows that earlier runs (older origins) validated on and this
-  // one did not, as if each training run of a dataset kept its scores for the next.
-  const pooled: { key: string; scores: SpreadScore[] }[] = [];
-  const byTime = captured.toSorted((a, b) => a.unfinished[0]!.dates[0]!.localeCompare(b.unfinished[0]!.dates[0]!));
-  const pooledDependence = new Map<Captured, DistributionModel['dependence']>();
-  for (const o of byTime) {
-    if (poolRuns === undefined) break;
-    if (!o.chosen) continue;
-    const d = candidateDistribution(o.chosen, o.calibration, { seed: 42 });
-    const windows = candidateValidationWindows(o.chosen, o.calibration);
-    const { rho, phiCommon, phiOwn } = d.dependence;
-    const own = windows.map((w, i) => ({
-      key: w.forecasts[0]!.dates[0]!,
-      scores: spreadScores([w], { ...d, dependence: { rho, phiCommon, phiOwn } }, { seed: 29 + i }),
-    }));
-    const ownKeys = new Set(own.map((w) => w.key));
-    const earlier = pooled.filter((w) => !ownKeys.has(w.key) && w.key < own[0]!.key).slice(-poolRuns);
-    const fitted = spreadOfScores([...own, ...earlier].flatMap((w) => w.scores));
-    const { spreadBySize: _s, spreadByKind: _k, ...rest } = d.dependence;
-    pooledDependence.set(o, {
-      ...rest,
-      spread: fitted.spread,
-      ...(fitted.bySize.length > 0 ? { spreadBySize: fitted.bySize } : {}),
-      ...(fitted.byKind.length > 0 ? { spreadByKind: fitted.byKind } : {}),
-    });
-    for (const w of own) if (!pooled.some((p) => p.key === w.key)) pooled.push(w);
-    pooled.sort((a, b) => a.key.localeCompare(b.key));
-  }
+  // Each origin's distribution (κ from its 2 validation windows), fitted once, with its CPU seconds.
+  const fits = new Map(
+    captured.map((o) => [
+      o,
+      cpu(() => (o.chosen ? candidateDistribution(o.chosen, o.calibration, { seed: 42 }) : undefined)),
+    ]),
+  );
+  const pooledDependence = poolRuns === undefined ? undefined : pooledSpreads(captured, fits, poolRuns);
   for (const o of captured) {
-    // The run's distribution (κ from the 2 validation windows), and its κ set against the
-    // history's rolling windows; CPU seconds of the fit and of the history's factors.
-    const fit = cpu(() => (o.chosen ? candidateDistribution(o.chosen, o.calibration, { seed: 42 }) : undefined));
+    // The run's distribution, and its κ set against the history's rolling windows (or pooled
+    // with earlier runs' windows); CPU seconds of the fit and of the history's factors.
+    const fit = fits.get(o)!;
     const distribution = fit.model;
     const c0 = cpuUsage();
     const factors =
@@ -351,7 +367,7 @@ async function runSet(
         : undefined;
     const c = cpuUsage(c0);
     const historyDependence = distribution
-      ? (pooledDependence.get(o) ?? correctSpread(distribution.dependence, factors))
+      ? (pooledDependence?.get(o) ?? correctSpread(distribution.dependence, factors))
       : undefined;
     fitSeconds.push({ fit: fit.s, history: (c.user + c.system) / 1e6 });
     distributions.push({ distribution, factors, history: historyDependence });
