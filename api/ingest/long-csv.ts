@@ -353,6 +353,18 @@ export class LongCsvReader implements AsyncIterable<LongCsvRow> {
       throw new CsvValidationError(1, undefined, 'the file is empty', 'Start with the header series_id,date,value');
     }
     const columns = header.record.map((c) => c.trim());
+    // A spreadsheet's regional CSV (semicolons, as Excel writes it where the decimal mark is a
+    // comma) or a tab-separated export reads as one column: say so instead of "no column".
+    const separator = columns.length === 1 ? [';', '\t', '|'].find((c) => columns[0]!.includes(c)) : undefined;
+    if (separator !== undefined && REQUIRED_COLUMNS.every((c) => columns[0]!.split(separator).includes(c))) {
+      const name = separator === '\t' ? 'tabs' : `"${separator}"`;
+      throw new CsvValidationError(
+        header.line,
+        undefined,
+        `the header is separated by ${name}, not commas: ${quoteCell(columns[0]!)}`,
+        `Save the file as comma-separated CSV (in a spreadsheet: "CSV UTF-8 (comma delimited)"), with "." as the decimal mark, e.g. series_id,date,value then A,2024-01-31,3.5`,
+      );
+    }
     guardHeader(columns, header.line);
     this.headerColumns = columns;
     const seen = new Map<string, number>();
