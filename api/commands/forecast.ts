@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { Role } from '../app/scope.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import type { RunEventBus } from '../app/ports.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
@@ -50,14 +51,15 @@ export function register(program: Command): void {
     .option('--out <file>', 'output file (default: stdout)')
     .option('--run <id>', 'a succeeded training run (default: the latest)')
     .option('--db <url>', 'database: postgres://… or a SQLite file')
-    .action(async (options: { dataset: string; out?: string; run?: string; db?: string }) => {
+    .option(TENANT_FLAG, TENANT_HELP)
+    .action(async (options: { dataset: string; out?: string; run?: string; db?: string; tenant?: string }) => {
       const config = commandConfig(options.db);
       const knex = createKnex(config.database);
       try {
         await migrateLatest(knex);
         const ports = createDataPorts(knex);
-        const tenantId = await ports.tenantOf({});
-        // The forecast read model behind GraphQL's forecastTable, as the default tenant's admin.
+        const tenantId = await cliTenantId(knex, options.tenant);
+        // The forecast read model behind GraphQL's forecastTable, as the tenant's admin.
         const core = createCoreFor(ports, { queue: NO_RUNS, bus: NO_EVENTS, maxHorizon: config.maxHorizon });
         const services = core.servicesFor({ tenantId, role: Role.ADMIN, datasetIds: null });
         const dataset = await services.datasets.requireByName(tenantId, options.dataset);

@@ -6,8 +6,8 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createKnex } from '../db/knex.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import { migrateLatest } from '../db/migrate.js';
-import { createTenantsRepository } from '../db/tenants.repository.js';
 import { normalizeDatasetUnit } from '../app/datasets/dataset-unit.js';
 import { UserInputError } from '../errors/index.js';
 import { countryName, normalizeCountry } from '../forecasting/features.js';
@@ -21,6 +21,7 @@ export interface ImportCommandOptions {
   readonly dataset: string;
   readonly frequency?: string;
   readonly db?: string;
+  readonly tenant?: string;
   readonly allowNegative?: boolean;
   readonly attributes?: string;
   readonly country?: string;
@@ -114,6 +115,7 @@ export function register(program: Command): void {
     )
     .option('--unit <UNITS|MONEY>', 'what the values measure: UNITS (default, never forecast below 0) or MONEY')
     .option('--db <url>', 'database: postgres://… or a SQLite file (default: DATABASE_URL or ./forecastql.sqlite)')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(async (file: string, options: ImportCommandOptions) => {
       const frequency = parseFrequency(options.frequency);
       // Checked before the database is opened: an unknown country changes nothing.
@@ -130,7 +132,7 @@ export function register(program: Command): void {
       const progress = progressReporter();
       try {
         await migrateLatest(knex);
-        const tenantId = await createTenantsRepository(knex).defaultTenantId();
+        const tenantId = await cliTenantId(knex, options.tenant);
         const result = await importCsv(knex, {
           tenantId,
           dataset: { name: options.dataset },

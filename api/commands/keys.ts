@@ -18,6 +18,7 @@ import { createEmbedRevocationsRepository } from '../db/embed-revocations.reposi
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createTenantsRepository, DEFAULT_TENANT_SLUG, type TenantRecord } from '../db/tenants.repository.js';
+import { requireTenant } from './tenant-option.js';
 import { InvalidConfigurationError, NotFoundError, UserInputError } from '../errors/index.js';
 import { commandConfig } from './train.js';
 
@@ -31,14 +32,6 @@ async function withDb<T>(db: string | undefined, work: (knex: Knex) => Promise<T
   } finally {
     await knex.destroy();
   }
-}
-
-async function requireTenant(knex: Knex, slug: string): Promise<TenantRecord> {
-  const tenant = await createTenantsRepository(knex).getBySlug(slug);
-  if (!tenant) {
-    throw new NotFoundError('Tenant', `${slug} (\`forecastql keys create --tenant ${slug}\` creates it)`);
-  }
-  return tenant;
 }
 
 const iso = (d: Date | null): string => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');

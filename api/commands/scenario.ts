@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { ScenarioPoint, ScenarioResult } from '../app/scenarios/scenario.service.js';
+import { TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import { UserInputError } from '../errors/index.js';
 import { withServices } from './stock.js';
 
@@ -84,6 +85,7 @@ export function register(program: Command): void {
     .requiredOption('--percent <change>', 'change in %, e.g. -10 for a 10 % cut', (v: string) => v)
     .option('--out <file>', 'output file (default: stdout)')
     .option('--db <url>', 'database: postgres://… or a SQLite file')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(
       async (options: {
         dataset: string;
@@ -92,6 +94,7 @@ export function register(program: Command): void {
         percent: string;
         out?: string;
         db?: string;
+        tenant?: string;
       }) => {
         const percent = Number(options.percent);
         if (options.percent.trim() === '' || !Number.isFinite(percent)) {
@@ -102,7 +105,7 @@ export function register(program: Command): void {
             },
           );
         }
-        await withServices(options.db, options.dataset, async (services, dataset) => {
+        await withServices(options, options.dataset, async (services, dataset) => {
           const result = await services.scenarios.evaluate(services.scope.tenantId, dataset, {
             seriesId: options.series,
             changes: [{ covariate: options.covariate, percentChange: percent }],

@@ -15,10 +15,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { DataSourceRecord } from '../app/sources/ports.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import { nextSyncAt, parseRetrainWhenText } from '../app/sources/schedule.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
-import { createTenantsRepository } from '../db/tenants.repository.js';
 import { UserInputError } from '../errors/index.js';
 import { createDataPorts } from '../plugin/core.js';
 import type { createDataSourceService } from '../plugin/sources.js';
@@ -27,6 +27,7 @@ import { databaseFromOption } from './migrate.js';
 
 interface CommonOptions {
   readonly db?: string;
+  readonly tenant?: string;
 }
 
 interface AddOptions extends CommonOptions {
@@ -97,8 +98,8 @@ async function withService<T>(
   });
   try {
     await migrateLatest(knex);
-    const tenantId = await createTenantsRepository(knex).defaultTenantId();
-    // The CLI acts as the default tenant's admin, through the same scope as every other door.
+    const tenantId = await cliTenantId(knex, options.tenant);
+    // The CLI acts as the tenant's admin, through the same scope as every other door.
     const scope = { tenantId, role: Role.ADMIN, datasetIds: null };
     return await run(ports.sources.withScope(scope), tenantId);
   } finally {
@@ -159,6 +160,7 @@ export function register(program: Command): void {
       'start a training run on rows:N (new daily rows), days:N (new days) or every:DURATION, e.g. rows:500,every:7d',
     )
     .option('--db <url>', 'database: postgres://… or a SQLite file (default: DATABASE_URL or ./forecastql.sqlite)')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(async (name: string, o: AddOptions) => {
       let query: string | undefined;
       if (o.query !== undefined) {
@@ -202,6 +204,7 @@ export function register(program: Command): void {
     .argument('<name>')
     .option('--full', 'read everything, not only the window after the last sync')
     .option('--db <url>', 'database (default: DATABASE_URL or ./forecastql.sqlite)')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(async (name: string, o: CommonOptions & { full?: boolean }) => {
       const r = await withService(o, (service, tenantId) => service.test(tenantId, name, { full: o.full === true }));
       const lines = [
@@ -219,6 +222,7 @@ export function register(program: Command): void {
     .argument('<name>')
     .option('--full', 'read everything again and replace the dataset rows')
     .option('--db <url>', 'database (default: DATABASE_URL or ./forecastql.sqlite)')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(async (name: string, o: CommonOptions & { full?: boolean }) => {
       let last = Date.now();
       const r = await withService(o, (service, tenantId) =>
@@ -246,6 +250,7 @@ export function register(program: Command): void {
       'retrain on rows:N (new daily rows), days:N (new days), every:DURATION (any one suffices), or never',
     )
     .option('--db <url>', 'database (default: DATABASE_URL or ./forecastql.sqlite)')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(async (name: string, o: ScheduleOptions) => {
       const s = await withService(o, (service, tenantId) =>
         service.setSchedule(tenantId, name, {
@@ -259,6 +264,7 @@ export function register(program: Command): void {
     .command('list')
     .description('list the data sources')
     .option('--db <url>', 'database (default: DATABASE_URL or ./forecastql.sqlite)')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(async (o: CommonOptions) => {
       const list = await withService(o, (service, tenantId) => service.list(tenantId));
       process.stdout.write(

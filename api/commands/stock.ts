@@ -14,6 +14,7 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { Role } from '../app/scope.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import type { Services } from '../app/services.js';
 import { StockPlanOrder, type StockPlanItem, type StockSettingInput } from '../app/stock/stock-plan.service.js';
 import type { DatasetRecord, RunEventBus, RunQueue } from '../app/ports.js';
@@ -135,9 +136,9 @@ async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
-/** Runs `body` with the default tenant's admin services over the configured database (also `scenario`). */
+/** Runs `body` with the admin services of `--tenant` (else the default tenant) over `--db` (also `scenario`). */
 export async function withServices(
-  db: string | undefined,
+  { db, tenant }: { readonly db?: string | undefined; readonly tenant?: string | undefined },
   dataset: string,
   body: (services: Services, dataset: DatasetRecord) => Promise<void>,
 ): Promise<void> {
@@ -146,7 +147,7 @@ export async function withServices(
   try {
     await migrateLatest(knex);
     const ports = createDataPorts(knex);
-    const tenantId = await ports.tenantOf({});
+    const tenantId = await cliTenantId(knex, tenant);
     const core = createCoreFor(ports, { queue: NO_RUNS, bus: NO_EVENTS, maxHorizon: config.maxHorizon });
     const services = core.servicesFor({ tenantId, role: Role.ADMIN, datasetIds: null });
     await body(services, await services.datasets.requireByName(tenantId, dataset));
@@ -167,9 +168,10 @@ export function register(program: Command): void {
     .argument('<file>', 'the stock CSV')
     .requiredOption('--dataset <name>', 'dataset name')
     .option('--db <url>', 'database: postgres://… or a SQLite file')
-    .action(async (file: string, options: { dataset: string; db?: string }) => {
+    .option(TENANT_FLAG, TENANT_HELP)
+    .action(async (file: string, options: { dataset: string; db?: string; tenant?: string }) => {
       const rows = parseStockCsv(await readFile(file, 'utf8'));
-      await withServices(options.db, options.dataset, async (services, dataset) => {
+      await withServices(options, options.dataset, async (services, dataset) => {
         const n = await services.stock.setStock(dataset, rows);
         process.stdout.write(`Set the stock of ${n} series of dataset "${dataset.name}" from ${file}\n`);
       });
@@ -182,6 +184,7 @@ export function register(program: Command): void {
     .requiredOption('--review-period <periods>', 'review period, whole periods ≥ 1', Number)
     .requiredOption('--service-level <p>', 'target cycle service level in (0, 1), e.g. 0.95', Number)
     .option('--db <url>', 'database: postgres://… or a SQLite file')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(
       async (options: {
         dataset: string;
@@ -189,8 +192,9 @@ export function register(program: Command): void {
         reviewPeriod: number;
         serviceLevel: number;
         db?: string;
+        tenant?: string;
       }) => {
-        await withServices(options.db, options.dataset, async (services, dataset) => {
+        await withServices(options, options.dataset, async (services, dataset) => {
           const p = await services.stock.setPolicy(dataset, {
             leadTime: options.leadTime,
             reviewPeriod: options.reviewPeriod,
@@ -215,6 +219,7 @@ export function register(program: Command): void {
     )
     .option('--order-by <order>', `${ORDERS.join('|')} (default URGENCY)`)
     .option('--db <url>', 'database: postgres://… or a SQLite file')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(
       async (options: {
         dataset: string;
@@ -223,6 +228,7 @@ export function register(program: Command): void {
         serviceLevel?: number;
         orderBy?: string;
         db?: string;
+        tenant?: string;
       }) => {
         const orderBy = options.orderBy?.toUpperCase();
         if (orderBy !== undefined && !(ORDERS as string[]).includes(orderBy)) {
@@ -230,7 +236,7 @@ export function register(program: Command): void {
             value: options.orderBy,
           });
         }
-        await withServices(options.db, options.dataset, async (services, dataset) => {
+        await withServices(options, options.dataset, async (services, dataset) => {
           const items = await services.stock.planAll(dataset, {
             groupBy: options.groupBy,
             serviceLevel: options.serviceLevel,

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, parseDatabaseUrl, type Config } from '../config/env.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import { RunStatus } from '../app/ports.js';
 import { Role } from '../app/scope.js';
 import { createKnex } from '../db/knex.js';
@@ -30,6 +31,7 @@ export interface TrainOptions {
   readonly quantiles?: string;
   readonly origins?: string;
   readonly db?: string;
+  readonly tenant?: string;
 }
 
 function wholeNumber(flag: string, value: string | undefined): number | undefined {
@@ -56,6 +58,7 @@ export function register(program: Command): void {
     .option('--quantiles <list>', 'comma-separated levels in (0, 1), e.g. 0.1,0.5,0.9')
     .option('--origins <k>', 'rolling-origin validation windows')
     .option('--db <url>', 'database: postgres://… or a SQLite file')
+    .option(TENANT_FLAG, TENANT_HELP)
     .action(async (options: TrainOptions) => {
       const config = commandConfig(options.db);
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
@@ -63,7 +66,7 @@ export function register(program: Command): void {
       try {
         await migrateLatest(knex);
         const ports = createDataPorts(knex);
-        const tenantId = await ports.tenantOf({});
+        const tenantId = await cliTenantId(knex, options.tenant);
         const bus = createRunEventBus();
         const runner = new TrainingRunner({
           knex,
@@ -73,7 +76,7 @@ export function register(program: Command): void {
           backend: config.backend,
           frequencyOf: async (t, d) => (await ports.datasets.get(t, d))?.frequency,
         });
-        // The same use-cases as GraphQL's startTrainingRun, as the default tenant's admin.
+        // The same use-cases as GraphQL's startTrainingRun, as the tenant's admin.
         const core = createCoreFor(ports, { queue: runner, bus, maxHorizon: config.maxHorizon });
         const services = core.servicesFor({ tenantId, role: Role.ADMIN, datasetIds: null });
         const dataset = await services.datasets.requireByName(tenantId, options.dataset);
@@ -109,7 +112,7 @@ export function register(program: Command): void {
               `  ${s.isChosen ? '*' : ' '} ${s.model.padEnd(24)} ${s.metrics.mase?.toFixed(3) ?? '—'}  ${s.metrics.wql?.toFixed(3) ?? '—'}  ${s.metrics.coverage80?.toFixed(2) ?? '—'}`,
           ),
           ...end.warnings.map((w) => `warning: ${w}`),
-          `forecasts: forecastql forecast --dataset "${dataset.name}" --out forecast.csv`,
+          `forecasts: forecastql forecast --dataset "${dataset.name}"${options.tenant === undefined ? '' : ` --tenant ${options.tenant}`} --out forecast.csv`,
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       } finally {

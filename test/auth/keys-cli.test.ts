@@ -3,7 +3,7 @@
  * SQLite and PostgreSQL; and `forecastql forecast` writing series ids that are never formulas.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -146,6 +146,80 @@ withDbs((db) => {
         .map((line) => line.slice(0, line.lastIndexOf(',', line.indexOf(',2024-')))),
     );
     assert.deepEqual([...ids].toSorted(), [`"'=HYPERLINK(""http://evil"")"`, "'@SUM(A1)", 'plain'].toSorted());
+  });
+
+  test("the data commands act for --tenant's shop, and refuse an unknown tenant without storing anything", async () => {
+    const d = dbArg(db.config);
+    const [key, imported, unknown, trained, ownForecast, defaultForecast, plan, sources] = cli([
+      ['keys', 'create', '--tenant', 'shop-t', '--db', d],
+      ['import', csv, '--dataset', 'tenant-shop', '--tenant', 'shop-t', '--db', d],
+      ['import', csv, '--dataset', 'typo-shop', '--tenant', 'shop-typo', '--db', d],
+      ['train', '--dataset', 'tenant-shop', '--model', 'snaive', '--horizon', '14', '--tenant', 'shop-t', '--db', d],
+      ['forecast', '--dataset', 'tenant-shop', '--tenant', 'shop-t', '--db', d],
+      ['forecast', '--dataset', 'tenant-shop', '--db', d],
+      ['stock-plan', '--dataset', 'tenant-shop', '--tenant', 'shop-t', '--db', d],
+      ['source', 'list', '--tenant', 'shop-t', '--db', d],
+    ]);
+    assert.equal(key!.status, 0, key!.stderr);
+    assert.equal(imported!.status, 0, imported!.stderr);
+    assert.match(imported!.stdout, /into dataset "tenant-shop"/);
+    assert.equal(unknown!.status, 1);
+    assert.match(
+      unknown!.stderr,
+      /NOT_FOUND: Tenant "shop-typo" was not found\. Create it with `forecastql keys create --tenant shop-typo`/,
+    );
+    assert.equal(trained!.status, 0, trained!.stderr);
+    assert.match(trained!.stdout, /forecastql forecast --dataset "tenant-shop" --tenant shop-t --out forecast\.csv/);
+    assert.equal(ownForecast!.status, 0, ownForecast!.stderr);
+    assert.equal(ownForecast!.stdout.trim().split('\n').length, 1 + 3 * 14, 'a header and 3 series × 14 days');
+    assert.equal(defaultForecast!.status, 1, "the default tenant does not see shop-t's dataset");
+    assert.match(defaultForecast!.stderr, /NOT_FOUND: Dataset "tenant-shop" was not found/);
+    assert.equal(plan!.status, 0, plan!.stderr);
+    assert.equal(plan!.stdout.trim().split('\n').length, 1 + 3);
+    assert.equal(sources!.status, 0, sources!.stderr);
+
+    const tenants = createTenantsRepository(db.knex);
+    const shop = await tenants.getBySlug('shop-t');
+    const rows = await db.knex('datasets').select('tenant_id', 'name').whereIn('name', ['tenant-shop', 'typo-shop']);
+    assert.deepEqual(
+      rows.map((r: { tenant_id: number | string; name: string }) => [Number(r.tenant_id), r.name]),
+      [[shop!.id, 'tenant-shop']],
+      "the dataset is shop-t's; the typo stored nothing",
+    );
+    assert.equal(await tenants.getBySlug('shop-typo'), undefined, 'a typo never creates a tenant');
+  });
+
+  test('the README\'s "--tenant" commands work as written', () => {
+    // The ```sh block of README "Command line" that names --tenant shop-b, line by line, with
+    // this database and a sales file long enough for `auto`'s default 28-day horizon.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /```sh\n((?:npx forecastql [^\n]*--tenant shop-b[^\n]*\n)+)```/.exec(readme);
+    assert.ok(block, 'README has the --tenant example');
+    const sales = join(dir, 'sales.csv');
+    const rows = ['series_id,date,value'];
+    for (const id of ['a', 'b']) {
+      for (let day = 0; day < 120; day++) {
+        rows.push(`${id},${new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10)},${(day % 7) + 2}`);
+      }
+    }
+    writeFileSync(sales, `${rows.join('\n')}\n`);
+    const out = join(dir, 'forecast.csv');
+    const invocations = block[1]!
+      .trim()
+      .split('\n')
+      .map((line) =>
+        [...line.replace(/^npx forecastql /, '').matchAll(/"([^"]*)"|(\S+)/g)]
+          .map((m) => m[1] ?? m[2]!)
+          .map((arg) => (arg === 'sales.csv' ? sales : arg === 'forecast.csv' ? out : arg))
+          .concat(['--db', dbArg(db.config)]),
+      );
+    assert.deepEqual(
+      invocations.map((a) => a[0]),
+      ['keys', 'import', 'train', 'forecast'],
+    );
+    for (const [i, run] of cli(invocations).entries())
+      assert.equal(run.status, 0, `${invocations[i]!.join(' ')}: ${run.stderr}`);
+    assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 1 + 2 * 28, 'a header and 2 series × 28 days');
   });
 
   test('serve --demo: each start prints a new admin key and revokes the previous one', async () => {
