@@ -162,6 +162,13 @@ export async function runBacktest(
   const forecasts: QuantileForecast[] = [];
   const chosenModels: string[] = [];
   const split = rollingOriginSplit(panel, o.horizon, o.origins);
+  if (panel.series.length > 0 && split.excluded.length === panel.series.length) {
+    // Nothing to score: say so, instead of writing an empty predictions file and exiting 0.
+    const longest = Math.max(...panel.series.map((s) => s.target.length));
+    throw new UserInputError(
+      `Every series is shorter than the ${o.origins * o.horizon + 2} points that ${o.origins} test window(s) of ${o.horizon} steps need (--origins × --horizon + 2); the longest has ${longest}. Lower --horizon or --origins.`,
+    );
+  }
   if (split.excluded.length > 0) {
     warnings.push(
       `${split.excluded.length} series shorter than ${o.origins * o.horizon + 2} points were left out (e.g. "${split.excluded[0]}").`,

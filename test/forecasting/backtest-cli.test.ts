@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -79,5 +79,24 @@ describe('forecastql backtest', () => {
         run(['--data', join(dir, 'sales.csv'), '--horizon', '4', '--model', 'prophet', '--out', join(dir, 'x.csv')]),
       /--model prophet is not known/,
     );
+    // 80 weeks cannot hold 3 windows of 30: refused, and no empty predictions file is left.
+    const empty = join(dir, 'empty.csv');
+    await assert.rejects(
+      () =>
+        run([
+          '--data',
+          join(dir, 'sales.csv'),
+          '--horizon',
+          '30',
+          '--origins',
+          '3',
+          '--model',
+          'snaive',
+          '--out',
+          empty,
+        ]),
+      /Every series is shorter than the 92 points that 3 test window\(s\) of 30 steps need .*the longest has 80\. Lower --horizon or --origins/,
+    );
+    assert.equal(existsSync(empty), false);
   });
 });
