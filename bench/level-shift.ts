@@ -14,6 +14,7 @@ import { buildPanel } from '../api/forecasting/frames.js';
 import { AUTO_DEEP_CANDIDATES, defaultCandidates, runForecastPipeline } from '../api/forecasting/pipeline.js';
 import type { ModelKind, RawSeries } from '../api/forecasting/types.js';
 import { generateRawSeries } from '../test/fixtures/forecasting/generate.js';
+import { datedMembers } from '../test/fixtures/forecasting/members.js';
 
 // `auto`'s own candidates without the deep models (time), with gradient boosting (the engine's
 // other learned model). `hw` and `hwadd` are `auto`-only kinds, not a ModelKind a user asks for.
@@ -39,15 +40,7 @@ for (const k of [1.5, 2, 3, 5, 10]) {
       seed: 3,
       candidates: CANDIDATES,
     });
-    const members = r.forecasts.flatMap((f, i) =>
-      f.dates.map((date, t) => ({
-        seriesId: i,
-        date,
-        levels: f.quantiles,
-        values: f.values.map((row) => row[t]!),
-        ...(f.mean ? { mean: f.mean[t]! } : {}),
-      })),
-    );
+    const members = datedMembers(r.forecasts);
     const total = aggregateQuantiles(members, [0.1, 0.5, 0.9], {
       dependence: Dependence.FITTED,
       fitted: r.distribution?.dependence,

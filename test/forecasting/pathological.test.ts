@@ -14,6 +14,7 @@ import { AUTO_DEEP_CANDIDATES, defaultCandidates, runForecastPipeline } from '..
 import { mulberry32 } from '../../api/forecasting/random.js';
 import type { Frequency, ModelKind, RawSeries } from '../../api/forecasting/types.js';
 import { generateRawSeries } from '../fixtures/forecasting/generate.js';
+import { datedMembers } from '../fixtures/forecasting/members.js';
 
 // `auto`'s own candidates without the deep models (time), with gradient boosting (the engine's
 // other learned model). `hw` and `hwadd` are `auto`-only kinds, not a ModelKind a user asks for.
@@ -134,15 +135,7 @@ describe('the engine on pathological panels', () => {
       }
       if (c.allowNegative) assert.ok(lowest < 0, `money below zero keeps a negative p10 (${lowest})`);
       else assert.ok(lowest >= 0, `units are never negative (lowest ${lowest})`);
-      const members = r.forecasts.flatMap((f, i) =>
-        f.dates.map((date, t) => ({
-          seriesId: i,
-          date,
-          levels: f.quantiles,
-          values: f.values.map((row) => row[t]!),
-          ...(f.mean ? { mean: f.mean[t]! } : {}),
-        })),
-      );
+      const members = datedMembers(r.forecasts);
       const total = aggregateQuantiles(members, [0.1, 0.5, 0.9], {
         dependence: Dependence.FITTED,
         fitted: r.distribution?.dependence,
