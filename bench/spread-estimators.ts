@@ -52,6 +52,10 @@ interface Rec extends SpreadScore {
 
 const SAMPLES = 300;
 
+/**
+ * The totals of one window scored as distribution.ts `spreadScores` scores them (the same members,
+ * groups and samples), keeping what the interval score needs besides r: y, the mean, both sides.
+ */
 function records(w: ValidationWindow, model: DistributionModel, windowIndex: number, seed0: number): Rec[] {
   const out: Rec[] = [];
   const withMean = windowMeans(w, model);
