@@ -21,6 +21,7 @@ import type { RunEventBus, RunQueue } from '../api/app/ports.js';
 import type { DatabaseConfig } from '../api/config/env.js';
 import { createKnex } from '../api/db/knex.js';
 import { migrateLatest } from '../api/db/migrate.js';
+import { createTenantsRepository } from '../api/db/tenants.repository.js';
 import { createCoreFor, createDataPorts } from '../api/plugin/core.js';
 import { createRunEventBus } from '../api/training/events.js';
 import { seedTrainedDataset } from '../test/scenarios/support/trained.js';
@@ -47,7 +48,7 @@ const knex = createKnex(config);
 try {
   await migrateLatest(knex);
   const ports = createDataPorts(knex);
-  const tenantId = await ports.tenantOf({});
+  const tenantId = await createTenantsRepository(knex).defaultTenantId();
   const name = `scenario-bench-${Date.now()}`;
   const t0 = performance.now();
   const { datasetId, panel } = await seedTrainedDataset(knex, tenantId, name);

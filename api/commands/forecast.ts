@@ -8,7 +8,6 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { Role } from '../app/scope.js';
-import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import type { RunEventBus } from '../app/ports.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
@@ -16,6 +15,7 @@ import { ForbiddenError } from '../errors/index.js';
 import { csvTextCell } from '../export/csv.js';
 import { createCoreFor, createDataPorts } from '../plugin/core.js';
 import { commandConfig } from './train.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 
 /** Exporting reads stored rows: it never queues or follows a run. */
 const NO_RUNS = {

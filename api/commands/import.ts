@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createKnex } from '../db/knex.js';
-import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import { migrateLatest } from '../db/migrate.js';
 import { normalizeDatasetUnit } from '../app/datasets/dataset-unit.js';
 import { UserInputError } from '../errors/index.js';
@@ -16,6 +15,7 @@ import { createDataPorts } from '../plugin/core.js';
 import { importCsv, type ImportCsvResult } from '../plugin/import.js';
 import type { LongCsvProgress } from '../ingest/long-csv.js';
 import { databaseFromOption } from './migrate.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 
 export interface ImportCommandOptions {
   readonly dataset: string;

@@ -18,9 +18,9 @@ import { createEmbedRevocationsRepository } from '../db/embed-revocations.reposi
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createTenantsRepository, DEFAULT_TENANT_SLUG, type TenantRecord } from '../db/tenants.repository.js';
-import { requireTenant } from './tenant-option.js';
 import { InvalidConfigurationError, NotFoundError, UserInputError } from '../errors/index.js';
 import { commandConfig } from './train.js';
+import { requireTenant } from './tenant-option.js';
 
 const DB_HELP = 'database: postgres://… or a SQLite file (default: DATABASE_URL or ./forecastql.sqlite)';
 

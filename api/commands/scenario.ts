@@ -9,9 +9,9 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { ScenarioPoint, ScenarioResult } from '../app/scenarios/scenario.service.js';
-import { TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import { UserInputError } from '../errors/index.js';
 import { withServices } from './stock.js';
+import { TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 
 /** The scenario CSV's columns, in order. */
 export const SCENARIO_COLUMNS = [

@@ -15,7 +15,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { DataSourceRecord } from '../app/sources/ports.js';
-import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import { nextSyncAt, parseRetrainWhenText } from '../app/sources/schedule.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
@@ -24,6 +23,7 @@ import { createDataPorts } from '../plugin/core.js';
 import type { createDataSourceService } from '../plugin/sources.js';
 import { Role } from '../app/scope.js';
 import { databaseFromOption } from './migrate.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 
 interface CommonOptions {
   readonly db?: string;

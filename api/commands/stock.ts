@@ -14,7 +14,6 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { Role } from '../app/scope.js';
-import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import type { Services } from '../app/services.js';
 import { StockPlanOrder, type StockPlanItem, type StockSettingInput } from '../app/stock/stock-plan.service.js';
 import type { DatasetRecord, RunEventBus, RunQueue } from '../app/ports.js';
@@ -24,6 +23,7 @@ import { ForbiddenError, UserInputError } from '../errors/index.js';
 import { csvTextCell } from '../export/csv.js';
 import { createCoreFor, createDataPorts } from '../plugin/core.js';
 import { commandConfig } from './train.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 
 /** Stock commands read stored forecasts: they never queue or follow a run. */
 const NO_RUNS: RunQueue = {

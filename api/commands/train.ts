@@ -6,7 +6,6 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, parseDatabaseUrl, type Config } from '../config/env.js';
-import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 import { RunStatus } from '../app/ports.js';
 import { Role } from '../app/scope.js';
 import { createKnex } from '../db/knex.js';
@@ -18,6 +17,7 @@ import { createLogger } from '../log.js';
 import { createRunEventBus } from '../training/events.js';
 import { showRunProgress } from '../training/progress-bar.js';
 import { TrainingRunner } from '../training/runner.js';
+import { cliTenantId, TENANT_FLAG, TENANT_HELP } from './tenant-option.js';
 
 /** Horizon when none is given: four weeks, a quarter, a year. */
 export const DEFAULT_HORIZON: Readonly<Record<Frequency, number>> = { D: 28, W: 13, M: 12 };

@@ -19,7 +19,6 @@ import { createScenariosRepository } from '../db/scenarios.repository.js';
 import { createSeriesRepository } from '../db/series.repository.js';
 import { createStockRepository } from '../db/stock.repository.js';
 import type { StockStore } from '../app/stock/ports.js';
-import { createTenantsRepository } from '../db/tenants.repository.js';
 import { importCsv, importRows } from './import.js';
 import type { CsvImporter } from '../app/ports.js';
 import type { CoreStores } from '../app/scope.js';
@@ -41,11 +40,6 @@ export interface DataPorts extends CoreStores {
   readonly stock: StockStore;
   /** Alerts and webhooks over this database (api/plugin/alerts.ts). */
   readonly alerting: Alerting;
-  /**
-   * The `default` tenant, which the CLI commands act for. GraphQL requests do not use it: they act
-   * for the tenant of their credential (api/auth, GraphQLApp.context).
-   */
-  readonly tenantOf: (headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<number>;
 }
 
 export interface DataPortsOptions {
@@ -54,7 +48,6 @@ export interface DataPortsOptions {
 }
 
 export function createDataPorts(knex: Knex, portOptions: DataPortsOptions = {}): DataPorts {
-  const tenants = createTenantsRepository(knex);
   const runs = createRunStore(knex);
   // Every forecast reader goes through this one read model; its caches are this database's.
   const forecasts = createForecastReadModel(createForecastsRepository(knex), forecastReadCaches(knex));
@@ -64,7 +57,6 @@ export function createDataPorts(knex: Knex, portOptions: DataPortsOptions = {}):
   sources.onSynced(async (e) => {
     if (e.changed) await alerting.arrivals.emit({ tenantId: e.tenantId, datasetId: e.datasetId, cause: 'sync' });
   });
-  let defaultTenant: Promise<number> | undefined;
   const importer: CsvImporter = {
     async importCsv(tenantId, datasetId, csv, options = {}) {
       // CSV text arrives as bytes: a string `input` would be read as a file path.
@@ -108,13 +100,6 @@ export function createDataPorts(knex: Knex, portOptions: DataPortsOptions = {}):
     observations: createObservationsRepository(knex),
     importer,
     scenarios: createScenariosRepository(knex),
-    tenantOf: () => {
-      defaultTenant ??= tenants.defaultTenantId().catch((e: unknown) => {
-        defaultTenant = undefined;
-        throw e;
-      });
-      return defaultTenant;
-    },
   };
 }
 

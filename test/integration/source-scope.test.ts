@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { Role, type AccessScope } from '../../api/app/scope.js';
 import type { Core } from '../../api/app/services.js';
 import { migrateLatest } from '../../api/db/migrate.js';
+import { createTenantsRepository } from '../../api/db/tenants.repository.js';
 import { createCoreFor, createDataPorts } from '../../api/plugin/core.js';
 import { createRunEventBus } from '../../api/training/events.js';
 import { withDbs } from '../helpers/dbs.js';
@@ -44,7 +45,7 @@ withDbs(
       // What follows a sync (alerts) listens on the composition root's service: it must hear the
       // syncs of every scoped copy too.
       ports.sources.onSynced((e) => void syncedEvents.push(e.datasetId));
-      tenantId = await ports.tenantOf({});
+      tenantId = await createTenantsRepository(db.knex).defaultTenantId();
       const [other] = (await db
         .knex('tenants')
         .insert({ slug: `scope-other-${process.pid}`, name: 'Other' })
