@@ -21,21 +21,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import { candidateDistribution, candidateValidationWindows, finishForecasts } from '../api/forecasting/pipeline.js';
 import {
-  empiricalQuantile,
   fitDistribution,
   IDENTITY_MEAN,
   kindKey,
-  marginalOf,
-  sampleTotals,
   spreadFor,
   spreadOfScores,
-  staticGroups,
+  totalScore,
+  validationTotals,
   windowMeans,
   type DependenceModel,
   type DistributionModel,
   type MeanCoefficients,
-  type Marginal,
-  type MemberPath,
   type SpreadScore,
   type ValidationWindow,
 } from '../api/forecasting/distribution.js';
@@ -50,67 +46,26 @@ interface Rec extends SpreadScore {
   readonly group: number;
 }
 
-const SAMPLES = 300;
-
 /**
- * The totals of one window scored as distribution.ts `spreadScores` scores them (the same members,
- * groups and samples), keeping what the interval score needs besides r: y, the mean, both sides.
+ * The totals of one window as the engine's κ fit samples and scores them (distribution.ts
+ * `validationTotals`, `totalScore`), with what the interval score needs besides r.
  */
-function records(w: ValidationWindow, model: DistributionModel, windowIndex: number, seed0: number): Rec[] {
-  const out: Rec[] = [];
-  const withMean = windowMeans(w, model);
-  const H = Math.max(0, ...withMean.map((f) => f.dates.length));
-  const paths: { id: string; path: MemberPath; y: Float64Array }[] = [];
-  for (const f of withMean) {
-    const y = w.actuals.get(f.seriesId);
-    if (!y) continue;
-    const steps = Array.from({ length: H }, (_, t): Marginal | undefined =>
-      t < f.dates.length && t < y.length && Number.isFinite(y[t]!) && !w.skip?.(f.seriesId, f.dates[t]!)
-        ? marginalOf({ levels: f.quantiles, values: f.values.map((row) => row[t]!), mean: f.mean![t]! }, 0)
-        : undefined,
-    );
-    paths.push({ id: f.seriesId, path: { steps }, y });
-  }
-  let seed = seed0;
-  for (const [gi, g] of staticGroups(paths, (p) => p.id, w.panel).entries()) {
-    const size = g.members.length;
-    const sampled = sampleTotals(
-      g.members.map((m) => m.path),
-      H,
-      model.dependence,
-      { samples: SAMPLES, seed: seed++ },
-    );
-    const push = (samples: Float64Array, y: number, multiStep: boolean): void => {
-      const sorted = samples.toSorted((a, b) => a - b);
-      const mu = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-      const lo = mu - empiricalQuantile(sorted, 0.1);
-      const hi = empiricalQuantile(sorted, 0.9) - mu;
-      const side = y < mu ? lo : hi;
-      const excess = Math.abs(y - mu);
-      const r = excess === 0 ? 0 : side > 0 ? excess / side : Number.POSITIVE_INFINITY;
-      out.push({ r, kind: g.kind, size, multiStep, y, mu, lo, hi, window: windowIndex, group: gi });
+function records(w: ValidationWindow, model: DistributionModel, windowIndex: number, seed: number): Rec[] {
+  return [...validationTotals([w], model, { seed })].map((t) => {
+    const { r, mu, lo, hi } = totalScore(t.samples, t.y);
+    return {
+      r,
+      kind: t.kind,
+      size: t.size,
+      multiStep: t.multiStep,
+      y: t.y,
+      mu,
+      lo,
+      hi,
+      window: windowIndex,
+      group: t.group,
     };
-    const actual = new Float64Array(H);
-    const known = new Uint8Array(H);
-    for (const m of g.members)
-      for (let t = 0; t < H; t++) {
-        if (!m.path.steps[t]) continue;
-        actual[t] += m.y[t]!;
-        known[t] = 1;
-      }
-    for (let t = 0; t < H; t++) if (known[t]) push(sampled.byStep[t]!, actual[t]!, false);
-    if (w.panel.freq === 'D')
-      for (let k = 0; k + 7 <= H; k += 7) {
-        const week = new Float64Array(SAMPLES);
-        let y = 0;
-        for (let t = k; t < k + 7; t++) {
-          for (let s = 0; s < SAMPLES; s++) week[s] += sampled.byStep[t]![s]!;
-          y += actual[t]!;
-        }
-        push(week, y, true);
-      }
-  }
-  return out;
+  });
 }
 
 /** An estimator: from one origin's validation records and its fitted dependence, κ for a test record. */

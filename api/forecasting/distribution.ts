@@ -1144,34 +1144,33 @@ export interface SpreadScore {
   readonly multiStep: boolean;
 }
 
+/** One validation total as `validationTotals` samples it, and what sold. */
+export interface SampledTotal {
+  /** Sampled values of the total (FIT_SAMPLES of them). */
+  readonly samples: Float64Array;
+  /** What sold. */
+  readonly y: number;
+  /** The kind of total: `all` (all series) or the static attribute whose group it is. */
+  readonly kind: string;
+  /** Series in the total. */
+  readonly size: number;
+  readonly multiStep: boolean;
+  /** Index of its group among the window's `staticGroups`. */
+  readonly group: number;
+}
+
 /**
- * The scores `fitSpread` takes its κ from: every total of `staticGroups` of each window, per step
- * and (daily data) per 7-step block, sampled under `model.dependence` (its κ included: 1 for the
- * fit).
+ * Every total `fitSpread` is fitted on, window by window: each of `staticGroups` per step and (daily
+ * data) per 7-step block, sampled under `model.dependence` (its κ included: 1 for the fit) with one
+ * seed per group, from `options.seed` (29) up. A structural zero (`skip`) is in no total.
  */
-export function spreadScores(
+export function* validationTotals(
   windows: readonly ValidationWindow[],
   model: DistributionModel,
   options: FitSpreadOptions = {},
-): SpreadScore[] {
+): Generator<SampledTotal> {
   const floor = options.allowNegative ? Number.NEGATIVE_INFINITY : 0;
-  const scores: SpreadScore[] = [];
-  let size = 0;
   let seed = options.seed ?? 29;
-  // Scored around the mean, as `sampleTotals` scales around it: y lies inside the scaled
-  // interval [μ + κ(p10 − μ), μ + κ(p90 − μ)] exactly when its score is at most κ.
-  const score = (samples: Float64Array, y: number, kind: string, multiStep: boolean): void => {
-    const sorted = samples.toSorted((a, b) => a - b);
-    const mu = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-    const side = y < mu ? mu - empiricalQuantile(sorted, 0.1) : empiricalQuantile(sorted, 0.9) - mu;
-    const excess = Math.abs(y - mu);
-    scores.push({
-      r: excess === 0 ? 0 : side > 0 ? excess / side : Number.POSITIVE_INFINITY,
-      kind,
-      size,
-      multiStep,
-    });
-  };
   for (const [i, w] of windows.entries()) {
     const withMean = options.means?.[i] ?? windowMeans(w, model, options.allowNegative);
     const H = Math.max(0, ...withMean.map((f) => f.dates.length));
@@ -1188,8 +1187,8 @@ export function spreadScores(
       );
       paths.push({ id: f.seriesId, path: { steps }, y });
     }
-    for (const g of staticGroups(paths, (p) => p.id, w.panel)) {
-      size = g.members.length;
+    for (const [group, g] of staticGroups(paths, (p) => p.id, w.panel).entries()) {
+      const size = g.members.length;
       const sampled = sampleTotals(
         g.members.map((m) => m.path),
         H,
@@ -1205,7 +1204,9 @@ export function spreadScores(
           known[t] = 1;
         }
       }
-      for (let t = 0; t < H; t++) if (known[t]) score(sampled.byStep[t]!, actual[t]!, g.kind, false);
+      for (let t = 0; t < H; t++) {
+        if (known[t]) yield { samples: sampled.byStep[t]!, y: actual[t]!, kind: g.kind, size, multiStep: false, group };
+      }
       if (w.panel.freq === 'D') {
         for (let k = 0; k + 7 <= H; k += 7) {
           const sums = new Float64Array(FIT_SAMPLES);
@@ -1215,10 +1216,37 @@ export function spreadScores(
             for (let s = 0; s < FIT_SAMPLES; s++) sums[s] += row[s]!;
             y += actual[t]!;
           }
-          score(sums, y, g.kind, true);
+          yield { samples: sums, y, kind: g.kind, size, multiStep: true, group };
         }
       }
     }
+  }
+}
+
+/**
+ * A total's score, scored around the mean as `sampleTotals` scales around it: y lies inside the
+ * scaled interval [μ + κ(p10 − μ), μ + κ(p90 − μ)] exactly when r ≤ κ. With the mean μ and the
+ * distances from it to the sampled p10 (`lo`) and p90 (`hi`).
+ */
+export function totalScore(samples: Float64Array, y: number): { r: number; mu: number; lo: number; hi: number } {
+  const sorted = samples.toSorted((a, b) => a - b);
+  const mu = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  const lo = mu - empiricalQuantile(sorted, 0.1);
+  const hi = empiricalQuantile(sorted, 0.9) - mu;
+  const side = y < mu ? lo : hi;
+  const excess = Math.abs(y - mu);
+  return { r: excess === 0 ? 0 : side > 0 ? excess / side : Number.POSITIVE_INFINITY, mu, lo, hi };
+}
+
+/** The scores `fitSpread` takes its κ from: one per total of `validationTotals`. */
+export function spreadScores(
+  windows: readonly ValidationWindow[],
+  model: DistributionModel,
+  options: FitSpreadOptions = {},
+): SpreadScore[] {
+  const scores: SpreadScore[] = [];
+  for (const t of validationTotals(windows, model, options)) {
+    scores.push({ r: totalScore(t.samples, t.y).r, kind: t.kind, size: t.size, multiStep: t.multiStep });
   }
   return scores;
 }
