@@ -183,6 +183,14 @@ for (const file of readdirSync(cacheDir).filter((f) => f.endsWith('.v8'))) {
     const chosen = o.chosen as Parameters<typeof candidateDistribution>[0];
     const calibration = o.calibration as Parameters<typeof candidateDistribution>[1];
     const d = candidateDistribution(chosen, calibration, { seed: 42 });
+    // The test window as the validation windows are read: finished, its structural zeros skipped.
+    const zeros = detectStructuralZeros(o.window.panel);
+    const testWindow: ValidationWindow = {
+      panel: o.window.panel,
+      actuals: o.window.actuals,
+      forecasts: finishForecasts(o.unfinished, o.window.panel, undefined, { zeros }),
+      skip: (id, date) => isStructuralZero(zeros, id, date),
+    };
     if (meansMode) {
       const windows = candidateValidationWindows(chosen, calibration);
       const identity: DistributionModel = { ...d, meanLift: IDENTITY_MEAN };
@@ -195,13 +203,6 @@ for (const file of readdirSync(cacheDir).filter((f) => f.endsWith('.v8'))) {
         windows.reduce((a, w) => a + sums(w, d).mean, 0) / windows.reduce((a, w) => a + sums(w, identity).mean, 0);
       const target = [1, ...own].toSorted((a, b) => a - b)[Math.floor(own.length / 2 + 0.5)]!;
       const lambda = Math.abs(pooled - 1) < 1e-9 ? 1 : Math.min(1, Math.max(0, (target - 1) / (pooled - 1)));
-      const zeros = detectStructuralZeros(o.window.panel);
-      const test: ValidationWindow = {
-        panel: o.window.panel,
-        actuals: o.window.actuals,
-        forecasts: finishForecasts(o.unfinished, o.window.panel, undefined, { zeros }),
-        skip: (id, date) => isStructuralZero(zeros, id, date),
-      };
       const row = biases.get(dataset) ?? new Map<string, number[]>();
       biases.set(dataset, row);
       const out = (
@@ -211,7 +212,7 @@ for (const file of readdirSync(cacheDir).filter((f) => f.endsWith('.v8'))) {
           ['median3', shrinkLift(d, lambda)],
         ] as const
       ).map(([name, model]) => {
-        const s = sums(test, model);
+        const s = sums(testWindow, model);
         const bias = (s.mean / s.y - 1) * 100;
         row.set(name, [...(row.get(name) ?? []), bias]);
         return `${name} ${bias.toFixed(1)} %`;
@@ -224,18 +225,7 @@ for (const file of readdirSync(cacheDir).filter((f) => f.endsWith('.v8'))) {
     const { rho, phiCommon, phiOwn } = d.dependence;
     const bare = { ...d, dependence: { rho, phiCommon, phiOwn } };
     const val = candidateValidationWindows(chosen, calibration).flatMap((w, i) => records(w, bare, i, 29 + 100 * i));
-    const zeros = detectStructuralZeros(o.window.panel);
-    const test = records(
-      {
-        panel: o.window.panel,
-        actuals: o.window.actuals,
-        forecasts: finishForecasts(o.unfinished, o.window.panel, undefined, { zeros }),
-        skip: (id, date) => isStructuralZero(zeros, id, date),
-      },
-      bare,
-      9,
-      7919,
-    );
+    const test = records(testWindow, bare, 9, 7919);
     const fns = ESTIMATORS.map(([, e]) => e(val, d.dependence));
     const kindsAll = [...new Set(val.map((x) => kindKey(x)))];
     const perOrigin: string[] = [];
