@@ -79,6 +79,7 @@ import { rollingOriginSplit, type BacktestSplit, type BacktestWindow } from './f
 import { validationSample } from './sampling.js';
 import { pinballSum, type MetricSummary } from './metrics.js';
 import { BASELINE_KINDS, createForecaster, availableModels, EXTRA_LOCAL_KINDS, isBaseline } from './models.js';
+import { afterShift, describeShifts, steadyWindows } from './level-shift.js';
 import { detectPriceFeatures } from './price-features.js';
 import { permutation } from './random.js';
 import type {
@@ -217,9 +218,12 @@ export function chooseModel(
   return { chosen: pool.toSorted((a, b) => a.score - b.score)[0], candidates };
 }
 
-/** Step 6 of the rule: the chosen candidate's interval calibration, fitted on its validation windows. */
+/**
+ * Step 6 of the rule: the chosen candidate's interval calibration, fitted on its validation windows
+ * less those that straddle a level shift of the total (level-shift.ts), as the distribution is.
+ */
 export function candidateCalibration(chosen: Pick<Candidate, 'windows'>): IntervalCalibration {
-  return fitIntervalCalibration(samplesFromWindows(chosen.windows));
+  return fitIntervalCalibration(samplesFromWindows(steadyWindows(chosen.windows, (w) => w.window)));
 }
 
 /**
@@ -240,14 +244,20 @@ export function finishForecasts(
 
 /**
  * Step 8 of the rule: the distribution (mean lift, dependence) fitted on the chosen candidate's
- * validation windows, calibrated and finished as the final forecast will be.
+ * validation windows, calibrated and finished as the final forecast will be, less those that
+ * straddle a level shift of the total (level-shift.ts: the final model has seen the shift, so
+ * what its validation models missed there is no habit of its own), its totals then summed with a
+ * strong, lasting common factor (`afterShift`). With no window left, the mean-free model.
  */
 export function candidateDistribution(
   chosen: Pick<Candidate, 'windows'>,
   calibration: IntervalCalibration | undefined,
   options: { seed?: number; allowNegative?: boolean } = {},
 ): DistributionModel {
-  return fitDistribution(candidateValidationWindows(chosen, calibration, options), options);
+  const windows = candidateValidationWindows(chosen, calibration, options);
+  const steady = steadyWindows(windows);
+  const fitted = fitDistribution(steady, options);
+  return steady.length === windows.length ? fitted : afterShift(fitted);
 }
 
 /** The chosen candidate's validation windows as `fitDistribution` reads them: calibrated and finished. */
@@ -462,6 +472,10 @@ export async function runForecastPipeline(panel: Panel, options: PipelineOptions
   const distribution = chosen
     ? candidateDistribution(chosen, calibration, { seed: options.seed, allowNegative })
     : undefined;
+  const shiftNote = chosen
+    ? describeShifts(chosen.windows.map((w) => ({ ...w.window, first: w.forecasts[0]?.dates[0] })))
+    : undefined;
+  if (shiftNote) warnings.push(shiftNote);
   const zeros = detectStructuralZeros(panel);
   const zeroNote = describeStructuralZeros(zeros);
   if (zeroNote) warnings.push(zeroNote);
