@@ -14,7 +14,9 @@
  * earlier origins of the history (a quarter of a window apart), says how much the total moves from one
  * window to the next on its own (seasons, promotions, growth): its median m and robust scale σ
  * (1.4826 · MAD). A window is shifted when |s − m| exceeds both SHIFT_SIGMAS · σ and log
- * SHIFT_MIN_RATIO: a move the history has never shown, and a large one. On the five public sets it
+ * SHIFT_MIN_RATIO: a move the history has never shown, and a large one. A yearly peak is not a
+ * shift: where the history holds the same window a year earlier (YEAR_STEPS, weekdays aligned),
+ * a move within SHIFT_MIN_RATIO of that year's is seasonal (a toy shop's December). On the five public sets it
  * flags none of 187 windows cut in the second half of their history, nor any validation window of
  * the totals bench's 34 origins (the largest |s − m| / σ is 2.7: `npx tsx bench/level-shift.ts
  * --public`).
@@ -27,7 +29,7 @@
  */
 import { gridOffset } from './frames.js';
 import { MAX_RHO, MEAN_LOOKBACK, type DistributionModel } from './distribution.js';
-import type { Panel } from './types.js';
+import type { Frequency, Panel } from './types.js';
 
 /** What the statistic reads of a validation window: the history before it and what sold in it. */
 export interface WindowData {
@@ -41,6 +43,8 @@ export const SHIFT_SIGMAS = 4;
 export const SHIFT_MIN_RATIO = 1.25;
 /** φ of the common factor after a shift: it lasts over the horizon. */
 export const SHIFT_PHI = 0.99;
+/** Steps of a year, weekdays kept in line for daily data (52 weeks). */
+export const YEAR_STEPS: Readonly<Record<Frequency, number>> = { D: 364, W: 52, M: 12 };
 /** Earlier origins the history needs before a window can be judged. */
 export const MIN_SHIFT_ORIGINS = 8;
 
@@ -54,6 +58,8 @@ export interface WindowShift {
   readonly scale: number;
   /** Earlier origins read. */
   readonly origins: number;
+  /** The same statistic a year earlier, where the history holds it. */
+  readonly lastYear?: number;
   readonly shifted: boolean;
 }
 
@@ -119,14 +125,23 @@ export function windowShift(w: WindowData): WindowShift | undefined {
     const b = mean(c, o - L, o);
     if (a > 0 && b > 0) earlier.push(Math.log(a / b));
   }
+  const year = n - YEAR_STEPS[w.panel.freq];
+  let lastYear: number | undefined;
+  if (year - L >= 0 && year + steps <= n) {
+    const a = mean(c, year, year + steps);
+    const b = mean(c, year - L, year);
+    if (a > 0 && b > 0) lastYear = Math.log(a / b);
+  }
+  const known = lastYear === undefined ? {} : { lastYear };
   if (earlier.length < MIN_SHIFT_ORIGINS) {
-    return { statistic, centre: Number.NaN, scale: Number.NaN, origins: earlier.length, shifted: false };
+    return { statistic, centre: Number.NaN, scale: Number.NaN, origins: earlier.length, ...known, shifted: false };
   }
   const centre = median(earlier);
   const scale = 1.4826 * median(earlier.map((x) => Math.abs(x - centre)));
   const d = Math.abs(statistic - centre);
-  const shifted = d > SHIFT_SIGMAS * scale && d > Math.log(SHIFT_MIN_RATIO);
-  return { statistic, centre, scale, origins: earlier.length, shifted };
+  const seasonal = lastYear !== undefined && Math.abs(statistic - lastYear) <= Math.log(SHIFT_MIN_RATIO);
+  const shifted = d > SHIFT_SIGMAS * scale && d > Math.log(SHIFT_MIN_RATIO) && !seasonal;
+  return { statistic, centre, scale, origins: earlier.length, ...known, shifted };
 }
 
 /**

@@ -47,6 +47,9 @@ function days(n: number, level: number, seed: number, noise = 0.1): number[] {
   );
 }
 
+/** Whether day t of a series that starts on 2024-01-01 is in December. */
+const december = (t: number): boolean => new Date(Date.UTC(2024, 0, 1 + t)).getUTCMonth() === 11;
+
 describe('windowShift: a jump of the total the history never showed', () => {
   const history = [days(300, 20, 1), days(300, 35, 2), days(300, 8, 3)];
   const next = (k: number): number[][] => [days(28, 20 * k, 4), days(28, 35 * k, 5), days(28, 8 * k, 6)];
@@ -75,6 +78,27 @@ describe('windowShift: a jump of the total the history never showed', () => {
     const wild = [0, 1].map((s) => days(300, 20, 10 + s).map((v, t) => v * (Math.floor(t / 21) % 2 === 0 ? 1 : 2)));
     const r = windowShift(windowOf(wild, [days(28, 36, 20), days(28, 36, 21)]))!;
     assert.equal(r.shifted, false, `flagged at z ${(r.statistic - r.centre) / r.scale}`);
+  });
+
+  test('a yearly peak is not a shift; the same jump in June is', () => {
+    // A toy shop: four times its sales every December, three years of history from 2024-01-01.
+    const shop = [1, 2].map((s) => days(1200, 10 * s, 30 + s).map((v, t) => (december(t) ? 4 * v : v)));
+    const cutAt = (day: number, jump = 1): WindowData =>
+      windowOf(
+        shop.map((h) => h.slice(0, day)),
+        shop.map((h) => h.slice(day, day + 28).map((v) => v * jump)),
+      );
+    const dec1 = (Date.UTC(2026, 11, 1) - Date.UTC(2024, 0, 1)) / 86_400_000;
+    const peak = windowShift(cutAt(dec1))!;
+    assert.ok(Math.abs(peak.statistic - Math.log(4)) < 0.15, `statistic ${peak.statistic}`);
+    // Without last year's December it would count: many σ and more than the ratio from the median.
+    assert.ok(Math.abs(peak.statistic - peak.centre) > 4 * peak.scale);
+    assert.ok(Math.abs(peak.statistic - peak.centre) > Math.log(SHIFT_MIN_RATIO));
+    assert.ok(peak.lastYear !== undefined && Math.abs(peak.lastYear - Math.log(4)) < 0.15);
+    assert.equal(peak.shifted, false);
+    const jun1 = (Date.UTC(2026, 5, 1) - Date.UTC(2024, 0, 1)) / 86_400_000;
+    assert.equal(windowShift(cutAt(jun1))!.shifted, false);
+    assert.equal(windowShift(cutAt(jun1, 4))!.shifted, true);
   });
 
   test('too little history to judge: never shifted', () => {
