@@ -12,13 +12,15 @@
  * series' mean absolute one-step change (its own noise level), is pooled over series; a per-step
  * factor lets the spread grow with the horizon. The same model then forecasts from the whole
  * history (its lags read the last points it was not trained on): one fit, not two, which is what
- * keeps it fast. Level q at step h of series i is
+ * keeps it fast; only when the held-out points straddle a jump of the whole panel
+ * (level-shift.ts) is it fitted again on everything, its errors taken about each series' median. Level q at step h of series i is
  * `scale_i · m_ih · (ŷ + d_i · s_h · Q(q))`, `m_ih` the price and promotion effect of the step
  * (gbm-features.ts `PriceEffect`: the trees forecast sales net of it). `auto` recalibrates the
  * band on its validation windows as it does for every candidate.
  */
 import { NotFittedError } from './errors.js';
 import { gridDates } from './frames.js';
+import { windowShift, type WindowData } from './level-shift.js';
 import {
   DEFAULT_GBM_PARAMS,
   fitGbm,
@@ -109,8 +111,24 @@ export class GbmForecaster implements GlobalForecaster {
     const held = heldOut(state, cut);
     const origin = cut.map((c, i) => (c < state.series[i]!.n ? c : state.series[i]!.n));
     recurse(spec, held, trees, origin, H, nonNegative);
-    const intervals = intervalTable(state, held, cut, H, options.quantiles);
-    this.fitted = { spec, trees, horizon: H, intervals, nonNegative };
+    // A held-out block that straddles a jump of the whole panel (level-shift.ts) holds the jump in
+    // every error, and the trees never saw the new level: the errors' median would add the jump
+    // once more to lags that already carry it (a 10-fold jump in the last 28 days was forecast at
+    // 2–7 times the new level). Each series' errors are then taken about their own median (the
+    // spread without the jump) and the trees fitted again on the whole history, jump included.
+    const shifted = windowShift(heldBlock(panel, cut, H))?.shifted === true;
+    const intervals = intervalTable(state, held, cut, H, options.quantiles, shifted);
+    let final = trees;
+    if (shifted) {
+      const all = trainingRows(
+        spec,
+        state,
+        state.series.map((x) => x.n),
+        this.maxRows,
+      );
+      final = fitGbm(all, all.y, categorical, params, () => options.signal?.throwIfAborted());
+    }
+    this.fitted = { spec, trees: final, horizon: H, intervals, nonNegative };
   }
 
   async predict(panel: Panel): Promise<QuantileForecast[]> {
@@ -228,6 +246,14 @@ function forecastState(f: Fitted, panel: Panel, state: GbmPanelState): QuantileF
       values,
     };
   });
+}
+
+/** The held-out block as a validation window: each series' history before `cut[i]`, its next H points. */
+function heldBlock(panel: Panel, cut: readonly number[], H: number): WindowData {
+  return {
+    panel: { ...panel, series: panel.series.map((x, i) => ({ ...x, target: x.target.subarray(0, cut[i]) })) },
+    actuals: new Map(panel.series.map((x, i) => [x.id, x.target.subarray(cut[i]!, cut[i]! + H)])),
+  };
 }
 
 /** The state with each series' target after `cut[i]` hidden (NaN): the held-out part. */
@@ -352,17 +378,22 @@ function intervalTable(
   cut: readonly number[],
   H: number,
   levels: readonly number[],
+  aboutOwnMedian = false,
 ): IntervalTable {
   const errs: number[][] = Array.from({ length: H }, () => []);
   state.series.forEach((s, i) => {
     const c = cut[i]!;
     if (c < 2) return;
     const d = noise(s.z, c);
+    const own: [number, number][] = [];
     for (let h = 0; h < H && c + h < s.n; h++) {
       const y = s.z[c + h]!;
       if (Number.isNaN(y)) continue;
-      errs[h]!.push((y - held.series[i]!.z[c + h]!) / d);
+      own.push([h, (y - held.series[i]!.z[c + h]!) / d]);
     }
+    const sorted = own.map(([, e]) => e).toSorted((a, b) => a - b);
+    const centre = aboutOwnMedian && sorted.length > 0 ? quantileOf(Float64Array.from(sorted), 0.5) : 0;
+    for (const [h, e] of own) errs[h]!.push(e - centre);
   });
   const count = errs.reduce((a, e) => a + e.length, 0);
   if (count < 30) return { levels: [...levels], q: levels.map((l) => probit(l)), step: [] };

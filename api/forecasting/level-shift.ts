@@ -25,7 +25,8 @@
  * only (pipeline.ts). Those did not see the shift, so they cannot say how the series move together
  * after it; a shift that moved the whole shop is itself a common factor that lasts, so a run that
  * dropped a window sums its totals with the common factor strong and persistent
- * (`afterShift`: ρ = MAX_RHO, φ_common = SHIFT_PHI, κ = 1). Pure: no I/O.
+ * (`afterShift`: ρ = MAX_RHO, φ_common = SHIFT_PHI, κ = 1). Gradient boosting, whose own
+ * intervals come from its last H points, reads the same detector there (gbm-model.ts). Pure: no I/O.
  */
 import { gridOffset } from './frames.js';
 import { MAX_RHO, MEAN_LOOKBACK, type DistributionModel } from './distribution.js';
