@@ -1,6 +1,6 @@
 /**
  * Totals after a level shift (issue 13, item 2; a stress test, not a public set): 6 synthetic daily
- * series (test/fixtures generateRawSeries, seed 1, 200 days) whose sales jump by a factor k in the
+ * series (test/fixtures/forecasting/level-shift.ts: seed 1, 200 days) whose sales jump by a factor k in the
  * last `at` days, for k in 1.5, 2, 3, 5, 10 and `at` in 14, 28, 42, 56. For each, `auto` (the
  * baselines and gradient boosting, no deep model) forecasts 28 days; printed: the chosen model, the
  * 28-day total of all series (p10 / p50 / p90, FITTED dependence, as the API sums it), the sums of
@@ -15,16 +15,14 @@
  * leaves shifted windows out of a run's fit (api/forecasting/level-shift.ts `windowShift`); it
  * prints how many were flagged and the largest |s − m| / σ.
  */
-import { aggregateQuantiles, Dependence } from '../api/app/forecasts/quantile-aggregation.js';
 import { resolve } from 'node:path';
+import { aggregateQuantiles, Dependence } from '../api/app/forecasts/quantile-aggregation.js';
 import { buildPanel, gridOffset } from '../api/forecasting/frames.js';
 import { windowShift } from '../api/forecasting/level-shift.js';
 import { readRawSeries } from '../api/ingest/raw-series.js';
-import { PROTOCOLS } from './protocols.js';
-import { AUTO_DEEP_CANDIDATES, defaultCandidates, runForecastPipeline } from '../api/forecasting/pipeline.js';
-import type { ModelKind, RawSeries } from '../api/forecasting/types.js';
-import { generateRawSeries } from '../test/fixtures/forecasting/generate.js';
+import { forecastJump, soldAfterJump } from '../test/fixtures/forecasting/level-shift.js';
 import { datedMembers } from '../test/fixtures/forecasting/members.js';
+import { PROTOCOLS } from './protocols.js';
 
 if (process.argv.includes('--public')) {
   const DATA = resolve(import.meta.dirname, '../../shared/data');
@@ -54,23 +52,6 @@ if (process.argv.includes('--public')) {
   process.exit(0);
 }
 
-// `auto`'s own candidates without the deep models (time), with gradient boosting (the engine's
-// other learned model). `hw` and `hwadd` are `auto`-only kinds, not a ModelKind a user asks for.
-const CANDIDATES = [
-  ...defaultCandidates().filter((k) => !AUTO_DEEP_CANDIDATES.some((d) => d === k)),
-  'gbm',
-] as ModelKind[];
-const LENGTH = 200;
-const HORIZON = 28;
-// 228 days generated: the first 200 are the history, the last 28 what really sold (at the new level).
-const raw = generateRawSeries({ nSeries: 6, freq: 'D', seed: 1, length: LENGTH + HORIZON, promo: true });
-const shifted = (k: number, at: number): RawSeries[] =>
-  raw.map((s) => ({
-    ...s,
-    values: s.values.map((v, t) => (v === null || t >= LENGTH ? null : t >= LENGTH - at ? v * k : v)),
-  }));
-const truth = (k: number): number =>
-  raw.reduce((a, s) => a + s.values.slice(LENGTH).reduce<number>((b, v) => b + (v ?? 0) * k, 0), 0);
 const sum = (a: ArrayLike<number> | undefined): number => (a ? Array.from(a).reduce((x, y) => x + y, 0) : 0);
 const p = (x: number | undefined): string => (x === undefined ? '–' : x.toPrecision(3));
 
@@ -86,13 +67,7 @@ const RUNS: [number, number][] = [
   ...[1.5, 2, 3, 5, 10].flatMap((k) => [14, 28, 42, 56].map((at): [number, number] => [k, at])),
 ];
 for (const [k, at] of RUNS) {
-  const r = await runForecastPipeline(buildPanel(shifted(k, at), 'D'), {
-    model: 'auto',
-    horizon: HORIZON,
-    quantiles: [0.1, 0.5, 0.9],
-    seed: 3,
-    candidates: CANDIDATES,
-  });
+  const r = await forecastJump(k, at);
   const members = datedMembers(r.forecasts);
   const total = aggregateQuantiles(members, [0.1, 0.5, 0.9], {
     dependence: Dependence.FITTED,
@@ -102,7 +77,7 @@ for (const [k, at] of RUNS) {
   const p50 = r.forecasts.reduce((a, f) => a + sum(f.values[1]), 0);
   const mean = r.forecasts.reduce((a, f) => a + sum(f.mean), 0);
   const d = r.distribution;
-  const y = truth(k);
+  const y = soldAfterJump(k);
   const inside = y >= total[0]! && y <= total[2]!;
   if (k !== 1) {
     held += inside ? 1 : 0;

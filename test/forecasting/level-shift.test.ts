@@ -18,10 +18,9 @@ import {
   type WindowData,
 } from '../../api/forecasting/level-shift.js';
 import { GbmForecaster } from '../../api/forecasting/gbm-model.js';
-import { AUTO_DEEP_CANDIDATES, defaultCandidates, runForecastPipeline } from '../../api/forecasting/pipeline.js';
 import { mulberry32 } from '../../api/forecasting/random.js';
-import type { ModelKind, RawSeries, SeriesFrame } from '../../api/forecasting/types.js';
-import { generateRawSeries } from '../fixtures/forecasting/generate.js';
+import type { SeriesFrame } from '../../api/forecasting/types.js';
+import { forecastJump, JUMP_HORIZON, jumpedSeries, soldAfterJump } from '../fixtures/forecasting/level-shift.js';
 import { datedMembers } from '../fixtures/forecasting/members.js';
 
 /** A window of daily series: `history` before it, `window` what sold in it (one array per series). */
@@ -115,22 +114,6 @@ describe('windowShift: a jump of the total the history never showed', () => {
   });
 });
 
-// `auto`'s own candidates without the deep models (time), with gradient boosting.
-const CANDIDATES = [
-  ...defaultCandidates().filter((k) => !AUTO_DEEP_CANDIDATES.some((d) => d === k)),
-  'gbm',
-] as ModelKind[];
-const LENGTH = 200;
-const HORIZON = 28;
-const raw = generateRawSeries({ nSeries: 6, freq: 'D', seed: 1, length: LENGTH + HORIZON, promo: true });
-const shifted = (k: number, at: number): RawSeries[] =>
-  raw.map((s) => ({
-    ...s,
-    values: s.values.map((v, t) => (v === null || t >= LENGTH ? null : t >= LENGTH - at ? v * k : v)),
-  }));
-const sold = (k: number): number =>
-  raw.reduce((a, s) => a + s.values.slice(LENGTH).reduce<number>((b, v) => b + (v ?? 0) * k, 0), 0);
-
 describe('a run whose validation straddles a jump of the whole shop', () => {
   // The windows are the last two 28-day spans before the cut: a jump 28 days back falls in the
   // second, one 56 days back in the first (and the second still sees its level rise from there).
@@ -143,13 +126,7 @@ describe('a run whose validation straddles a jump of the whole shop', () => {
     ],
   ] as const) {
     test(`×${k} in the last ${at} days: warned, totals coherent, and the total holds what sold`, async () => {
-      const r = await runForecastPipeline(buildPanel(shifted(k, at), 'D'), {
-        model: 'auto',
-        horizon: HORIZON,
-        quantiles: [0.1, 0.5, 0.9],
-        seed: 3,
-        candidates: CANDIDATES,
-      });
+      const r = await forecastJump(k, at);
       const warning = r.warnings.find((w) => w.startsWith('The total of all series shifted inside validation'));
       assert.ok(warning, `no shift warning in ${JSON.stringify(r.warnings)}`);
       assert.match(
@@ -166,7 +143,7 @@ describe('a run whose validation straddles a jump of the whole shop', () => {
       });
       const sumOf = (level: number): number =>
         r.forecasts.reduce((a, f) => a + f.values[level]!.reduce((b, v) => b + v, 0), 0);
-      const y = sold(k);
+      const y = soldAfterJump(k);
       // Before: p10 0 and p50 at half of what sold (×5, 56 days), or p50 twice what sold (×3, 28).
       assert.ok(total[0]! >= 0.9 * sumOf(0), `total p10 ${total[0]} far below the members' Σ p10 ${sumOf(0)}`);
       assert.ok(total[0]! <= total[1]! && total[1]! <= total[2]!);
@@ -175,13 +152,7 @@ describe('a run whose validation straddles a jump of the whole shop', () => {
   }
 
   test('the same history without the jump: no warning, the fitted dependence', async () => {
-    const r = await runForecastPipeline(buildPanel(shifted(1, 28), 'D'), {
-      model: 'auto',
-      horizon: HORIZON,
-      quantiles: [0.1, 0.5, 0.9],
-      seed: 3,
-      candidates: CANDIDATES,
-    });
+    const r = await forecastJump(1, 28);
     assert.equal(
       r.warnings.some((w) => w.startsWith('The total of all series shifted')),
       false,
@@ -195,12 +166,12 @@ describe('gradient boosting after a jump in its held-out points', () => {
   // Before, a threefold jump there moved the p50 by the jump once more: Σ p50 29 % above what sold,
   // the smallest series at 4.3 times its own last 28 days.
   test('×3 in the last 28 days: refitted on the jump, Σ p50 within 20 % of what sold', async () => {
-    const panel = buildPanel(shifted(3, 28), 'D');
+    const panel = buildPanel(jumpedSeries(3, 28), 'D');
     const model = new GbmForecaster({ seed: 3 });
-    await model.fit(panel, { horizon: HORIZON, quantiles: [0.1, 0.5, 0.9], seed: 3 });
+    await model.fit(panel, { horizon: JUMP_HORIZON, quantiles: [0.1, 0.5, 0.9], seed: 3 });
     const forecasts = await model.predict(panel);
     const p50 = forecasts.reduce((a, f) => a + f.values[1]!.reduce((b, v) => b + v, 0), 0);
-    const y = sold(3);
+    const y = soldAfterJump(3);
     assert.ok(Math.abs(p50 / y - 1) < 0.2, `Σ p50 ${p50} against ${y} sold`);
     for (const [i, f] of forecasts.entries()) {
       const recent = panel.series[i]!.target.slice(-28).reduce((a, v) => a + v, 0);

@@ -10,18 +10,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { aggregateQuantiles, Dependence } from '../../api/app/forecasts/quantile-aggregation.js';
 import { buildPanel } from '../../api/forecasting/frames.js';
-import { AUTO_DEEP_CANDIDATES, defaultCandidates, runForecastPipeline } from '../../api/forecasting/pipeline.js';
+import { runForecastPipeline } from '../../api/forecasting/pipeline.js';
 import { mulberry32 } from '../../api/forecasting/random.js';
-import type { Frequency, ModelKind, RawSeries } from '../../api/forecasting/types.js';
+import type { Frequency, RawSeries } from '../../api/forecasting/types.js';
 import { generateRawSeries } from '../fixtures/forecasting/generate.js';
+import { AUTO_WITHOUT_DEEP } from '../fixtures/forecasting/level-shift.js';
 import { datedMembers } from '../fixtures/forecasting/members.js';
-
-// `auto`'s own candidates without the deep models (time), with gradient boosting (the engine's
-// other learned model). `hw` and `hwadd` are `auto`-only kinds, not a ModelKind a user asks for.
-const CANDIDATES = [
-  ...defaultCandidates().filter((k) => !AUTO_DEEP_CANDIDATES.some((d) => d === k)),
-  'gbm',
-] as ModelKind[];
 
 const base = (freq: Frequency, nSeries = 6, length?: number): RawSeries[] =>
   generateRawSeries({ nSeries, freq, seed: 1, promo: true, ...(length === undefined ? {} : { length }) });
@@ -105,7 +99,7 @@ describe('the engine on pathological panels', () => {
         horizon: c.horizon,
         quantiles: levels,
         seed: 3,
-        candidates: CANDIDATES,
+        candidates: AUTO_WITHOUT_DEEP,
         ...(c.allowNegative ? { allowNegative: true } : {}),
       });
       assert.deepEqual(
