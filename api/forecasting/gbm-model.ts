@@ -13,10 +13,10 @@
  * factor lets the spread grow with the horizon. The same model then forecasts from the whole
  * history (its lags read the last points it was not trained on): one fit, not two, which is what
  * keeps it fast; only when the held-out points straddle a jump of the whole panel
- * (level-shift.ts) is it fitted again on everything, its errors taken about each series' median. Level q at step h of series i is
- * `scale_i · m_ih · (ŷ + d_i · s_h · Q(q))`, `m_ih` the price and promotion effect of the step
- * (gbm-features.ts `PriceEffect`: the trees forecast sales net of it). `auto` recalibrates the
- * band on its validation windows as it does for every candidate.
+ * (level-shift.ts) is it fitted again on everything, its errors taken about each series' median.
+ * Level q at step h of series i is `scale_i · m_ih · (ŷ + d_i · s_h · Q(q))`, `m_ih` the price
+ * and promotion effect of the step (gbm-features.ts `PriceEffect`: the trees forecast sales net of
+ * it). `auto` recalibrates the band on its validation windows as it does for every candidate.
  */
 import { NotFittedError } from './errors.js';
 import { gridDates } from './frames.js';

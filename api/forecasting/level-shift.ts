@@ -11,15 +11,15 @@
  *
  * A window's statistic is s = log(mean total of its actuals per step / mean total of the last L
  * steps before it), L the level's lookback (distribution.ts MEAN_LOOKBACK). The same statistic at
- * earlier origins of the history (a quarter of a window apart), says how much the total moves from one
- * window to the next on its own (seasons, promotions, growth): its median m and robust scale σ
- * (1.4826 · MAD). A window is shifted when |s − m| exceeds both SHIFT_SIGMAS · σ and log
+ * earlier origins of the history (a quarter of a window apart) says how much the total moves from
+ * one window to the next on its own (seasons, promotions, growth): its median m and robust scale
+ * σ (1.4826 · MAD). A window is shifted when |s − m| exceeds both SHIFT_SIGMAS · σ and log
  * SHIFT_MIN_RATIO: a move the history has never shown, and a large one. A yearly peak is not a
- * shift: where the history holds the same window a year earlier (YEAR_STEPS, weekdays aligned),
- * a move within SHIFT_MIN_RATIO of that year's is seasonal (a toy shop's December). On the five public sets it
- * flags none of 187 windows cut in the second half of their history, nor any validation window of
- * the totals bench's 34 origins (the largest |s − m| / σ is 2.7: `npx tsx bench/level-shift.ts
- * --public`).
+ * shift: where the history holds the same window a year earlier (YEAR_STEPS, weekdays aligned), a
+ * move within SHIFT_MIN_RATIO of that year's is seasonal (a toy shop's December). On the five
+ * public sets it flags none of 187 windows cut in the second half of their history, nor any
+ * validation window of the totals bench's 34 origins (the largest |s − m| / σ is 2.7: `npx tsx
+ * bench/level-shift.ts --public`), and their backtests' forecasts are byte for byte those before.
  *
  * The interval calibration, the mean lift and the dependence are then fitted on the steady windows
  * only (pipeline.ts). Those did not see the shift, so they cannot say how the series move together
