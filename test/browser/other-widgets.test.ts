@@ -12,6 +12,7 @@ import { ensureBundle } from './helpers/bundle.js';
 import { browserSkipReason, launchChromium } from './helpers/chromium.js';
 import { connection, mountWidgets, screenshot, seriousAxeViolations } from './helpers/page.js';
 import { startWidgetServer, type WidgetTestServer } from './helpers/widget-server.js';
+import { FIXTURE_SHIFT_WARNING } from './fixtures/fixture-data.js';
 
 const skip = browserSkipReason();
 if (skip) process.stderr.write(`${skip}\n`);
@@ -96,6 +97,18 @@ describe('<fq-feature-importance>, <fq-accuracy>, <fq-training-runs>', { skip: s
       await page.locator('fq-training-runs tr[data-run-id="run-1"] .error-text').count(),
       1,
       'a failed run shows why',
+    );
+    // A run's things to know, folded under their count: opened, they read as the API wrote them.
+    const warnings = page.locator('fq-training-runs tr[data-run-id="run-2"] [part="warnings"]');
+    assert.equal((await warnings.locator('summary').textContent())?.trim(), '2 things to know');
+    assert.equal(await warnings.locator('li').first().isVisible(), false, 'folded until asked');
+    await warnings.locator('summary').click();
+    assert.equal(await warnings.locator('li').first().textContent(), FIXTURE_SHIFT_WARNING);
+    assert.equal(await warnings.locator('li').count(), 2);
+    assert.equal(
+      await page.locator('fq-training-runs tr[data-run-id="run-1"] [part="warnings"]').count(),
+      0,
+      'a run without warnings shows none',
     );
     await screenshot(page, 'training-runs');
 

@@ -75,6 +75,7 @@ export interface WidgetMessages {
   readonly readOnlyNote: string;
   readonly forbiddenNote: string;
   readonly confirmCancel: (runId: string) => string;
+  readonly runWarnings: (count: number) => string;
   readonly keepRunning: string;
   readonly epochOf: (epoch: number, epochs: number | null) => string;
   readonly secondsLeft: (seconds: string) => string;
@@ -175,6 +176,7 @@ const en: WidgetMessages = {
   readOnlyNote: 'Read-only access: starting and cancelling training needs an admin API key.',
   forbiddenNote: 'This token may not start or cancel training (read-only). Use an admin API key.',
   confirmCancel: (runId) => `Cancel run ${runId}?`,
+  runWarnings: (count) => (count === 1 ? '1 thing to know' : `${count} things to know`),
   keepRunning: 'Keep running',
   epochOf: (epoch, epochs) => (epochs ? `epoch ${epoch} of ${epochs}` : `epoch ${epoch}`),
   secondsLeft: (seconds) => `about ${seconds} left`,
@@ -271,6 +273,7 @@ const zhCN: WidgetMessages = {
   readOnlyNote: '只读访问：开始或取消训练需要管理员 API 密钥。',
   forbiddenNote: '此令牌无权开始或取消训练（只读）。请使用管理员 API 密钥。',
   confirmCancel: (runId) => `取消训练任务 ${runId}？`,
+  runWarnings: (count) => `${count} 条提示`,
   keepRunning: '继续运行',
   epochOf: (epoch, epochs) => (epochs ? `第 ${epoch}/${epochs} 轮` : `第 ${epoch} 轮`),
   secondsLeft: (seconds) => `约剩 ${seconds}`,

@@ -23,6 +23,8 @@ export interface TrainingRunView {
     readonly eta?: number | null;
   } | null;
   readonly metrics: { readonly mase: number | null; readonly wape: number | null } | null;
+  /** Things to know about the run (TrainingRun.warnings); absent from older answers. */
+  readonly warnings?: readonly string[];
 }
 
 /** Whether a run can still change (and so deserves a live subscription or polling). */

@@ -27,7 +27,8 @@ import { trainingRunsStyles } from './training-runs.styles.js';
 
 /**
  * Training runs of a dataset with status, a live progress bar (graphql-ws subscription
- * `trainingRunUpdated`, polling when the subscription is unavailable) and accuracy metrics; start
+ * `trainingRunUpdated`, polling when the subscription is unavailable), accuracy metrics and each
+ * run's things to know (`warnings`, folded under their count); start
  * and cancel buttons while the token allows them (they disappear once the API answers FORBIDDEN).
  *
  * @summary Training runs with live progress, start and cancel.
@@ -47,6 +48,7 @@ import { trainingRunsStyles } from './training-runs.styles.js';
  * @csspart cancel-button - Each cancel button.
  * @csspart state - Loading, empty and error panels.
  * @csspart error - The error panel.
+ * @csspart warnings - Each run's things to know (TrainingRun.warnings), folded under a count.
  *
  * @cssproperty --accent-color - Progress bars and the start button.
  * @cssproperty --success-color - Succeeded badge.
@@ -323,6 +325,16 @@ export class FqTrainingRuns extends BaseWidget {
         ${
           run.error
             ? html`<div class=${run.status === 'CANCELLED' ? 'muted' : 'error-text'}>${run.error}</div>`
+            : nothing
+        }
+        ${
+          run.warnings && run.warnings.length > 0
+            ? html`<details class="warnings" part="warnings">
+                <summary>${messages.runWarnings(run.warnings.length)}</summary>
+                <ul>
+                  ${run.warnings.map((w) => html`<li>${w}</li>`)}
+                </ul>
+              </details>`
             : nothing
         }
       </td>

@@ -11,6 +11,7 @@ const RUN_FIELDS = /* GraphQL */ `
     startedAt
     finishedAt
     error
+    warnings
     progress {
       fraction
       epoch

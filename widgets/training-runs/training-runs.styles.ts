@@ -152,4 +152,20 @@ export const trainingRunsStyles = css`
     color: var(--danger-color);
     font-size: 0.85em;
   }
+
+  .warnings {
+    margin-top: 4px;
+    font-size: 0.85em;
+    max-width: 40em;
+  }
+
+  .warnings summary {
+    cursor: pointer;
+    color: var(--muted-color);
+  }
+
+  .warnings ul {
+    margin: 4px 0 0;
+    padding-inline-start: 1.2em;
+  }
 `;
