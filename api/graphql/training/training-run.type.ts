@@ -114,7 +114,10 @@ export class TrainingRun {
   @Field(() => String, { nullable: true, description: 'Why the run FAILED or was CANCELLED.' })
   error!: string | null;
 
-  @Field(() => [String], { description: 'Things to know: fallbacks, a model that lost to its baseline, short series.' })
+  @Field(() => [String], {
+    description:
+      'Things to know: fallbacks, a model that lost to its baseline, short series, days forecast as exactly 0 (closed days), a validation window left out because the whole shop jumped inside it.',
+  })
   warnings!: string[];
 
   @Field(() => Int, {
