@@ -20,7 +20,7 @@ import type { DistributionModel } from './distribution.js';
 import { groupLabel } from './features.js';
 import { finishForecasts } from './pipeline.js';
 import type { ModelInputs } from './scenario.js';
-import type { GlobalForecaster, Panel, QuantileForecast, SeriesFrame } from './types.js';
+import { YEAR_STEPS, type GlobalForecaster, type Panel, type QuantileForecast, type SeriesFrame } from './types.js';
 
 /** How much one driver group moved one forecast point. */
 export interface DriverEffect {
@@ -44,9 +44,6 @@ export interface PointExplanation {
   /** Largest effect (in absolute units) first. */
   readonly effects: readonly DriverEffect[];
 }
-
-/** Seasonal periods of a year by frequency (the history occlusion averages over one year). */
-const YEAR: Readonly<Record<string, number>> = { D: 364, W: 52, M: 12 };
 
 function median(xs: number[]): number {
   if (xs.length === 0) return Number.NaN;
@@ -83,7 +80,8 @@ function occludeCovariate(panel: Panel, id: string, covariate: string, value: nu
 
 /** The panel with one series' history flat at its mean over the last year (missing values kept missing). */
 function occludeHistory(panel: Panel, id: string): Panel {
-  const span = YEAR[panel.freq] ?? 52;
+  // The history occlusion averages over one year.
+  const span = YEAR_STEPS[panel.freq];
   return replaceSeries(panel, id, (s) => {
     const n = s.target.length;
     let sum = 0;

@@ -391,8 +391,8 @@ function intervalTable(
       if (Number.isNaN(y)) continue;
       own.push([h, (y - held.series[i]!.z[c + h]!) / d]);
     }
-    const sorted = own.map(([, e]) => e).toSorted((a, b) => a - b);
-    const centre = aboutOwnMedian && sorted.length > 0 ? quantileOf(Float64Array.from(sorted), 0.5) : 0;
+    const centre =
+      aboutOwnMedian && own.length > 0 ? quantileOf(Float64Array.from(own, ([, e]) => e).toSorted(), 0.5) : 0;
     for (const [h, e] of own) errs[h]!.push(e - centre);
   });
   const count = errs.reduce((a, e) => a + e.length, 0);

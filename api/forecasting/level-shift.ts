@@ -29,8 +29,8 @@
  * intervals come from its last H points, reads the same detector there (gbm-model.ts). Pure: no I/O.
  */
 import { gridOffset } from './frames.js';
-import { MAX_RHO, MEAN_LOOKBACK, type DistributionModel } from './distribution.js';
-import type { Frequency, Panel } from './types.js';
+import { empiricalQuantile, MAX_RHO, MEAN_LOOKBACK, type DistributionModel } from './distribution.js';
+import { YEAR_STEPS, type Panel } from './types.js';
 
 /** What the statistic reads of a validation window: the history before it and what sold in it. */
 export interface WindowData {
@@ -44,8 +44,6 @@ export const SHIFT_SIGMAS = 4;
 export const SHIFT_MIN_RATIO = 1.25;
 /** φ of the common factor after a shift: it lasts over the horizon. */
 export const SHIFT_PHI = 0.99;
-/** Steps of a year, weekdays kept in line for daily data (52 weeks). */
-export const YEAR_STEPS: Readonly<Record<Frequency, number>> = { D: 364, W: 52, M: 12 };
 /** Earlier origins the history needs before a window can be judged. */
 export const MIN_SHIFT_ORIGINS = 8;
 
@@ -64,10 +62,12 @@ export interface WindowShift {
   readonly shifted: boolean;
 }
 
+/** The median (type-7 quantile at 0.5: the mean of the middle two of an even count). */
 function median(xs: readonly number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return empiricalQuantile(
+    xs.toSorted((a, b) => a - b),
+    0.5,
+  );
 }
 
 /**
@@ -80,7 +80,8 @@ function totals(w: WindowData): { history: Float64Array; window: number; steps: 
   const freq = w.panel.freq;
   const first = series.reduce((a, s) => (s.start < a ? s.start : a), series[0]!.start);
   const offsets = series.map((s) => Math.round(gridOffset(first, s.start, freq)));
-  const n = Math.max(...series.map((s, i) => offsets[i]! + s.target.length));
+  let n = 0;
+  series.forEach((s, i) => (n = Math.max(n, offsets[i]! + s.target.length)));
   const history = new Float64Array(n);
   series.forEach((s, i) => {
     const o = offsets[i]!;

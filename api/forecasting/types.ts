@@ -10,6 +10,9 @@ export type Frequency = 'D' | 'W' | 'M';
 /** Seasonal period used by seasonal naive and the scaled metrics (m = 7, 52, 12). */
 export const SEASON_LENGTH: Readonly<Record<Frequency, number>> = { D: 7, W: 52, M: 12 };
 
+/** Steps of a year, weekdays kept in line for daily data (52 weeks). */
+export const YEAR_STEPS: Readonly<Record<Frequency, number>> = { D: 364, W: 52, M: 12 };
+
 /** One series on the regular grid of its panel's frequency. */
 export interface SeriesFrame {
   readonly id: string;
