@@ -18,7 +18,9 @@
  *   `NAME~cmp`, the mean `~rel` of the other series of the group that date (competitors'
  *   discounts), and `NAME~gpos`, log price less the mean log price of the others (price position);
  * - `FLAG~x~NAME`: each promotion flag (deal, display, feature ad) times `NAME~rel` of the own
- *   price (deals that interact with the price cut).
+ *   price (deals that interact with the price cut);
+ * - `NAME~past`, of the own price: its mean `~rel` over the few points before (`PAST_WINDOW`),
+ *   for the dip after a promotion (bought ahead, not bought again).
  *
  * What the engine assumes (README, "What the engine assumes about covariates"): a covariate
  * whose name contains `price` (any case) is a unit price in any currency, positive where known;
@@ -39,6 +41,12 @@ export const PROMOTION_NAME = /promo|deal|display|feat|coupon|discount|markdown/
 
 /** Points of the reference ("regular") price window by frequency: 8 weeks of days, 13 weeks, 6 months. */
 export const REFERENCE_WINDOW: Readonly<Record<Frequency, number>> = { D: 56, W: 13, M: 6 };
+
+/**
+ * Points of the recent past whose own discount `~past` averages (the two weeks after a
+ * promotion): 14 days, 2 weeks, 1 month.
+ */
+export const PAST_WINDOW: Readonly<Record<Frequency, number>> = { D: 14, W: 2, M: 1 };
 
 /** At most this many price-like covariates get derived features (a panel of competitors' prices). */
 export const MAX_PRICES = 12;
@@ -167,6 +175,7 @@ export function derivedFeatures(spec: PriceFeatureSpec, knownInAdvance: readonly
     for (const f of spec.flags) {
       out.push({ name: `${f}~x~own_price`, sources: [f, ...spec.prices], known: known([f, ...spec.prices]) });
     }
+    out.push({ name: 'own_price~past', sources: [...spec.prices], known: known(spec.prices) });
     return out;
   }
   for (const p of spec.prices) {
@@ -175,6 +184,7 @@ export function derivedFeatures(spec: PriceFeatureSpec, knownInAdvance: readonly
   }
   const own = spec.prices[0]!;
   for (const f of spec.flags) out.push({ name: `${f}~x~${own}`, sources: [f, own], known: known([f, own]) });
+  out.push({ name: `${own}~past`, sources: [own], known: known([own]) });
   return out;
 }
 
@@ -314,9 +324,26 @@ export function forEachPriceFeatures(
       for (let t = 0; t < len; t++) x[t] = flag[t]! * ownRel[t]!;
       out.push(x);
     }
+    out.push(recentDiscount(ownRel, PAST_WINDOW[panel.freq]));
     each(i, out);
   });
   return features;
+}
+
+/**
+ * The own discount of the recent past: the mean `~rel` of the `w` points before t (0 before the
+ * series starts). Sales of a product bought ahead on a promotion dip for a while after it (the
+ * pantry loading of storable goods); `~chg` sees only the first point after the price goes back.
+ */
+function recentDiscount(rel: Float32Array, w: number): Float32Array {
+  const out = new Float32Array(rel.length);
+  let sum = 0;
+  for (let t = 0; t < rel.length; t++) {
+    out[t] = sum / w;
+    sum += rel[t]!;
+    if (t - w >= 0) sum -= rel[t - w]!;
+  }
+  return out;
 }
 
 /** Mean log price of the first `hist` points (NaN ignored; 0 when none). */

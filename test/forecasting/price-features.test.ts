@@ -64,7 +64,15 @@ describe('price features', () => {
     assert.equal(spec.group, 'store');
     const { features, values } = priceFeatures(panel, spec, 1);
     const names = features.map((f) => f.name);
-    assert.deepEqual(names, ['price~rel', 'price~chg', 'price~lvl', 'price~cmp', 'price~gpos', 'deal~x~price']);
+    assert.deepEqual(names, [
+      'price~rel',
+      'price~chg',
+      'price~lvl',
+      'price~cmp',
+      'price~gpos',
+      'deal~x~price',
+      'price~past',
+    ]);
     assert.ok(features.every((f) => f.known));
     const col = (i: number, name: string): number[] => [...values[i]![names.indexOf(name)]!].map((v) => +v.toFixed(4));
     const L = Math.log;
@@ -86,6 +94,9 @@ describe('price features', () => {
     );
     // Deal weeks carry the discount, other weeks 0.
     assert.deepEqual(col(0, 'deal~x~price'), [0, 0, +L(0.75).toFixed(4), 0, +L(0.9).toFixed(4)]);
+    // The recent past: the mean discount of the two weeks before (the dip after a promotion).
+    assert.deepEqual(col(0, 'price~past'), [0, 0, 0, +(L(0.75) / 2).toFixed(4), +(L(0.75) / 2).toFixed(4)]);
+    assert.deepEqual(col(1, 'price~past'), [0, 0, +(L(0.75) / 2).toFixed(4), +(L(0.75) / 2).toFixed(4)]);
     // Causal: a's features up to a date do not change when later prices do.
     const later = panelOf(
       [frame('a', '2024-01-01', [2, 2, 1.5, 2, 9], { deal: [0, 0, 1, 0, 1] }), b],
@@ -129,6 +140,7 @@ describe('price features', () => {
       [Math.log(0.5), Math.log(2 / 3), Math.log(0.4)].map((v) => +v.toFixed(4)),
     );
     assert.deepEqual(col(1, 'price_1~rel'), col(0, 'own_price~rel')); // every column's discount, the same for both
+    assert.deepEqual(col(1, 'own_price~past'), [0, 0, +(Math.log(0.75) / 2).toFixed(4)]); // its own column's past
     // A numeric brand code read as a covariate (constant within each series) names the column too.
     const coded: Panel = {
       ...panel,
