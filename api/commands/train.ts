@@ -11,7 +11,7 @@ import { Role } from '../app/scope.js';
 import { createKnex } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { DomainError, ErrorCode, InvalidConfigurationError } from '../errors/index.js';
-import type { Frequency } from '../forecasting/types.js';
+import { MODEL_KINDS, type Frequency } from '../forecasting/types.js';
 import { createCoreFor, createDataPorts } from '../plugin/core.js';
 import { createLogger } from '../log.js';
 import { createRunEventBus } from '../training/events.js';
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .command('train')
     .description('Train a forecasting model on a dataset and store its forecasts (progress on stderr).')
     .requiredOption('--dataset <name>', 'dataset name')
-    .option('--model <kind>', 'auto|mlp|conv1d|lstm|gru|snaive|naive|ses|theta|croston|tsb', 'auto')
+    .option('--model <kind>', MODEL_KINDS.join('|'), 'auto')
     .option('--horizon <h>', 'steps ahead (default: 28 days, 13 weeks or 12 months)')
     .option('--epochs <n>', 'training epochs of deep models')
     .option('--seed <s>', 'random seed (same seed and data, same forecast)', '0')
