@@ -23,6 +23,7 @@
  * Every series treated here is named in the run's warnings; none is dropped.
  */
 import { addSteps, dayNumber, gridOffset } from './frames.js';
+import { LOG_PRICE_NAME } from './price-features.js';
 import type { Frequency, Panel, QuantileForecast, QuantileLevels, SeriesFrame } from './types.js';
 
 /** Below this many points of history a series is too short for a model on its own. */
@@ -158,9 +159,12 @@ function weekdayFactors(peers: readonly SeriesFrame[], freq: Frequency): number[
   return overall > 0 ? means.map((m) => m / overall) : undefined;
 }
 
-/** A covariate transformed for the response model: log for a positive price, else as is. */
+/**
+ * A covariate transformed for the response model: log for a positive price, else as is (a price
+ * named as a log price, price-features.ts `LOG_PRICE_NAME`, is one already).
+ */
 function transform(name: string, v: number): number {
-  return PRICE.test(name) ? (v > 0 ? Math.log(v) : Number.NaN) : v;
+  return PRICE.test(name) && !LOG_PRICE_NAME.test(name) ? (v > 0 ? Math.log(v) : Number.NaN) : v;
 }
 
 /** The covariate at each grid point, carried forward from its last known value (NaN before any). */

@@ -23,7 +23,8 @@
  *   for the dip after a promotion (bought ahead, not bought again).
  *
  * What the engine assumes (README, "What the engine assumes about covariates"): a covariate
- * whose name contains `price` (any case) is a unit price in any currency, positive where known;
+ * whose name contains `price` (any case) is a unit price in any currency, positive where known,
+ * or its logarithm when named so or when 5 % of its values are below 0 (`isLogPrice`);
  * names with `fuel`, `gas`, `oil` or `cpi` are economy-wide indicators, not the product's price.
  * A covariate named like `promo`, `deal`, `display`, `feature`/`feat`, `coupon`, `discount` or
  * `markdown` is a promotion (a 0/1 flag or an amount). The own price is the one named exactly
@@ -36,6 +37,13 @@ import type { Frequency, Panel } from './types.js';
 export const PRICE_NAME = /price/i;
 /** Economy-wide prices and indices, not a product's own price. */
 export const NOT_PRODUCT_PRICE = /fuel|gas|oil|cpi/i;
+/**
+ * A price given on the log scale by its name (`log_price`, `ln_price`, `lprice3`, the `LPRICE`
+ * columns of scanner-data exports). A price-like column with many values below 0 is read so too
+ * (`isLogPrice`): no shelf price is below 0, a log price is whenever the price is under 1.
+ */
+export const LOG_PRICE_NAME = /(^|[^a-z])(log|ln|l)[_ ]?price/i;
+
 /** A covariate that is a promotion: a flag or an amount. */
 export const PROMOTION_NAME = /promo|deal|display|feat|coupon|discount|markdown/i;
 
@@ -67,6 +75,8 @@ export interface PriceFeatureSpec {
   readonly ownBy?: string;
   /** Reference window in grid points. */
   readonly window: number;
+  /** Price columns given on the log scale (`isLogPrice`), read as they are. */
+  readonly logScale?: readonly string[];
 }
 
 /** One derived feature: its name, and the covariates it comes from. */
@@ -106,8 +116,12 @@ export function detectPriceFeatures(panel: Panel): PriceFeatureSpec | undefined 
   const prices = panel.covariateNames.filter((c) => PRICE_NAME.test(c) && !NOT_PRODUCT_PRICE.test(c));
   const own = prices.indexOf('price');
   if (own > 0) prices.unshift(...prices.splice(own, 1));
-  const usable = prices.filter((c) => panel.series.some((s) => hasPositive(s.covariates[c]))).slice(0, MAX_PRICES);
+  const logScale = prices.filter((c) => isLogPrice(panel, c));
+  const usable = prices
+    .filter((c) => panel.series.some((s) => (logScale.includes(c) ? hasFinite : hasPositive)(s.covariates[c])))
+    .slice(0, MAX_PRICES);
   if (usable.length === 0) return undefined;
+  const logUsable = logScale.filter((c) => usable.includes(c));
   const flags = panel.covariateNames.filter((c) => PROMOTION_NAME.test(c) && !PRICE_NAME.test(c));
   const group = usable.length === 1 ? competitorGroup(panel) : undefined;
   const ownBy = usable.length > 1 ? ownPriceAttribute(panel, usable) : undefined;
@@ -117,7 +131,36 @@ export function detectPriceFeatures(panel: Panel): PriceFeatureSpec | undefined 
     ...(group ? { group } : {}),
     ...(ownBy ? { ownBy } : {}),
     window: REFERENCE_WINDOW[panel.freq],
+    ...(logUsable.length > 0 ? { logScale: logUsable } : {}),
   };
+}
+
+/**
+ * Share of a price column's known values below 0 from which it is read as log prices: a log
+ * price is below 0 whenever the price is under 1, while a stray negative row of a price column
+ * (a data error, a refund booked as a price) must not turn the whole column.
+ */
+export const LOG_PRICE_NEGATIVE_SHARE = 0.05;
+
+/**
+ * Whether price column `name` of `panel` is on the log scale: LOG_PRICE_NAME, or at least
+ * LOG_PRICE_NEGATIVE_SHARE of its known values below 0.
+ */
+export function isLogPrice(panel: Panel, name: string): boolean {
+  if (LOG_PRICE_NAME.test(name)) return true;
+  let known = 0;
+  let negative = 0;
+  for (const s of panel.series) {
+    const x = s.covariates[name];
+    if (!x) continue;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (!Number.isFinite(v)) continue;
+      known++;
+      if (v < 0) negative++;
+    }
+  }
+  return known > 0 && negative >= LOG_PRICE_NEGATIVE_SHARE * known;
 }
 
 function norm(s: string): string {
@@ -156,6 +199,12 @@ function ownPriceAttribute(panel: Panel, prices: readonly string[]): string | un
   return names.find((a) => panel.series.every((s) => ownPriceColumn(prices, seriesKey(s, a)) >= 0));
 }
 
+function hasFinite(x: Float64Array | undefined): boolean {
+  if (!x) return false;
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]!)) return true;
+  return false;
+}
+
 function hasPositive(x: Float64Array | undefined): boolean {
   if (!x) return false;
   for (let i = 0; i < x.length; i++) if (x[i]! > 0) return true;
@@ -188,14 +237,14 @@ export function derivedFeatures(spec: PriceFeatureSpec, knownInAdvance: readonly
   return out;
 }
 
-/** Log of a positive price, NaN otherwise. */
-function logPrices(x: Float64Array | undefined, length: number): Float64Array {
+/** Log of a positive price, NaN otherwise; a price already on the log scale (`isLog`) as it is. */
+function logPrices(x: Float64Array | undefined, length: number, isLog = false): Float64Array {
   const out = new Float64Array(length).fill(Number.NaN);
   if (!x) return out;
   let last = Number.NaN;
   for (let t = 0; t < length; t++) {
     const v = t < x.length ? x[t]! : Number.NaN;
-    if (!Number.isNaN(v)) last = v > 0 ? Math.log(v) : Number.NaN;
+    if (!Number.isNaN(v)) last = isLog ? v : v > 0 ? Math.log(v) : Number.NaN;
     out[t] = last; // held forward, as every covariate is (fillCovariate)
   }
   return out;
@@ -261,7 +310,7 @@ export function forEachPriceFeatures(
     panel.series.forEach((s, i) => {
       const o = offsets[i]! - minOff;
       spec.prices.forEach((p, pi) => {
-        const lp = logPrices(s.covariates[p], lens[i]!);
+        const lp = logPrices(s.covariates[p], lens[i]!, spec.logScale?.includes(p));
         const rel = relativeToMax(lp, spec.window);
         const g = groupOf[i]!;
         let acc = sums[pi]!.get(g);
@@ -284,7 +333,7 @@ export function forEachPriceFeatures(
     const out = spec.ownBy ? ownPriceFeatures(s, spec, len) : [];
     if (!spec.ownBy) {
       spec.prices.forEach((p, pi) => {
-        const lp = logPrices(s.covariates[p], len);
+        const lp = logPrices(s.covariates[p], len, spec.logScale?.includes(p));
         const rel = relativeToMax(lp, spec.window);
         const mean = historyMean(lp, s.target.length);
         const fRel = new Float32Array(len);
@@ -361,7 +410,7 @@ function historyMean(lp: Float64Array, hist: number): number {
 
 /** One series' `own_price~rel, ~chg, ~lvl, ~gpos`, then each column's `~rel` (spec.ownBy). */
 function ownPriceFeatures(s: Panel['series'][number], spec: PriceFeatureSpec, len: number): Float32Array[] {
-  const lps = spec.prices.map((p) => logPrices(s.covariates[p], len));
+  const lps = spec.prices.map((p) => logPrices(s.covariates[p], len, spec.logScale?.includes(p)));
   const rels = lps.map((lp) => relativeToMax(lp, spec.window));
   const o = Math.max(0, ownPriceColumn(spec.prices, seriesKey(s, spec.ownBy!)));
   const lp = lps[o]!;

@@ -20,7 +20,7 @@ import { UserInputError } from '../errors/index.js';
 import type { DistributionModel } from './distribution.js';
 import { addSteps, cutSeries, gridDates, gridOffset } from './frames.js';
 import { finishForecasts } from './pipeline.js';
-import { NOT_PRODUCT_PRICE, PRICE_NAME } from './price-features.js';
+import { isLogPrice, NOT_PRODUCT_PRICE, PRICE_NAME } from './price-features.js';
 import type { GlobalForecaster, Panel, QuantileForecast, SeriesFrame } from './types.js';
 
 /** One change of a scenario: a covariate set to `value`, or moved by `percentChange` %, over [from, to]. */
@@ -246,7 +246,9 @@ export function applyChanges(
       });
     }
     const price = isPriceCovariate(name);
-    if (price && ((hasValue && amount <= 0) || (hasPercent && amount <= -100))) {
+    // A price on the log scale (price-features.ts `isLogPrice`) moves by log(1 + p/100) and may be ≤ 0.
+    const logPrice = price && isLogPrice(panel, name);
+    if (price && ((hasValue && amount <= 0 && !logPrice) || (hasPercent && amount <= -100))) {
       throw new UserInputError(
         `A price must stay above 0: change ${i + 1} sets "${name}" ${hasValue ? `to ${fmt(amount)}` : `by ${fmt(amount)} %`}. Give a positive price or a cut smaller than 100 %.`,
         { argument: `changes[${i}]`, covariate: name, value: amount },
@@ -301,7 +303,7 @@ export function applyChanges(
           if (Number.isNaN(planned)) continue;
           unknownBase++;
         }
-        const v = hasValue ? amount : planned * (1 + amount / 100);
+        const v = hasValue ? amount : logPrice ? planned + Math.log1p(amount / 100) : planned * (1 + amount / 100);
         x[n + t] = v;
         if (Number.isFinite(lo) && (v < lo - 1e-9 * Math.abs(lo) || v > hi + 1e-9 * Math.abs(hi)) && !seriesOutside) {
           seriesOutside = true;

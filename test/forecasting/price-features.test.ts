@@ -11,6 +11,7 @@ import {
   competitorGroup,
   derivedFeatures,
   detectPriceFeatures,
+  LOG_PRICE_NAME,
   priceFeatures,
 } from '../../api/forecasting/price-features.js';
 import type { Panel, SeriesFrame } from '../../api/forecasting/types.js';
@@ -34,6 +35,12 @@ function frame(
     statics: { store, sku: id },
   };
 }
+
+/** A series whose price is given as its log, under `name`. */
+const asLogs = (s: SeriesFrame, name: string): SeriesFrame => ({
+  ...s,
+  covariates: { deal: s.covariates.deal!, [name]: s.covariates.price!.map(Math.log) },
+});
 
 function panelOf(series: SeriesFrame[], names: string[], knownInAdvance = names): Panel {
   return { freq: 'W', series, covariateNames: names, knownInAdvance, staticNames: ['store', 'sku'] };
@@ -105,6 +112,39 @@ describe('price features', () => {
     const v2 = priceFeatures(later, spec, 1).values;
     for (let j = 0; j < names.length; j++) {
       assert.deepEqual(Array.from(v2[0]![j]!.subarray(0, 4)), Array.from(values[0]![j]!.subarray(0, 4)), names[j]);
+    }
+  });
+
+  test('a price on the log scale (a negative value, or a name like lprice) gives the features of the price itself', () => {
+    const a = frame('a', '2024-01-01', [2, 2, 1.5, 2, 1.8], { deal: [0, 0, 1, 0, 1] });
+    const b = frame('b', '2024-01-08', [0.8, 0.6, 0.8, 0.8], { deal: [0, 1, 0, 0] });
+    const plain = panelOf([a, b], ['price', 'deal']);
+    const spec = detectPriceFeatures(plain)!;
+    assert.equal(spec.logScale, undefined);
+    const want = priceFeatures(plain, spec, 1).values;
+    // b's prices under 1 make its logs negative: the column is read as logs without a hint.
+    const logged = panelOf([asLogs(a, 'price'), asLogs(b, 'price')], ['price', 'deal']);
+    const logSpec = detectPriceFeatures(logged)!;
+    assert.deepEqual(logSpec.logScale, ['price']);
+    // One stray negative row among prices does not turn the column.
+    const stray = frame('c', '2024-01-01', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, -1]);
+    assert.equal(detectPriceFeatures(panelOf([stray, a], ['price', 'deal']))!.logScale, undefined);
+    // Prices all above 1 have positive logs: the name says it (lprice, log_price, ln price).
+    const named = panelOf([asLogs(a, 'lprice'), { ...asLogs(a, 'lprice'), id: 'a2' }], ['lprice', 'deal']);
+    assert.deepEqual(detectPriceFeatures(named)!.logScale, ['lprice']);
+    assert.equal(LOG_PRICE_NAME.test('log_price'), true);
+    assert.equal(LOG_PRICE_NAME.test('Ln Price'), true);
+    assert.equal(LOG_PRICE_NAME.test('retail_price'), false);
+    assert.equal(LOG_PRICE_NAME.test('total_price'), false);
+    const got = priceFeatures(logged, logSpec, 1).values;
+    for (let i = 0; i < 2; i++) {
+      got[i]!.forEach((col, j) => {
+        assert.deepEqual(
+          Array.from(col, (v) => +v.toFixed(5)),
+          Array.from(want[i]![j]!, (v) => +v.toFixed(5)),
+          `series ${i}, feature ${j}`,
+        );
+      });
     }
   });
 

@@ -36,6 +36,9 @@ function panel(): Panel {
   };
 }
 
+/** Prices as logs, of the price over 2.2 (so under 1 they are negative). */
+const logs = (xs: number[]): number[] => xs.map((v) => Math.log(v / 2.2));
+
 function codeOf(fn: () => unknown): { code: string; message: string; details: Readonly<Record<string, unknown>> } {
   try {
     fn();
@@ -92,6 +95,29 @@ describe('scenario maths', () => {
       { covariate: 'price', from: '2024-02-05', to: '2024-02-05', value: null, percentChange: -10 },
     ]);
     assert.deepEqual(r.warnings, []);
+  });
+
+  test('a price on the log scale moves by log(1 + p/100), and a log price may be 0 or below', () => {
+    // The same prices as `panel()`, given as logs (negative below 1: log 0.9 is < 0).
+    const p: Panel = {
+      ...panel(),
+      series: [
+        frame('x', [5, 6, 7, 8], logs([2, 2, 1.8, 2, 2, 2])),
+        frame('y', [1, 1, 1, 1], logs([3, 3, 3, 3, 3, 3])),
+      ],
+    };
+    const r = applyChanges(p, new Set(['x']), [{ covariate: 'price', percentChange: -10 }], undefined, 2);
+    const x = r.panel.series[0]!.covariates.price!;
+    assert.ok(Math.abs(x[4]! - Math.log((2 * 0.9) / 2.2)) < 1e-12, `${x[4]}`);
+    assert.ok(Math.abs(x[5]! - Math.log((2 * 0.9) / 2.2)) < 1e-12);
+    // Setting a log price of -0.2 is a price (0.82 of the unit), not a refusal.
+    const v = applyChanges(p, new Set(['x']), [{ covariate: 'price', value: -0.2 }], undefined, 2);
+    assert.equal(v.panel.series[0]!.covariates.price![5], -0.2);
+    // A price on the ordinary scale still refuses one of 0 or below.
+    assert.equal(
+      codeOf(() => applyChanges(panel(), new Set(['x']), [{ covariate: 'price', value: -0.2 }], undefined, 2)).code,
+      'BAD_USER_INPUT',
+    );
   });
 
   test('a value outside what the series showed in training is a warning; dates beyond the window are clipped', () => {
