@@ -30,6 +30,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mulberry32 } from '../api/forecasting/random.js';
+import { normal, poisson } from '../test/fixtures/forecasting/price-panel.js';
 
 interface Options {
   readonly stores: number;
@@ -55,22 +56,6 @@ interface Panel {
   readonly missing: boolean[][];
   readonly weeks: number;
   readonly brands: number;
-}
-
-function normal(rnd: () => number): number {
-  return Math.sqrt(-2 * Math.log(Math.max(rnd(), 1e-12))) * Math.cos(2 * Math.PI * rnd());
-}
-
-function poisson(lambda: number, rnd: () => number): number {
-  if (lambda > 60) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal(rnd)));
-  const l = Math.exp(-lambda);
-  let k = 0;
-  let p = 1;
-  do {
-    k++;
-    p *= rnd();
-  } while (p > l);
-  return k - 1;
 }
 
 export function promoPanel(o: Options): Panel {
