@@ -77,6 +77,11 @@ export interface PriceFeatureSpec {
   readonly window: number;
   /** Price columns given on the log scale (`isLogPrice`), read as they are. */
   readonly logScale?: readonly string[];
+  /**
+   * Points of the recent past the own `~past` discount averages (`PAST_WINDOW`); absent in the
+   * specs of models stored before it, whose features stay those they were trained on.
+   */
+  readonly past?: number;
 }
 
 /** One derived feature: its name, and the covariates it comes from. */
@@ -132,6 +137,7 @@ export function detectPriceFeatures(panel: Panel): PriceFeatureSpec | undefined 
     ...(ownBy ? { ownBy } : {}),
     window: REFERENCE_WINDOW[panel.freq],
     ...(logUsable.length > 0 ? { logScale: logUsable } : {}),
+    past: PAST_WINDOW[panel.freq],
   };
 }
 
@@ -224,7 +230,7 @@ export function derivedFeatures(spec: PriceFeatureSpec, knownInAdvance: readonly
     for (const f of spec.flags) {
       out.push({ name: `${f}~x~own_price`, sources: [f, ...spec.prices], known: known([f, ...spec.prices]) });
     }
-    out.push({ name: 'own_price~past', sources: [...spec.prices], known: known(spec.prices) });
+    if (spec.past) out.push({ name: 'own_price~past', sources: [...spec.prices], known: known(spec.prices) });
     return out;
   }
   for (const p of spec.prices) {
@@ -233,7 +239,7 @@ export function derivedFeatures(spec: PriceFeatureSpec, knownInAdvance: readonly
   }
   const own = spec.prices[0]!;
   for (const f of spec.flags) out.push({ name: `${f}~x~${own}`, sources: [f, own], known: known([f, own]) });
-  out.push({ name: `${own}~past`, sources: [own], known: known([own]) });
+  if (spec.past) out.push({ name: `${own}~past`, sources: [own], known: known([own]) });
   return out;
 }
 
@@ -373,7 +379,7 @@ export function forEachPriceFeatures(
       for (let t = 0; t < len; t++) x[t] = flag[t]! * ownRel[t]!;
       out.push(x);
     }
-    out.push(recentDiscount(ownRel, PAST_WINDOW[panel.freq]));
+    if (spec.past) out.push(recentDiscount(ownRel, spec.past));
     each(i, out);
   });
   return features;

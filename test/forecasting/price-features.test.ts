@@ -101,6 +101,13 @@ describe('price features', () => {
     );
     // Deal weeks carry the discount, other weeks 0.
     assert.deepEqual(col(0, 'deal~x~price'), [0, 0, +L(0.75).toFixed(4), 0, +L(0.9).toFixed(4)]);
+    // A model stored before `~past` keeps the features it was trained on (its spec has no `past`).
+    const { past: _, ...stored } = spec;
+    assert.deepEqual(
+      priceFeatures(panel, stored, 1).features.map((f) => f.name),
+      names.filter((n) => n !== 'price~past'),
+    );
+    assert.equal(spec.past, 2);
     // The recent past: the mean discount of the two weeks before (the dip after a promotion).
     assert.deepEqual(col(0, 'price~past'), [0, 0, 0, +(L(0.75) / 2).toFixed(4), +(L(0.75) / 2).toFixed(4)]);
     assert.deepEqual(col(1, 'price~past'), [0, 0, +(L(0.75) / 2).toFixed(4), +(L(0.75) / 2).toFixed(4)]);
