@@ -23,7 +23,7 @@
  * Every series treated here is named in the run's warnings; none is dropped.
  */
 import { addSteps, dayNumber, gridOffset } from './frames.js';
-import { LOG_PRICE_NAME } from './price-features.js';
+import { LOG_PRICE_NAME, PRICE_NAME } from './price-features.js';
 import type { Frequency, Panel, QuantileForecast, QuantileLevels, SeriesFrame } from './types.js';
 
 /** Below this many points of history a series is too short for a model on its own. */
@@ -40,8 +40,6 @@ const SHRINK: Readonly<Record<Frequency, number>> = { D: 7, W: 4, M: 3 };
 
 /** Series named one by one in a warning before "and N more". */
 const NAMED = 10;
-
-const PRICE = /price/i;
 
 export interface ColdStartOptions {
   readonly horizon: number;
@@ -164,7 +162,7 @@ function weekdayFactors(peers: readonly SeriesFrame[], freq: Frequency): number[
  * named as a log price, price-features.ts `LOG_PRICE_NAME`, is one already).
  */
 function transform(name: string, v: number): number {
-  return PRICE.test(name) && !LOG_PRICE_NAME.test(name) ? (v > 0 ? Math.log(v) : Number.NaN) : v;
+  return PRICE_NAME.test(name) && !LOG_PRICE_NAME.test(name) ? (v > 0 ? Math.log(v) : Number.NaN) : v;
 }
 
 /** The covariate at each grid point, carried forward from its last known value (NaN before any). */
@@ -248,7 +246,7 @@ export function covariateEffects(panel: Panel): Map<string, number> {
   names.forEach((c, i) => {
     const b = beta[i]!;
     if (!Number.isFinite(b) || xtx[i]![i]! <= ridge * 1.000001) return; // never varied: no effect
-    effects.set(c, PRICE.test(c) ? Math.min(0, Math.max(-5, b)) : Math.max(-5, Math.min(5, b)));
+    effects.set(c, PRICE_NAME.test(c) ? Math.min(0, Math.max(-5, b)) : Math.max(-5, Math.min(5, b)));
   });
   return effects;
 }

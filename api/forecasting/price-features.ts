@@ -44,6 +44,11 @@ export const NOT_PRODUCT_PRICE = /fuel|gas|oil|cpi/i;
  */
 export const LOG_PRICE_NAME = /(^|[^a-z])(log|ln|l)[_ ]?price/i;
 
+/** Whether a covariate's name says it is a product's price (not an economy-wide one). */
+export function isPriceCovariate(name: string): boolean {
+  return PRICE_NAME.test(name) && !NOT_PRODUCT_PRICE.test(name);
+}
+
 /** A covariate that is a promotion: a flag or an amount. */
 export const PROMOTION_NAME = /promo|deal|display|feat|coupon|discount|markdown/i;
 
@@ -118,7 +123,7 @@ export function competitorGroup(panel: Panel): string | undefined {
 
 /** The price features of a panel, or `undefined` when it has no price-like covariate. */
 export function detectPriceFeatures(panel: Panel): PriceFeatureSpec | undefined {
-  const prices = panel.covariateNames.filter((c) => PRICE_NAME.test(c) && !NOT_PRODUCT_PRICE.test(c));
+  const prices = panel.covariateNames.filter(isPriceCovariate);
   const own = prices.indexOf('price');
   if (own > 0) prices.unshift(...prices.splice(own, 1));
   const logScale = prices.filter((c) => isLogPrice(panel, c));

@@ -20,7 +20,7 @@ import { UserInputError } from '../errors/index.js';
 import type { DistributionModel } from './distribution.js';
 import { addSteps, cutSeries, gridDates, gridOffset } from './frames.js';
 import { finishForecasts } from './pipeline.js';
-import { isLogPrice, NOT_PRODUCT_PRICE, PRICE_NAME } from './price-features.js';
+import { isLogPrice, isPriceCovariate } from './price-features.js';
 import type { GlobalForecaster, Panel, QuantileForecast, SeriesFrame } from './types.js';
 
 /** One change of a scenario: a covariate set to `value`, or moved by `percentChange` %, over [from, to]. */
@@ -109,11 +109,6 @@ export function artefactFormat(json: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Whether a covariate's name says it is a product's price (the engine's price features read it so). */
-export function isPriceCovariate(name: string): boolean {
-  return PRICE_NAME.test(name) && !NOT_PRODUCT_PRICE.test(name);
 }
 
 /**
