@@ -44,6 +44,21 @@ export interface ModelInputs {
   readonly historyOnly: readonly string[];
   /** The static attribute whose series are each other's competitors (price features), if any. */
   readonly competitorGroup?: string;
+  /**
+   * The price columns the model read as log prices when it trained (its price spec's `logScale`):
+   * a change moves them by log(1 + p/100) whatever rows were imported since. `undefined` when the
+   * artefact does not say (no price features, or a model stored before log prices were read):
+   * the caller then judges the column on the panel (price-features.ts `isLogPrice`).
+   */
+  readonly logPrices?: readonly string[];
+}
+
+/** The part of a stored price spec (price-features.ts `PriceFeatureSpec`) a scenario reads. */
+interface StoredPriceSpec {
+  readonly group?: string;
+  readonly logScale?: readonly string[];
+  /** Present in the specs of every version that reads log prices. */
+  readonly past?: number;
 }
 
 interface ArtefactJson {
@@ -51,9 +66,9 @@ interface ArtefactJson {
   readonly spec?: {
     readonly covariateNames?: readonly string[];
     readonly knownNames?: readonly string[];
-    readonly derived?: { readonly price?: { readonly group?: string } };
+    readonly derived?: { readonly price?: StoredPriceSpec };
     /** The gradient-boosting model's spec (gbm-features.ts) holds the price spec itself. */
-    readonly price?: { readonly group?: string };
+    readonly price?: StoredPriceSpec;
   };
   readonly inner?: { readonly json?: string };
   readonly members?: readonly { readonly json?: string }[];
@@ -65,7 +80,9 @@ function union(parts: readonly ModelInputs[]): ModelInputs {
   const known = [...new Set(parts.flatMap((p) => p.known))];
   const historyOnly = [...new Set(parts.flatMap((p) => p.historyOnly))].filter((c) => !known.includes(c));
   const group = parts.find((p) => p.competitorGroup !== undefined)?.competitorGroup;
-  return { known, historyOnly, ...(group ? { competitorGroup: group } : {}) };
+  const told = parts.filter((p) => p.logPrices !== undefined);
+  const logPrices = told.length > 0 ? [...new Set(told.flatMap((p) => p.logPrices!))] : undefined;
+  return { known, historyOnly, ...(group ? { competitorGroup: group } : {}), ...(logPrices ? { logPrices } : {}) };
 }
 
 /**
@@ -90,11 +107,15 @@ export function modelInputs(json: string): ModelInputs | undefined {
   const names = o.spec?.covariateNames ?? o.covariateNames;
   const knownNames = o.spec?.knownNames ?? o.knownNames;
   if (!Array.isArray(names) || !Array.isArray(knownNames)) return undefined;
-  const group = o.spec?.derived?.price?.group ?? o.spec?.price?.group;
+  const price = o.spec?.derived?.price ?? o.spec?.price;
+  const group = price?.group;
+  // A spec written since log prices are read (it has `past`) lists them, or has none.
+  const logPrices = price?.past !== undefined ? [...(price.logScale ?? [])] : undefined;
   return {
     known: names.filter((c) => knownNames.includes(c)),
     historyOnly: names.filter((c) => !knownNames.includes(c)),
     ...(group ? { competitorGroup: group } : {}),
+    ...(logPrices ? { logPrices } : {}),
   };
 }
 
@@ -241,8 +262,9 @@ export function applyChanges(
       });
     }
     const price = isPriceCovariate(name);
-    // A price on the log scale (price-features.ts `isLogPrice`) moves by log(1 + p/100) and may be ≤ 0.
-    const logPrice = price && isLogPrice(panel, name);
+    // A price on the log scale moves by log(1 + p/100) and may be ≤ 0: as the model read it when
+    // it trained where its artefact says, else as the panel reads now (price-features.ts `isLogPrice`).
+    const logPrice = price && (inputs?.logPrices?.includes(name) ?? isLogPrice(panel, name));
     if (price && ((hasValue && amount <= 0 && !logPrice) || (hasPercent && amount <= -100))) {
       throw new UserInputError(
         `A price must stay above 0: change ${i + 1} sets "${name}" ${hasValue ? `to ${fmt(amount)}` : `by ${fmt(amount)} %`}. Give a positive price or a cut smaller than 100 %.`,

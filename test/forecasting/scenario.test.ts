@@ -9,6 +9,13 @@ import { DomainError } from '../../api/errors/index.js';
 import { applyChanges, asOfOrigin, modelInputs, priceCovariate } from '../../api/forecasting/scenario.js';
 import type { Panel, SeriesFrame } from '../../api/forecasting/types.js';
 
+/** A gradient-boosting artefact reading `price` for future dates, with the given price spec fields. */
+const gbm = (price: Record<string, unknown>): string =>
+  JSON.stringify({
+    format: 'forecastql.gbm.v1',
+    spec: { covariateNames: ['price'], knownNames: ['price'], price: { prices: ['price'], ...price } },
+  });
+
 const deep = (known: string[], all: string[], group?: string): string =>
   JSON.stringify({
     format: 'forecastql-deep/1',
@@ -118,6 +125,33 @@ describe('scenario maths', () => {
       codeOf(() => applyChanges(panel(), new Set(['x']), [{ covariate: 'price', value: -0.2 }], undefined, 2)).code,
       'BAD_USER_INPUT',
     );
+  });
+
+  test("a stored model's own reading of a price column decides its scale, not the rows imported since", () => {
+    const asLogs = modelInputs(gbm({ logScale: ['price'], past: 2 }));
+    assert.deepEqual(asLogs?.logPrices, ['price']);
+    const asPrices = modelInputs(gbm({ past: 2 }));
+    assert.deepEqual(asPrices?.logPrices, []);
+    // A model stored before log prices were read does not say: the panel decides.
+    assert.equal(modelInputs(gbm({}))?.logPrices, undefined);
+    // An ensemble lists what any member read as logs.
+    const ensemble = JSON.stringify({
+      format: 'forecastql.ensemble.v1',
+      members: [{ json: gbm({ logScale: ['price'], past: 2 }) }, { json: deep(['price'], ['price']) }],
+    });
+    assert.deepEqual(modelInputs(ensemble)?.logPrices, ['price']);
+
+    // Plain prices (all above 0) that the model read as logs when it trained move by log 0.9 ...
+    const cut = [{ covariate: 'price', percentChange: -10 }];
+    const x = applyChanges(panel(), new Set(['x']), cut, asLogs, 2).panel.series[0]!.covariates.price!;
+    assert.ok(Math.abs(x[4]! - (2 + Math.log(0.9))) < 1e-12, `${x[4]}`);
+    // ... and logs (a third below 0) that it read as prices are cut by 10 %.
+    const p: Panel = { ...panel(), series: [frame('x', [5, 6, 7, 8], logs([2, 2, 1.8, 2, 1, 2]))] };
+    const y = applyChanges(p, new Set(['x']), cut, asPrices, 2).panel.series[0]!.covariates.price!;
+    assert.ok(Math.abs(y[4]! - 0.9 * Math.log(1 / 2.2)) < 1e-12, `${y[4]}`);
+    // Without the model's word, the panel's reading: those logs move by log 0.9.
+    const z = applyChanges(p, new Set(['x']), cut, modelInputs(gbm({})), 2).panel.series[0]!.covariates.price!;
+    assert.ok(Math.abs(z[4]! - (Math.log(1 / 2.2) + Math.log(0.9))) < 1e-12, `${z[4]}`);
   });
 
   test('a value outside what the series showed in training is a warning; dates beyond the window are clipped', () => {
