@@ -23,7 +23,7 @@
  * Every series treated here is named in the run's warnings; none is dropped.
  */
 import { addSteps, dayNumber, gridOffset } from './frames.js';
-import { LOG_PRICE_NAME, PRICE_NAME } from './price-features.js';
+import { isLogPrice, PRICE_NAME } from './price-features.js';
 import type { Frequency, Panel, QuantileForecast, QuantileLevels, SeriesFrame } from './types.js';
 
 /** Below this many points of history a series is too short for a model on its own. */
@@ -158,11 +158,19 @@ function weekdayFactors(peers: readonly SeriesFrame[], freq: Frequency): number[
 }
 
 /**
- * A covariate transformed for the response model: log for a positive price, else as is (a price
- * named as a log price, price-features.ts `LOG_PRICE_NAME`, is one already).
+ * The price columns among `names` given on the log scale (price-features.ts `isLogPrice`: named
+ * so, or 5 % of their values below 0), judged once on the whole panel.
  */
-function transform(name: string, v: number): number {
-  return PRICE_NAME.test(name) && !LOG_PRICE_NAME.test(name) ? (v > 0 ? Math.log(v) : Number.NaN) : v;
+function logScaleOf(panel: Panel, names: readonly string[]): ReadonlySet<string> {
+  return new Set(names.filter((c) => PRICE_NAME.test(c) && isLogPrice(panel, c)));
+}
+
+/**
+ * A covariate transformed for the response model: log for a positive price, else as is (a price
+ * on the log scale, `logScale`, is one already).
+ */
+function transform(name: string, v: number, logScale: ReadonlySet<string>): number {
+  return PRICE_NAME.test(name) && !logScale.has(name) ? (v > 0 ? Math.log(v) : Number.NaN) : v;
 }
 
 /** The covariate at each grid point, carried forward from its last known value (NaN before any). */
@@ -204,7 +212,10 @@ const MAX_EFFECT_SERIES = 2000;
  * panel's history (ridge-regularised least squares; a price's elasticity clipped to [-5, 0]; at
  * most `MAX_EFFECT_SERIES` series, evenly spaced, of a larger panel).
  */
-export function covariateEffects(panel: Panel): Map<string, number> {
+export function covariateEffects(
+  panel: Panel,
+  logScale: ReadonlySet<string> = logScaleOf(panel, panel.covariateNames),
+): Map<string, number> {
   const names = panel.knownInAdvance.filter((c) => panel.covariateNames.includes(c));
   const k = names.length;
   const effects = new Map<string, number>();
@@ -219,7 +230,7 @@ export function covariateEffects(panel: Panel): Map<string, number> {
       : Array.from({ length: MAX_EFFECT_SERIES }, (_, i) => all[Math.floor((i * all.length) / MAX_EFFECT_SERIES)]!);
   for (const s of fitted) {
     const n = s.target.length;
-    const xs = names.map((c) => carried(s.covariates[c], n).map((v) => transform(c, v)));
+    const xs = names.map((c) => carried(s.covariates[c], n).map((v) => transform(c, v, logScale)));
     const idx: number[] = [];
     for (let i = 0; i < n; i++) {
       if (!Number.isNaN(s.target[i]!) && xs.every((x) => !Number.isNaN(x[i]!))) idx.push(i);
@@ -251,12 +262,18 @@ export function covariateEffects(panel: Panel): Map<string, number> {
   return effects;
 }
 
+/** The panel's response to its known covariates, shared by every cold-start series of a run. */
+interface Response {
+  /** Effect on log(1 + sales) per unit of each (transformed) covariate (`covariateEffects`). */
+  readonly effects: ReadonlyMap<string, number>;
+  /** Price columns on the log scale (`logScaleOf`). */
+  readonly logScale: ReadonlySet<string>;
+  /** Each series' sum and count of each transformed covariate, filled as peers are read. */
+  readonly sums: Map<SeriesFrame, Map<string, readonly [number, number]>>;
+}
+
 /** Mean of each effect covariate over the peers' history (transformed). */
-function peerMeans(
-  peers: readonly SeriesFrame[],
-  effects: ReadonlyMap<string, number>,
-  sums: Map<SeriesFrame, Map<string, readonly [number, number]>>,
-): Map<string, number> {
+function peerMeans(peers: readonly SeriesFrame[], { effects, logScale, sums }: Response): Map<string, number> {
   const out = new Map<string, number>();
   for (const c of effects.keys()) {
     let s = 0;
@@ -274,7 +291,7 @@ function peerMeans(
         let pn = 0;
         const x = carried(p.covariates[c], p.target.length);
         for (let i = 0; i < x.length; i++) {
-          const v = transform(c, x[i]!);
+          const v = transform(c, x[i]!, logScale);
           if (!Number.isNaN(v)) {
             ps += v;
             pn++;
@@ -299,15 +316,15 @@ function curveForecast(
   dates: readonly string[],
   age0: number,
   quantiles: QuantileLevels,
-  effects: ReadonlyMap<string, number>,
+  response: Response,
   level: number,
-  sums: Map<SeriesFrame, Map<string, readonly [number, number]>>,
 ): { values: Float64Array[]; adjusted: string[] } {
+  const { effects, logScale } = response;
   const freq = panel.freq;
   const w = AGE_WINDOW[freq];
   if (!('weekday' in peers)) peers.weekday = weekdayFactors(peers.members, freq);
   const weekday = peers.weekday;
-  peers.means ??= peerMeans(peers.members, effects, sums);
+  peers.means ??= peerMeans(peers.members, response);
   const means = peers.means;
   const xs = new Map<string, Float64Array>();
   for (const c of effects.keys()) if (means.has(c)) xs.set(c, carried(s.covariates[c], age0 + dates.length));
@@ -336,7 +353,7 @@ function curveForecast(
     const pool = peers.launched ? poolAt(age0 + k) : peers.recent!;
     let logAdj = 0;
     for (const [c, x] of xs) {
-      const v = transform(c, x[age0 + k]!);
+      const v = transform(c, x[age0 + k]!, logScale);
       if (Number.isNaN(v)) continue;
       const d = effects.get(c)! * (v - means.get(c)!);
       if (Math.abs(d) > 1e-9) adjusted.add(c);
@@ -421,8 +438,8 @@ export function coldStartForecasts(
     lastDateOf(withHistory[0]!, freq),
   );
   const forecastStart = addSteps(lastDate, 1, freq);
-  const effects = covariateEffects(panel);
-  const sums = new Map<SeriesFrame, Map<string, readonly [number, number]>>();
+  const logScale = logScaleOf(panel, panel.covariateNames);
+  const response: Response = { effects: covariateEffects(panel, logScale), logScale, sums: new Map() };
   const launchPeers = new Map<string, Peers>();
   const shortPeers = new Map<string, Peers>();
 
@@ -432,7 +449,7 @@ export function coldStartForecasts(
     const first = s.start > forecastStart ? s.start : forecastStart;
     const age0 = Math.round(gridOffset(s.start, first, freq));
     const dates = Array.from({ length: H }, (_, t) => addSteps(first, t, freq));
-    const r = curveForecast(s, panel, peers, dates, age0, quantiles, effects, 1, sums);
+    const r = curveForecast(s, panel, peers, dates, age0, quantiles, response, 1);
     out.push({ seriesId: s.id, dates, quantiles, values: r.values });
     launchNotes.push(`"${s.id}" from ${basis(peers, r.adjusted)}`);
   }
@@ -459,7 +476,7 @@ export function coldStartForecasts(
       const model = out[i]!;
       const peers = peersOf(s, longer, firstStart, shortPeers);
       const level = levelRatio(s, peers, freq);
-      const r = curveForecast(s, panel, peers, model.dates, s.target.length, model.quantiles, effects, level, sums);
+      const r = curveForecast(s, panel, peers, model.dates, s.target.length, model.quantiles, response, level);
       const wModel = s.target.length / need;
       out[i] = {
         ...model,

@@ -65,6 +65,51 @@ function p50(f: QuantileForecast): Float64Array {
   return f.values[f.quantiles.indexOf(0.5)]!;
 }
 
+/**
+ * Six items whose sales are 50 · price^-2 (weekly price changes: a within-series elasticity of
+ * -2), and two launches planned at price 1 and 1.3; `asGiven` maps each price to its column.
+ */
+function elasticityPanel(asGiven: (price: number) => number = (p) => p) {
+  const r = rng(3);
+  const series: RawSeries[] = [];
+  for (let k = 0; k < 6; k++) {
+    const price = (d: number) => 1 + 0.3 * (((Math.floor(d / 7) + k) % 3) - 1);
+    series.push(
+      raw(
+        'item-' + k,
+        { category: 'c' },
+        10 * k,
+        150,
+        (_a, d) => Math.round(50 * price(d) ** -2 * (0.9 + 0.2 * r())),
+        (d) => asGiven(price(d)),
+      ),
+    );
+  }
+  const cheap = raw(
+    'new-cheap',
+    { category: 'c' },
+    150,
+    164,
+    () => null,
+    () => asGiven(1),
+  );
+  const dear = raw(
+    'new-dear',
+    { category: 'c' },
+    150,
+    164,
+    () => null,
+    () => asGiven(1.3),
+  );
+  return buildPanel([...series, cheap, dear], 'D');
+}
+
+/** The two launches' 14-day p50 sums, dear over cheap. */
+function dearOverCheap(out: { forecasts: readonly QuantileForecast[] }): number {
+  const sum = (id: string) => p50(out.forecasts.find((f) => f.seriesId === id)!).reduce((a, b) => a + b, 0);
+  return sum('new-dear') / sum('new-cheap');
+}
+
 describe('cold start: new series', () => {
   test("a launch with only future rows is forecast from its group's launch curve, with a warning naming it", () => {
     const launch = raw('snack-new', { category: 'snacks' }, 120, 134, () => null);
@@ -98,47 +143,23 @@ describe('cold start: new series', () => {
   });
 
   test("a planned price above the peers' lowers the forecast by the elasticity fitted on the panel", () => {
-    // Sales = 50 · price^-2 (weekly price changes), so the within-series elasticity is -2.
-    const r = rng(3);
-    const series: RawSeries[] = [];
-    for (let k = 0; k < 6; k++) {
-      const price = (d: number) => 1 + 0.3 * (((Math.floor(d / 7) + k) % 3) - 1);
-      series.push(
-        raw(
-          'item-' + k,
-          { category: 'c' },
-          10 * k,
-          150,
-          (_a, d) => Math.round(50 * price(d) ** -2 * (0.9 + 0.2 * r())),
-          price,
-        ),
-      );
-    }
-    const cheap = raw(
-      'new-cheap',
-      { category: 'c' },
-      150,
-      164,
-      () => null,
-      () => 1,
-    );
-    const dear = raw(
-      'new-dear',
-      { category: 'c' },
-      150,
-      164,
-      () => null,
-      () => 1.3,
-    );
-    const panel = buildPanel([...series, cheap, dear], 'D');
+    const panel = elasticityPanel();
     const beta = covariateEffects(panel).get('price')!;
     assert.ok(beta > -2.4 && beta < -1.6, `elasticity ${beta}`);
     const out = coldStartForecasts(panel, [], { horizon: 14, quantiles: Q });
-    const sum = (id: string) => p50(out.forecasts.find((f) => f.seriesId === id)!).reduce((a, b) => a + b, 0);
-    const ratio = sum('new-dear') / sum('new-cheap');
+    const ratio = dearOverCheap(out);
     // 1.3^-2 = 0.59; log1p on counts of ~50 pulls it a little towards 1.
     assert.ok(ratio > 0.5 && ratio < 0.7, `ratio ${ratio}`);
     assert.match(out.warnings[0]!, /adjusted for its planned price/);
+  });
+
+  test('prices given as logs in a column named plainly "price" (a third below 0) give the same response', () => {
+    const prices = elasticityPanel();
+    const logs = elasticityPanel(Math.log);
+    assert.equal(covariateEffects(logs).get('price'), covariateEffects(prices).get('price'));
+    const ratio = dearOverCheap(coldStartForecasts(logs, [], { horizon: 14, quantiles: Q }));
+    assert.equal(ratio, dearOverCheap(coldStartForecasts(prices, [], { horizon: 14, quantiles: Q })));
+    assert.ok(ratio > 0.5 && ratio < 0.7, `ratio ${ratio}`);
   });
 
   test('without matching attributes every series is a peer, and a group without launches gives its recent level', () => {
