@@ -169,11 +169,13 @@ describe('gbm forecaster (gbm-model.ts)', () => {
       weights: Uint8Array.from(art.weights),
     });
     assert.equal(back.alias, 'gbm');
-    // What the scenario use-case reads from the artefact: the known covariates and the competitor group.
+    // What the scenario use-case reads from the artefact: the known covariates, the competitor
+    // group, and the price columns it read as logs (none: these are prices).
     assert.deepEqual(modelInputs(art.json), {
       known: ['price', 'deal', 'display'],
       historyOnly: [],
       competitorGroup: 'store',
+      logPrices: [],
     });
     const regular = sumP50(await back.predict(scenario(pp, H, 0)));
     const cut = sumP50(await back.predict(scenario(pp, H, 0.2)));
