@@ -23,6 +23,9 @@ import { mulberry32 } from './random.js';
 
 export type GbmLoss = 'l2' | 'poisson';
 
+/** LightGBM's `max_delta_step` 0.7 of the Poisson loss: its hessian is μ · e^0.7. */
+const POISSON_HESS = Math.exp(0.7);
+
 export interface GbmParams {
   readonly rounds: number;
   readonly learningRate: number;
@@ -259,7 +262,7 @@ export function fitGbm(
       if (p.loss === 'poisson') {
         const mu = Math.exp(score[i]!);
         grad[i] = mu - y[i]!;
-        hess[i] = mu * Math.exp(0.7);
+        hess[i] = mu * POISSON_HESS;
       } else {
         grad[i] = score[i]! - y[i]!;
         hess[i] = 1;
