@@ -110,7 +110,7 @@ const DEFAULT_SIZE: PanelSize = { series: 200, points: 72_000 };
 /**
  * Estimated CPU seconds of a candidate's backtest inside `auto` on a panel of `size`, measured with
  * bench/speed-lanes.ts (bench/RESULTS.md, "Speed against gradient boosting"): the gradient-boosted
- * trees train on a fixed budget of rows (uci 17 s, m5 20 s); the deep model on
+ * trees train on a fixed budget of rows (100 Poisson trees: uci 11.4 s, m5 15.6 s); the deep model on
  * `autoDeepTrainingWindows` windows, about 1.2 s plus 3.9 ms per window (uci: 12.8 s at 3,000,
  * 24.4 s at 6,000); each Holt-Winters takes about 17 µs per value (uci 1.2 s, pasta 3.5 s, m5
  * 8.8 s), the other local models a tenth of that or less.
@@ -118,7 +118,7 @@ const DEFAULT_SIZE: PanelSize = { series: 200, points: 72_000 };
 export function candidateWeight(kind: string, size: PanelSize = DEFAULT_SIZE): number {
   if ((EXTRA_LOCAL_KINDS as readonly string[]).includes(kind)) return 1.7e-5 * size.points;
   if (isBaseline(kind)) return 1.5e-6 * size.points;
-  if ((AUTO_PRICE_CANDIDATES as readonly string[]).includes(kind)) return 17;
+  if ((AUTO_PRICE_CANDIDATES as readonly string[]).includes(kind)) return 13;
   return 1.2 + 0.0039 * autoDeepTrainingWindows(size.series);
 }
 
